@@ -1,0 +1,274 @@
+package webhook
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Defaults of the delivering client.
+const (
+	// DefaultTimeout is the vendor's webhook timeout: an answer not complete by then is a failure.
+	DefaultTimeout = 2 * time.Second
+	// DefaultMaxResponseBytes caps how much of an answer is read.
+	DefaultMaxResponseBytes = 64 << 10
+	// DefaultMaxConnsPerHost bounds the keep-alive connections to one receiver.
+	DefaultMaxConnsPerHost = 512
+)
+
+// Outcome classifies how a delivery ended.
+type Outcome uint8
+
+// The outcomes of a delivery. Every request sent ends in exactly one.
+const (
+	// Acknowledged: HTTP 200 and a body that meets the response contract.
+	Acknowledged Outcome = iota
+	// ContractViolation: HTTP 200 and a JSON object that breaks the contract (Result.Answer.Violation says how).
+	ContractViolation
+	// NotJSON: HTTP 200 and a body that is not a JSON object.
+	NotJSON
+	// BadStatus: an HTTP status other than 200.
+	BadStatus
+	// Timeout: no complete answer within the deadline.
+	Timeout
+	// ConnRefused: the connection was refused.
+	ConnRefused
+	// ConnReset: the connection was reset or closed before the answer was complete.
+	ConnReset
+	// ConnError: any other transport failure (DNS, TLS, ...).
+	ConnError
+	// Canceled: the run was stopped before the answer came.
+	Canceled
+	numOutcomes
+)
+
+// Outcomes lists every outcome, in the order of the constants.
+var Outcomes = func() []Outcome {
+	o := make([]Outcome, numOutcomes)
+	for i := range o {
+		o[i] = Outcome(i)
+	}
+	return o
+}()
+
+var outcomeNames = [...]string{"acknowledged", "contract_violation", "not_json", "status", "timeout", "conn_refused", "conn_reset", "conn_error", "canceled"}
+
+func (o Outcome) String() string {
+	if int(o) < len(outcomeNames) {
+		return outcomeNames[o]
+	}
+	return fmt.Sprintf("outcome(%d)", o)
+}
+
+// MarshalText encodes the outcome by name.
+func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
+
+// UnmarshalText decodes an outcome name.
+func (o *Outcome) UnmarshalText(b []byte) error {
+	for i, n := range outcomeNames {
+		if n == string(b) {
+			*o = Outcome(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown outcome %q", b)
+}
+
+// Answered reports whether the receiver gave a complete HTTP answer.
+func (o Outcome) Answered() bool { return o <= BadStatus }
+
+// Request is one webhook to deliver.
+type Request struct {
+	Command Command
+	// URL is the full request URL, query included (see Endpoint.RequestURL).
+	URL  string
+	Body []byte
+	// Intended is when the request was meant to go; zero means when Do is called. Latency is
+	// measured from it, so a sender that falls behind its schedule shows in the latency.
+	Intended time.Time
+}
+
+// Result is what became of one request. Failures are data here, never panics or aborts.
+type Result struct {
+	Command Command
+	// Intended, Sent and Done are when the request was meant to go, when it went, and when the
+	// answer was complete (or the delivery failed).
+	Intended, Sent, Done time.Time
+	Outcome              Outcome
+	// Answer is the parsed answer; its Status is 0 when none came.
+	Answer Answer
+	// Body is the answer's body, at most the client's MaxResponseBytes. It must not be modified.
+	Body []byte
+	// Err says why the delivery was not acknowledged; nil when it was.
+	Err error
+}
+
+// Latency is the time from when the request was meant to go to when its answer was complete.
+func (r *Result) Latency() time.Duration { return r.Done.Sub(r.Intended) }
+
+// Lag is how late the request went out against its schedule.
+func (r *Result) Lag() time.Duration { return r.Sent.Sub(r.Intended) }
+
+// Client delivers webhooks. It is safe for concurrent use; reuse one for its keep-alive connections.
+type Client struct {
+	http        *http.Client
+	timeout     time.Duration
+	maxResponse int64
+	bufs        sync.Pool
+}
+
+// ClientOption configures a Client.
+type ClientOption func(*Client)
+
+// WithTimeout sets the per-request deadline (DefaultTimeout unless set).
+func WithTimeout(d time.Duration) ClientOption { return func(c *Client) { c.timeout = d } }
+
+// WithMaxResponseBytes caps how much of each answer is read (DefaultMaxResponseBytes unless set).
+func WithMaxResponseBytes(n int64) ClientOption { return func(c *Client) { c.maxResponse = n } }
+
+// WithHTTPClient replaces the HTTP client, e.g. for TLS settings. Its Timeout should be zero: the
+// per-request deadline applies either way.
+func WithHTTPClient(h *http.Client) ClientOption { return func(c *Client) { c.http = h } }
+
+// NewClient returns a client with keep-alive connections.
+func NewClient(opts ...ClientOption) *Client {
+	c := &Client{timeout: DefaultTimeout, maxResponse: DefaultMaxResponseBytes}
+	for _, o := range opts {
+		o(c)
+	}
+	if c.http == nil {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConns = 0
+		tr.MaxIdleConnsPerHost = DefaultMaxConnsPerHost
+		tr.MaxConnsPerHost = 0
+		tr.DisableCompression = true
+		tr.ForceAttemptHTTP2 = false
+		c.http = &http.Client{
+			Transport: tr,
+			// A webhook is delivered to the URL configured, not wherever it redirects.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
+	}
+	return c
+}
+
+// Timeout is the per-request deadline.
+func (c *Client) Timeout() time.Duration { return c.timeout }
+
+// CloseIdleConnections closes the client's idle keep-alive connections.
+func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
+
+// Do delivers one webhook and reports what became of it.
+func (c *Client) Do(ctx context.Context, req Request) Result {
+	res := Result{Command: req.Command, Intended: req.Intended}
+	res.Sent = time.Now()
+	if res.Intended.IsZero() {
+		res.Intended = res.Sent
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, req.URL, bytes.NewReader(req.Body))
+	if err != nil {
+		res.Done, res.Outcome, res.Err = time.Now(), ConnError, fmt.Errorf("build request: %w", err)
+		return res
+	}
+	hreq.Header = http.Header{"Content-Type": {ContentType}}
+	resp, err := c.http.Do(hreq)
+	if err != nil {
+		res.Done = time.Now()
+		res.Outcome, res.Err = classify(ctx, err, c.timeout)
+		return res
+	}
+	body, err := c.readBody(resp)
+	res.Done = time.Now()
+	if errors.Is(err, errBodyTooLarge) {
+		res.Body = body
+		res.Answer.Status = resp.StatusCode
+		res.Answer.Violation = &Violation{Message: fmt.Sprintf("answer body is over %d bytes; an acknowledgement is 50", c.maxResponse)}
+		res.Outcome, res.Err = ContractViolation, res.Answer.Violation
+		if resp.StatusCode != http.StatusOK {
+			res.Outcome = BadStatus
+		}
+		return res
+	}
+	if err != nil {
+		res.Answer.Status = resp.StatusCode
+		res.Outcome, res.Err = classify(ctx, err, c.timeout)
+		return res
+	}
+	res.Answer = CheckResponse(resp.StatusCode, body)
+	res.Body = body
+	switch v := res.Answer.Violation; {
+	case v == nil:
+		res.Outcome = Acknowledged
+	case resp.StatusCode != http.StatusOK:
+		res.Outcome, res.Err = BadStatus, v
+	case !res.Answer.IsJSON:
+		res.Outcome, res.Err = NotJSON, v
+	default:
+		res.Outcome, res.Err = ContractViolation, v
+	}
+	return res
+}
+
+var errBodyTooLarge = errors.New("answer body too large")
+
+// readBody reads at most maxResponse bytes; a longer body is a contract violation of its own.
+func (c *Client) readBody(resp *http.Response) ([]byte, error) {
+	defer resp.Body.Close()
+	bp, _ := c.bufs.Get().(*[]byte)
+	if bp == nil {
+		b := make([]byte, 0, 512)
+		bp = &b
+	}
+	buf := bytes.NewBuffer((*bp)[:0])
+	n, err := buf.ReadFrom(io.LimitReader(resp.Body, c.maxResponse+1))
+	if err != nil {
+		return nil, err
+	}
+	var body []byte
+	switch {
+	case n > c.maxResponse:
+		err = errBodyTooLarge
+		body = bytes.Clone(buf.Bytes()[:min(buf.Len(), 256)])
+	case bytes.Equal(buf.Bytes(), Acknowledgement):
+		body = Acknowledgement
+	default:
+		body = bytes.Clone(buf.Bytes())
+	}
+	b := buf.Bytes()[:0]
+	c.bufs.Put(&b)
+	return body, err
+}
+
+// classify turns a transport error into an outcome and a message that says what happened.
+func classify(ctx context.Context, err error, timeout time.Duration) (Outcome, error) {
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		err = uerr.Err
+	}
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded):
+		return Timeout, fmt.Errorf("no complete answer within %v", timeout)
+	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
+		return Canceled, errors.New("canceled before the answer came")
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return ConnRefused, fmt.Errorf("connection refused: %w", err)
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return ConnReset, fmt.Errorf("connection closed before the answer was complete: %w", err)
+	}
+	var nerr net.Error
+	if errors.As(err, &nerr) && nerr.Timeout() {
+		return Timeout, fmt.Errorf("no complete answer within %v: %w", timeout, err)
+	}
+	return ConnError, err
+}

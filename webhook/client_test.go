@@ -1,0 +1,182 @@
+package webhook_test
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+
+	"github.com/livehook/livehook/webhook"
+)
+
+// serve starts a loopback server for one test.
+func serve(t *testing.T, h http.HandlerFunc) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func answer(status int, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, body)
+	}
+}
+
+func deliver(t *testing.T, c *webhook.Client, url string) webhook.Result {
+	t.Helper()
+	return c.Do(context.Background(), webhook.Request{Command: webhook.CommandCreateRoom, URL: url, Body: []byte(`{}`)})
+}
+
+func TestClientOutcomes(t *testing.T) {
+	c := webhook.NewClient()
+	for _, tc := range []struct {
+		name    string
+		h       http.HandlerFunc
+		outcome webhook.Outcome
+		err     string
+	}{
+		{"ack", answer(200, `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`), webhook.Acknowledged, ""},
+		{"violation", answer(200, `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":"0"}`), webhook.ContractViolation, `ErrorCode is the string "0", want the integer 0`},
+		{"fail", answer(200, `{"ActionStatus":"FAIL","ErrorInfo":"nope","ErrorCode":1}`), webhook.ContractViolation, `ActionStatus is "FAIL", want "OK"`},
+		{"not json", answer(200, `OK`), webhook.NotJSON, `body is not JSON: "OK"`},
+		{"status", answer(503, `busy`), webhook.BadStatus, "HTTP status is 503 Service Unavailable, want 200 OK"},
+		{"redirect is not followed", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/elsewhere", http.StatusFound)
+		}, webhook.BadStatus, "HTTP status is 302 Found"},
+		{"reset", func(w http.ResponseWriter, r *http.Request) {
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				_ = conn.(*net.TCPConn).SetLinger(0)
+				_ = conn.Close()
+			}
+		}, webhook.ConnReset, "connection closed before the answer was complete"},
+		{"too large", answer(200, `{"ActionStatus":"OK","ErrorInfo":"`+strings.Repeat("x", 70<<10)+`","ErrorCode":0}`), webhook.ContractViolation, "answer body is over 65536 bytes"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := NewWithT(t)
+			srv := serve(t, tc.h)
+			res := deliver(t, c, srv.URL)
+			g.Expect(res.Outcome).To(Equal(tc.outcome), "%v", res.Err)
+			if tc.err == "" {
+				g.Expect(res.Err).NotTo(HaveOccurred())
+			} else {
+				g.Expect(res.Err).To(MatchError(ContainSubstring(tc.err)))
+			}
+			g.Expect(res.Done).NotTo(BeTemporally("<", res.Sent))
+			g.Expect(res.Sent).NotTo(BeTemporally("<", res.Intended))
+		})
+	}
+}
+
+func TestClientTimeout(t *testing.T) {
+	g := NewWithT(t)
+	release := make(chan struct{})
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	})
+	defer close(release)
+	c := webhook.NewClient(webhook.WithTimeout(50 * time.Millisecond))
+	g.Expect(c.Timeout()).To(Equal(50 * time.Millisecond))
+	res := deliver(t, c, srv.URL)
+	g.Expect(res.Outcome).To(Equal(webhook.Timeout))
+	g.Expect(res.Err).To(MatchError(ContainSubstring("no complete answer within 50ms")))
+	g.Expect(res.Latency()).To(BeNumerically(">=", 50*time.Millisecond))
+}
+
+func TestClientConnRefused(t *testing.T) {
+	g := NewWithT(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	g.Expect(err).NotTo(HaveOccurred())
+	addr := ln.Addr().String()
+	g.Expect(ln.Close()).To(Succeed())
+	res := deliver(t, webhook.NewClient(), "http://"+addr+"/cb")
+	g.Expect(res.Outcome).To(Equal(webhook.ConnRefused))
+	g.Expect(res.Answer.Status).To(BeZero())
+}
+
+func TestClientCanceled(t *testing.T) {
+	g := NewWithT(t)
+	arrived := make(chan struct{})
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body) // the server notices a closed connection only after the body
+		close(arrived)
+		<-r.Context().Done()
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-arrived; cancel() }()
+	res := webhook.NewClient().Do(ctx, webhook.Request{URL: srv.URL, Body: []byte(`{}`)})
+	g.Expect(res.Outcome).To(Equal(webhook.Canceled))
+}
+
+func TestClientBadURL(t *testing.T) {
+	g := NewWithT(t)
+	res := deliver(t, webhook.NewClient(), "http://bad host/")
+	g.Expect(res.Outcome).To(Equal(webhook.ConnError))
+	g.Expect(res.Err).To(HaveOccurred())
+}
+
+func TestClientSendsHeadersAndReusesConnections(t *testing.T) {
+	g := NewWithT(t)
+	var conns atomic.Int32
+	var gotType, gotLen atomic.Value
+	s := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotType.Store(r.Header.Get("Content-Type"))
+		gotLen.Store(r.ContentLength)
+		_, _ = io.Copy(io.Discard, r.Body)
+		_, _ = w.Write(webhook.Acknowledgement)
+	}))
+	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	s.Start()
+	t.Cleanup(s.Close)
+	c := webhook.NewClient()
+	for range 20 {
+		res := c.Do(context.Background(), webhook.Request{URL: s.URL, Body: []byte(`{"a":1}`)})
+		g.Expect(res.Outcome).To(Equal(webhook.Acknowledged))
+	}
+	g.Expect(conns.Load()).To(Equal(int32(1)))
+	g.Expect(gotType.Load()).To(Equal("application/json; charset=utf-8"))
+	g.Expect(gotLen.Load()).To(Equal(int64(7)))
+}
+
+func TestLatencyCountsFromIntended(t *testing.T) {
+	g := NewWithT(t)
+	srv := serve(t, answer(200, string(webhook.Acknowledgement)))
+	intended := time.Now().Add(-time.Second) // a sender that fell a second behind
+	res := webhook.NewClient().Do(context.Background(), webhook.Request{URL: srv.URL, Body: []byte(`{}`), Intended: intended})
+	g.Expect(res.Intended).To(Equal(intended))
+	g.Expect(res.Lag()).To(BeNumerically(">=", time.Second))
+	g.Expect(res.Latency()).To(BeNumerically(">=", time.Second))
+}
+
+func TestOutcomeText(t *testing.T) {
+	g := NewWithT(t)
+	for _, o := range webhook.Outcomes {
+		b, err := o.MarshalText()
+		g.Expect(err).NotTo(HaveOccurred())
+		var back webhook.Outcome
+		g.Expect(back.UnmarshalText(b)).To(Succeed())
+		g.Expect(back).To(Equal(o))
+	}
+	var o webhook.Outcome
+	g.Expect(o.UnmarshalText([]byte("nope"))).To(HaveOccurred())
+	g.Expect(webhook.Acknowledged.Answered()).To(BeTrue())
+	g.Expect(webhook.Timeout.Answered()).To(BeFalse())
+}

@@ -1,0 +1,365 @@
+// Package webhook is the Live backend's webhook wire protocol: the typed events, the request URL,
+// the callback signature, the response contract, and a client that delivers events.
+package webhook
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+)
+
+// Command names a webhook, as sent in the CallbackCommand query parameter and body field.
+type Command string
+
+// The three room webhooks of the Live backend.
+const (
+	CommandCreateRoom  Command = "Live.CallbackAfterCreateRoom"
+	CommandModifyAdmin Command = "Live.CallbackAfterModifyAdmin"
+	CommandDestroyRoom Command = "Live.CallbackAfterDestroyRoom"
+)
+
+// Commands lists the known commands in lifecycle order.
+var Commands = []Command{CommandCreateRoom, CommandModifyAdmin, CommandDestroyRoom}
+
+// Known reports whether c is one of the three room webhooks.
+func (c Command) Known() bool {
+	return c == CommandCreateRoom || c == CommandModifyAdmin || c == CommandDestroyRoom
+}
+
+// Short is the command's name without the "Live.CallbackAfter" prefix, e.g. "CreateRoom".
+func (c Command) Short() string {
+	const p = "Live.CallbackAfter"
+	if len(c) > len(p) && string(c[:len(p)]) == p {
+		return string(c[len(p):])
+	}
+	return string(c)
+}
+
+// hasClientInfo reports whether the command's URL carries ClientIP and OptPlatform: the
+// Create and Destroy pages show them, the Modify Admin page does not.
+func (c Command) hasClientInfo() bool { return c != CommandModifyAdmin }
+
+// Values of fields that are enumerations.
+const (
+	RoomTypeLive = "Live"
+
+	TakeSeatModeNone        = "None"
+	TakeSeatModeFreeToTake  = "FreeToTake"
+	TakeSeatModeApplyToTake = "ApplyToTake"
+
+	OpTypeAdd    = "add"
+	OpTypeDelete = "delete"
+
+	DestroyByUser   = "DestroyByUser"
+	DestroyBySystem = "DestroyBySystem"
+
+	// SystemAccount is the operator of a room the system dissolved, as captured in production.
+	SystemAccount = "@TIM#SYSTEM"
+)
+
+// TakeSeatModes, OpTypes, DestroyEventTypes and Platforms list each enumeration's values.
+var (
+	TakeSeatModes     = []string{TakeSeatModeNone, TakeSeatModeFreeToTake, TakeSeatModeApplyToTake}
+	OpTypes           = []string{OpTypeAdd, OpTypeDelete}
+	DestroyEventTypes = []string{DestroyByUser, DestroyBySystem}
+	Platforms         = []string{"RESTAPI", "Web", "Android", "iOS", "Windows", "Mac", "iPad", "Unknown"}
+)
+
+// Event is one webhook's body. Its JSON encoding is what goes on the wire.
+type Event interface {
+	// Command is the event's CallbackCommand.
+	Command() Command
+	// Room is the RoomId the event is about.
+	Room() string
+	// Time is the EventTime in Unix milliseconds, or 0 where the event has none.
+	Time() int64
+}
+
+// Extra holds fields added to an event's body beyond the protocol's, to probe whether a
+// receiver tolerates fields it does not know. They are encoded in key order, after the
+// protocol's fields; a key that names a protocol field is encoded twice, and JSON decoders
+// keep the later one, so Extra can also override a field with a value of another type.
+type Extra map[string]json.RawMessage
+
+// CreateRoom is the body of Live.CallbackAfterCreateRoom.
+type CreateRoom struct {
+	CallbackCommand Command  `json:"CallbackCommand"`
+	OperatorAccount string   `json:"Operator_Account"`
+	RoomInfo        RoomInfo `json:"RoomInfo"`
+	// EventTime is in Unix milliseconds; 0 omits it, as the vendor's sample does.
+	EventTime int64 `json:"EventTime,omitempty"`
+	Extra     Extra `json:"-"`
+}
+
+// RoomInfo is the room as Live.CallbackAfterCreateRoom describes it.
+type RoomInfo struct {
+	RoomId            string  `json:"RoomId"`
+	RoomName          string  `json:"RoomName"`
+	RoomType          string  `json:"RoomType"`
+	OwnerAccount      Account `json:"Owner_Account"`
+	MaxMemberCount    int     `json:"MaxMemberCount"`
+	IsMessageDisabled bool    `json:"IsMessageDisabled"`
+	CustomInfo        string  `json:"CustomInfo"`
+	IsSeatEnabled     bool    `json:"IsSeatEnabled"`
+	TakeSeatMode      string  `json:"TakeSeatMode"`
+	MaxSeatCount      int     `json:"MaxSeatCount"`
+	// CreateTime is in Unix seconds.
+	CreateTime      int64  `json:"CreateTime"`
+	IsPublicVisible bool   `json:"IsPublicVisible"`
+	CoverURL        string `json:"CoverURL"`
+	Category        []int  `json:"Category"`
+}
+
+// ModifyAdmin is the body of Live.CallbackAfterModifyAdmin.
+type ModifyAdmin struct {
+	CallbackCommand Command  `json:"CallbackCommand"`
+	RoomId          string   `json:"RoomId"`
+	EventTime       int64    `json:"EventTime"`
+	OperatorAccount string   `json:"Operator_Account"`
+	AdminAccount    []string `json:"Admin_Account"`
+	// OpType is OpTypeAdd or OpTypeDelete; the JSON name has a lower-case o.
+	OpType string `json:"opType"`
+	Extra  Extra  `json:"-"`
+}
+
+// DestroyRoom is the body of Live.CallbackAfterDestroyRoom.
+type DestroyRoom struct {
+	CallbackCommand Command `json:"CallbackCommand"`
+	OperatorAccount string  `json:"Operator_Account"`
+	RoomId          string  `json:"RoomId"`
+	// EventType is DestroyByUser or DestroyBySystem.
+	EventType string            `json:"EventType"`
+	EventTime int64             `json:"EventTime"`
+	RoomInfo  DestroyedRoomInfo `json:"RoomInfo"`
+	// Statistic is nil in the production shape of a system destroy.
+	Statistic *Statistic `json:"Statistic,omitempty"`
+	Extra     Extra      `json:"-"`
+}
+
+// DestroyedRoomInfo is the room as Live.CallbackAfterDestroyRoom describes it.
+type DestroyedRoomInfo struct {
+	// RoomId is empty in the vendor's sample and set in the production shape of a system destroy.
+	RoomId         string  `json:"RoomId,omitempty"`
+	RoomName       string  `json:"RoomName"`
+	RoomType       string  `json:"RoomType"`
+	OwnerAccount   Account `json:"Owner_Account"`
+	IsSeatEnabled  bool    `json:"IsSeatEnabled"`
+	TakeSeatMode   string  `json:"TakeSeatMode"`
+	MaxMemberCount int     `json:"MaxMemberCount"`
+	MaxSeatCount   int     `json:"MaxSeatCount"`
+	// Category is nil in the production shape of a system destroy.
+	Category               []int  `json:"Category,omitempty"`
+	CustomInfo             string `json:"CustomInfo"`
+	IsMessageDisabled      bool   `json:"IsMessageDisabled"`
+	CoverURL               string `json:"CoverURL"`
+	ActivityStatus         int    `json:"ActivityStatus"`
+	IsPublicVisible        bool   `json:"IsPublicVisible"`
+	ViewCount              int    `json:"ViewCount"`
+	BackgroundURL          string `json:"BackgroundURL"`
+	IsUnlimitedRoomEnabled bool   `json:"IsUnlimitedRoomEnabled"`
+}
+
+// Statistic sums up a room's life in Live.CallbackAfterDestroyRoom.
+type Statistic struct {
+	// TotalViewers counts room entries, a user entering twice counting twice.
+	TotalViewers           int `json:"TotalViewers"`
+	TotalGiftsSent         int `json:"TotalGiftsSent"`
+	TotalGiftCoins         int `json:"TotalGiftCoins"`
+	TotalUniqueGiftSenders int `json:"TotalUniqueGiftSenders"`
+	TotalLikesReceived     int `json:"TotalLikesReceived"`
+}
+
+// Command implements Event.
+func (e *CreateRoom) Command() Command { return CommandCreateRoom }
+
+// Room implements Event.
+func (e *CreateRoom) Room() string { return e.RoomInfo.RoomId }
+
+// Time implements Event.
+func (e *CreateRoom) Time() int64 { return e.EventTime }
+
+// Command implements Event.
+func (e *ModifyAdmin) Command() Command { return CommandModifyAdmin }
+
+// Room implements Event.
+func (e *ModifyAdmin) Room() string { return e.RoomId }
+
+// Time implements Event.
+func (e *ModifyAdmin) Time() int64 { return e.EventTime }
+
+// Command implements Event.
+func (e *DestroyRoom) Command() Command { return CommandDestroyRoom }
+
+// Room implements Event.
+func (e *DestroyRoom) Room() string { return e.RoomId }
+
+// Time implements Event.
+func (e *DestroyRoom) Time() int64 { return e.EventTime }
+
+// The alias types drop the methods, so that encoding/json does not recurse into MarshalJSON.
+type (
+	createRoomJSON  CreateRoom
+	modifyAdminJSON ModifyAdmin
+	destroyRoomJSON DestroyRoom
+)
+
+// MarshalJSON encodes the event with CallbackCommand set and Extra appended.
+func (e *CreateRoom) MarshalJSON() ([]byte, error) {
+	v := createRoomJSON(*e)
+	v.CallbackCommand = CommandCreateRoom
+	return marshalWithExtra(&v, e.Extra)
+}
+
+// MarshalJSON encodes the event with CallbackCommand set and Extra appended.
+func (e *ModifyAdmin) MarshalJSON() ([]byte, error) {
+	v := modifyAdminJSON(*e)
+	v.CallbackCommand = CommandModifyAdmin
+	if v.AdminAccount == nil {
+		v.AdminAccount = []string{}
+	}
+	return marshalWithExtra(&v, e.Extra)
+}
+
+// MarshalJSON encodes the event with CallbackCommand set and Extra appended.
+func (e *DestroyRoom) MarshalJSON() ([]byte, error) {
+	v := destroyRoomJSON(*e)
+	v.CallbackCommand = CommandDestroyRoom
+	return marshalWithExtra(&v, e.Extra)
+}
+
+// UnmarshalJSON decodes the event; fields it does not know go into Extra.
+func (e *CreateRoom) UnmarshalJSON(b []byte) error {
+	return unmarshalWithExtra(b, (*createRoomJSON)(e), &e.Extra, "CallbackCommand", "Operator_Account", "RoomInfo", "EventTime")
+}
+
+// UnmarshalJSON decodes the event; fields it does not know go into Extra.
+func (e *ModifyAdmin) UnmarshalJSON(b []byte) error {
+	return unmarshalWithExtra(b, (*modifyAdminJSON)(e), &e.Extra, "CallbackCommand", "RoomId", "EventTime", "Operator_Account", "Admin_Account", "opType")
+}
+
+// UnmarshalJSON decodes the event; fields it does not know go into Extra.
+func (e *DestroyRoom) UnmarshalJSON(b []byte) error {
+	return unmarshalWithExtra(b, (*destroyRoomJSON)(e), &e.Extra, "CallbackCommand", "Operator_Account", "RoomId", "EventType", "EventTime", "RoomInfo", "Statistic")
+}
+
+func marshalWithExtra(v any, extra Extra) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil || len(extra) == 0 {
+		return b, err
+	}
+	keys := make([]string, 0, len(extra))
+	for k := range extra {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := b[:len(b)-1] // drop the closing brace
+	for _, k := range keys {
+		raw := extra[k]
+		if !json.Valid(raw) {
+			return nil, fmt.Errorf("extra field %q: value is not valid JSON: %q", k, raw)
+		}
+		kb, _ := json.Marshal(k)
+		out = append(out, ',')
+		out = append(out, kb...)
+		out = append(out, ':')
+		out = append(out, raw...)
+	}
+	return append(out, '}'), nil
+}
+
+func unmarshalWithExtra(b []byte, v any, extra *Extra, known ...string) error {
+	if err := json.Unmarshal(b, v); err != nil {
+		return err
+	}
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(b, &all); err != nil {
+		return err
+	}
+	for _, k := range known {
+		delete(all, k)
+	}
+	*extra = nil
+	if len(all) > 0 {
+		*extra = Extra(all)
+	}
+	return nil
+}
+
+// Decode decodes a webhook body, choosing the event type by its CallbackCommand field.
+func Decode(body []byte) (Event, error) {
+	var head struct {
+		CallbackCommand Command `json:"CallbackCommand"`
+	}
+	if err := json.Unmarshal(body, &head); err != nil {
+		return nil, fmt.Errorf("decode webhook body: %w", err)
+	}
+	var ev Event
+	switch head.CallbackCommand {
+	case CommandCreateRoom:
+		ev = new(CreateRoom)
+	case CommandModifyAdmin:
+		ev = new(ModifyAdmin)
+	case CommandDestroyRoom:
+		ev = new(DestroyRoom)
+	default:
+		return nil, fmt.Errorf("decode webhook body: unknown CallbackCommand %q", head.CallbackCommand)
+	}
+	if err := json.Unmarshal(body, ev); err != nil {
+		return nil, fmt.Errorf("decode %s body: %w", head.CallbackCommand, err)
+	}
+	return ev, nil
+}
+
+// Account is a user ID that may travel as a JSON string or, as in the vendor's Destroy sample,
+// as a bare JSON number. A number keeps its digits exactly, even beyond float64's 2^53.
+type Account struct {
+	// ID is the user ID; for a number, its decimal digits.
+	ID string
+	// Number sends ID as a bare JSON number; ID must then be an integer literal.
+	Number bool
+}
+
+// String returns the user ID.
+func (a Account) String() string { return a.ID }
+
+// MarshalJSON encodes the account as a string, or as a bare number when Number is set.
+func (a Account) MarshalJSON() ([]byte, error) {
+	if a.Number {
+		if !isIntegerLiteral([]byte(a.ID)) {
+			return nil, fmt.Errorf("account %q cannot be sent as a JSON number: it is not an integer", a.ID)
+		}
+		return []byte(a.ID), nil
+	}
+	return json.Marshal(a.ID)
+}
+
+// UnmarshalJSON accepts a JSON string or an integer JSON number.
+func (a *Account) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '"' {
+		a.Number = false
+		return json.Unmarshal(b, &a.ID)
+	}
+	if isIntegerLiteral(b) {
+		a.ID, a.Number = string(b), true
+		return nil
+	}
+	return fmt.Errorf("account must be a string or an integer, got %s", kindOf(b))
+}
+
+// isIntegerLiteral reports whether b is a JSON number without fraction or exponent.
+func isIntegerLiteral(b []byte) bool {
+	if len(b) > 0 && b[0] == '-' {
+		b = b[1:]
+	}
+	if len(b) == 0 || (b[0] == '0' && len(b) > 1) {
+		return false
+	}
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}

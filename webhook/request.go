@@ -1,0 +1,174 @@
+package webhook
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Query parameter names, as every vendor example writes them.
+const (
+	ParamSdkAppid        = "SdkAppid"
+	ParamCallbackCommand = "CallbackCommand"
+	ParamContentType     = "contenttype"
+	ParamClientIP        = "ClientIP"
+	ParamOptPlatform     = "OptPlatform"
+	ParamSign            = "Sign"
+	ParamRequestTime     = "RequestTime"
+
+	// ParamSdkAppIdNew and ParamWebhookCommand are the names newer doc versions use.
+	ParamSdkAppIdNew    = "SdkAppId"
+	ParamWebhookCommand = "WebhookCommand"
+)
+
+// ContentType is the Content-Type of a webhook request.
+const ContentType = "application/json; charset=utf-8"
+
+// MaxTokenLength is the longest callback token the console accepts.
+const MaxTokenLength = 128
+
+// Sign returns the callback signature: lower-case hex SHA-256 of token followed by the decimal
+// Unix seconds requestTime (a concatenation, not an HMAC).
+func Sign(token string, requestTime int64) string {
+	var buf [MaxTokenLength + 20]byte
+	b := append(buf[:0], token...)
+	b = strconv.AppendInt(b, requestTime, 10)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// Endpoint is where and as which app the webhooks go: the configured callback URL, the
+// app's SDKAppID and, optionally, its callback token.
+type Endpoint struct {
+	// URL is the callback URL; it may carry a query of its own.
+	URL string
+	// SDKAppID is the app's SDKAppID.
+	SDKAppID uint64
+	// Token, when set, adds Sign and RequestTime to every request.
+	Token string
+	// NewParamNames sends SdkAppId and WebhookCommand instead of SdkAppid and CallbackCommand.
+	NewParamNames bool
+}
+
+// Validate checks the endpoint's settings.
+func (e Endpoint) Validate() error {
+	u, err := url.Parse(e.URL)
+	if err != nil {
+		return fmt.Errorf("callback URL %q: %w", e.URL, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("callback URL %q: scheme must be http or https", e.URL)
+	}
+	if u.Host == "" {
+		return fmt.Errorf("callback URL %q: no host", e.URL)
+	}
+	if u.Fragment != "" {
+		return fmt.Errorf("callback URL %q: remove the #fragment, it is never sent", e.URL)
+	}
+	if e.SDKAppID == 0 {
+		return fmt.Errorf("SDKAppID is 0: set the app's SDKAppID, e.g. 1400000001")
+	}
+	if len(e.Token) > MaxTokenLength {
+		return fmt.Errorf("callback token is %d characters, at most %d are allowed", len(e.Token), MaxTokenLength)
+	}
+	return nil
+}
+
+// Meta is what a request URL says about the event's origin beyond the command.
+type Meta struct {
+	// ClientIP is the address of the client that caused the event (Create and Destroy only).
+	ClientIP string
+	// OptPlatform is the client's platform, one of Platforms (Create and Destroy only).
+	OptPlatform string
+}
+
+// Signing chooses how a request is signed. The zero value signs correctly with the endpoint's
+// token, or not at all without one; the others exist to probe a receiver.
+type Signing int
+
+// The ways to sign a request.
+const (
+	SignValid   Signing = iota // correct Sign and current RequestTime, if the endpoint has a token
+	SignBad                    // a Sign that does not match
+	SignStale                  // a correct Sign over a RequestTime ten minutes old
+	SignMissing                // neither Sign nor RequestTime, even with a token
+)
+
+// StaleAge is how old RequestTime is under SignStale: well past the receiver's 60 s window.
+const StaleAge = 10 * time.Minute
+
+// URLOptions vary one request's URL from the endpoint's defaults.
+type URLOptions struct {
+	// SDKAppID, when non-zero, replaces the endpoint's (to probe a foreign-app check).
+	SDKAppID uint64
+	// Signing chooses how the request is signed.
+	Signing Signing
+	// Now is the RequestTime; zero means time.Now().
+	Now time.Time
+	// NewParamNames sends SdkAppId and WebhookCommand for this request.
+	NewParamNames bool
+}
+
+// RequestURL returns the URL for a webhook: the callback URL with SdkAppid, CallbackCommand,
+// contenttype, then ClientIP and OptPlatform for Create and Destroy, then Sign and RequestTime
+// when the endpoint has a token, appended in that order.
+func (e Endpoint) RequestURL(cmd Command, meta Meta, opt URLOptions) string {
+	var b strings.Builder
+	b.Grow(len(e.URL) + 200)
+	b.WriteString(e.URL)
+	switch {
+	case !strings.Contains(e.URL, "?"):
+		b.WriteByte('?')
+	case !strings.HasSuffix(e.URL, "?") && !strings.HasSuffix(e.URL, "&"):
+		b.WriteByte('&')
+	}
+	appid, command := ParamSdkAppid, ParamCallbackCommand
+	if e.NewParamNames || opt.NewParamNames {
+		appid, command = ParamSdkAppIdNew, ParamWebhookCommand
+	}
+	id := e.SDKAppID
+	if opt.SDKAppID != 0 {
+		id = opt.SDKAppID
+	}
+	var num [20]byte
+	b.WriteString(appid)
+	b.WriteByte('=')
+	b.Write(strconv.AppendUint(num[:0], id, 10))
+	writeParam(&b, command, string(cmd))
+	writeParam(&b, ParamContentType, "json")
+	if cmd.hasClientInfo() {
+		writeParam(&b, ParamClientIP, meta.ClientIP)
+		writeParam(&b, ParamOptPlatform, meta.OptPlatform)
+	}
+	if e.Token != "" && opt.Signing != SignMissing {
+		now := opt.Now
+		if now.IsZero() {
+			now = time.Now()
+		}
+		t := now.Unix()
+		sign := ""
+		switch opt.Signing {
+		case SignStale:
+			t -= int64(StaleAge / time.Second)
+			sign = Sign(e.Token, t)
+		case SignBad:
+			sign = Sign(e.Token+"-wrong", t)
+		default:
+			sign = Sign(e.Token, t)
+		}
+		writeParam(&b, ParamSign, sign)
+		writeParam(&b, ParamRequestTime, strconv.FormatInt(t, 10))
+	}
+	return b.String()
+}
+
+func writeParam(b *strings.Builder, name, value string) {
+	b.WriteByte('&')
+	b.WriteString(name)
+	b.WriteByte('=')
+	b.WriteString(url.QueryEscape(value))
+}
