@@ -74,7 +74,13 @@ type Event interface {
 	Room() string
 	// Time is the EventTime in Unix milliseconds, or 0 where the event has none.
 	Time() int64
+	// MarshalJSON encodes the body as it goes on the wire.
+	MarshalJSON() ([]byte, error)
 }
+
+// Encode returns the event's body as it goes on the wire. It is json.Marshal without the second
+// pass that encoding/json makes over a Marshaler's output.
+func Encode(ev Event) ([]byte, error) { return ev.MarshalJSON() }
 
 // Extra holds fields added to an event's body beyond the protocol's, to probe whether a
 // receiver tolerates fields it does not know. They are encoded in key order, after the

@@ -1,0 +1,78 @@
+package receiver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+)
+
+// DefaultAddr is where a Server listens unless told otherwise: loopback, a port the OS picks.
+const DefaultAddr = "127.0.0.1:0"
+
+// Server is a Receiver listening on a TCP address, like httptest.Server.
+type Server struct {
+	// URL is the base URL of the server, e.g. http://127.0.0.1:41234, to use as callback URL.
+	URL string
+	// Receiver is the handler, for its log.
+	Receiver *Receiver
+
+	srv  *http.Server
+	done chan error
+}
+
+// Start listens on addr (DefaultAddr when empty) and serves the receiver until Close.
+func Start(addr string, cfg Config) (*Server, error) {
+	rv, err := New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if addr == "" {
+		addr = DefaultAddr
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("receiver: listen on %s: %w", addr, err)
+	}
+	s := &Server{
+		URL:      "http://" + ln.Addr().String(),
+		Receiver: rv,
+		srv: &http.Server{
+			Handler:           rv,
+			ReadHeaderTimeout: 10 * time.Second,
+			ReadTimeout:       30 * time.Second,
+			IdleTimeout:       2 * time.Minute,
+		},
+		done: make(chan error, 1),
+	}
+	go func() { s.done <- s.srv.Serve(ln) }()
+	return s, nil
+}
+
+// Wait blocks until the server stops and returns why, nil after Close or Shutdown.
+func (s *Server) Wait() error {
+	err := <-s.done
+	s.done <- err
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown stops accepting connections and waits for in-flight requests, until ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.srv.Shutdown(ctx)
+	if werr := s.Wait(); err == nil {
+		err = werr
+	}
+	return err
+}
+
+// Close stops the server, waiting for in-flight requests for at most five seconds.
+func (s *Server) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return s.Shutdown(ctx)
+}
