@@ -34,16 +34,16 @@ const (
 
 // Error codes the receiver answers with in a FAIL.
 const (
-	CodeOK            = 0
-	CodeBadMethod     = 1 // not POST
-	CodeTooLarge      = 2 // body over the limit
-	CodeBadQuery      = 3 // a query parameter missing or malformed
-	CodeForeignApp    = 4 // SdkAppid is not the receiver's
-	CodeBadSign       = 5 // Sign missing or wrong
-	CodeStale         = 6 // RequestTime outside the allowed skew
-	CodeUnknownCmd    = 7 // a CallbackCommand the receiver does not know
-	CodeNotJSON       = 8 // the body is not a JSON object
-	CodeBadBody       = 9 // a field missing or of the wrong type, or CallbackCommand differing from the URL's
+	CodeOK         = 0
+	CodeBadMethod  = 1 // not POST
+	CodeTooLarge   = 2 // body over the limit
+	CodeBadQuery   = 3 // a query parameter missing or malformed
+	CodeForeignApp = 4 // SdkAppid is not the receiver's
+	CodeBadSign    = 5 // Sign missing or wrong
+	CodeStale      = 6 // RequestTime outside the allowed skew
+	CodeUnknownCmd = 7 // a CallbackCommand the receiver does not know
+	CodeNotJSON    = 8 // the body is not a JSON object
+	CodeBadBody    = 9 // a field missing or of the wrong type, or CallbackCommand differing from the URL's
 )
 
 // Config configures a Receiver.
