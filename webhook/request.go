@@ -172,3 +172,6 @@ func writeParam(b *strings.Builder, name, value string) {
 	b.WriteByte('=')
 	b.WriteString(url.QueryEscape(value))
 }
+
+// DefaultSDKAppID is the SDKAppID livehook uses unless told another: the vendor docs' example.
+const DefaultSDKAppID = 1400000001

@@ -1,0 +1,270 @@
+// Package generator makes realistic Live rooms, users and room statistics, reproducible from a seed.
+package generator
+
+import (
+	"fmt"
+	"math"
+	"math/rand"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/brianvoe/gofakeit/v6"
+
+	"github.com/livehook/livehook/webhook"
+)
+
+// Limits of the protocol's values (PROTOCOL.md §6).
+const (
+	MaxRoomIDBytes   = 48
+	MaxRoomNameBytes = 100
+	MaxURLBytes      = 200
+	MaxUserIDBytes   = 32
+	MaxCategories    = 3
+	MaxAdmins        = 5
+	// ClientRoomNameBytes is what client SDKs allow for a room name; the generator stays within it.
+	ClientRoomNameBytes = 30
+)
+
+// DefaultUsers is the size of the user population owners, operators and admins are drawn from.
+const DefaultUsers = 5000
+
+// SeatCounts are the usual MaxSeatCount values.
+var SeatCounts = []int{4, 8, 9, 16}
+
+// Generator makes realistic values. It owns its own faker, built from the seed, so that the same
+// seed gives the same values; it is not safe for concurrent use (make one per goroutine).
+type Generator struct {
+	seed   int64
+	f      *gofakeit.Faker
+	rnd    *rand.Rand
+	users  []string
+	zipf   *rand.Zipf
+	prefix string
+	rooms  uint64
+}
+
+// Option configures a Generator.
+type Option func(*Generator)
+
+// WithUsers sets the size of the user population (DefaultUsers unless set; at least 1).
+func WithUsers(n int) Option {
+	return func(g *Generator) { g.users = make([]string, max(n, 1)) }
+}
+
+// WithRoomPrefix sets the prefix of RoomIds, e.g. to keep two runs' rooms apart.
+func WithRoomPrefix(p string) Option { return func(g *Generator) { g.prefix = p } }
+
+// New returns a generator seeded with seed.
+func New(seed int64, opts ...Option) *Generator {
+	g := &Generator{seed: seed, f: gofakeit.NewUnlocked(seed), prefix: "live_"}
+	g.rnd = g.f.Rand
+	for _, o := range opts {
+		o(g)
+	}
+	if g.users == nil {
+		g.users = make([]string, DefaultUsers)
+	}
+	// A few users are very active (hosts with many rooms), most are seldom seen.
+	g.zipf = rand.NewZipf(g.rnd, 1.1, 2, uint64(len(g.users)-1))
+	return g
+}
+
+// Seed is the seed the generator was made from.
+func (g *Generator) Seed() int64 { return g.seed }
+
+// Faker is the generator's own faker, for values the generator does not make itself.
+func (g *Generator) Faker() *gofakeit.Faker { return g.f }
+
+// Rand is the generator's random source.
+func (g *Generator) Rand() *rand.Rand { return g.rnd }
+
+// UserID returns a user from the population: the same users recur, a few of them often.
+// User IDs are at most 32 bytes of [A-Za-z0-9_-].
+func (g *Generator) UserID() string {
+	i := int(g.zipf.Uint64())
+	if g.users[i] == "" {
+		g.users[i] = userID(g.f.Username(), i)
+	}
+	return g.users[i]
+}
+
+// NumericUserID returns a user ID made of digits, as some apps use, beyond float64's exact range.
+func (g *Generator) NumericUserID() string {
+	return strconv.FormatUint(144115200000000000+uint64(g.rnd.Int63n(99999999999)), 10)
+}
+
+func userID(name string, i int) string {
+	var b strings.Builder
+	for _, c := range strings.ToLower(name) {
+		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-' {
+			b.WriteRune(c)
+		}
+		if b.Len() >= 20 {
+			break
+		}
+	}
+	if b.Len() == 0 {
+		b.WriteString("user")
+	}
+	return b.String() + "_" + strconv.Itoa(i)
+}
+
+// RoomID returns a RoomId unique within this generator: the prefix, a sequence number and a
+// random tail, at most 48 bytes.
+func (g *Generator) RoomID() string {
+	g.rooms++
+	id := g.prefix + strconv.FormatUint(g.rooms, 36) + "_" + strconv.FormatUint(uint64(g.rnd.Int63()), 36)[:6]
+	if len(id) > MaxRoomIDBytes {
+		id = id[len(id)-MaxRoomIDBytes:]
+	}
+	return id
+}
+
+// RoomName returns a room name within the client SDKs' 30 bytes, sometimes with non-ASCII text.
+func (g *Generator) RoomName() string {
+	var name string
+	switch g.rnd.Intn(10) {
+	case 0:
+		name = "直播间 " + g.f.Noun()
+	case 1:
+		name = g.f.Adjective() + " " + g.f.Noun() + " 🎤"
+	default:
+		name = capitalise(g.f.Adjective()) + " " + g.f.Noun() + " live"
+	}
+	return truncate(name, ClientRoomNameBytes)
+}
+
+// URL returns an image URL of at most 200 bytes under the given kind, e.g. "covers".
+func (g *Generator) URL(kind string) string {
+	return truncate(fmt.Sprintf("https://cdn.%s.com/%s/%x.jpg", strings.ToLower(g.f.Noun()), kind, g.rnd.Uint64()), MaxURLBytes)
+}
+
+// Categories returns up to three app-defined category numbers.
+func (g *Generator) Categories() []int {
+	n := g.rnd.Intn(MaxCategories + 1)
+	c := make([]int, n)
+	for i := range c {
+		c[i] = 1 + g.rnd.Intn(20)
+	}
+	return c
+}
+
+// weighted picks values[i] with probability weights[i]/sum(weights).
+func weighted[T any](r *rand.Rand, values []T, weights []int) T {
+	sum := 0
+	for _, w := range weights {
+		sum += w
+	}
+	n := r.Intn(sum)
+	for i, w := range weights {
+		if n < w {
+			return values[i]
+		}
+		n -= w
+	}
+	return values[len(values)-1]
+}
+
+var (
+	platformWeights = []int{5, 8, 45, 35, 3, 2, 2, 0} // RESTAPI Web Android iOS Windows Mac iPad Unknown
+	memberCounts    = []int{20, 100, 200, 300, 400, 1000, 5000}
+	memberWeights   = []int{5, 20, 25, 20, 15, 10, 5}
+	seatModeWeights = []int{10, 30, 60} // None FreeToTake ApplyToTake
+)
+
+// Platform returns an OptPlatform, most often a phone.
+func (g *Generator) Platform() string { return weighted(g.rnd, webhook.Platforms, platformWeights) }
+
+// ClientIP returns a client's IPv4 address.
+func (g *Generator) ClientIP() string { return g.f.IPv4Address() }
+
+// Meta returns a client address and platform for a request URL.
+func (g *Generator) Meta() webhook.Meta {
+	return webhook.Meta{ClientIP: g.ClientIP(), OptPlatform: g.Platform()}
+}
+
+// RoomInfo returns a room as created at createdAt by owner (a user from the population when "").
+func (g *Generator) RoomInfo(createdAt time.Time, owner string) webhook.RoomInfo {
+	if owner == "" {
+		owner = g.UserID()
+	}
+	mode := weighted(g.rnd, webhook.TakeSeatModes, seatModeWeights)
+	info := webhook.RoomInfo{
+		RoomId:            g.RoomID(),
+		RoomName:          g.RoomName(),
+		RoomType:          webhook.RoomTypeLive,
+		OwnerAccount:      webhook.Account{ID: owner},
+		MaxMemberCount:    weighted(g.rnd, memberCounts, memberWeights),
+		IsMessageDisabled: g.rnd.Intn(20) == 0,
+		IsSeatEnabled:     mode != webhook.TakeSeatModeNone,
+		TakeSeatMode:      mode,
+		MaxSeatCount:      SeatCounts[g.rnd.Intn(len(SeatCounts))],
+		CreateTime:        createdAt.Unix(),
+		IsPublicVisible:   g.rnd.Intn(10) != 0,
+		CoverURL:          g.URL("covers"),
+		Category:          g.Categories(),
+	}
+	if g.rnd.Intn(4) == 0 {
+		info.CustomInfo = fmt.Sprintf(`{"level":%d}`, 1+g.rnd.Intn(10))
+	}
+	return info
+}
+
+// Statistic returns a destroyed room's statistic, consistent with how long it lived and how many
+// members it allows: unique gift senders ≤ gifts sent ≤ gift coins, senders ≤ viewers.
+func (g *Generator) Statistic(life time.Duration, maxMembers int) webhook.Statistic {
+	minutes := math.Max(life.Minutes(), 0)
+	// Entries grow with the room's size and, less than linearly, with its life.
+	mean := float64(max(maxMembers, 1)) * 0.3 * math.Sqrt(minutes+1)
+	viewers := int(mean * math.Exp(g.rnd.NormFloat64()*0.5))
+	var s webhook.Statistic
+	s.TotalViewers = viewers
+	s.TotalLikesReceived = int(float64(viewers) * g.rnd.Float64() * 8)
+	if viewers > 0 {
+		s.TotalUniqueGiftSenders = int(float64(viewers) * 0.05 * g.rnd.Float64())
+		if s.TotalUniqueGiftSenders > 0 {
+			s.TotalGiftsSent = s.TotalUniqueGiftSenders * (1 + g.rnd.Intn(6))
+			s.TotalGiftCoins = s.TotalGiftsSent * (1 + g.rnd.Intn(100))
+		}
+	}
+	return s
+}
+
+// Destroyed describes a created room as Live.CallbackAfterDestroyRoom does.
+func Destroyed(info webhook.RoomInfo, viewCount int) webhook.DestroyedRoomInfo {
+	return webhook.DestroyedRoomInfo{
+		RoomName:          info.RoomName,
+		RoomType:          info.RoomType,
+		OwnerAccount:      info.OwnerAccount,
+		IsSeatEnabled:     info.IsSeatEnabled,
+		TakeSeatMode:      info.TakeSeatMode,
+		MaxMemberCount:    info.MaxMemberCount,
+		MaxSeatCount:      info.MaxSeatCount,
+		Category:          info.Category,
+		CustomInfo:        info.CustomInfo,
+		IsMessageDisabled: info.IsMessageDisabled,
+		CoverURL:          info.CoverURL,
+		IsPublicVisible:   info.IsPublicVisible,
+		ViewCount:         viewCount,
+	}
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// truncate cuts s to at most n bytes at a rune boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}

@@ -1,0 +1,76 @@
+package generator_test
+
+import (
+	"encoding/json"
+	"regexp"
+	"slices"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	. "github.com/onsi/gomega"
+
+	"github.com/livehook/livehook/generator"
+	"github.com/livehook/livehook/webhook"
+)
+
+var userIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+
+func TestValuesKeepTheProtocolsLimits(t *testing.T) {
+	g := NewWithT(t)
+	created := time.Unix(1700000000, 0)
+	for seed := range int64(30) {
+		gen := generator.New(seed)
+		seen := map[string]bool{}
+		for range 200 {
+			info := gen.RoomInfo(created, "")
+			g.Expect(len(info.RoomId)).To(BeNumerically("<=", generator.MaxRoomIDBytes))
+			g.Expect(seen[info.RoomId]).To(BeFalse(), "RoomId %s repeats", info.RoomId)
+			seen[info.RoomId] = true
+			g.Expect(utf8.ValidString(info.RoomName)).To(BeTrue())
+			g.Expect(len(info.RoomName)).To(BeNumerically("<=", generator.ClientRoomNameBytes))
+			g.Expect(len(info.CoverURL)).To(BeNumerically("<=", generator.MaxURLBytes))
+			g.Expect(len(info.Category)).To(BeNumerically("<=", generator.MaxCategories))
+			g.Expect(generator.SeatCounts).To(ContainElement(info.MaxSeatCount))
+			g.Expect(webhook.TakeSeatModes).To(ContainElement(info.TakeSeatMode))
+			g.Expect(info.OwnerAccount.ID).To(MatchRegexp(userIDPattern.String()))
+			g.Expect(info.CreateTime).To(Equal(created.Unix()))
+			g.Expect(webhook.Platforms).To(ContainElement(gen.Platform()))
+			st := gen.Statistic(time.Duration(gen.Rand().Intn(600))*time.Minute, info.MaxMemberCount)
+			g.Expect(st.TotalUniqueGiftSenders).To(BeNumerically("<=", st.TotalGiftsSent))
+			g.Expect(st.TotalGiftsSent).To(BeNumerically("<=", st.TotalGiftCoins))
+			g.Expect(st.TotalUniqueGiftSenders).To(BeNumerically("<=", st.TotalViewers))
+			body, err := webhook.Encode(&webhook.CreateRoom{OperatorAccount: info.OwnerAccount.ID, RoomInfo: info, EventTime: created.UnixMilli()})
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(webhook.ValidateBody(webhook.CommandCreateRoom, body)).To(Succeed())
+		}
+	}
+}
+
+func TestSameSeedSameValues(t *testing.T) {
+	g := NewWithT(t)
+	make := func(seed int64) []byte {
+		gen := generator.New(seed)
+		var infos []webhook.RoomInfo
+		for range 50 {
+			infos = append(infos, gen.RoomInfo(time.Unix(1700000000, 0), ""))
+		}
+		b, err := json.Marshal(infos)
+		g.Expect(err).NotTo(HaveOccurred())
+		return b
+	}
+	g.Expect(make(7)).To(Equal(make(7)))
+	g.Expect(make(7)).NotTo(Equal(make(8)))
+}
+
+func TestUsersRecur(t *testing.T) {
+	g := NewWithT(t)
+	gen := generator.New(1, generator.WithUsers(100))
+	var ids []string
+	for range 1000 {
+		ids = append(ids, gen.UserID())
+	}
+	slices.Sort(ids)
+	g.Expect(len(slices.Compact(ids))).To(BeNumerically("<", 100))
+	g.Expect(gen.NumericUserID()).To(MatchRegexp(`^1441152\d{11}$`))
+}
