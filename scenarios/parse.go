@@ -554,7 +554,7 @@ func Suggest(s string, candidates []string) string {
 	for _, c := range candidates {
 		lc := strings.ToLower(c)
 		d := editDistance(ls, lc)
-		if strings.HasPrefix(lc, ls) || strings.HasPrefix(ls, lc) {
+		if strings.HasPrefix(lc, ls) {
 			d = min(d, 1)
 		} else if len(lc) > len(ls) {
 			d = min(d, editDistance(ls, lc[:len(ls)])+1) // a misspelt word the candidate starts with

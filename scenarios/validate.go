@@ -248,7 +248,11 @@ func checkRef(ref string, defined map[string]bool, created bool) string {
 			return "no room is created before this step"
 		}
 	case !defined[head]:
-		return fmt.Sprintf("room %q is not created in an earlier step%s", head, Suggest(head, slices.Sorted(mapsKeys(defined))))
+		names := slices.Sorted(mapsKeys(defined))
+		if created {
+			names = append(names, "room")
+		}
+		return fmt.Sprintf("room %q is not created in an earlier step%s", head, Suggest(head, names))
 	}
 	if !slices.Contains(roomFields, field) {
 		return fmt.Sprintf("a room has no field %q%s", field, Suggest(field, roomFields))

@@ -1,0 +1,230 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/livehook/livehook/receiver"
+	"github.com/livehook/livehook/scenarios"
+	"github.com/livehook/livehook/webhook"
+)
+
+// contract is the built-in scenarios.yaml: what a correct app backend must do.
+//
+//go:embed scenarios.yaml
+var contract []byte
+
+// builtinName names the embedded contract in messages and reports.
+const builtinName = "scenarios.yaml (built-in)"
+
+// webhookPath is where the built-in receiver takes webhooks.
+const webhookPath = "/webhook"
+
+func (m *Main) runRun(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("run", " [FILE...]", `
+Fire the webhooks of the scenarios in FILE (the built-in contract, scenarios.yaml, when none is
+given) at an app backend, and check that it answers each as expected: by default HTTP 200 with
+{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0} within the timeout.
+Without --target it starts livehook's reference receiver on loopback and runs against it, which
+shows what a passing run looks like.
+
+Examples:
+  livehook run
+  livehook run --target https://app.example.com/live/webhook --sdkappid 1400000001 --token $TOKEN
+  livehook run --tags lifecycle --parallel 4 --junit report.xml my-scenarios.yaml`)
+	target := fs.String("target", "", "the app backend's callback `URL` (default: a built-in reference receiver)")
+	appID := fs.Uint64("sdkappid", webhook.DefaultSDKAppID, "the app's `SDKAppID`, sent as SdkAppid")
+	token := fs.String("token", "", "the callback `token`: requests are signed, and the Sign checks run (skipped without it)")
+	seed := fs.Int64("seed", 0, "`seed` of the generated values; 0 picks one, which is printed so a run can be repeated")
+	parallel := fs.Int("parallel", scenarios.DefaultParallel, "how many scenarios run at once (each one's steps run in order)")
+	timeout := fs.Duration("timeout", webhook.DefaultTimeout, "deadline of each webhook's answer, as the Live backend's")
+	tags := fs.String("tags", "", "run only scenarios with one of these comma-separated `tags`; !tag leaves tag out")
+	failFast := fs.Bool("fail-fast", false, "start no scenario after one has failed")
+	jsonOut := fs.String("json", "", "also write the report as JSON to `FILE`")
+	junitOut := fs.String("junit", "", "also write the report as JUnit XML to `FILE`, a test case per scenario")
+	verbose := fs.Bool("v", false, "print every request and answer")
+	steps := fs.Bool("steps", true, "list every step with its latency, not only failing ones")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *parallel < 1 {
+		return usagef("--parallel is %d: want 1 or more", *parallel)
+	}
+	if *timeout <= 0 {
+		return usagef("--timeout is %v: want a positive duration such as 2s", *timeout)
+	}
+	files, err := m.readScenarioFiles(fs.Args())
+	if err != nil {
+		return err
+	}
+	if *seed == 0 {
+		*seed = time.Now().UnixNano() % 1_000_000_000
+	}
+	cfg := scenarios.Config{
+		Endpoint: webhook.Endpoint{URL: *target, SDKAppID: *appID, Token: *token},
+		Timeout:  *timeout, Seed: *seed, Parallel: *parallel, Tags: splitList(*tags), FailFast: *failFast,
+	}
+	note := ""
+	if *target == "" {
+		srv, err := receiver.Start("", receiver.Config{SDKAppID: *appID, Token: *token, LogSize: -1})
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		cfg.Endpoint.URL = srv.URL + webhookPath
+		note = "built-in reference receiver"
+		fmt.Fprintf(m.Stdout, "No --target given: running against livehook's built-in reference receiver at %s.\n"+
+			"Point --target at your app backend's callback URL to test it.\n\n", cfg.Endpoint.URL)
+	}
+	if err := cfg.Endpoint.Validate(); err != nil {
+		return usagef("--target: %v", err)
+	}
+	if *verbose {
+		var mu sync.Mutex
+		cfg.Observe = func(sc string, step int, x scenarios.Exchange) {
+			mu.Lock()
+			defer mu.Unlock()
+			fmt.Fprintf(m.Stdout, "-> [%s] step %d: %s %s\n", sc, step, x.Method, x.URL)
+			if x.RequestBody != "" {
+				fmt.Fprintf(m.Stdout, "   %s\n", x.RequestBody)
+			}
+			if x.Status > 0 {
+				fmt.Fprintf(m.Stdout, "<- %d %s (%s)\n", x.Status, strings.TrimSpace(x.ResponseBody), x.Latency.Round(time.Microsecond))
+			} else {
+				fmt.Fprintf(m.Stdout, "<- no answer: %s (%s)\n", x.Error, x.Latency.Round(time.Microsecond))
+			}
+		}
+	}
+	selected := scenarios.Selected(files, cfg.Tags)
+	if len(selected) == 0 {
+		return usagef("--tags %q selects no scenario", *tags)
+	}
+	auth := "no token, so the Sign checks are skipped"
+	if *token != "" {
+		auth = "signed with the token"
+	}
+	fmt.Fprintf(m.Stdout, "livehook run: %s against %s (SdkAppid %d, %s), seed %d\n\n",
+		plural(len(selected), "scenario"), cfg.Endpoint.URL, *appID, auth, *seed)
+	rep, err := scenarios.Run(ctx, files, cfg)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	rep.TargetNote = note
+	if err := rep.WriteText(m.Stdout, scenarios.TextOptions{Steps: *steps}); err != nil {
+		return err
+	}
+	if err := writeReport(*jsonOut, rep.WriteJSON); err != nil {
+		return err
+	}
+	if err := writeReport(*junitOut, rep.WriteJUnit); err != nil {
+		return err
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if !rep.OK() {
+		return errNotMet
+	}
+	return nil
+}
+
+func writeReport(path string, write func(io.Writer) error) error {
+	if path == "" {
+		return nil
+	}
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		return &usageError{fmt.Errorf("writing the report: %w", err)}
+	}
+	return nil
+}
+
+// readScenarioFiles reads the named files, or the built-in contract when none is named.
+func (m *Main) readScenarioFiles(paths []string) ([]*scenarios.File, error) {
+	if len(paths) == 0 {
+		f, err := scenarios.Parse(builtinName, bytes.NewReader(contract))
+		if err != nil {
+			return nil, fmt.Errorf("the built-in contract does not parse (a bug in livehook): %w", err)
+		}
+		return []*scenarios.File{f}, nil
+	}
+	var files []*scenarios.File
+	var errs []error
+	for _, p := range paths {
+		var (
+			f   *scenarios.File
+			err error
+		)
+		if p == "-" {
+			f, err = scenarios.Parse("<stdin>", m.Stdin)
+		} else {
+			f, err = scenarios.ReadFile(p)
+		}
+		if err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				err = fmt.Errorf("%s: no such file", p)
+			}
+			errs = append(errs, err)
+			continue
+		}
+		files = append(files, f)
+	}
+	if len(errs) == 0 {
+		errs = append(errs, scenarios.CheckNames(files))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, &usageError{err}
+	}
+	return files, nil
+}
+
+func (m *Main) runValidate(_ context.Context, args []string) error {
+	fs := m.newFlagSet("validate", " [FILE...]", `
+Check scenario files without sending anything: YAML syntax, known actions and fields, values,
+durations, room and template references, unique names. Each problem is reported as
+file:line:column with the scenario and step. Without FILE it checks the built-in contract.`)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	files, err := m.readScenarioFiles(fs.Args())
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		steps := 0
+		for _, s := range f.Scenarios {
+			steps += len(s.Steps)
+		}
+		fmt.Fprintf(m.Stdout, "%s: ok, %s, %s\n", f.Path, plural(len(f.Scenarios), "scenario"), plural(steps, "step"))
+	}
+	return nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+

@@ -1,0 +1,307 @@
+package scenarios
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Statuses of scenarios and steps.
+const (
+	StatusPassed  = "passed"
+	StatusFailed  = "failed"
+	StatusSkipped = "skipped"
+)
+
+// Report is the outcome of a run.
+type Report struct {
+	Files      []string      `json:"files"`
+	Target     string        `json:"target"`
+	TargetNote string        `json:"target_note,omitempty"`
+	SDKAppID   uint64        `json:"sdkappid"`
+	Token      bool          `json:"token"`
+	Seed       int64         `json:"seed"`
+	Timeout    time.Duration `json:"timeout_ns"`
+	Parallel   int           `json:"parallel"`
+	Started    time.Time     `json:"started"`
+	Duration   time.Duration `json:"duration_ns"`
+	// Deselected counts the scenarios that the tags left out.
+	Deselected int `json:"deselected"`
+	Passed     int `json:"passed"`
+	Failed     int `json:"failed"`
+	Skipped    int `json:"skipped"`
+	// Requests counts every request sent, webhooks and checks alike.
+	Requests  int              `json:"requests"`
+	Scenarios []ScenarioResult `json:"scenarios"`
+}
+
+// ScenarioResult is the outcome of one scenario (one iteration of it, when it repeats).
+type ScenarioResult struct {
+	Name        string   `json:"name"`
+	Description string   `json:"description,omitempty"`
+	Tags        []string `json:"tags,omitempty"`
+	File        string   `json:"file"`
+	Line        int      `json:"line"`
+	// Iteration is 1, 2, ... for a scenario that repeats, else 0.
+	Iteration int    `json:"iteration,omitempty"`
+	Status    string `json:"status"`
+	// SkipReason says why a skipped scenario did not run.
+	SkipReason string `json:"skip_reason,omitempty"`
+	// Failure names the failing step and what broke.
+	Failure  string        `json:"failure,omitempty"`
+	Duration time.Duration `json:"duration_ns"`
+	Steps    []StepResult  `json:"steps,omitempty"`
+}
+
+// Title is the scenario's name, with the iteration for one that repeats.
+func (s *ScenarioResult) Title() string {
+	if s.Iteration > 0 {
+		return fmt.Sprintf("%s #%d", s.Name, s.Iteration)
+	}
+	return s.Name
+}
+
+// StepResult is the outcome of one step.
+type StepResult struct {
+	Index   int    `json:"index"`
+	Action  string `json:"action"`
+	Name    string `json:"name,omitempty"`
+	Line    int    `json:"line"`
+	Status  string `json:"status"`
+	Failure string `json:"failure,omitempty"`
+	// Latency is the answer's latency (the slowest one's, for a step that sends several).
+	Latency time.Duration `json:"latency_ns"`
+	// Sent counts the requests the step sent.
+	Sent int `json:"sent"`
+	// Exchanges holds the request and answer (for a generate step, the first and the failing ones).
+	Exchanges []Exchange `json:"exchanges,omitempty"`
+}
+
+// Exchange is one request and its answer.
+type Exchange struct {
+	Command      string        `json:"command,omitempty"`
+	Method       string        `json:"method"`
+	URL          string        `json:"url"`
+	RequestBody  string        `json:"request_body,omitempty"`
+	Status       int           `json:"status"`
+	ResponseBody string        `json:"response_body,omitempty"`
+	Outcome      string        `json:"outcome,omitempty"`
+	Error        string        `json:"error,omitempty"`
+	Latency      time.Duration `json:"latency_ns"`
+}
+
+func (r *Report) add(s ScenarioResult) {
+	switch s.Status {
+	case StatusPassed:
+		r.Passed++
+	case StatusFailed:
+		r.Failed++
+	default:
+		r.Skipped++
+	}
+	for _, st := range s.Steps {
+		r.Requests += st.Sent
+	}
+	r.Scenarios = append(r.Scenarios, s)
+}
+
+// OK reports whether no scenario failed.
+func (r *Report) OK() bool { return r.Failed == 0 }
+
+// WriteJSON writes the report as indented JSON.
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// TextOptions choose what the text report shows.
+type TextOptions struct {
+	// Steps lists every step with its latency, not only failing ones.
+	Steps bool
+}
+
+// WriteText writes the report for people: a line per scenario, the failing steps with what was
+// sent and what came back, and a summary.
+func (r *Report) WriteText(w io.Writer, opt TextOptions) error {
+	ew := &errWriter{w: w}
+	width := 0
+	for _, s := range r.Scenarios {
+		width = max(width, len(s.Title()))
+	}
+	width = min(width, 60)
+	for _, s := range r.Scenarios {
+		label := map[string]string{StatusPassed: "PASS", StatusFailed: "FAIL", StatusSkipped: "SKIP"}[s.Status]
+		switch s.Status {
+		case StatusSkipped:
+			ew.printf("%s  %-*s  %s\n", label, width, s.Title(), s.SkipReason)
+			continue
+		default:
+			ew.printf("%s  %-*s  %s, %s\n", label, width, s.Title(), plural(len(s.Steps), "step"), round(s.Duration))
+		}
+		for _, st := range s.Steps {
+			if !opt.Steps && st.Status != StatusFailed {
+				continue
+			}
+			r.writeStep(ew, &s, &st)
+		}
+	}
+	ew.printf("\n%d passed, %d failed, %d skipped\n", r.Passed, r.Failed, r.Skipped)
+	ew.printf("%s in %s, seed %d (repeat with --seed %d)\n", plural(r.Requests, "request"), round(r.Duration), r.Seed, r.Seed)
+	return ew.err
+}
+
+func (r *Report) writeStep(ew *errWriter, s *ScenarioResult, st *StepResult) {
+	name := st.Action
+	if st.Name != "" {
+		name += " " + fmt.Sprintf("%q", st.Name)
+	}
+	where := fmt.Sprintf("%s:%d", s.File, st.Line)
+	switch st.Status {
+	case StatusSkipped:
+		ew.printf("      %2d %-14s  not run (%s)\n", st.Index, name, where)
+		return
+	case StatusPassed:
+		extra := ""
+		if st.Sent > 1 {
+			extra = fmt.Sprintf(", %d requests, slowest", st.Sent)
+		}
+		ew.printf("      %2d %-14s  ok%s %s\n", st.Index, name, extra, round(st.Latency))
+		return
+	}
+	ew.printf("      %2d %-14s  FAILED at %s\n", st.Index, name, where)
+	ew.printf("         %s\n", st.Failure)
+	for _, x := range st.Exchanges {
+		ew.printf("         sent:     %s %s\n", x.Method, x.URL)
+		if x.RequestBody != "" {
+			ew.printf("                   %s\n", clip(x.RequestBody, 2000))
+		}
+		switch {
+		case x.Status > 0:
+			ew.printf("         answered: %d %s (in %s)\n", x.Status, clip(x.ResponseBody, 2000), round(x.Latency))
+		default:
+			ew.printf("         answered: nothing: %s (after %s)\n", x.Error, round(x.Latency))
+		}
+	}
+}
+
+// WriteJUnit writes the report as JUnit XML: a test suite per file, a test case per scenario.
+func (r *Report) WriteJUnit(w io.Writer) error {
+	type failure struct {
+		Message string `xml:"message,attr"`
+		Type    string `xml:"type,attr"`
+		Text    string `xml:",chardata"`
+	}
+	type skipped struct {
+		Message string `xml:"message,attr"`
+	}
+	type testcase struct {
+		Name      string   `xml:"name,attr"`
+		Classname string   `xml:"classname,attr"`
+		Time      string   `xml:"time,attr"`
+		Failure   *failure `xml:"failure,omitempty"`
+		Skipped   *skipped `xml:"skipped,omitempty"`
+	}
+	type testsuite struct {
+		Name     string     `xml:"name,attr"`
+		Tests    int        `xml:"tests,attr"`
+		Failures int        `xml:"failures,attr"`
+		Skipped  int        `xml:"skipped,attr"`
+		Time     string     `xml:"time,attr"`
+		Cases    []testcase `xml:"testcase"`
+	}
+	type testsuites struct {
+		XMLName  xml.Name    `xml:"testsuites"`
+		Name     string      `xml:"name,attr"`
+		Tests    int         `xml:"tests,attr"`
+		Failures int         `xml:"failures,attr"`
+		Skipped  int         `xml:"skipped,attr"`
+		Time     string      `xml:"time,attr"`
+		Suites   []testsuite `xml:"testsuite"`
+	}
+	secs := func(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
+	out := testsuites{Name: "livehook", Tests: len(r.Scenarios), Failures: r.Failed, Skipped: r.Skipped, Time: secs(r.Duration)}
+	index := map[string]int{}
+	var suiteTime []time.Duration
+	for _, s := range r.Scenarios {
+		i, ok := index[s.File]
+		if !ok {
+			i = len(out.Suites)
+			index[s.File] = i
+			out.Suites = append(out.Suites, testsuite{Name: s.File})
+			suiteTime = append(suiteTime, 0)
+		}
+		tc := testcase{Name: s.Title(), Classname: s.File, Time: secs(s.Duration)}
+		suite := &out.Suites[i]
+		suite.Tests++
+		suiteTime[i] += s.Duration
+		suite.Time = secs(suiteTime[i])
+		switch s.Status {
+		case StatusFailed:
+			suite.Failures++
+			var b strings.Builder
+			for _, st := range s.Steps {
+				if st.Status == StatusFailed {
+					r.writeStep(&errWriter{w: &b}, &s, &st)
+				}
+			}
+			tc.Failure = &failure{Message: s.Failure, Type: "expectation", Text: b.String()}
+		case StatusSkipped:
+			suite.Skipped++
+			tc.Skipped = &skipped{Message: s.SkipReason}
+		}
+		suite.Cases = append(suite.Cases, tc)
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, args...)
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// round shortens a duration for people: 1.234ms, 12.3ms, 1.23s.
+func round(d time.Duration) string {
+	switch {
+	case d >= time.Second:
+		return d.Round(10 * time.Millisecond).String()
+	case d >= 10*time.Millisecond:
+		return d.Round(100 * time.Microsecond).String()
+	case d >= time.Millisecond:
+		return d.Round(10 * time.Microsecond).String()
+	}
+	return d.Round(time.Microsecond).String()
+}
+
+func clip(s string, n int) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	if len(s) > n {
+		return s[:n] + fmt.Sprintf("... (%d bytes)", len(s))
+	}
+	return s
+}

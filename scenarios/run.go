@@ -1,0 +1,853 @@
+package scenarios
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"net/http"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/livehook/livehook/generator"
+	"github.com/livehook/livehook/webhook"
+)
+
+// Config says where and how to run scenarios.
+type Config struct {
+	// Endpoint is the app backend's callback URL, SDKAppID and token.
+	Endpoint webhook.Endpoint
+	// Timeout is each webhook's deadline (webhook.DefaultTimeout unless set).
+	Timeout time.Duration
+	// Seed makes the generated values; the same seed sends the same rooms.
+	Seed int64
+	// Parallel is how many scenarios run at once (1 unless set); each one's steps run in order.
+	Parallel int
+	// Tags, when set, select the scenarios with any of them; "!tag" leaves those with tag out.
+	Tags []string
+	// FailFast starts no scenario after one has failed.
+	FailFast bool
+	// Client delivers the webhooks; one with Timeout is made unless set.
+	Client *webhook.Client
+	// HTTPClient makes the check steps' requests; one is made unless set.
+	HTTPClient *http.Client
+	// Observe, when set, is called with every request and answer as it completes (for -v).
+	// It may be called from several goroutines at once under Parallel.
+	Observe func(scenario string, step int, x Exchange)
+}
+
+// DefaultParallel is how many scenarios run at once unless told otherwise.
+const DefaultParallel = 1
+
+// Selected returns the scenarios of the files that the tags select, in order.
+func Selected(files []*File, tags []string) []*Scenario {
+	var out []*Scenario
+	for _, f := range files {
+		for _, s := range f.Scenarios {
+			if selects(tags, s.Tags) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+func selects(filter, tags []string) bool {
+	include := false
+	for _, t := range filter {
+		if name, neg := strings.CutPrefix(t, "!"); neg {
+			if slices.Contains(tags, name) {
+				return false
+			}
+		} else {
+			include = true
+		}
+	}
+	if !include {
+		return true
+	}
+	for _, t := range filter {
+		if slices.Contains(tags, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckNames reports scenario names used in more than one file.
+func CheckNames(files []*File) error {
+	seen := map[string]Pos{}
+	var errs []error
+	for _, f := range files {
+		for _, s := range f.Scenarios {
+			if first, dup := seen[s.Name]; dup {
+				errs = append(errs, &Error{Pos: s.Pos, Scenario: s.Name, Msg: fmt.Sprintf("the name is used in %s too: names must be unique across the files of a run", first)})
+				continue
+			}
+			seen[s.Name] = s.Pos
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Run runs the scenarios of files against cfg.Endpoint and reports each one. Failures of the
+// app backend are in the report, not in the error, which is for a configuration that cannot run.
+// Canceling ctx stops the run; the report then says which scenarios did not finish.
+func Run(ctx context.Context, files []*File, cfg Config) (*Report, error) {
+	if err := cfg.Endpoint.Validate(); err != nil {
+		return nil, err
+	}
+	if err := CheckNames(files); err != nil {
+		return nil, err
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = webhook.DefaultTimeout
+	}
+	if cfg.Parallel <= 0 {
+		cfg.Parallel = DefaultParallel
+	}
+	if cfg.Client == nil {
+		cfg.Client = webhook.NewClient(webhook.WithTimeout(cfg.Timeout))
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: cfg.Timeout}
+	}
+	selected := Selected(files, cfg.Tags)
+	// A scenario that repeats runs as several, one per iteration.
+	type job struct {
+		sc   *Scenario
+		iter int
+		res  *ScenarioResult
+	}
+	var jobs []*job
+	for _, s := range selected {
+		n := max(s.Repeat, 1)
+		for i := 1; i <= n; i++ {
+			it := 0
+			if n > 1 {
+				it = i
+			}
+			jobs = append(jobs, &job{sc: s, iter: it})
+		}
+	}
+	rep := &Report{
+		Target: cfg.Endpoint.URL, SDKAppID: cfg.Endpoint.SDKAppID, Token: cfg.Endpoint.Token != "",
+		Seed: cfg.Seed, Timeout: cfg.Timeout, Parallel: cfg.Parallel, Started: time.Now(),
+	}
+	for _, f := range files {
+		rep.Files = append(rep.Files, f.Path)
+		for _, s := range f.Scenarios {
+			if !selects(cfg.Tags, s.Tags) {
+				rep.Deselected++
+			}
+		}
+	}
+
+	var (
+		mu     sync.Mutex
+		failed bool
+		wg     sync.WaitGroup
+		queue  = make(chan *job)
+	)
+	for range min(cfg.Parallel, max(len(jobs), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range queue {
+				mu.Lock()
+				stop := cfg.FailFast && failed
+				mu.Unlock()
+				if stop {
+					j.res = notRun(j.sc, j.iter, "not run: an earlier scenario failed and --fail-fast is set")
+					continue
+				}
+				j.res = runScenario(ctx, &cfg, j.sc, j.iter)
+				if j.res.Status == StatusFailed {
+					mu.Lock()
+					failed = true
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, j := range jobs {
+		queue <- j
+	}
+	close(queue)
+	wg.Wait()
+	for _, j := range jobs {
+		rep.add(*j.res)
+	}
+	rep.Duration = time.Since(rep.Started)
+	return rep, nil
+}
+
+func notRun(sc *Scenario, iter int, why string) *ScenarioResult {
+	r := newScenarioResult(sc, iter)
+	r.Status, r.SkipReason = StatusSkipped, why
+	return r
+}
+
+func newScenarioResult(sc *Scenario, iter int) *ScenarioResult {
+	return &ScenarioResult{Name: sc.Name, Description: sc.Description, Tags: sc.Tags, File: sc.Pos.File, Line: sc.Pos.Line, Iteration: iter}
+}
+
+// scenarioSeed derives a scenario's own seed from the run's, so that a scenario sends the same
+// values whatever runs beside it.
+func scenarioSeed(seed int64, name string, iter int) int64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%d\x00%s\x00%d", seed, name, iter)
+	return int64(h.Sum64() >> 1)
+}
+
+// room is a room a scenario created, as the Live backend would know it.
+type room struct {
+	info   webhook.RoomInfo
+	admins []string
+	fields map[string]any // info as JSON, for ${ROOM.FIELD}
+}
+
+// execution is one run of one scenario.
+type execution struct {
+	cfg   *Config
+	sc    *Scenario
+	seed  int64
+	gen   *generator.Generator
+	rooms map[string]*room
+	last  *room
+}
+
+func runScenario(ctx context.Context, cfg *Config, sc *Scenario, iter int) *ScenarioResult {
+	res := newScenarioResult(sc, iter)
+	if cfg.Endpoint.Token == "" {
+		for i, st := range sc.Steps {
+			if p := st.probe(); p != nil && p.Sign.needsToken() {
+				return notRun(sc, iter, fmt.Sprintf("needs a callback token (--token): step %d uses sign: %s", i+1, p.Sign))
+			}
+		}
+	}
+	seed := scenarioSeed(cfg.Seed, sc.Name, iter)
+	x := &execution{
+		cfg: cfg, sc: sc, seed: seed, rooms: map[string]*room{},
+		gen: generator.New(seed, generator.WithRoomPrefix(fmt.Sprintf("lh_%x_", uint32(seed)))),
+	}
+	start := time.Now()
+	res.Status = StatusPassed
+	for i, st := range sc.Steps {
+		sr := StepResult{Index: i + 1, Action: st.Action(), Name: st.Name, Line: st.Pos.Line}
+		if res.Status != StatusPassed || ctx.Err() != nil {
+			sr.Status = StatusSkipped
+			res.Steps = append(res.Steps, sr)
+			continue
+		}
+		x.step(ctx, i+1, st, &sr)
+		if sr.Status == StatusFailed {
+			res.Status = StatusFailed
+			res.Failure = fmt.Sprintf("step %d (%s, %s:%d): %s", sr.Index, sr.Action, sc.Pos.File, sr.Line, sr.Failure)
+		}
+		res.Steps = append(res.Steps, sr)
+	}
+	if ctx.Err() != nil && res.Status == StatusPassed {
+		res.Status, res.SkipReason = StatusSkipped, "interrupted"
+	}
+	res.Duration = time.Since(start)
+	return res
+}
+
+// step runs one step and fills in its result.
+func (x *execution) step(ctx context.Context, index int, orig *Step, sr *StepResult) {
+	st := x.expand(orig)
+	start := time.Now()
+	defer func() {
+		if sr.Latency == 0 {
+			sr.Latency = time.Since(start)
+		}
+		if sr.Status == "" {
+			sr.Status = StatusPassed
+		}
+	}()
+	fail := func(format string, args ...any) {
+		sr.Status, sr.Failure = StatusFailed, fmt.Sprintf(format, args...)
+	}
+	switch {
+	case st.CreateRoom != nil:
+		ev, meta := x.createRoom(st.CreateRoom)
+		x.deliver(ctx, index, st, ev, meta, sr)
+	case st.ModifyAdmin != nil:
+		ev, err := x.modifyAdmin(st.ModifyAdmin)
+		if err != nil {
+			fail("%v", err)
+			return
+		}
+		x.deliver(ctx, index, st, ev, webhook.Meta{}, sr)
+	case st.DestroyRoom != nil:
+		ev, meta, err := x.destroyRoom(st.DestroyRoom)
+		if err != nil {
+			fail("%v", err)
+			return
+		}
+		x.deliver(ctx, index, st, ev, meta, sr)
+	case st.Wait != nil:
+		t := time.NewTimer(time.Duration(*st.Wait))
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			fail("interrupted while waiting")
+		}
+	case st.Send != nil:
+		x.send(ctx, index, st, sr)
+	case st.Generate != nil:
+		x.generate(ctx, index, st, sr)
+	case st.Check != nil:
+		x.check(ctx, index, st.Check, sr)
+	}
+}
+
+// expand returns a copy of the step with every ${...} replaced.
+func (x *execution) expand(st *Step) *Step {
+	fn := func(s string) string {
+		if !strings.Contains(s, "${") {
+			return s
+		}
+		return templateRef.ReplaceAllStringFunc(s, func(m string) string {
+			return x.resolve(m[2 : len(m)-1])
+		})
+	}
+	return expandCopy(reflect.ValueOf(st), fn).Interface().(*Step)
+}
+
+// resolve returns what a reference stands for; the parser has checked that it exists.
+func (x *execution) resolve(ref string) string {
+	now := time.Now()
+	switch ref {
+	case "now":
+		return strconv.FormatInt(now.Unix(), 10)
+	case "now_ms":
+		return strconv.FormatInt(now.UnixMilli(), 10)
+	case "seed":
+		return strconv.FormatInt(x.cfg.Seed, 10)
+	}
+	head, field, _ := strings.Cut(ref, ".")
+	if head == "fake" {
+		return x.gen.Faker().Generate("{" + field + "}")
+	}
+	r := x.rooms[head]
+	if r == nil && head == "room" {
+		r = x.last
+	}
+	if r == nil {
+		return "${" + ref + "}"
+	}
+	switch v := r.fields[field].(type) {
+	case string:
+		return v
+	case nil:
+		return ""
+	default:
+		b, _ := json.Marshal(v)
+		return string(b)
+	}
+}
+
+func expandCopy(v reflect.Value, fn func(string) string) reflect.Value {
+	switch v.Kind() {
+	case reflect.String:
+		n := reflect.New(v.Type()).Elem()
+		n.SetString(fn(v.String()))
+		return n
+	case reflect.Pointer:
+		if v.IsNil() {
+			return v
+		}
+		n := reflect.New(v.Type().Elem())
+		n.Elem().Set(expandCopy(v.Elem(), fn))
+		return n
+	case reflect.Interface:
+		if v.IsNil() {
+			return v
+		}
+		n := reflect.New(v.Type()).Elem()
+		n.Set(expandCopy(v.Elem(), fn))
+		return n
+	case reflect.Struct:
+		n := reflect.New(v.Type()).Elem()
+		n.Set(v)
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				n.Field(i).Set(expandCopy(v.Field(i), fn))
+			}
+		}
+		return n
+	case reflect.Slice:
+		if v.IsNil() {
+			return v
+		}
+		n := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		for i := range v.Len() {
+			n.Index(i).Set(expandCopy(v.Index(i), fn))
+		}
+		return n
+	case reflect.Map:
+		if v.IsNil() {
+			return v
+		}
+		n := reflect.MakeMapWithSize(v.Type(), v.Len())
+		it := v.MapRange()
+		for it.Next() {
+			n.SetMapIndex(it.Key(), expandCopy(it.Value(), fn))
+		}
+		return n
+	}
+	return v
+}
+
+func (x *execution) createRoom(c *CreateRoom) (webhook.Event, webhook.Meta) {
+	now := time.Now()
+	owner := deref(c.RoomInfo.OwnerAccount, "")
+	if owner == "" && c.OwnerAsNumber {
+		owner = x.gen.NumericUserID()
+	}
+	info := x.gen.RoomInfo(now, owner)
+	f := c.RoomInfo
+	set(&info.RoomId, f.RoomId)
+	set(&info.RoomName, f.RoomName)
+	set(&info.RoomType, f.RoomType)
+	set(&info.MaxMemberCount, f.MaxMemberCount)
+	set(&info.IsMessageDisabled, f.IsMessageDisabled)
+	set(&info.CustomInfo, f.CustomInfo)
+	set(&info.IsSeatEnabled, f.IsSeatEnabled)
+	if f.TakeSeatMode != nil {
+		info.TakeSeatMode = string(*f.TakeSeatMode)
+	}
+	set(&info.MaxSeatCount, f.MaxSeatCount)
+	set(&info.CreateTime, f.CreateTime)
+	set(&info.IsPublicVisible, f.IsPublicVisible)
+	set(&info.CoverURL, f.CoverURL)
+	if f.Category != nil {
+		info.Category = f.Category
+	}
+	info.OwnerAccount.Number = c.OwnerAsNumber
+	r := &room{info: info}
+	b, _ := json.Marshal(info)
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	_ = d.Decode(&r.fields)
+	if c.As != "" {
+		x.rooms[c.As] = r
+	}
+	x.last = r
+	ev := &webhook.CreateRoom{OperatorAccount: orDefault(c.Operator, info.OwnerAccount.ID), RoomInfo: info, EventTime: now.UnixMilli()}
+	return ev, x.meta(&c.Probe)
+}
+
+func (x *execution) room(name string) (*room, error) {
+	if name == "" {
+		return x.last, nil
+	}
+	r := x.rooms[name]
+	if r == nil {
+		return nil, fmt.Errorf("room %q was not created", name)
+	}
+	return r, nil
+}
+
+func (x *execution) modifyAdmin(m *ModifyAdmin) (webhook.Event, error) {
+	r, err := x.room(m.Room)
+	if err != nil {
+		return nil, err
+	}
+	op := orDefault(string(m.Op), webhook.OpTypeAdd)
+	accounts := m.Accounts
+	if accounts == nil {
+		if op == webhook.OpTypeAdd {
+			accounts = x.newAdmins(r, 1+x.gen.Rand().Intn(2))
+		} else {
+			accounts = slices.Clone(r.admins)
+		}
+	}
+	if op == webhook.OpTypeAdd {
+		for _, a := range accounts {
+			if !slices.Contains(r.admins, a) {
+				r.admins = append(r.admins, a)
+			}
+		}
+	} else {
+		r.admins = slices.DeleteFunc(r.admins, func(a string) bool { return slices.Contains(accounts, a) })
+	}
+	return &webhook.ModifyAdmin{
+		RoomId: r.info.RoomId, EventTime: time.Now().UnixMilli(), OperatorAccount: orDefault(m.Operator, r.info.OwnerAccount.ID),
+		AdminAccount: accounts, OpType: op,
+	}, nil
+}
+
+// newAdmins picks up to n users who are not yet admins nor the owner, within the limit of 5.
+func (x *execution) newAdmins(r *room, n int) []string {
+	var out []string
+	for tries := 0; len(out) < n && len(r.admins)+len(out) < generator.MaxAdmins && tries < 50; tries++ {
+		u := x.gen.UserID()
+		if u != r.info.OwnerAccount.ID && !slices.Contains(r.admins, u) && !slices.Contains(out, u) {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+func (x *execution) destroyRoom(dr *DestroyRoom) (webhook.Event, webhook.Meta, error) {
+	r, err := x.room(dr.Room)
+	if err != nil {
+		return nil, webhook.Meta{}, err
+	}
+	now := time.Now()
+	life := now.Sub(time.Unix(r.info.CreateTime, 0))
+	st := x.gen.Statistic(life, r.info.MaxMemberCount)
+	f := dr.Statistic
+	set(&st.TotalViewers, f.TotalViewers)
+	set(&st.TotalGiftsSent, f.TotalGiftsSent)
+	set(&st.TotalGiftCoins, f.TotalGiftCoins)
+	set(&st.TotalUniqueGiftSenders, f.TotalUniqueGiftSenders)
+	set(&st.TotalLikesReceived, f.TotalLikesReceived)
+	ev := &webhook.DestroyRoom{
+		OperatorAccount: orDefault(dr.Operator, r.info.OwnerAccount.ID),
+		RoomId:          r.info.RoomId,
+		EventType:       webhook.DestroyByUser,
+		EventTime:       now.UnixMilli(),
+		RoomInfo:        generator.Destroyed(r.info, st.TotalViewers),
+		Statistic:       &st,
+	}
+	ev.RoomInfo.OwnerAccount.Number = dr.OwnerAsNumber || r.info.OwnerAccount.Number
+	if dr.OwnerAsNumber && !isDigits(ev.RoomInfo.OwnerAccount.ID) {
+		return nil, webhook.Meta{}, fmt.Errorf("owner_as_number: the room's owner %q is not a number; create the room with owner_as_number too", ev.RoomInfo.OwnerAccount.ID)
+	}
+	if dr.By == "system" {
+		// The production shape of a system destroy.
+		ev.EventType = webhook.DestroyBySystem
+		ev.OperatorAccount = orDefault(dr.Operator, webhook.SystemAccount)
+		ev.RoomInfo.RoomId = r.info.RoomId
+		ev.RoomInfo.Category = nil
+		ev.Statistic = nil
+	}
+	return ev, x.meta(&dr.Probe), nil
+}
+
+func (x *execution) meta(p *Probe) webhook.Meta {
+	m := x.gen.Meta()
+	if p.ClientIP != "" {
+		m.ClientIP = p.ClientIP
+	}
+	if p.Platform != "" {
+		m.OptPlatform = string(p.Platform)
+	}
+	return m
+}
+
+func (x *execution) urlOptions(p *Probe) webhook.URLOptions {
+	return webhook.URLOptions{SDKAppID: p.SDKAppID, Signing: p.Sign.signing(), NewParamNames: p.NewParamNames}
+}
+
+// deliver encodes the event with the step's modifiers, sends it and checks the answer.
+func (x *execution) deliver(ctx context.Context, index int, st *Step, ev webhook.Event, meta webhook.Meta, sr *StepResult) {
+	p := st.probe()
+	body, err := webhook.Encode(ev)
+	if err == nil && (len(p.Omit) > 0 || len(p.Extra) > 0) {
+		body, err = reshape(body, p.Omit, p.Extra)
+	}
+	if err != nil {
+		sr.Status, sr.Failure = StatusFailed, fmt.Sprintf("cannot encode the body: %v", err)
+		return
+	}
+	url := x.cfg.Endpoint.RequestURL(ev.Command(), meta, x.urlOptions(p))
+	x.exchange(ctx, index, st, ev.Command(), url, body, sr)
+}
+
+func (x *execution) exchange(ctx context.Context, index int, st *Step, cmd webhook.Command, url string, body []byte, sr *StepResult) bool {
+	res := x.cfg.Client.Do(ctx, webhook.Request{Command: cmd, URL: url, Body: body})
+	ex := Exchange{
+		Command: string(cmd), Method: http.MethodPost, URL: url, RequestBody: string(body),
+		Status: res.Answer.Status, ResponseBody: string(res.Body), Outcome: res.Outcome.String(), Latency: res.Latency(),
+	}
+	if res.Err != nil {
+		ex.Error = res.Err.Error()
+	}
+	sr.Sent++
+	sr.Latency = max(sr.Latency, ex.Latency)
+	if x.cfg.Observe != nil {
+		x.cfg.Observe(x.sc.Name, index, ex)
+	}
+	if msg := st.Expect.check(&res, x.cfg.Timeout); msg != "" {
+		sr.Status, sr.Failure = StatusFailed, msg
+		if len(sr.Exchanges) < maxFailedExchanges {
+			sr.Exchanges = append(sr.Exchanges, ex)
+		}
+		return false
+	}
+	if sr.Sent == 1 {
+		sr.Exchanges = append(sr.Exchanges, ex)
+	}
+	return true
+}
+
+// maxFailedExchanges bounds the failing exchanges a generate step keeps for its report.
+const maxFailedExchanges = 5
+
+func (x *execution) send(ctx context.Context, index int, st *Step, sr *StepResult) {
+	s := st.Send
+	cmd := webhook.Command(s.Command)
+	var url string
+	if s.Query != "" {
+		url = x.cfg.Endpoint.URL
+		switch {
+		case !strings.Contains(url, "?"):
+			url += "?"
+		case !strings.HasSuffix(url, "?") && !strings.HasSuffix(url, "&"):
+			url += "&"
+		}
+		url += strings.TrimPrefix(s.Query, "?")
+	} else {
+		url = x.cfg.Endpoint.RequestURL(cmd, x.meta(&s.Probe), x.urlOptions(&s.Probe))
+	}
+	x.exchange(ctx, index, st, cmd, url, []byte(s.Body), sr)
+}
+
+// generate sends full lifecycles of generated rooms, one room after another.
+func (x *execution) generate(ctx context.Context, index int, st *Step, sr *StepResult) {
+	g := st.Generate
+	seed := x.seed
+	if g.Seed != nil {
+		seed = *g.Seed
+	}
+	maxChanges := 3
+	if g.MaxAdminChanges != nil {
+		maxChanges = *g.MaxAdminChanges
+	}
+	sub := &execution{cfg: x.cfg, sc: x.sc, seed: seed, rooms: map[string]*room{},
+		gen: generator.New(seed, generator.WithRoomPrefix(fmt.Sprintf("lh_g%x_", uint32(seed))))}
+	failures := 0
+	for range g.Rooms {
+		if ctx.Err() != nil {
+			sr.Status, sr.Failure = StatusFailed, fmt.Sprintf("interrupted after %d requests", sr.Sent)
+			return
+		}
+		var events []webhook.Event
+		var metas []webhook.Meta
+		ev, meta := sub.createRoom(&CreateRoom{})
+		events, metas = append(events, ev), append(metas, meta)
+		for range sub.gen.Rand().Intn(maxChanges + 1) {
+			m := &ModifyAdmin{}
+			if len(sub.last.admins) > 0 && sub.gen.Rand().Intn(3) == 0 {
+				m.Op = OpType(webhook.OpTypeDelete)
+				m.Accounts = []string{sub.last.admins[sub.gen.Rand().Intn(len(sub.last.admins))]}
+			}
+			ev, _ := sub.modifyAdmin(m)
+			if len(ev.(*webhook.ModifyAdmin).AdminAccount) == 0 {
+				continue // the room has its five admins already
+			}
+			events, metas = append(events, ev), append(metas, webhook.Meta{})
+		}
+		d := &DestroyRoom{}
+		if sub.gen.Rand().Intn(10) == 0 {
+			d.By = "system"
+		}
+		ev, meta, _ = sub.destroyRoom(d)
+		events, metas = append(events, ev), append(metas, meta)
+		for i, ev := range events {
+			body, err := webhook.Encode(ev)
+			if err != nil {
+				sr.Status, sr.Failure = StatusFailed, err.Error()
+				return
+			}
+			url := x.cfg.Endpoint.RequestURL(ev.Command(), metas[i], webhook.URLOptions{})
+			if !x.exchange(ctx, index, st, ev.Command(), url, body, sr) {
+				failures++
+			}
+		}
+	}
+	if failures > 0 {
+		sr.Status = StatusFailed
+		sr.Failure = fmt.Sprintf("%d of %d requests failed; the first: %s", failures, sr.Sent, sr.Failure)
+	}
+}
+
+// check asks the app backend's own API and compares its answer.
+func (x *execution) check(ctx context.Context, index int, c *Check, sr *StepResult) {
+	method := orDefault(c.Method, http.MethodGet)
+	timeout := x.cfg.Timeout
+	if c.Within > 0 {
+		timeout = time.Duration(c.Within)
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	var body io.Reader
+	if c.Body != "" {
+		body = strings.NewReader(c.Body)
+	}
+	fail := func(ex Exchange, format string, args ...any) {
+		sr.Status, sr.Failure = StatusFailed, fmt.Sprintf(format, args...)
+		sr.Exchanges = append(sr.Exchanges, ex)
+	}
+	ex := Exchange{Method: method, URL: c.URL, RequestBody: c.Body}
+	req, err := http.NewRequestWithContext(ctx, method, c.URL, body)
+	if err != nil {
+		fail(ex, "check: %v", err)
+		return
+	}
+	for k, v := range c.Headers {
+		req.Header.Set(k, v)
+	}
+	start := time.Now()
+	resp, err := x.cfg.HTTPClient.Do(req)
+	if err != nil {
+		ex.Latency, ex.Error = time.Since(start), err.Error()
+		fail(ex, "check %s %s: %v", method, c.URL, err)
+		return
+	}
+	rb, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	ex.Latency, ex.Status, ex.ResponseBody = time.Since(start), resp.StatusCode, string(rb)
+	sr.Sent++
+	sr.Latency = ex.Latency
+	if x.cfg.Observe != nil {
+		x.cfg.Observe(x.sc.Name, index, ex)
+	}
+	if err != nil {
+		fail(ex, "check: reading the answer: %v", err)
+		return
+	}
+	if want := orDefault(c.Status, http.StatusOK); resp.StatusCode != want {
+		fail(ex, "check %s %s: expected HTTP status %d, got %d", method, c.URL, want, resp.StatusCode)
+		return
+	}
+	if len(c.JSON) > 0 {
+		var doc any
+		d := json.NewDecoder(bytes.NewReader(rb))
+		d.UseNumber()
+		if err := d.Decode(&doc); err != nil {
+			fail(ex, "check %s %s: the answer is not JSON: %v", method, c.URL, err)
+			return
+		}
+		for _, path := range slices.Sorted(mapsKeys(c.JSON)) {
+			if msg := matchPath(doc, path, c.JSON[path]); msg != "" {
+				fail(ex, "check %s %s: %s", method, c.URL, msg)
+				return
+			}
+		}
+	}
+	sr.Exchanges = append(sr.Exchanges, ex)
+}
+
+// matchPath compares the value at a dotted path (list items by index) with want.
+func matchPath(doc any, path string, want any) string {
+	cur := doc
+	for _, part := range strings.Split(path, ".") {
+		switch v := cur.(type) {
+		case map[string]any:
+			next, ok := v[part]
+			if !ok {
+				return fmt.Sprintf("%s: no field %q in the answer", path, part)
+			}
+			cur = next
+		case []any:
+			i, err := strconv.Atoi(part)
+			if err != nil || i < 0 || i >= len(v) {
+				return fmt.Sprintf("%s: no item %q in a list of %d", path, part, len(v))
+			}
+			cur = v[i]
+		default:
+			return fmt.Sprintf("%s: %q is not inside an object or a list", path, part)
+		}
+	}
+	gotJSON, _ := json.Marshal(cur)
+	wantJSON, _ := json.Marshal(want)
+	if sameJSON(gotJSON, wantJSON) {
+		return ""
+	}
+	// A number written in YAML as text (e.g. from a template) matches the number.
+	if s, ok := want.(string); ok && string(gotJSON) == s {
+		return ""
+	}
+	return fmt.Sprintf("%s is %s, expected %s", path, gotJSON, wantJSON)
+}
+
+func sameJSON(a, b []byte) bool {
+	var x, y any
+	da, db := json.NewDecoder(bytes.NewReader(a)), json.NewDecoder(bytes.NewReader(b))
+	da.UseNumber()
+	db.UseNumber()
+	if da.Decode(&x) != nil || db.Decode(&y) != nil {
+		return false
+	}
+	if nx, ok := x.(json.Number); ok {
+		if ny, ok := y.(json.Number); ok {
+			if nx == ny {
+				return true
+			}
+			fx, ex := nx.Float64()
+			fy, ey := ny.Float64()
+			return ex == nil && ey == nil && fx == fy
+		}
+	}
+	return reflect.DeepEqual(x, y)
+}
+
+// reshape removes and adds fields of a JSON body by dotted path, keeping numbers exact.
+func reshape(body []byte, omit []string, extra map[string]any) ([]byte, error) {
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.UseNumber()
+	var doc map[string]any
+	if err := d.Decode(&doc); err != nil {
+		return nil, err
+	}
+	parent := func(path string) (map[string]any, string) {
+		cur := doc
+		parts := strings.Split(path, ".")
+		for _, p := range parts[:len(parts)-1] {
+			next, ok := cur[p].(map[string]any)
+			if !ok {
+				return nil, ""
+			}
+			cur = next
+		}
+		return cur, parts[len(parts)-1]
+	}
+	for _, o := range omit {
+		if m, k := parent(o); m != nil {
+			delete(m, k)
+		}
+	}
+	for _, k := range slices.Sorted(mapsKeys(extra)) {
+		m, name := parent(k)
+		if m == nil {
+			return nil, fmt.Errorf("extra %q: no object to add it to", k)
+		}
+		m[name] = extra[k]
+	}
+	return json.Marshal(doc)
+}
+
+func set[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+func deref[T any](v *T, def T) T {
+	if v == nil {
+		return def
+	}
+	return *v
+}
+
+func orDefault[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
