@@ -631,6 +631,9 @@ func (x *execution) generate(ctx context.Context, index int, st *Step, sr *StepR
 		gen: generator.New(seed, generator.WithRoomPrefix(fmt.Sprintf("lh_g%x_", uint32(seed))))}
 	failures := 0
 	for range g.Rooms {
+		if failures >= maxFailedExchanges {
+			break // enough to show what is wrong; a stalling receiver would hold the run up
+		}
 		if ctx.Err() != nil {
 			sr.Status, sr.Failure = StatusFailed, fmt.Sprintf("interrupted after %d requests", sr.Sent)
 			return
@@ -671,7 +674,11 @@ func (x *execution) generate(ctx context.Context, index int, st *Step, sr *StepR
 	}
 	if failures > 0 {
 		sr.Status = StatusFailed
-		sr.Failure = fmt.Sprintf("%d of %d requests failed; the first: %s", failures, sr.Sent, sr.Failure)
+		stopped := ""
+		if failures >= maxFailedExchanges {
+			stopped = fmt.Sprintf(", then the step stopped short of its %d rooms", g.Rooms)
+		}
+		sr.Failure = fmt.Sprintf("%d of %d requests failed%s; the last: %s", failures, sr.Sent, stopped, sr.Failure)
 	}
 }
 

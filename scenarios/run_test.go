@@ -1,0 +1,445 @@
+package scenarios_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+
+	"github.com/livehook/livehook/receiver"
+	"github.com/livehook/livehook/scenarios"
+	"github.com/livehook/livehook/webhook"
+)
+
+const (
+	appID = webhook.DefaultSDKAppID
+	token = "contract-token"
+)
+
+func contract(t *testing.T) []*scenarios.File {
+	t.Helper()
+	f, err := scenarios.ReadFile("../scenarios.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []*scenarios.File{f}
+}
+
+func reference(t *testing.T, cfg receiver.Config) *receiver.Receiver {
+	t.Helper()
+	if cfg.SDKAppID == 0 {
+		cfg.SDKAppID = appID
+	}
+	rv, err := receiver.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rv
+}
+
+func start(t *testing.T, h http.Handler) string {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL + "/webhook"
+}
+
+func run(t *testing.T, files []*scenarios.File, target, tok string, mod ...func(*scenarios.Config)) *scenarios.Report {
+	t.Helper()
+	cfg := scenarios.Config{Endpoint: webhook.Endpoint{URL: target, SDKAppID: appID, Token: tok}, Seed: 42, Parallel: 4}
+	for _, m := range mod {
+		m(&cfg)
+	}
+	rep, err := scenarios.Run(context.Background(), files, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+func failedNames(rep *scenarios.Report) []string {
+	var out []string
+	for _, s := range rep.Scenarios {
+		if s.Status == scenarios.StatusFailed {
+			out = append(out, s.Name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestContractPassesOnTheReferenceReceiver(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		token    string
+		parallel int
+		skipped  int
+	}{
+		{"no token", "", 1, 3},
+		{"token", token, 1, 0},
+		{"token, parallel", token, 8, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := NewWithT(t)
+			rv := reference(t, receiver.Config{Token: tc.token})
+			rep := run(t, contract(t), start(t, rv), tc.token, func(c *scenarios.Config) { c.Parallel = tc.parallel })
+			g.Expect(failedNames(rep)).To(BeEmpty(), "%+v", rep)
+			g.Expect(rep.Skipped).To(Equal(tc.skipped))
+			g.Expect(rep.Passed).To(Equal(len(rep.Scenarios) - tc.skipped))
+			accepted, rejected := rv.Counts()
+			g.Expect(int(accepted + rejected)).To(Equal(rep.Requests), "every request sent is accounted for")
+		})
+	}
+}
+
+// middleware turns the reference receiver into an app backend with one defect.
+type middleware func(t *testing.T, next http.Handler) http.Handler
+
+// rewriteAnswer replaces an acknowledgement by body.
+func rewriteAnswer(status int, body string) middleware {
+	return func(t *testing.T, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			if rec.Code == 200 {
+				w.WriteHeader(status)
+				_, _ = io.WriteString(w, body)
+				return
+			}
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(rec.Body.Bytes())
+		})
+	}
+}
+
+// refuseWhen answers FAIL when the request matches, as a defective app backend would.
+func refuseWhen(match func(r *http.Request, body []byte) bool) middleware {
+	return func(t *testing.T, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			if match(r, body) {
+				w.WriteHeader(http.StatusBadRequest)
+				_, _ = io.WriteString(w, `{"ActionStatus":"FAIL","ErrorInfo":"bad request","ErrorCode":400}`)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// naiveStruct is how a hurried developer decodes the Create and Destroy webhooks.
+type naiveStruct struct {
+	RoomInfo struct {
+		Owner string `json:"Owner_Account"`
+	}
+}
+
+func TestContractCatchesFaultyReceivers(t *testing.T) {
+	all := []string{}
+	for _, s := range contract(t)[0].Scenarios {
+		all = append(all, s.Name)
+	}
+	ackScenarios := slices.DeleteFunc(slices.Clone(all), func(n string) bool {
+		return strings.Contains(n, "refused")
+	})
+	slices.Sort(ackScenarios)
+	for _, tc := range []struct {
+		name    string
+		cfg     receiver.Config // of the reference receiver inside
+		wrap    middleware
+		timeout time.Duration
+		failed  []string
+		message string
+	}{
+		{
+			name: "does not check SdkAppid",
+			cfg:  receiver.Config{Token: token},
+			wrap: func(t *testing.T, next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					q := r.URL.Query()
+					if q.Has("SdkAppid") {
+						q.Set("SdkAppid", "1400000001")
+					}
+					r.URL.RawQuery = q.Encode()
+					next.ServeHTTP(w, r)
+				})
+			},
+			failed:  []string{"a webhook for a foreign SdkAppid is refused"},
+			message: "but it was acknowledged with OK/0",
+		},
+		{
+			name:    "does not check Sign",
+			cfg:     receiver.Config{Token: ""},
+			failed:  []string{"a replayed webhook with a stale RequestTime is refused", "a webhook with a wrong Sign is refused", "a webhook without Sign is refused"},
+			message: "but it was acknowledged with OK/0",
+		},
+		{
+			name:    "does not check RequestTime",
+			cfg:     receiver.Config{Token: token, MaxSkew: 100 * 365 * 24 * time.Hour},
+			failed:  []string{"a replayed webhook with a stale RequestTime is refused"},
+			message: "but it was acknowledged with OK/0",
+		},
+		{
+			name:    "answers ErrorCode as a string",
+			cfg:     receiver.Config{Token: token},
+			wrap:    rewriteAnswer(200, `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":"0"}`),
+			failed:  ackScenarios,
+			message: `ErrorCode is the string "0", want the integer 0`,
+		},
+		{
+			name:    "leaves out ErrorInfo",
+			cfg:     receiver.Config{Token: token},
+			wrap:    rewriteAnswer(200, `{"ActionStatus":"OK","ErrorCode":0}`),
+			failed:  ackScenarios,
+			message: "ErrorInfo is missing",
+		},
+		{
+			name:    "answers plain text",
+			cfg:     receiver.Config{Token: token},
+			wrap:    rewriteAnswer(200, `success`),
+			failed:  ackScenarios,
+			message: `body is not JSON: "success"`,
+		},
+		{
+			name:    "answers 204",
+			cfg:     receiver.Config{Token: token},
+			wrap:    rewriteAnswer(204, ``),
+			failed:  ackScenarios,
+			message: "HTTP status is 204 No Content, want 200 OK",
+		},
+		{
+			name: "decodes Owner_Account as a string only",
+			cfg:  receiver.Config{Token: token},
+			wrap: refuseWhen(func(r *http.Request, body []byte) bool {
+				var v naiveStruct
+				return json.Unmarshal(body, &v) != nil
+			}),
+			failed:  []string{"Owner_Account as a bare JSON number beyond 2^53 is accepted"},
+			message: "HTTP status is 400 Bad Request",
+		},
+		{
+			name: "refuses fields it does not know",
+			cfg:  receiver.Config{Token: token},
+			wrap: refuseWhen(func(r *http.Request, body []byte) bool {
+				var v any
+				d := json.NewDecoder(bytes.NewReader(body))
+				d.DisallowUnknownFields()
+				if ev, err := webhook.Decode(body); err == nil {
+					switch e := ev.(type) {
+					case *webhook.CreateRoom:
+						v = e
+						return len(e.Extra) > 0 || bytes.Contains(body, []byte("Theme"))
+					case *webhook.ModifyAdmin:
+						return len(e.Extra) > 0
+					case *webhook.DestroyRoom:
+						return len(e.Extra) > 0 || bytes.Contains(body, []byte("TotalShares"))
+					}
+				}
+				return d.Decode(&v) != nil
+			}),
+			failed:  []string{"fields the receiver does not know are accepted"},
+			message: "HTTP status is 400",
+		},
+		{
+			name: "requires EventTime on creation",
+			cfg:  receiver.Config{Token: token},
+			wrap: refuseWhen(func(r *http.Request, body []byte) bool {
+				return r.URL.Query().Get("CallbackCommand") == string(webhook.CommandCreateRoom) && !bytes.Contains(body, []byte(`"EventTime"`))
+			}),
+			failed:  []string{"a creation without EventTime is accepted"},
+			message: "HTTP status is 400",
+		},
+		{
+			name: "requires Statistic on destroy",
+			cfg:  receiver.Config{Token: token},
+			wrap: refuseWhen(func(r *http.Request, body []byte) bool {
+				return bytes.Contains(body, []byte(`"DestroyBySystem"`)) && !bytes.Contains(body, []byte(`"Statistic"`))
+			}),
+			failed:  []string{"a room dissolved by the system is acknowledged", "many generated rooms live and close", "several rooms open and close interleaved"},
+			message: "HTTP status is 400",
+		},
+		{
+			name: "knows only the older parameter names",
+			cfg:  receiver.Config{Token: token},
+			wrap: refuseWhen(func(r *http.Request, body []byte) bool {
+				return !r.URL.Query().Has("SdkAppid")
+			}),
+			failed:  []string{"the newer query parameter names are accepted"},
+			message: "HTTP status is 400",
+		},
+		{
+			name: "stalls on destroy",
+			cfg:  receiver.Config{Token: token},
+			wrap: func(t *testing.T, next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.URL.Query().Get("CallbackCommand") == string(webhook.CommandDestroyRoom) {
+						_, _ = io.Copy(io.Discard, r.Body)
+						<-r.Context().Done() // answers only when the sender gives up
+						return
+					}
+					next.ServeHTTP(w, r)
+				})
+			},
+			timeout: 200 * time.Millisecond,
+			failed: []string{"Owner_Account as a bare JSON number beyond 2^53 is accepted", "a room created through the REST API is accepted",
+				"a room destroyed by its owner is acknowledged", "a room dissolved by the system is acknowledged",
+				"a room without seats and with an empty CustomInfo is accepted", "fields the receiver does not know are accepted",
+				"full lifecycle with repeated admin changes", "many generated rooms live and close",
+				"several rooms open and close interleaved",
+				// A refusal must come within the deadline too.
+				"a webhook for a foreign SdkAppid is refused", "a webhook with a wrong Sign is refused"},
+			message: "got timeout: no complete answer within 200ms",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := NewWithT(t)
+			inner := reference(t, tc.cfg)
+			var h http.Handler = inner
+			if tc.wrap != nil {
+				h = tc.wrap(t, inner)
+			}
+			rep := run(t, contract(t), start(t, h), token, func(c *scenarios.Config) {
+				c.Parallel = 8
+				if tc.timeout > 0 {
+					c.Timeout = tc.timeout
+				}
+			})
+			want := slices.Sorted(slices.Values(tc.failed))
+			g.Expect(failedNames(rep)).To(Equal(want))
+			for _, s := range rep.Scenarios {
+				if s.Status == scenarios.StatusFailed {
+					g.Expect(s.Failure).To(ContainSubstring(tc.message), s.Name)
+				}
+			}
+			var text bytes.Buffer
+			g.Expect(rep.WriteText(&text, scenarios.TextOptions{})).To(Succeed())
+			g.Expect(text.String()).To(ContainSubstring(tc.message))
+			g.Expect(text.String()).To(ContainSubstring("sent:     POST "))
+		})
+	}
+}
+
+func TestTagsAndRepeat(t *testing.T) {
+	g := NewWithT(t)
+	f, err := scenarios.Parse("t.yaml", strings.NewReader(`
+scenarios:
+  - name: a
+    tags: [x]
+    repeat: 3
+    steps: [{create_room: {}}]
+  - name: b
+    tags: [y]
+    steps: [{create_room: {}}]
+  - name: c
+    steps: [{create_room: {}}]
+`))
+	g.Expect(err).NotTo(HaveOccurred())
+	target := start(t, reference(t, receiver.Config{}))
+	rep := run(t, []*scenarios.File{f}, target, "", func(c *scenarios.Config) { c.Tags = []string{"x"} })
+	g.Expect(rep.Scenarios).To(HaveLen(3))
+	g.Expect(rep.Scenarios[2].Title()).To(Equal("a #3"))
+	g.Expect(rep.Deselected).To(Equal(2))
+	rep = run(t, []*scenarios.File{f}, target, "", func(c *scenarios.Config) { c.Tags = []string{"!x"} })
+	g.Expect(rep.Scenarios).To(HaveLen(2))
+}
+
+func TestFailFast(t *testing.T) {
+	g := NewWithT(t)
+	f, err := scenarios.Parse("t.yaml", strings.NewReader(`
+scenarios:
+  - name: fails
+    steps: [{create_room: {}, expect: rejected}]
+  - name: never runs
+    steps: [{create_room: {}}]
+`))
+	g.Expect(err).NotTo(HaveOccurred())
+	rep := run(t, []*scenarios.File{f}, start(t, reference(t, receiver.Config{})), "", func(c *scenarios.Config) {
+		c.FailFast, c.Parallel = true, 1
+	})
+	g.Expect(rep.Failed).To(Equal(1))
+	g.Expect(rep.Scenarios[1].Status).To(Equal(scenarios.StatusSkipped))
+	g.Expect(rep.Scenarios[1].SkipReason).To(ContainSubstring("--fail-fast"))
+}
+
+func TestSameSeedSameRequests(t *testing.T) {
+	g := NewWithT(t)
+	bodies := func(seed int64) []string {
+		var mu = make(chan struct{}, 1)
+		var out []string
+		target := start(t, reference(t, receiver.Config{}))
+		run(t, contract(t), target, "", func(c *scenarios.Config) {
+			c.Seed, c.Parallel = seed, 1
+			c.Observe = func(_ string, _ int, x scenarios.Exchange) {
+				mu <- struct{}{}
+				// EventTime and CreateTime follow the clock; RoomIds, names and users follow the seed.
+				var v struct {
+					RoomId   string
+					RoomInfo struct{ RoomId, RoomName string }
+				}
+				_ = json.Unmarshal([]byte(x.RequestBody), &v)
+				out = append(out, v.RoomId+v.RoomInfo.RoomId+v.RoomInfo.RoomName)
+				<-mu
+			}
+		})
+		return out
+	}
+	g.Expect(bodies(7)).To(Equal(bodies(7)))
+	g.Expect(bodies(7)).NotTo(Equal(bodies(8)))
+}
+
+func TestCheckStep(t *testing.T) {
+	g := NewWithT(t)
+	rooms := map[string]bool{}
+	api := http.NewServeMux()
+	api.HandleFunc("GET /rooms/{id}", func(w http.ResponseWriter, r *http.Request) {
+		if !rooms[r.PathValue("id")] {
+			http.NotFound(w, r)
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"room": map[string]any{"id": r.PathValue("id"), "seats": 8}})
+	})
+	// The app backend stores created rooms and forgets destroyed ones.
+	rv := reference(t, receiver.Config{OnDelivery: func(d receiver.Delivery) {
+		ev, err := webhook.Decode(d.Body)
+		if err != nil {
+			return
+		}
+		rooms[ev.Room()] = ev.Command() == webhook.CommandCreateRoom
+	}})
+	apiURL := start(t, api)
+	f, err := scenarios.Parse("t.yaml", strings.NewReader(`
+vars:
+  api: `+strings.TrimSuffix(apiURL, "/webhook")+`
+scenarios:
+  - name: synced
+    steps:
+      - create_room: {as: room, RoomInfo: {MaxSeatCount: 8}}
+      - check: {url: "${vars.api}/rooms/${room.RoomId}", json: {room.id: "${room.RoomId}", room.seats: 8}}
+      - destroy_room: {}
+      - check: {url: "${vars.api}/rooms/${room.RoomId}", status: 404}
+  - name: not synced
+    steps:
+      - create_room: {as: room, RoomInfo: {MaxSeatCount: 8}}
+      - check: {url: "${vars.api}/rooms/${room.RoomId}", json: {room.seats: 9}}
+`))
+	g.Expect(err).NotTo(HaveOccurred())
+	rep := run(t, []*scenarios.File{f}, start(t, rv), "", func(c *scenarios.Config) { c.Parallel = 1 })
+	g.Expect(rep.Scenarios[0].Status).To(Equal(scenarios.StatusPassed), "%+v", rep.Scenarios[0])
+	g.Expect(rep.Scenarios[1].Status).To(Equal(scenarios.StatusFailed))
+	g.Expect(rep.Scenarios[1].Failure).To(ContainSubstring("room.seats is 8, expected 9"))
+}
+
+func TestRunRefusesABadEndpoint(t *testing.T) {
+	_, err := scenarios.Run(context.Background(), contract(t), scenarios.Config{Endpoint: webhook.Endpoint{URL: "ftp://x", SDKAppID: 1}})
+	NewWithT(t).Expect(err).To(MatchError(ContainSubstring("scheme must be http or https")))
+}
+
