@@ -95,7 +95,7 @@ func TestContractPassesOnTheReferenceReceiver(t *testing.T) {
 			g.Expect(rep.Skipped).To(Equal(tc.skipped))
 			g.Expect(rep.Passed).To(Equal(len(rep.Scenarios) - tc.skipped))
 			accepted, rejected := rv.Counts()
-			g.Expect(int(accepted + rejected)).To(Equal(rep.Requests), "every request sent is accounted for")
+			g.Expect(int(accepted+rejected)).To(Equal(rep.Requests), "every request sent is accounted for")
 		})
 	}
 }
@@ -442,4 +442,3 @@ func TestRunRefusesABadEndpoint(t *testing.T) {
 	_, err := scenarios.Run(context.Background(), contract(t), scenarios.Config{Endpoint: webhook.Endpoint{URL: "ftp://x", SDKAppID: 1}})
 	NewWithT(t).Expect(err).To(MatchError(ContainSubstring("scheme must be http or https")))
 }
-
