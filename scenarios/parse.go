@@ -242,7 +242,9 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value) {
 	case reflect.Map:
 		d.decodeMap(n, v)
 	case reflect.Interface:
-		v.Set(reflect.ValueOf(d.decodeAny(n)))
+		if x := d.decodeAny(n); x != nil {
+			v.Set(reflect.ValueOf(x))
+		}
 	default:
 		d.decodeScalar(n, v)
 	}
