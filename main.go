@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"github.com/livehook/livehook/scenarios"
 )
 
 // Version is the tool's version, set at build time with -ldflags "-X main.Version=...".
@@ -97,7 +99,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	}
 	cmd, ok := commands[name]
 	if !ok {
-		fmt.Fprintf(m.Stderr, "livehook: unknown command %q%s\nRun 'livehook help' for the list.\n", name, suggest(name, commandNames()))
+		fmt.Fprintf(m.Stderr, "livehook: unknown command %q%s\nRun 'livehook help' for the list.\n", name, scenarios.Suggest(name, commandNames()))
 		return exitUsage
 	}
 	err := cmd.run(m, ctx, args[1:])
@@ -180,38 +182,4 @@ func (m *Main) runVersion(_ context.Context, args []string) error {
 	}
 	fmt.Fprintf(m.Stdout, "livehook %s\n", Version)
 	return nil
-}
-
-// suggest returns ` (did you mean "x"?)` for the closest candidate, or "".
-func suggest(s string, candidates []string) string {
-	best, bestD := "", len(s)/2+2
-	for _, c := range candidates {
-		if d := editDistance(strings.ToLower(s), strings.ToLower(c)); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -1,0 +1,152 @@
+package main_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gbytes"
+	"github.com/onsi/gomega/gexec"
+)
+
+func start(args ...string) *gexec.Session {
+	GinkgoHelper()
+	s, err := gexec.Start(exec.Command(livehook, args...), GinkgoWriter, GinkgoWriter)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(func() { s.Kill().Wait(5 * time.Second) })
+	return s
+}
+
+// runs starts livehook and waits for it to exit with code.
+func runs(code int, args ...string) *gexec.Session {
+	GinkgoHelper()
+	s := start(args...)
+	Eventually(s, 60*time.Second).Should(gexec.Exit(code), "livehook %s\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), s.Out.Contents(), s.Err.Contents())
+	return s
+}
+
+func writeFile(name, content string) string {
+	GinkgoHelper()
+	path := filepath.Join(GinkgoT().TempDir(), name)
+	Expect(os.WriteFile(path, []byte(content), 0o644)).To(Succeed())
+	return path
+}
+
+var _ = Describe("livehook run", func() {
+	It("runs the built-in contract against the built-in receiver and says so", func() {
+		s := runs(0, "run", "--seed", "7")
+		Expect(s.Out).To(gbytes.Say("No --target given: running against livehook's built-in reference receiver"))
+		Expect(s.Out).To(gbytes.Say(`livehook run: \d+ scenarios against http://127\.0\.0\.1:\d+/webhook .*seed 7`))
+		Expect(s.Out).To(gbytes.Say(`PASS  room creation is acknowledged`))
+		Expect(s.Out).To(gbytes.Say(`SKIP  a webhook without Sign is refused +needs a callback token`))
+		Expect(s.Out).To(gbytes.Say(`\n15 passed, 0 failed, 3 skipped\n`))
+		Expect(s.Out).To(gbytes.Say(`seed 7 \(repeat with --seed 7\)`))
+	})
+
+	It("runs the token checks with a token", func() {
+		s := runs(0, "run", "--token", "secret", "--parallel", "4")
+		Expect(s.Out).To(gbytes.Say(`\n18 passed, 0 failed, 0 skipped\n`))
+	})
+
+	It("exits 1 and names the defect when the target breaks the contract", func() {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, r.Body)
+			_, _ = io.WriteString(w, `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":"0"}`)
+		}))
+		DeferCleanup(srv.Close)
+		dir := GinkgoT().TempDir()
+		s := runs(1, "run", "--target", srv.URL+"/cb", "--tags", "create", "--json", filepath.Join(dir, "r.json"), "--junit", filepath.Join(dir, "r.xml"))
+		Expect(s.Out).To(gbytes.Say(`FAIL  room creation is acknowledged`))
+		Expect(s.Out).To(gbytes.Say(`ErrorCode is the string "0", want the integer 0`))
+		Expect(s.Out).To(gbytes.Say(`sent:     POST ` + regexp.QuoteMeta(srv.URL) + `/cb\?SdkAppid=1400000001&CallbackCommand=Live.CallbackAfterCreateRoom`))
+		Expect(s.Out).To(gbytes.Say(`0 passed, 3 failed, 0 skipped`))
+
+		var rep struct {
+			Failed    int
+			Scenarios []struct{ Status, Failure string }
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "r.json"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(json.Unmarshal(b, &rep)).To(Succeed())
+		Expect(rep.Failed).To(Equal(3))
+		x, err := os.ReadFile(filepath.Join(dir, "r.xml"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(x)).To(ContainSubstring(`<failure message="step 1 (create_room`))
+	})
+
+	It("exits 2 with file:line for a bad scenarios file", func() {
+		path := writeFile("bad.yaml", "scenarios:\n  - name: s\n    steps:\n      - destory_room: {}\n")
+		s := runs(2, "run", path)
+		Expect(s.Err).To(gbytes.Say(regexp.QuoteMeta(path) + `:4:9: scenario "s": step 1: unknown action "destory_room" \(did you mean "destroy_room"\?\)`))
+	})
+
+	It("exits 2 for a missing file, a bad flag or a bad target", func() {
+		Expect(runs(2, "run", "nope.yaml").Err).To(gbytes.Say(`nope.yaml: no such file`))
+		Expect(runs(2, "run", "--parallel", "0").Err).To(gbytes.Say(`--parallel is 0`))
+		Expect(runs(2, "run", "--bogus").Err).To(gbytes.Say(`flag provided but not defined: -bogus`))
+		Expect(runs(2, "run", "--target", "localhost:8080").Err).To(gbytes.Say(`scheme must be http or https`))
+		Expect(runs(2, "run", "--tags", "nothing-has-this").Err).To(gbytes.Say(`selects no scenario`))
+	})
+
+	It("prints every request and answer with -v", func() {
+		s := runs(0, "run", "-v", "--tags", "admin")
+		Expect(s.Out).To(gbytes.Say(`-> \[admin changes are acknowledged\] step 1: POST http://127.0.0.1:\d+/webhook\?SdkAppid=`))
+		Expect(s.Out).To(gbytes.Say(`<- 200 \{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0\}`))
+	})
+})
+
+var _ = Describe("livehook validate", func() {
+	It("checks the built-in contract and files", func() {
+		Expect(runs(0, "validate").Out).To(gbytes.Say(`scenarios.yaml \(built-in\): ok, \d+ scenarios, \d+ steps`))
+		path := writeFile("ok.yaml", "scenarios:\n  - name: s\n    steps: [{create_room: {}}]\n")
+		Expect(runs(0, "validate", path).Out).To(gbytes.Say(`ok, 1 scenario, 1 step`))
+	})
+
+	It("reports every problem with its position and exits 2", func() {
+		path := writeFile("bad.yaml", "scenarios:\n  - name: s\n    steps:\n      - wait: 2\n      - create_room: {sign: bda}\n")
+		s := runs(2, "validate", path)
+		Expect(s.Err).To(gbytes.Say(`bad.yaml:4:15: scenario "s": step 1: wait: bad duration "2": add a unit`))
+		Expect(s.Err).To(gbytes.Say(`bad.yaml:5:29: scenario "s": step 2: create_room.sign: unknown value "bda"`))
+	})
+})
+
+var _ = Describe("livehook receive", func() {
+	It("serves the reference receiver until interrupted", func() {
+		s := start("receive", "--addr", "127.0.0.1:0", "--sdkappid", "1400000001")
+		Eventually(s.Out, 10*time.Second).Should(gbytes.Say(`listening on (http://127\.0\.0\.1:\d+)`))
+		url := regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(string(s.Out.Contents()))
+		resp, err := http.Post(url+"/cb?SdkAppid=1400999999&CallbackCommand=Live.CallbackAfterModifyAdmin&contenttype=json", "application/json", strings.NewReader(`{}`))
+		Expect(err).NotTo(HaveOccurred())
+		resp.Body.Close()
+		Expect(resp.StatusCode).To(Equal(403))
+		Eventually(s.Err).Should(gbytes.Say(`Live.CallbackAfterModifyAdmin FAIL 403: SdkAppid 1400999999 is not this app's`))
+		s.Signal(syscall.SIGINT)
+		Eventually(s, 10*time.Second).Should(gexec.Exit(0))
+		Expect(s.Out).To(gbytes.Say(`0 accepted, 1 refused`))
+	})
+
+	It("refuses a port it cannot listen on", func() {
+		Expect(runs(2, "receive", "--addr", "256.1.1.1:1").Err).To(gbytes.Say(`listen on 256.1.1.1:1`))
+	})
+})
+
+var _ = Describe("the command line", func() {
+	It("explains itself", func() {
+		Expect(runs(0, "help").Out).To(gbytes.Say(`Commands:`))
+		Expect(runs(2).Err).To(gbytes.Say(`Usage:`))
+		Expect(runs(0, "run", "-h").Err).To(gbytes.Say(`-target URL`))
+		Expect(runs(0, "help", "receive").Err).To(gbytes.Say(`-sdkappid SDKAppID`))
+		Expect(runs(0, "version").Out).To(gbytes.Say(`livehook \S+`))
+		Expect(runs(2, "rn").Err).To(gbytes.Say(`unknown command "rn" \(did you mean "run"\?\)`))
+	})
+})
