@@ -18,7 +18,7 @@ GET /deliveries shows what it received, as JSON; DELETE /deliveries clears that 
 It runs until interrupted (Ctrl-C).`)
 	addr := fs.String("addr", "127.0.0.1:8080", "`address` to listen on; loopback unless you name another interface")
 	appID := fs.Uint64("sdkappid", webhook.DefaultSDKAppID, "the app's `SDKAppID`; webhooks for any other are refused")
-	token := fs.String("token", "", "callback `token`; when set, Sign and RequestTime are required and checked")
+	token := fs.String("token", "", "callback `TOKEN`; when set, Sign and RequestTime are required and checked")
 	skew := fs.Duration("max-skew", receiver.DefaultMaxSkew, "how far RequestTime may be from this clock")
 	logSize := fs.Int("log-size", receiver.DefaultLogSize, "how many deliveries GET /deliveries keeps")
 	quiet := fs.Bool("q", false, "do not print a line per delivery")

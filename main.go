@@ -114,12 +114,11 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		fmt.Fprintf(m.Stderr, "livehook %s: interrupted\n", name)
 		return exitCanceled
 	}
-	var ue *usageError
-	if errors.As(err, &ue) {
-		fmt.Fprintf(m.Stderr, "livehook %s: %v\n", name, err)
-		return exitUsage
+	if msg := err.Error(); strings.Contains(msg, "\n") {
+		fmt.Fprintf(m.Stderr, "livehook %s: %d problems:\n%s\n", name, strings.Count(msg, "\n")+1, msg)
+	} else {
+		fmt.Fprintf(m.Stderr, "livehook %s: %s\n", name, msg)
 	}
-	fmt.Fprintf(m.Stderr, "livehook %s: %v\n", name, err)
 	return exitUsage
 }
 
@@ -163,16 +162,30 @@ func (m *Main) newFlagSet(name, args, about string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args, turning a flag error into a usage error (the flag package already
-// printed the message and the usage).
+// parseFlags parses args, flags and arguments in any order (livehook run my.yaml --tags x), and
+// turns a flag error into a usage error (the flag package already printed it with the usage).
+// The arguments are then fs.Args(); "--" ends the flags.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return &usageError{err}
 		}
-		return &usageError{err}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			positional = append(positional, rest...)
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
 	}
-	return nil
+	return fs.Parse(append([]string{"--"}, positional...))
 }
 
 func (m *Main) runVersion(_ context.Context, args []string) error {

@@ -98,6 +98,13 @@ var _ = Describe("livehook run", func() {
 		Expect(runs(2, "run", "--tags", "nothing-has-this").Err).To(gbytes.Say(`selects no scenario`))
 	})
 
+	It("takes flags after the files", func() {
+		path := writeFile("ok.yaml", "scenarios:\n  - name: s\n    tags: [x]\n    steps: [{create_room: {}}]\n  - name: t\n    steps: [{create_room: {}}]\n")
+		s := runs(0, "run", path, "--tags", "x", "--seed", "3")
+		Expect(s.Out).To(gbytes.Say(`1 scenario against .* seed 3`))
+		Expect(s.Out).To(gbytes.Say(`1 passed, 0 failed, 0 skipped`))
+	})
+
 	It("prints every request and answer with -v", func() {
 		s := runs(0, "run", "-v", "--tags", "admin")
 		Expect(s.Out).To(gbytes.Say(`-> \[admin changes are acknowledged\] step 1: POST http://127.0.0.1:\d+/webhook\?SdkAppid=`))
@@ -119,6 +126,28 @@ var _ = Describe("livehook validate", func() {
 		Expect(s.Err).To(gbytes.Say(`bad.yaml:5:29: scenario "s": step 2: create_room.sign: unknown value "bda"`))
 	})
 })
+
+var _ = DescribeTable("a bad scenarios file exits 2 and names file:line:column",
+	func(content, want string) {
+		path := writeFile("bad.yaml", content)
+		for _, cmd := range []string{"validate", "run"} {
+			s := runs(2, cmd, path)
+			Expect(string(s.Err.Contents())).To(ContainSubstring(path+":"+want), cmd)
+		}
+	},
+	Entry("unknown action", "scenarios:\n  - name: s\n    steps:\n      - destory: {}\n", `4:9: scenario "s": step 1: unknown action "destory" (did you mean "destroy_room"?)`),
+	Entry("unknown key", "scenarios:\n  - name: s\n    steps:\n      - create_room: {sdkapid: 1}\n", `4:23: scenario "s": step 1: create_room: unknown field "sdkapid" (did you mean "sdkappid"?)`),
+	Entry("unknown enum value", "scenarios:\n  - name: s\n    steps:\n      - destroy_room: {by: admin}\n", `4:28: scenario "s": step 1: destroy_room.by: unknown value "admin": want one of user, system`),
+	Entry("bad duration", "scenarios:\n  - name: s\n    steps:\n      - wait: soon\n", `4:15: scenario "s": step 1: wait: bad duration "soon"`),
+	Entry("undefined room", "scenarios:\n  - name: s\n    steps:\n      - create_room: {}\n      - destroy_room: {room: vip}\n", `5:9: scenario "s": step 2: destroy_room: room "vip" is not created in an earlier step`),
+	Entry("undefined variable", "scenarios:\n  - name: s\n    steps:\n      - create_room: {RoomInfo: {RoomName: \"${vars.x}\"}}\n", `4:44: scenario "s": step 1: create_room.RoomInfo.RoomName: undefined variable "x"`),
+	Entry("undefined template", "scenarios:\n  - name: s\n    steps:\n      - create_room: {RoomInfo: {RoomName: \"${nope}\"}}\n", `4:9: scenario "s": step 1: ${nope}: unknown reference`),
+	Entry("duplicate scenario", "scenarios:\n  - name: s\n    steps: [{wait: 1ms}]\n  - name: s\n    steps: [{wait: 1ms}]\n", `4:5: scenario "s": scenario name "s" is used twice (first at line 2)`),
+	Entry("RoomId over 48 bytes", "scenarios:\n  - name: s\n    steps:\n      - create_room: {RoomInfo: {RoomId: "+strings.Repeat("x", 49)+"}}\n", `4:9: scenario "s": step 1: create_room: RoomInfo.RoomId is 49 bytes, at most 48 are allowed`),
+	Entry("YAML syntax", "scenarios: [\n", `1:1: YAML syntax:`),
+	Entry("binary file", "\x7fELF\x02\x01\x01\x00\x00", `1:1: file is not UTF-8 text`),
+	Entry("alias bomb", "scenarios:\n  - name: s\n    steps:\n      - create_room:\n          extra:\n            a: &a [x,x,x,x,x,x,x,x,x,x]\n            b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n            c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n            d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n            e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n            f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n            g: [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]\n", `6:32: scenario "s": step 1: create_room.extra.f: the file expands to over 1000000 YAML nodes (an alias bomb?)`),
+)
 
 var _ = Describe("livehook receive", func() {
 	It("serves the reference receiver until interrupted", func() {
