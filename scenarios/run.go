@@ -616,21 +616,23 @@ func (x *execution) send(ctx context.Context, index int, st *Step, sr *StepResul
 	x.exchange(ctx, index, st, cmd, url, []byte(s.Body), sr)
 }
 
-// generate sends full lifecycles of generated rooms, one room after another.
+// generate sends the events of generated rooms as the generator's traffic model interleaves them,
+// as fast as the app backend answers, with times that follow the wall clock at a speed-up.
 func (x *execution) generate(ctx context.Context, index int, st *Step, sr *StepResult) {
 	g := st.Generate
 	seed := x.seed
 	if g.Seed != nil {
 		seed = *g.Seed
 	}
-	maxChanges := 3
-	if g.MaxAdminChanges != nil {
-		maxChanges = *g.MaxAdminChanges
+	gen := generator.New(seed, generator.WithRoomPrefix(fmt.Sprintf("lh_g%x_", uint32(seed))))
+	stream, err := gen.Stream(generator.Traffic{Rooms: g.Rooms,
+		Clock: generator.WallClock(generator.DefaultStart, time.Now(), generateSpeedup)})
+	if err != nil {
+		sr.Status, sr.Failure = StatusFailed, err.Error()
+		return
 	}
-	sub := &execution{cfg: x.cfg, sc: x.sc, seed: seed, rooms: map[string]*room{},
-		gen: generator.New(seed, generator.WithRoomPrefix(fmt.Sprintf("lh_g%x_", uint32(seed))))}
 	failures := 0
-	for range g.Rooms {
+	for ev, ok := stream.Next(); ok; ev, ok = stream.Next() {
 		if failures >= maxFailedExchanges {
 			break // enough to show what is wrong; a stalling receiver would hold the run up
 		}
@@ -638,49 +640,29 @@ func (x *execution) generate(ctx context.Context, index int, st *Step, sr *StepR
 			sr.Status, sr.Failure = StatusFailed, fmt.Sprintf("interrupted after %d requests", sr.Sent)
 			return
 		}
-		var events []webhook.Event
-		var metas []webhook.Meta
-		ev, meta := sub.createRoom(&CreateRoom{})
-		events, metas = append(events, ev), append(metas, meta)
-		for range sub.gen.Rand().Intn(maxChanges + 1) {
-			m := &ModifyAdmin{}
-			if len(sub.last.admins) > 0 && sub.gen.Rand().Intn(3) == 0 {
-				m.Op = OpType(webhook.OpTypeDelete)
-				m.Accounts = []string{sub.last.admins[sub.gen.Rand().Intn(len(sub.last.admins))]}
-			}
-			ev, _ := sub.modifyAdmin(m)
-			if len(ev.(*webhook.ModifyAdmin).AdminAccount) == 0 {
-				continue // the room has its five admins already
-			}
-			events, metas = append(events, ev), append(metas, webhook.Meta{})
+		body, err := webhook.Encode(ev.Webhook)
+		if err != nil {
+			sr.Status, sr.Failure = StatusFailed, err.Error()
+			return
 		}
-		d := &DestroyRoom{}
-		if sub.gen.Rand().Intn(10) == 0 {
-			d.By = "system"
-		}
-		ev, meta, _ = sub.destroyRoom(d)
-		events, metas = append(events, ev), append(metas, meta)
-		for i, ev := range events {
-			body, err := webhook.Encode(ev)
-			if err != nil {
-				sr.Status, sr.Failure = StatusFailed, err.Error()
-				return
-			}
-			url := x.cfg.Endpoint.RequestURL(ev.Command(), metas[i], webhook.URLOptions{})
-			if !x.exchange(ctx, index, st, ev.Command(), url, body, sr) {
-				failures++
-			}
+		url := x.cfg.Endpoint.RequestURL(ev.Webhook.Command(), ev.Meta, webhook.URLOptions{})
+		if !x.exchange(ctx, index, st, ev.Webhook.Command(), url, body, sr) {
+			failures++
 		}
 	}
 	if failures > 0 {
-		sr.Status = StatusFailed
 		stopped := ""
 		if failures >= maxFailedExchanges {
 			stopped = fmt.Sprintf(", then the step stopped short of its %d rooms", g.Rooms)
 		}
+		sr.Status = StatusFailed
 		sr.Failure = fmt.Sprintf("%d of %d requests failed%s; the last: %s", failures, sr.Sent, stopped, sr.Failure)
 	}
 }
+
+// generateSpeedup is how much faster than the wall clock a generate step's simulated clock runs:
+// an hour of rooms takes a second of EventTime.
+const generateSpeedup = 3600
 
 // check asks the app backend's own API and compares its answer.
 func (x *execution) check(ctx context.Context, index int, c *Check, sr *StepResult) {

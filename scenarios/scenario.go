@@ -198,14 +198,13 @@ type Send struct {
 	Probe `yaml:",inline" json:",inline"`
 }
 
-// Generate sends the full lifecycles of realistic rooms from the generator, one room after another.
+// Generate sends the full lifecycles of realistic rooms from the generator: rooms open, change
+// admins and close, interleaved as the traffic model has them, each room's events in order.
 type Generate struct {
 	// Rooms is how many rooms; at least 1.
 	Rooms int `yaml:"rooms" json:"rooms"`
-	// Seed makes the rooms; the run's seed unless set.
+	// Seed makes the rooms; the scenario's own seed, derived from the run's, unless set.
 	Seed *int64 `yaml:"seed" json:"seed,omitempty"`
-	// MaxAdminChanges bounds the admin changes per room (3 unless set).
-	MaxAdminChanges *int `yaml:"max_admin_changes" json:"max_admin_changes,omitempty"`
 }
 
 // Check makes an HTTP request to the app backend's own API and checks its answer, to see that a

@@ -146,9 +146,6 @@ func (d *decoder) validateSteps(s *Scenario) {
 			if g := st.Generate; g.Rooms < 1 || g.Rooms > maxGenerateRooms {
 				d.errorf(at, "generate: rooms is %d: want 1 to %d", g.Rooms, maxGenerateRooms)
 			}
-			if g := st.Generate; g.MaxAdminChanges != nil && (*g.MaxAdminChanges < 0 || *g.MaxAdminChanges > 100) {
-				d.errorf(at, "generate: max_admin_changes is %d: want 0 to 100", *g.MaxAdminChanges)
-			}
 		case "check":
 			c := st.Check
 			if c.URL == "" {
