@@ -59,6 +59,7 @@ func init() {
 		"run":      {"fire the scenarios at an app backend and check its answers", (*Main).runRun},
 		"validate": {"check scenario files without sending anything", (*Main).runValidate},
 		"receive":  {"run the reference receiver, which checks webhooks sent to it", (*Main).runReceive},
+		"generate": {"write a scenarios file of realistic generated rooms", (*Main).runGenerate},
 		"version":  {"print the version", (*Main).runVersion},
 	}
 }

@@ -149,6 +149,28 @@ var _ = DescribeTable("a bad scenarios file exits 2 and names file:line:column",
 	Entry("alias bomb", "scenarios:\n  - name: s\n    steps:\n      - create_room:\n          extra:\n            a: &a [x,x,x,x,x,x,x,x,x,x]\n            b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n            c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n            d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n            e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n            f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n            g: [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]\n", `6:32: scenario "s": step 1: create_room.extra.f: the file expands to over 1000000 YAML nodes (an alias bomb?)`),
 )
 
+var _ = Describe("livehook generate", func() {
+	It("writes the same file for the same seed, which run replays", func() {
+		dir := GinkgoT().TempDir()
+		a, b := filepath.Join(dir, "a.yaml"), filepath.Join(dir, "b.yaml")
+		s := runs(0, "generate", "--rooms", "20", "--seed", "42", "-o", a)
+		Expect(s.Err).To(gbytes.Say(`livehook generate: 20 rooms, \d+ events, seed 42, written to ` + regexp.QuoteMeta(a)))
+		runs(0, "generate", "--seed", "42", "--rooms", "20", "-o", b)
+		ab, _ := os.ReadFile(a)
+		bb, _ := os.ReadFile(b)
+		Expect(ab).To(Equal(bb))
+		Expect(string(ab)).To(ContainSubstring("--seed 42"))
+		Expect(runs(0, "validate", a).Out).To(gbytes.Say(`ok, 20 scenarios`))
+		Expect(runs(0, "run", a, "--steps=false").Out).To(gbytes.Say(`20 passed, 0 failed, 0 skipped`))
+	})
+
+	It("refuses bad flags", func() {
+		Expect(runs(2, "generate", "--rooms", "-5").Err).To(gbytes.Say(`--rooms is -5`))
+		Expect(runs(2, "generate", "--rate", "-1", "--rooms", "1").Err).To(gbytes.Say(`rate is -1 rooms/s`))
+		Expect(runs(2, "generate", "out.yaml").Err).To(gbytes.Say(`write the file with -o`))
+	})
+})
+
 var _ = Describe("livehook receive", func() {
 	It("serves the reference receiver until interrupted", func() {
 		s := start("receive", "--addr", "127.0.0.1:0", "--sdkappid", "1400000001")

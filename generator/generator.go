@@ -129,9 +129,9 @@ func (g *Generator) RoomName() string {
 	case 0:
 		name = "直播间 " + g.f.Noun()
 	case 1:
-		name = g.f.Adjective() + " " + g.f.Noun() + " 🎤"
+		name = g.f.AdjectiveDescriptive() + " " + g.f.Noun() + " 🎤"
 	default:
-		name = capitalise(g.f.Adjective()) + " " + g.f.Noun() + " live"
+		name = capitalise(g.f.AdjectiveDescriptive()) + " " + g.f.Noun() + " live"
 	}
 	return truncate(name, ClientRoomNameBytes)
 }

@@ -1,0 +1,145 @@
+package scenarios
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/livehook/livehook/generator"
+	"github.com/livehook/livehook/webhook"
+)
+
+// GeneratedSummary counts what WriteGenerated wrote.
+type GeneratedSummary struct {
+	Rooms, Events int
+}
+
+// WriteGenerated writes the rooms of a stream as a scenarios file, one scenario per room with its
+// events in order, each written out in full so that the file replays the same rooms without the
+// generator. Scenarios come in the order the rooms close; a room is held in memory only while
+// it is open. header is written first as a comment.
+func WriteGenerated(w io.Writer, s *generator.Stream, header string) (GeneratedSummary, error) {
+	var sum GeneratedSummary
+	if _, err := fmt.Fprintf(w, "# yaml-language-server: $schema=schemas/scenarios.schema.json\n# %s\n\nscenarios:\n", header); err != nil {
+		return sum, err
+	}
+	open := map[string]*yaml.Node{} // RoomId → its steps, while the room is open
+	index := map[string]int{}
+	for ev, ok := s.Next(); ok; ev, ok = s.Next() {
+		sum.Events++
+		id := ev.Webhook.Room()
+		switch e := ev.Webhook.(type) {
+		case *webhook.CreateRoom:
+			sum.Rooms++
+			index[id] = sum.Rooms
+			open[id] = &yaml.Node{Kind: yaml.SequenceNode}
+			open[id].Content = append(open[id].Content, step("create_room", createFields(e, ev.Meta)))
+		case *webhook.ModifyAdmin:
+			fields := mapping("room", "room", "op", e.OpType, "accounts", list(e.AdminAccount), "operator", e.OperatorAccount)
+			open[id].Content = append(open[id].Content, step("modify_admin", fields))
+		case *webhook.DestroyRoom:
+			steps := open[id]
+			steps.Content = append(steps.Content, step("destroy_room", destroyFields(e, ev.Meta)))
+			delete(open, id)
+			sc := mapping("name", fmt.Sprintf("room %d %s", index[id], id), "tags", flowList("generated"), "steps", steps)
+			sc.Style = 0
+			out, err := yaml.Marshal(&yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{sc}})
+			if err != nil {
+				return sum, err
+			}
+			if _, err := w.Write(indent(out)); err != nil {
+				return sum, err
+			}
+			delete(index, id)
+		}
+	}
+	if sum.Rooms == 0 {
+		return sum, fmt.Errorf("the traffic model made no room: raise the rooms, the duration or the rate")
+	}
+	return sum, nil
+}
+
+func createFields(e *webhook.CreateRoom, m webhook.Meta) *yaml.Node {
+	r := e.RoomInfo
+	info := mapping("RoomId", r.RoomId, "RoomName", r.RoomName, "Owner_Account", r.OwnerAccount.ID,
+		"MaxMemberCount", r.MaxMemberCount, "IsMessageDisabled", r.IsMessageDisabled, "CustomInfo", r.CustomInfo,
+		"IsSeatEnabled", r.IsSeatEnabled, "TakeSeatMode", r.TakeSeatMode, "MaxSeatCount", r.MaxSeatCount,
+		"IsPublicVisible", r.IsPublicVisible, "CoverURL", r.CoverURL, "Category", intList(r.Category))
+	return mapping("as", "room", "operator", e.OperatorAccount, "client_ip", m.ClientIP, "platform", m.OptPlatform, "RoomInfo", info)
+}
+
+func destroyFields(e *webhook.DestroyRoom, m webhook.Meta) *yaml.Node {
+	if e.EventType == webhook.DestroyBySystem {
+		return mapping("room", "room", "by", "system", "client_ip", m.ClientIP, "platform", m.OptPlatform)
+	}
+	st := e.Statistic
+	stat := mapping("TotalViewers", st.TotalViewers, "TotalGiftsSent", st.TotalGiftsSent, "TotalGiftCoins", st.TotalGiftCoins,
+		"TotalUniqueGiftSenders", st.TotalUniqueGiftSenders, "TotalLikesReceived", st.TotalLikesReceived)
+	return mapping("room", "room", "by", "user", "operator", e.OperatorAccount, "client_ip", m.ClientIP, "platform", m.OptPlatform, "Statistic", stat)
+}
+
+func step(action string, fields *yaml.Node) *yaml.Node {
+	n := mapping(action, fields)
+	n.Style = 0
+	return n
+}
+
+// mapping makes a flow-style YAML map of key, value pairs, in order.
+func mapping(kv ...any) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
+	for i := 0; i+1 < len(kv); i += 2 {
+		n.Content = append(n.Content, scalar(kv[i].(string)), value(kv[i+1]))
+	}
+	return n
+}
+
+func value(v any) *yaml.Node {
+	switch v := v.(type) {
+	case *yaml.Node:
+		return v
+	case string:
+		return scalar(v)
+	case int:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(v)}
+	case bool:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(v)}
+	}
+	panic(fmt.Sprintf("scenarios: no YAML for %T", v))
+}
+
+// scalar is a string that stays a string, quoted where YAML would read it as something else.
+func scalar(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
+
+func list(items []string) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
+	for _, it := range items {
+		n.Content = append(n.Content, scalar(it))
+	}
+	return n
+}
+
+func flowList(items ...string) *yaml.Node { return list(items) }
+
+func intList(items []int) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
+	for _, it := range items {
+		n.Content = append(n.Content, value(it))
+	}
+	return n
+}
+
+// indent shifts a YAML list under the scenarios: key.
+func indent(b []byte) []byte {
+	out := make([]byte, 0, len(b)+len(b)/20)
+	start := true
+	for _, c := range b {
+		if start {
+			out = append(out, ' ', ' ')
+		}
+		out = append(out, c)
+		start = c == '\n'
+	}
+	return out
+}
