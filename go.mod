@@ -3,6 +3,7 @@ module github.com/livehook/livehook
 go 1.26.8
 
 require (
+	github.com/HdrHistogram/hdrhistogram-go v1.1.2
 	github.com/brianvoe/gofakeit/v6 v6.28.0
 	github.com/onsi/ginkgo/v2 v2.34.0
 	github.com/onsi/gomega v1.44.0

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -115,9 +117,22 @@ func ValidateBody(cmd Command, body []byte) error {
 	if !ok {
 		return fmt.Errorf("unknown command %q: want one of %s", cmd, joinCommands())
 	}
-	obj, err := parseObject(body)
-	if err != nil {
-		return err
+	// One pass over the bytes: the receiver runs this for every webhook.
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.UseNumber()
+	var doc any
+	if err := d.Decode(&doc); err != nil {
+		if len(bytes.TrimSpace(body)) == 0 {
+			return fmt.Errorf("body is empty, want a JSON object")
+		}
+		return fmt.Errorf("body is not JSON: %s", Excerpt(body, 80))
+	}
+	if _, err := d.Token(); err != io.EOF {
+		return fmt.Errorf("body is not JSON: data after the object: %s", Excerpt(body, 80))
+	}
+	obj, ok := doc.(map[string]any)
+	if !ok {
+		return fmt.Errorf("body is %s, want a JSON object", describeValue(doc))
 	}
 	return validateObject(cmd, "", obj, fields)
 }
@@ -130,75 +145,69 @@ func joinCommands() string {
 	return strings.Join(s, ", ")
 }
 
-func validateObject(cmd Command, path string, obj map[string]json.RawMessage, fields []field) error {
+func validateObject(cmd Command, path string, obj map[string]any, fields []field) error {
 	for _, f := range fields {
-		name := path + f.name
-		raw, ok := obj[f.name]
+		v, ok := obj[f.name]
 		if !ok {
 			if f.required {
-				return fmt.Errorf("%s is missing", name)
+				return fmt.Errorf("%s%s is missing", path, f.name)
 			}
 			continue
 		}
-		if err := validateValue(cmd, name, raw, f); err != nil {
+		if err := validateValue(cmd, path+f.name, v, f); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func validateValue(cmd Command, name string, raw json.RawMessage, f field) error {
-	raw = bytes.TrimSpace(raw)
+func isInteger(v any) bool {
+	n, ok := v.(json.Number)
+	return ok && isIntegerLiteral([]byte(n))
+}
+
+func validateValue(cmd Command, name string, v any, f field) error {
 	switch f.kind {
 	case kString:
-		if raw[0] != '"' {
-			return fmt.Errorf("%s is %s, want a string", name, kindOf(raw))
+		if _, ok := v.(string); !ok {
+			return fmt.Errorf("%s is %s, want a string", name, describeValue(v))
 		}
 	case kInt, kTimeMS, kTimeSecs:
-		if !isIntegerLiteral(raw) {
-			return fmt.Errorf("%s is %s, want an integer", name, kindOf(raw))
+		if !isInteger(v) {
+			return fmt.Errorf("%s is %s, want an integer", name, describeValue(v))
 		}
-		if err := checkTimeUnit(name, raw, f.kind); err != nil {
-			return err
-		}
+		return checkTimeUnit(name, string(v.(json.Number)), f.kind)
 	case kBool:
-		if raw[0] != 't' && raw[0] != 'f' {
-			return fmt.Errorf("%s is %s, want true or false", name, kindOf(raw))
+		if _, ok := v.(bool); !ok {
+			return fmt.Errorf("%s is %s, want true or false", name, describeValue(v))
 		}
 	case kAccount:
-		if raw[0] != '"' && !isIntegerLiteral(raw) {
-			return fmt.Errorf("%s is %s, want a string (or an integer user ID)", name, kindOf(raw))
+		if _, ok := v.(string); !ok && !isInteger(v) {
+			return fmt.Errorf("%s is %s, want a string (or an integer user ID)", name, describeValue(v))
 		}
 	case kInts, kStrings:
-		if raw[0] != '[' {
-			return fmt.Errorf("%s is %s, want an array", name, kindOf(raw))
-		}
-		var items []json.RawMessage
-		if err := json.Unmarshal(raw, &items); err != nil {
-			return fmt.Errorf("%s: %v", name, err)
+		items, ok := v.([]any)
+		if !ok {
+			return fmt.Errorf("%s is %s, want an array", name, describeValue(v))
 		}
 		for i, it := range items {
-			it = bytes.TrimSpace(it)
-			if f.kind == kInts && !isIntegerLiteral(it) {
-				return fmt.Errorf("%s[%d] is %s, want an integer", name, i, kindOf(it))
+			if _, isStr := it.(string); f.kind == kStrings && !isStr {
+				return fmt.Errorf("%s[%d] is %s, want a string", name, i, describeValue(it))
 			}
-			if f.kind == kStrings && it[0] != '"' {
-				return fmt.Errorf("%s[%d] is %s, want a string", name, i, kindOf(it))
+			if f.kind == kInts && !isInteger(it) {
+				return fmt.Errorf("%s[%d] is %s, want an integer", name, i, describeValue(it))
 			}
 		}
 	case kObject:
-		if raw[0] != '{' {
-			return fmt.Errorf("%s is %s, want an object", name, kindOf(raw))
-		}
-		var obj map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &obj); err != nil {
-			return fmt.Errorf("%s: %v", name, err)
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return fmt.Errorf("%s is %s, want an object", name, describeValue(v))
 		}
 		return validateObject(cmd, name+".", obj, f.fields)
 	case kCommand, kEnum:
-		var s string
-		if raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
-			return fmt.Errorf("%s is %s, want a string", name, kindOf(raw))
+		s, ok := v.(string)
+		if !ok {
+			return fmt.Errorf("%s is %s, want a string", name, describeValue(v))
 		}
 		if f.kind == kCommand && Command(s) != cmd {
 			return fmt.Errorf("%s is %q in the body but %q in the URL", name, s, cmd)
@@ -210,6 +219,26 @@ func validateValue(cmd Command, name string, raw json.RawMessage, f field) error
 	return nil
 }
 
+// describeValue is kindOf for a decoded value.
+func describeValue(v any) string {
+	switch v := v.(type) {
+	case string:
+		b, _ := json.Marshal(v)
+		return kindOf(b)
+	case json.Number:
+		return kindOf([]byte(v))
+	case bool:
+		return "the boolean " + strconv.FormatBool(v)
+	case nil:
+		return "null"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
 // Plausible time ranges tell seconds from milliseconds: 10 digits are seconds until 2286,
 // 13 digits are milliseconds.
 const (
@@ -217,13 +246,13 @@ const (
 	minMS, maxMS     = minSecs * 1000, maxSecs*1000 + 999
 )
 
-func checkTimeUnit(name string, raw []byte, k kind) error {
+func checkTimeUnit(name string, raw string, k kind) error {
 	if k != kTimeMS && k != kTimeSecs {
 		return nil
 	}
-	var n int64
-	if err := json.Unmarshal(raw, &n); err != nil {
-		return fmt.Errorf("%s is %s, want an integer", name, kindOf(raw))
+	n, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil {
+		return fmt.Errorf("%s is the number %s, want an integer that fits 64 bits", name, raw)
 	}
 	switch {
 	case k == kTimeMS && n >= minSecs && n <= maxSecs:
