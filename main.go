@@ -60,6 +60,7 @@ func init() {
 		"validate": {"check scenario files without sending anything", (*Main).runValidate},
 		"receive":  {"run the reference receiver, which checks webhooks sent to it", (*Main).runReceive},
 		"generate": {"write a scenarios file of realistic generated rooms", (*Main).runGenerate},
+		"serve":    {"run the mock Live backend: its REST API, firing the webhooks back", (*Main).runServe},
 		"version":  {"print the version", (*Main).runVersion},
 	}
 }

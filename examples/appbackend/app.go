@@ -1,0 +1,243 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/livehook/livehook/usersig"
+	"github.com/livehook/livehook/webhook"
+)
+
+// Config is the app backend's configuration.
+type Config struct {
+	SDKAppID uint64
+	// SecretKey signs the UserSigs of the REST calls; Admin is the identifier they are for.
+	SecretKey, Admin string
+	// LiveAPI is the base URL of the Live backend's REST API (the mock's, in tests).
+	LiveAPI string
+	// Token is the callback token: webhooks without a valid Sign are refused.
+	Token string
+}
+
+// Room is a room as this app knows it: only from the webhooks.
+type Room struct {
+	RoomId   string   `json:"RoomId"`
+	RoomName string   `json:"RoomName"`
+	Owner    string   `json:"Owner"`
+	Admins   []string `json:"Admins"`
+}
+
+// App is a small app backend: it creates rooms through the Live REST API and keeps its own copy
+// of them up to date from the Live webhooks.
+type App struct {
+	cfg   Config
+	http  *http.Client
+	mu    sync.Mutex
+	rooms map[string]*Room
+}
+
+// NewApp returns the app.
+func NewApp(cfg Config) *App {
+	return &App{cfg: cfg, http: &http.Client{Timeout: 5 * time.Second}, rooms: map[string]*Room{}}
+}
+
+// Handler serves the app's API and its webhook endpoint.
+func (a *App) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /live/webhook", a.webhook)
+	mux.HandleFunc("POST /rooms", a.createRoom)
+	mux.HandleFunc("GET /rooms/{id}", a.getRoom)
+	mux.HandleFunc("DELETE /rooms/{id}", a.destroyRoom)
+	mux.HandleFunc("POST /rooms/{id}/admins", a.changeAdmins)
+	return mux
+}
+
+// --- the webhook endpoint --------------------------------------------------------------------
+
+func (a *App) webhook(w http.ResponseWriter, r *http.Request) {
+	answer := func(status int, code int, info string) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		action := "OK"
+		if code != 0 {
+			action = "FAIL"
+		}
+		_ = json.NewEncoder(w).Encode(webhook.Response{ActionStatus: action, ErrorInfo: info, ErrorCode: code})
+	}
+	q := r.URL.Query()
+	appid := q.Get("SdkAppid")
+	if appid == "" {
+		appid = q.Get("SdkAppId") // the newer name
+	}
+	if appid != strconv.FormatUint(a.cfg.SDKAppID, 10) {
+		answer(http.StatusForbidden, 1, "not this app's SdkAppid")
+		return
+	}
+	if a.cfg.Token != "" {
+		rt, err := strconv.ParseInt(q.Get("RequestTime"), 10, 64)
+		if err != nil || time.Since(time.Unix(rt, 0)).Abs() > time.Minute {
+			answer(http.StatusUnauthorized, 2, "RequestTime missing or stale")
+			return
+		}
+		if subtle.ConstantTimeCompare([]byte(q.Get("Sign")), []byte(webhook.Sign(a.cfg.Token, rt))) != 1 {
+			answer(http.StatusUnauthorized, 3, "bad Sign")
+			return
+		}
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		answer(http.StatusBadRequest, 4, "cannot read the body")
+		return
+	}
+	ev, err := webhook.Decode(body)
+	if err != nil {
+		answer(http.StatusBadRequest, 5, err.Error())
+		return
+	}
+	a.mu.Lock()
+	switch e := ev.(type) {
+	case *webhook.CreateRoom:
+		a.rooms[e.RoomInfo.RoomId] = &Room{RoomId: e.RoomInfo.RoomId, RoomName: e.RoomInfo.RoomName, Owner: e.RoomInfo.OwnerAccount.ID, Admins: []string{}}
+	case *webhook.ModifyAdmin:
+		if room := a.rooms[e.RoomId]; room != nil {
+			if e.OpType == webhook.OpTypeAdd {
+				room.Admins = append(room.Admins, e.AdminAccount...)
+			} else {
+				room.Admins = slices.DeleteFunc(room.Admins, func(s string) bool { return slices.Contains(e.AdminAccount, s) })
+			}
+		}
+	case *webhook.DestroyRoom:
+		delete(a.rooms, e.RoomId)
+	}
+	a.mu.Unlock()
+	answer(http.StatusOK, 0, "")
+}
+
+// --- the app's own API -----------------------------------------------------------------------
+
+func (a *App) getRoom(w http.ResponseWriter, r *http.Request) {
+	a.mu.Lock()
+	room, ok := a.rooms[r.PathValue("id")]
+	var out Room
+	if ok {
+		out = *room
+		out.Admins = slices.Clone(room.Admins)
+	}
+	a.mu.Unlock()
+	if !ok {
+		http.Error(w, `{"error":"no such room"}`, http.StatusNotFound)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(out)
+}
+
+func (a *App) createRoom(w http.ResponseWriter, r *http.Request) {
+	var req struct{ ID, Name, Owner string }
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.ID == "" {
+		http.Error(w, `{"error":"want {\"id\", \"name\", \"owner\"}"}`, http.StatusBadRequest)
+		return
+	}
+	a.relay(w, r.Context(), "live_engine_http_srv/create_room", map[string]any{"RoomInfo": map[string]any{
+		"RoomId": req.ID, "RoomType": "Live", "RoomName": req.Name, "Owner_Account": req.Owner}}, http.StatusCreated)
+}
+
+func (a *App) destroyRoom(w http.ResponseWriter, r *http.Request) {
+	a.relay(w, r.Context(), "live_engine_http_srv/destroy_room", map[string]any{"RoomId": r.PathValue("id")}, http.StatusOK)
+}
+
+func (a *App) changeAdmins(w http.ResponseWriter, r *http.Request) {
+	var req struct{ Add, Remove []string }
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || (len(req.Add) == 0) == (len(req.Remove) == 0) {
+		http.Error(w, `{"error":"want {\"add\": [...]} or {\"remove\": [...]}"}`, http.StatusBadRequest)
+		return
+	}
+	op, accounts := "add", req.Add
+	if len(req.Remove) > 0 {
+		op, accounts = "delete", req.Remove
+	}
+	a.relay(w, r.Context(), "live_engine_http_srv/modify_admin", map[string]any{"RoomId": r.PathValue("id"), "Admin_Account": accounts, "OpType": op}, http.StatusOK)
+}
+
+// relay makes a Live REST call and answers with its outcome.
+func (a *App) relay(w http.ResponseWriter, ctx context.Context, api string, body any, okStatus int) {
+	resp, err := a.Call(ctx, api, body)
+	w.Header().Set("Content-Type", "application/json")
+	if err != nil {
+		w.WriteHeader(http.StatusBadGateway)
+		_ = json.NewEncoder(w).Encode(map[string]string{"error": err.Error()})
+		return
+	}
+	w.WriteHeader(okStatus)
+	_ = json.NewEncoder(w).Encode(resp)
+}
+
+// LiveError is a FAIL answer of the Live REST API.
+type LiveError struct {
+	Code int
+	Info string
+}
+
+func (e *LiveError) Error() string { return fmt.Sprintf("Live API error %d: %s", e.Code, e.Info) }
+
+// Call makes one Live REST call, e.g. Call(ctx, "live_config/set_callback", body).
+func (a *App) Call(ctx context.Context, api string, body any) (json.RawMessage, error) {
+	sig, err := usersig.Gen(a.cfg.SecretKey, a.cfg.SDKAppID, a.cfg.Admin, time.Hour, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	q := url.Values{"sdkappid": {strconv.FormatUint(a.cfg.SDKAppID, 10)}, "identifier": {a.cfg.Admin},
+		"usersig": {sig}, "random": {strconv.FormatUint(uint64(rand.Uint32()), 10)}, "contenttype": {"json"}}
+	b, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.cfg.LiveAPI+"/v4/"+api+"?"+q.Encode(), bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := a.http.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var env struct {
+		ActionStatus string
+		ErrorCode    int
+		ErrorInfo    string
+		Response     json.RawMessage
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&env); err != nil {
+		return nil, fmt.Errorf("Live API %s: HTTP %d, %w", api, resp.StatusCode, err)
+	}
+	if env.ActionStatus != "OK" {
+		return nil, &LiveError{env.ErrorCode, env.ErrorInfo}
+	}
+	return env.Response, nil
+}
+
+// RegisterCallback tells the Live backend where this app takes its webhooks.
+func (a *App) RegisterCallback(ctx context.Context, callbackURL string) error {
+	if _, err := a.Call(ctx, "live_config/set_callback", map[string]any{"Url": callbackURL,
+		"CallbackCommandList": []string{string(webhook.CommandCreateRoom), string(webhook.CommandModifyAdmin), string(webhook.CommandDestroyRoom)}}); err != nil {
+		return err
+	}
+	if a.cfg.Token == "" {
+		return nil
+	}
+	_, err := a.Call(ctx, "live_config/set_callback_token", map[string]any{"Token": a.cfg.Token, "IsTokenEnable": true})
+	return err
+}
+
