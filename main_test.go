@@ -191,6 +191,34 @@ var _ = Describe("livehook receive", func() {
 	})
 })
 
+var _ = Describe("livehook serve", func() {
+	It("serves the REST API, fires the webhooks, and delivers what is pending when stopped", func() {
+		rv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, r.Body)
+			_, _ = io.WriteString(w, `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`)
+		}))
+		DeferCleanup(rv.Close)
+		s := start("serve", "--addr", "127.0.0.1:0", "--skip-usersig", "--callback", rv.URL+"/cb")
+		Eventually(s.Out, 10*time.Second).Should(gbytes.Say(`listens on (http://127\.0\.0\.1:\d+)`))
+		base := regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(string(s.Out.Contents()))
+		resp, err := http.Post(base+"/v4/live_engine_http_srv/create_room?sdkappid=1400000001&identifier=admin", "application/json",
+			strings.NewReader(`{"RoomInfo":{"RoomId":"r1","RoomType":"Live"}}`))
+		Expect(err).NotTo(HaveOccurred())
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		Expect(string(b)).To(ContainSubstring(`"ActionStatus":"OK"`))
+		Eventually(s.Err).Should(gbytes.Say(`REST create_room by "admin" from 127.0.0.1: OK`))
+		Eventually(s.Err).Should(gbytes.Say(`webhook #1 CreateRoom r1 -> acknowledged`))
+		s.Signal(syscall.SIGINT)
+		Eventually(s, 10*time.Second).Should(gexec.Exit(0))
+		Expect(s.Out).To(gbytes.Say(`1 webhooks fired, 1 acknowledged, 0 failed`))
+	})
+
+	It("refuses a bad callback URL", func() {
+		Expect(runs(2, "serve", "--callback", "nope").Err).To(gbytes.Say(`--callback: callback URL "nope": scheme must be http or https`))
+	})
+})
+
 var _ = Describe("the command line", func() {
 	It("explains itself", func() {
 		Expect(runs(0, "help").Out).To(gbytes.Say(`Commands:`))

@@ -240,4 +240,3 @@ func (a *App) RegisterCallback(ctx context.Context, callbackURL string) error {
 	_, err := a.Call(ctx, "live_config/set_callback_token", map[string]any{"Token": a.cfg.Token, "IsTokenEnable": true})
 	return err
 }
-
