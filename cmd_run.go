@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	_ "embed"
 	"errors"
 	"fmt"
 	"io"
@@ -16,14 +15,6 @@ import (
 	"github.com/livehook/livehook/scenarios"
 	"github.com/livehook/livehook/webhook"
 )
-
-// contract is the built-in scenarios.yaml: what a correct app backend must do.
-//
-//go:embed scenarios.yaml
-var contract []byte
-
-// builtinName names the embedded contract in messages and reports.
-const builtinName = "scenarios.yaml (built-in)"
 
 // webhookPath is where the built-in receiver takes webhooks.
 const webhookPath = "/webhook"
@@ -153,7 +144,7 @@ func writeReport(path string, write func(io.Writer) error) error {
 // readScenarioFiles reads the named files, or the built-in contract when none is named.
 func (m *Main) readScenarioFiles(paths []string) ([]*scenarios.File, error) {
 	if len(paths) == 0 {
-		f, err := scenarios.Parse(builtinName, bytes.NewReader(contract))
+		f, err := scenarios.ReadContract()
 		if err != nil {
 			return nil, fmt.Errorf("the built-in contract does not parse (a bug in livehook): %w", err)
 		}

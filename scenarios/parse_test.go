@@ -3,6 +3,7 @@ package scenarios_test
 import (
 	"bytes"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -276,4 +277,13 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestEmbeddedContractIsTheTopLevelFile(t *testing.T) {
+	g := NewWithT(t)
+	top, err := os.ReadFile("../scenarios.yaml")
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(string(scenarios.Contract)).To(Equal(string(top)), "scenarios/contract.yaml differs from scenarios.yaml: run go generate ./scenarios")
+	_, err = scenarios.ReadContract()
+	g.Expect(err).NotTo(HaveOccurred())
 }

@@ -64,6 +64,22 @@ func (s *ScenarioResult) Title() string {
 	return s.Name
 }
 
+// Explain says what failed, step by step, with what was sent and what came back; "" for a
+// scenario that did not fail.
+func (s *ScenarioResult) Explain() string {
+	if s.Status != StatusFailed {
+		return ""
+	}
+	var b strings.Builder
+	ew := &errWriter{w: &b}
+	for _, st := range s.Steps {
+		if st.Status == StatusFailed {
+			writeStep(ew, s, &st)
+		}
+	}
+	return b.String()
+}
+
 // StepResult is the outcome of one step.
 type StepResult struct {
 	Index   int    `json:"index"`
@@ -146,7 +162,7 @@ func (r *Report) WriteText(w io.Writer, opt TextOptions) error {
 			if !opt.Steps && st.Status != StatusFailed {
 				continue
 			}
-			r.writeStep(ew, &s, &st)
+			writeStep(ew, &s, &st)
 		}
 	}
 	ew.printf("\n%d passed, %d failed, %d skipped\n", r.Passed, r.Failed, r.Skipped)
@@ -154,7 +170,7 @@ func (r *Report) WriteText(w io.Writer, opt TextOptions) error {
 	return ew.err
 }
 
-func (r *Report) writeStep(ew *errWriter, s *ScenarioResult, st *StepResult) {
+func writeStep(ew *errWriter, s *ScenarioResult, st *StepResult) {
 	name := st.Action
 	if st.Name != "" {
 		name += " " + fmt.Sprintf("%q", st.Name)
@@ -242,13 +258,7 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		switch s.Status {
 		case StatusFailed:
 			suite.Failures++
-			var b strings.Builder
-			for _, st := range s.Steps {
-				if st.Status == StatusFailed {
-					r.writeStep(&errWriter{w: &b}, &s, &st)
-				}
-			}
-			tc.Failure = &failure{Message: s.Failure, Type: "expectation", Text: b.String()}
+			tc.Failure = &failure{Message: s.Failure, Type: "expectation", Text: s.Explain()}
 		case StatusSkipped:
 			suite.Skipped++
 			tc.Skipped = &skipped{Message: s.SkipReason}

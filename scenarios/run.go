@@ -41,6 +41,37 @@ type Config struct {
 	// Observe, when set, is called with every request and answer as it completes (for -v).
 	// It may be called from several goroutines at once under Parallel.
 	Observe func(scenario string, step int, x Exchange)
+	// OnStep, when set, is called as each step starts, from the scenario's goroutine.
+	OnStep func(scenario string, index int, st *Step)
+}
+
+// prepare checks the configuration and fills in its defaults.
+func (cfg *Config) prepare() error {
+	if err := cfg.Endpoint.Validate(); err != nil {
+		return err
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = webhook.DefaultTimeout
+	}
+	if cfg.Parallel <= 0 {
+		cfg.Parallel = DefaultParallel
+	}
+	if cfg.Client == nil {
+		cfg.Client = webhook.NewClient(webhook.WithTimeout(cfg.Timeout))
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: cfg.Timeout}
+	}
+	return nil
+}
+
+// RunScenario runs one scenario once, as Run does for each, and reports it. Use it to run
+// scenarios under another test runner (see package suite).
+func RunScenario(ctx context.Context, sc *Scenario, cfg Config) (*ScenarioResult, error) {
+	if err := cfg.prepare(); err != nil {
+		return nil, err
+	}
+	return runScenario(ctx, &cfg, sc, 0), nil
 }
 
 // DefaultParallel is how many scenarios run at once unless told otherwise.
@@ -101,23 +132,11 @@ func CheckNames(files []*File) error {
 // app backend are in the report, not in the error, which is for a configuration that cannot run.
 // Canceling ctx stops the run; the report then says which scenarios did not finish.
 func Run(ctx context.Context, files []*File, cfg Config) (*Report, error) {
-	if err := cfg.Endpoint.Validate(); err != nil {
-		return nil, err
-	}
 	if err := CheckNames(files); err != nil {
 		return nil, err
 	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = webhook.DefaultTimeout
-	}
-	if cfg.Parallel <= 0 {
-		cfg.Parallel = DefaultParallel
-	}
-	if cfg.Client == nil {
-		cfg.Client = webhook.NewClient(webhook.WithTimeout(cfg.Timeout))
-	}
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: cfg.Timeout}
+	if err := cfg.prepare(); err != nil {
+		return nil, err
 	}
 	selected := Selected(files, cfg.Tags)
 	// A scenario that repeats runs as several, one per iteration.
@@ -246,6 +265,9 @@ func runScenario(ctx context.Context, cfg *Config, sc *Scenario, iter int) *Scen
 			sr.Status = StatusSkipped
 			res.Steps = append(res.Steps, sr)
 			continue
+		}
+		if cfg.OnStep != nil {
+			cfg.OnStep(sc.Name, i+1, st)
 		}
 		x.step(ctx, i+1, st, &sr)
 		if sr.Status == StatusFailed {

@@ -98,6 +98,8 @@ type Request struct {
 
 // Result is what became of one request. Failures are data here, never panics or aborts.
 type Result struct {
+	// Request is what was sent.
+	Request Request
 	Command Command
 	// Intended, Sent and Done are when the request was meant to go, when it went, and when the
 	// answer was complete (or the delivery failed).
@@ -168,7 +170,7 @@ func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
 
 // Do delivers one webhook and reports what became of it.
 func (c *Client) Do(ctx context.Context, req Request) Result {
-	res := Result{Command: req.Command, Intended: req.Intended}
+	res := Result{Request: req, Command: req.Command, Intended: req.Intended}
 	res.Sent = time.Now()
 	if res.Intended.IsZero() {
 		res.Intended = res.Sent
