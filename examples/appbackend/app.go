@@ -126,15 +126,21 @@ func (a *App) webhook(w http.ResponseWriter, r *http.Request) {
 
 // --- the app's own API -----------------------------------------------------------------------
 
-func (a *App) getRoom(w http.ResponseWriter, r *http.Request) {
+// Room returns the app's copy of a room.
+func (a *App) Room(id string) (Room, bool) {
 	a.mu.Lock()
-	room, ok := a.rooms[r.PathValue("id")]
-	var out Room
-	if ok {
-		out = *room
-		out.Admins = slices.Clone(room.Admins)
+	defer a.mu.Unlock()
+	room, ok := a.rooms[id]
+	if !ok {
+		return Room{}, false
 	}
-	a.mu.Unlock()
+	out := *room
+	out.Admins = slices.Clone(room.Admins)
+	return out, true
+}
+
+func (a *App) getRoom(w http.ResponseWriter, r *http.Request) {
+	out, ok := a.Room(r.PathValue("id"))
 	if !ok {
 		http.Error(w, `{"error":"no such room"}`, http.StatusNotFound)
 		return

@@ -1,0 +1,204 @@
+// Package suite registers the Live webhook contract, or any scenario files, as Ginkgo specs in
+// the caller's suite, with Gomega matchers for deliveries and access to the mock Live backend.
+//
+// Five lines in a suite of your own:
+//
+//	var _ = suite.Register(suite.Config{
+//		Handler:  myapp.NewRouter(), // or Target: "https://staging.example.com/live/webhook"
+//		Path:     "/live/webhook",
+//		SDKAppID: 1400000001,
+//		Token:    os.Getenv("LIVE_CALLBACK_TOKEN"),
+//	})
+package suite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/onsi/ginkgo/v2"
+
+	"github.com/livehook/livehook/mockserver"
+	"github.com/livehook/livehook/scenarios"
+	"github.com/livehook/livehook/webhook"
+)
+
+// Environment variables FromEnv reads.
+const (
+	EnvTarget   = "LIVEHOOK_TARGET"
+	EnvSDKAppID = "LIVEHOOK_SDKAPPID"
+	EnvToken    = "LIVEHOOK_TOKEN"
+	EnvSeed     = "LIVEHOOK_SEED"
+)
+
+// Config says what the specs test and how.
+type Config struct {
+	// Target is the webhook endpoint's URL. Set Target or Handler.
+	Target string
+	// Handler is your own handler, served on loopback for each spec and closed after it.
+	Handler http.Handler
+	// Path is where Handler takes webhooks ("/live/webhook", say); "/" unless set.
+	Path string
+	// SDKAppID is the app's (webhook.DefaultSDKAppID unless set).
+	SDKAppID uint64
+	// Token is the callback token; without it the Sign specs are skipped.
+	Token string
+	// Seed makes the generated values; Ginkgo's random seed unless set.
+	Seed int64
+	// Timeout is each webhook's deadline (webhook.DefaultTimeout unless set).
+	Timeout time.Duration
+	// Files are scenario files to register; the built-in contract when none.
+	Files []string
+	// Text is the container's text ("Live webhook contract" unless set).
+	Text string
+	// Labels are added to every spec, beside each scenario's tags.
+	Labels []string
+}
+
+// FromEnv returns cfg with Target, SDKAppID, Token and Seed taken from LIVEHOOK_TARGET,
+// LIVEHOOK_SDKAPPID, LIVEHOOK_TOKEN and LIVEHOOK_SEED where they are set: a set target replaces
+// cfg's Handler. Malformed values are reported by the specs.
+func FromEnv(cfg Config) (Config, error) {
+	var errs []error
+	if t := os.Getenv(EnvTarget); t != "" {
+		cfg.Target, cfg.Handler = t, nil
+	}
+	if v := os.Getenv(EnvSDKAppID); v != "" {
+		id, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: want the app's SDKAppID, a number", EnvSDKAppID, v))
+		}
+		cfg.SDKAppID = id
+	}
+	if v, ok := os.LookupEnv(EnvToken); ok {
+		cfg.Token = v
+	}
+	if v := os.Getenv(EnvSeed); v != "" {
+		seed, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: want a number", EnvSeed, v))
+		}
+		cfg.Seed = seed
+	}
+	return cfg, errors.Join(errs...)
+}
+
+// Register adds a container with one spec per scenario (one per iteration of a scenario that
+// repeats): the steps show as By lines, the tags as labels, so --label-filter and --focus work.
+// Call it at the top level of a test file: var _ = suite.Register(cfg).
+func Register(cfg Config) bool {
+	text := cfg.Text
+	if text == "" {
+		text = "Live webhook contract"
+	}
+	files, err := readFiles(cfg.Files)
+	if err == nil && cfg.Target == "" && cfg.Handler == nil {
+		err = errors.New("suite: set Config.Target (a URL) or Config.Handler (your handler)")
+	}
+	if err == nil && cfg.Target != "" && cfg.Handler != nil {
+		err = errors.New("suite: set Config.Target or Config.Handler, not both")
+	}
+	return ginkgo.Describe(text, ginkgo.Label(cfg.Labels...), func() {
+		if err != nil {
+			ginkgo.It("reads its configuration", func() { ginkgo.Fail(err.Error()) })
+			return
+		}
+		for _, f := range files {
+			for _, sc := range f.Scenarios {
+				for iter := range max(sc.Repeat, 1) {
+					name := sc.Name
+					if sc.Repeat > 1 {
+						name = fmt.Sprintf("%s #%d", sc.Name, iter+1)
+					}
+					ginkgo.It(name, ginkgo.Label(sc.Tags...), func(ctx ginkgo.SpecContext) {
+						runSpec(ctx, cfg, sc)
+					}, ginkgo.Offset(1))
+				}
+			}
+		}
+	})
+}
+
+func readFiles(paths []string) ([]*scenarios.File, error) {
+	if len(paths) == 0 {
+		f, err := scenarios.ReadContract()
+		return []*scenarios.File{f}, err
+	}
+	var files []*scenarios.File
+	for _, p := range paths {
+		f, err := scenarios.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, f)
+	}
+	return files, scenarios.CheckNames(files)
+}
+
+// runSpec runs one scenario inside a spec.
+func runSpec(ctx context.Context, cfg Config, sc *scenarios.Scenario) {
+	ginkgo.GinkgoHelper()
+	target := cfg.Target
+	if cfg.Handler != nil {
+		srv := httptest.NewServer(cfg.Handler)
+		ginkgo.DeferCleanup(srv.Close)
+		target = srv.URL + "/" + strings.TrimPrefix(cfg.Path, "/")
+	}
+	seed := cfg.Seed
+	if seed == 0 {
+		seed = ginkgo.GinkgoRandomSeed()
+	}
+	appID := cfg.SDKAppID
+	if appID == 0 {
+		appID = webhook.DefaultSDKAppID
+	}
+	res, err := scenarios.RunScenario(ctx, sc, scenarios.Config{
+		Endpoint: webhook.Endpoint{URL: target, SDKAppID: appID, Token: cfg.Token},
+		Timeout:  cfg.Timeout, Seed: seed,
+		OnStep: func(_ string, i int, st *scenarios.Step) {
+			ginkgo.By(fmt.Sprintf("step %d: %s (%s)", i, st.Action(), st.Pos))
+		},
+	})
+	if err != nil {
+		ginkgo.Fail(fmt.Sprintf("the scenario cannot run: %v", err))
+	}
+	switch res.Status {
+	case scenarios.StatusSkipped:
+		ginkgo.Skip(res.SkipReason)
+	case scenarios.StatusFailed:
+		ginkgo.Fail(res.Failure + "\n\n" + res.Explain())
+	}
+}
+
+// StartMock starts a mock Live backend for the current spec and closes it when the spec ends,
+// after delivering every webhook it fired. Call it in a spec or a setup node.
+func StartMock(cfg mockserver.Config) *mockserver.Server {
+	ginkgo.GinkgoHelper()
+	if cfg.SDKAppID == 0 {
+		cfg.SDKAppID = webhook.DefaultSDKAppID
+	}
+	s, err := mockserver.NewServer(cfg)
+	if err != nil {
+		ginkgo.Fail(err.Error())
+	}
+	ginkgo.DeferCleanup(s.Close)
+	return s
+}
+
+// Deliver sends one event to the endpoint and returns what became of it, for matchers such as
+// BeAcknowledged. meta gives ClientIP and OptPlatform for create and destroy.
+func Deliver(ctx context.Context, e webhook.Endpoint, ev webhook.Event, meta webhook.Meta) webhook.Result {
+	body, err := webhook.Encode(ev)
+	if err != nil {
+		return webhook.Result{Command: ev.Command(), Outcome: webhook.ConnError, Err: fmt.Errorf("encode: %w", err)}
+	}
+	return client.Do(ctx, webhook.Request{Command: ev.Command(), URL: e.RequestURL(ev.Command(), meta, webhook.URLOptions{}), Body: body})
+}
+
+var client = webhook.NewClient()

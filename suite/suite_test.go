@@ -1,0 +1,189 @@
+package suite_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
+	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gexec"
+
+	"github.com/livehook/livehook/mockserver"
+	"github.com/livehook/livehook/suite"
+	"github.com/livehook/livehook/webhook"
+)
+
+var _ = Describe("the matchers", func() {
+	answering := func(status int, body string) webhook.Endpoint {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, r.Body)
+			w.WriteHeader(status)
+			_, _ = io.WriteString(w, body)
+		}))
+		DeferCleanup(srv.Close)
+		return webhook.Endpoint{URL: srv.URL + "/cb", SDKAppID: webhook.DefaultSDKAppID}
+	}
+	ev := &webhook.ModifyAdmin{RoomId: "live_1", EventTime: 1703589922780, OperatorAccount: "host", AdminAccount: []string{"mod"}, OpType: "add"}
+
+	It("accept an acknowledgement and refuse anything else, showing what was sent and what came back", func(ctx SpecContext) {
+		ok := suite.Deliver(ctx, answering(200, `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`), ev, webhook.Meta{})
+		Expect(ok).To(suite.BeAcknowledged())
+		Expect(ok).NotTo(suite.BeRejected())
+		Expect(ok).To(suite.RespondWithin(2 * time.Second))
+
+		bad := suite.Deliver(ctx, answering(200, `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":"0"}`), ev, webhook.Meta{})
+		m := suite.BeAcknowledged()
+		Expect(m.Match(bad)).To(BeFalse())
+		msg := m.FailureMessage(bad)
+		Expect(msg).To(ContainSubstring("Expected the webhook to be acknowledged (HTTP 200 with OK/0)"))
+		Expect(msg).To(ContainSubstring("sent:     POST http://127.0.0.1:"))
+		Expect(msg).To(ContainSubstring(`"RoomId":"live_1"`))
+		Expect(msg).To(ContainSubstring(`answered: 200 {"ActionStatus":"OK","ErrorInfo":"","ErrorCode":"0"}`))
+		Expect(msg).To(ContainSubstring(`why:      contract_violation: ErrorCode is the string "0", want the integer 0`))
+		Expect(bad).NotTo(suite.BeRejected(), "a malformed OK is not a refusal")
+
+		refused := suite.Deliver(ctx, answering(403, `{"ActionStatus":"FAIL","ErrorInfo":"foreign app","ErrorCode":4}`), ev, webhook.Meta{})
+		Expect(refused).To(suite.BeRejected())
+		Expect(refused).NotTo(suite.BeAcknowledged())
+	})
+
+	It("tell a slow answer", func(ctx SpecContext) {
+		release := make(chan struct{})
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, r.Body)
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		}))
+		DeferCleanup(srv.Close)
+		DeferCleanup(func() { close(release) })
+		res := suite.Deliver(ctx, webhook.Endpoint{URL: srv.URL, SDKAppID: 1}, ev, webhook.Meta{})
+		m := suite.RespondWithin(time.Second)
+		Expect(m.Match(res)).To(BeFalse())
+		Expect(m.FailureMessage(res)).To(ContainSubstring("answered: nothing"))
+	})
+
+	It("refuse what they cannot judge", func() {
+		_, err := suite.BeAcknowledged().Match("a string")
+		Expect(err).To(MatchError(ContainSubstring("want a webhook.Result or a mockserver.Delivery, got string")))
+		_, err = suite.BeRejected().Match(mockserver.Delivery{})
+		Expect(err).To(HaveOccurred())
+	})
+})
+
+var _ = Describe("the mock Live backend in a spec", func() {
+	It("fires the webhooks of REST calls at the app, and the matchers judge them", func(ctx SpecContext) {
+		app := httptest.NewServer(referenceReceiver(""))
+		DeferCleanup(app.Close)
+		live := suite.StartMock(mockserver.Config{SkipUserSig: true, CallbackURL: app.URL + "/live/webhook"})
+		resp, err := http.Post(live.URL+mockserver.EnginePrefix+"create_room?sdkappid=1400000001&identifier=admin", "application/json",
+			strings.NewReader(`{"RoomInfo":{"RoomId":"live_7","RoomType":"Live"}}`))
+		Expect(err).NotTo(HaveOccurred())
+		resp.Body.Close()
+		ds, err := live.Await(ctx, 1)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(ds[0]).To(suite.BeAcknowledged())
+		Expect(ds[0]).To(suite.RespondWithin(2 * time.Second))
+	})
+})
+
+// fixture runs the faulty user suite under testdata with a fault and returns its report.
+func fixture(bin, fault string, args ...string) types.Report {
+	GinkgoHelper()
+	report := filepath.Join(GinkgoT().TempDir(), "report.json")
+	cmd := exec.Command(bin, append([]string{"-ginkgo.json-report=" + report, "-ginkgo.no-color"}, args...)...)
+	cmd.Env = append(os.Environ(), "FAULT="+fault, "LIVEHOOK_TARGET=")
+	s, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
+	Expect(err).NotTo(HaveOccurred())
+	Eventually(s, 2*time.Minute).Should(gexec.Exit())
+	return readReport(report)
+}
+
+func readReport(path string) types.Report {
+	GinkgoHelper()
+	b, err := os.ReadFile(path)
+	Expect(err).NotTo(HaveOccurred())
+	var reports []types.Report
+	Expect(json.Unmarshal(b, &reports)).To(Succeed())
+	Expect(reports).To(HaveLen(1))
+	return reports[0]
+}
+
+// failed returns the failed specs' names and their failure messages.
+func failed(r types.Report) (names []string, messages map[string]string) {
+	messages = map[string]string{}
+	for _, s := range r.SpecReports {
+		if s.State.Is(types.SpecStateFailed) {
+			names = append(names, s.LeafNodeText)
+			messages[s.LeafNodeText] = s.Failure.Message
+		}
+	}
+	slices.Sort(names)
+	return names, messages
+}
+
+var _ = Describe("pointed at faulty handlers", Ordered, func() {
+	var bin string
+	BeforeAll(func() {
+		var err error
+		bin, err = gexec.CompileTest("github.com/livehook/livehook/suite/testdata/faulty")
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(gexec.CleanupBuildArtifacts)
+	})
+
+	It("passes every spec on a correct handler", func() {
+		r := fixture(bin, "none")
+		names, _ := failed(r)
+		Expect(names).To(BeEmpty())
+		Expect(r.SpecReports.CountWithState(types.SpecStatePassed)).To(BeNumerically(">=", 18))
+	})
+
+	DescribeTable("fails the right specs, saying why",
+		func(fault string, want []string, message string) {
+			names, messages := failed(fixture(bin, fault))
+			Expect(names).To(Equal(want))
+			for _, n := range names {
+				Expect(messages[n]).To(ContainSubstring(message), n)
+				Expect(messages[n]).To(ContainSubstring("sent:     POST http://127.0.0.1:"), n)
+			}
+		},
+		Entry("takes any SdkAppid", "foreign-appid", []string{"a webhook for a foreign SdkAppid is refused"}, "but it was acknowledged with OK/0"),
+		Entry("does not check Sign", "no-sign-check", []string{"a replayed webhook with a stale RequestTime is refused", "a webhook with a wrong Sign is refused", "a webhook without Sign is refused"}, "but it was acknowledged with OK/0"),
+		Entry("decodes Owner_Account as a string", "owner-string-only", []string{"Owner_Account as a bare JSON number beyond 2^53 is accepted"}, "HTTP status is 400 Bad Request"),
+	)
+
+	It("fails every acknowledgement spec on a malformed OK", func() {
+		names, messages := failed(fixture(bin, "errorcode-string"))
+		Expect(len(names)).To(BeNumerically(">=", 14))
+		Expect(names).NotTo(ContainElement(ContainSubstring("refused")))
+		Expect(messages["room creation is acknowledged"]).To(ContainSubstring(`ErrorCode is the string "0", want the integer 0`))
+	})
+
+	It("selects specs by the scenarios' tags", func() {
+		r := fixture(bin, "foreign-appid", "-ginkgo.label-filter=security")
+		names, _ := failed(r)
+		Expect(names).To(Equal([]string{"a webhook for a foreign SdkAppid is refused"}))
+		Expect(r.SpecReports.CountWithState(types.SpecStatePassed)).To(Equal(3))
+	})
+
+	It("works the same under ginkgo -p", func() {
+		report := filepath.Join(GinkgoT().TempDir(), "report.json")
+		cmd := exec.Command("go", "tool", "ginkgo", "-p", "--procs=3", "--no-color", "--json-report="+report, "./testdata/faulty")
+		cmd.Env = append(os.Environ(), "FAULT=foreign-appid", "LIVEHOOK_TARGET=")
+		s, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
+		Expect(err).NotTo(HaveOccurred())
+		Eventually(s, 5*time.Minute).Should(gexec.Exit(1))
+		names, _ := failed(readReport(report))
+		Expect(names).To(Equal([]string{"a webhook for a foreign SdkAppid is refused"}))
+	})
+})
