@@ -57,7 +57,9 @@ func handler(fault string) http.Handler {
 			_, _ = w.Write(rec.Body.Bytes())
 			return
 		case "owner-string-only":
-			var v struct{ RoomInfo struct{ Owner_Account string } }
+			var v struct {
+				RoomInfo struct{ Owner_Account string }
+			}
 			if json.Unmarshal(body, &v) != nil {
 				w.WriteHeader(http.StatusBadRequest)
 				_, _ = io.WriteString(w, `{"ActionStatus":"FAIL","ErrorInfo":"bad body","ErrorCode":400}`)
