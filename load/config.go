@@ -1,0 +1,220 @@
+// Package load measures a webhook receiver under realistic Live traffic: open and closed models,
+// latency from each request's scheduled time (no coordinated omission), HDR histograms per
+// command, thresholds, and reports that shards can merge exactly.
+package load
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/livehook/livehook/generator"
+	"github.com/livehook/livehook/webhook"
+)
+
+// Defaults of a load run.
+const (
+	DefaultRate        = 100.0
+	DefaultDuration    = 10 * time.Second
+	DefaultConcurrency = 10
+	// DefaultWorkers bounds the requests in flight in the open model.
+	DefaultWorkers = 512
+	// DefaultOpenRooms is how many rooms the flat mix keeps open at most.
+	DefaultOpenRooms = 1000
+	// DefaultSpeedup plays the generator's simulated day this much faster than the wall clock.
+	DefaultSpeedup = 60.0
+)
+
+// Model is how requests are paced.
+type Model int
+
+// The models.
+const (
+	// Open sends at a rate, whatever the receiver does: a slow receiver builds up latency.
+	Open Model = iota
+	// Closed has a fixed number of senders, each waiting for its answer before the next request.
+	Closed
+)
+
+// TrafficKind is what the requests are.
+type TrafficKind int
+
+// The kinds of traffic.
+const (
+	// Mix sends the three webhooks in proportion to Weights, for rooms each sender keeps open.
+	Mix TrafficKind = iota
+	// Rooms plays the generator's traffic model: rooms open, change admins and close at the times
+	// the model gives, at Speedup times the simulated clock (open model only).
+	Rooms
+)
+
+// Weights are the shares of the three webhooks in the flat mix.
+type Weights struct {
+	Create, Modify, Destroy float64
+}
+
+// DefaultWeights send as many creations as destructions, and two admin changes for each.
+var DefaultWeights = Weights{Create: 1, Modify: 2, Destroy: 1}
+
+// Shard is one part of a run split across machines: Index of Count, from 0.
+type Shard struct {
+	Index, Count int
+}
+
+// Config configures a load run.
+type Config struct {
+	Endpoint webhook.Endpoint
+	Model    Model
+	// Rate is the open model's requests per second; with RampTo it starts there and changes
+	// linearly to RampTo over the run's Duration.
+	Rate, RampTo float64
+	// Concurrency is the closed model's number of senders.
+	Concurrency int
+	// Workers bounds the open model's requests in flight (DefaultWorkers unless set).
+	Workers int
+	// Duration and Count end the run, whichever comes first (DefaultDuration when neither is set).
+	Duration time.Duration
+	Count    int64
+	Traffic  TrafficKind
+	Weights  Weights
+	// Speedup is the Rooms traffic's speed-up over the simulated clock (DefaultSpeedup unless set).
+	Speedup float64
+	// RoomRate is the Rooms traffic's rooms opening per simulated second (the generator's default unless set).
+	RoomRate float64
+	Seed     int64
+	Timeout  time.Duration
+	Shard    Shard
+	// Client sends the requests; one with Timeout and Workers connections is made unless set.
+	Client *webhook.Client
+	// Progress, when set, is called about once a second with the run so far.
+	Progress func(Progress)
+}
+
+// Progress is a running total, for a progress line.
+type Progress struct {
+	Elapsed  time.Duration
+	Sent     int64
+	Errors   int64
+	Rate     float64 // requests per second over the last interval
+	P99      time.Duration
+	Schedule time.Duration // the open model's lag behind schedule (p99 over the last interval)
+}
+
+func (c *Config) prepare() error {
+	var errs []error
+	if err := c.Endpoint.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Duration == 0 && c.Count == 0 {
+		c.Duration = DefaultDuration
+	}
+	if c.Duration < 0 || c.Count < 0 {
+		errs = append(errs, errors.New("duration and count cannot be negative"))
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = webhook.DefaultTimeout
+	}
+	if c.Workers <= 0 {
+		c.Workers = DefaultWorkers
+	}
+	if c.Weights == (Weights{}) {
+		c.Weights = DefaultWeights
+	}
+	if w := c.Weights; w.Create < 0 || w.Modify < 0 || w.Destroy < 0 || w.Create == 0 {
+		errs = append(errs, errors.New("weights: create must be positive (rooms must open before they change), modify and destroy not negative"))
+	}
+	if c.Speedup == 0 {
+		c.Speedup = DefaultSpeedup
+	}
+	if c.Speedup < 0 || math.IsInf(c.Speedup, 0) || math.IsNaN(c.Speedup) {
+		errs = append(errs, fmt.Errorf("speed-up is %v: want a positive number", c.Speedup))
+	}
+	if c.Shard.Count == 0 {
+		c.Shard = Shard{0, 1}
+	}
+	if c.Shard.Count < 1 || c.Shard.Index < 0 || c.Shard.Index >= c.Shard.Count {
+		errs = append(errs, fmt.Errorf("shard %d/%d: want i/n with 0 ≤ i < n", c.Shard.Index, c.Shard.Count))
+	}
+	switch c.Model {
+	case Open:
+		if c.Traffic == Mix && (c.Rate <= 0 || math.IsInf(c.Rate, 0) || math.IsNaN(c.Rate)) {
+			errs = append(errs, fmt.Errorf("rate is %v requests/s: want a positive number", c.Rate))
+		}
+		if c.RampTo < 0 {
+			errs = append(errs, fmt.Errorf("ramp-to rate is %v: want a positive number", c.RampTo))
+		}
+		if c.RampTo > 0 && c.Duration == 0 {
+			errs = append(errs, errors.New("a ramp needs a duration to ramp over"))
+		}
+	case Closed:
+		if c.Concurrency <= 0 {
+			c.Concurrency = DefaultConcurrency
+		}
+		if c.Traffic == Rooms {
+			errs = append(errs, errors.New("the rooms traffic sets its own pace: use the open model"))
+		}
+		// A shard takes its part of the senders.
+		c.Concurrency = partOf(c.Concurrency, c.Shard)
+		if c.Concurrency == 0 {
+			errs = append(errs, fmt.Errorf("concurrency leaves shard %d/%d without a sender", c.Shard.Index, c.Shard.Count))
+		}
+	}
+	if c.Count > 0 {
+		c.Count = int64(partOf(int(c.Count), c.Shard))
+	}
+	if c.Client == nil {
+		c.Client = webhook.NewClient(webhook.WithTimeout(c.Timeout))
+	}
+	return errors.Join(errs...)
+}
+
+// partOf is shard's share of n, the remainder going to the first shards.
+func partOf(n int, s Shard) int {
+	part := n / s.Count
+	if s.Index < n%s.Count {
+		part++
+	}
+	return part
+}
+
+// ParseShard reads "i/n".
+func ParseShard(s string) (Shard, error) {
+	a, b, ok := strings.Cut(s, "/")
+	i, err1 := strconv.Atoi(a)
+	n, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || n < 1 || i < 0 || i >= n {
+		return Shard{}, fmt.Errorf("shard %q: want i/n with 0 ≤ i < n, e.g. 0/4", s)
+	}
+	return Shard{i, n}, nil
+}
+
+// ParseWeights reads "create=1,modify=2,destroy=1".
+func ParseWeights(s string) (Weights, error) {
+	var w Weights
+	for _, part := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		f, err := strconv.ParseFloat(v, 64)
+		if !ok || err != nil || f < 0 {
+			return w, fmt.Errorf("weights %q: want create=N,modify=N,destroy=N with N ≥ 0", s)
+		}
+		switch k {
+		case "create":
+			w.Create = f
+		case "modify":
+			w.Modify = f
+		case "destroy":
+			w.Destroy = f
+		default:
+			return w, fmt.Errorf("weights: unknown command %q: want create, modify or destroy", k)
+		}
+	}
+	return w, nil
+}
+
+// traffic builds a generator traffic model for the Rooms traffic.
+func (c *Config) traffic(start time.Time) generator.Traffic {
+	return generator.Traffic{Rate: c.RoomRate, Clock: generator.WallClock(generator.DefaultStart, start, c.Speedup)}
+}

@@ -1,0 +1,199 @@
+package load_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+
+	"github.com/livehook/livehook/load"
+	"github.com/livehook/livehook/receiver"
+	"github.com/livehook/livehook/webhook"
+)
+
+const appID = webhook.DefaultSDKAppID
+
+// reference is the reference receiver on loopback; it checks every request's protocol.
+func reference(t *testing.T, token string) (*receiver.Receiver, string) {
+	t.Helper()
+	rv, err := receiver.New(receiver.Config{SDKAppID: appID, Token: token, LogSize: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(rv)
+	t.Cleanup(srv.Close)
+	return rv, srv.URL + "/hook"
+}
+
+func run(t *testing.T, cfg load.Config) *load.Report {
+	t.Helper()
+	if cfg.Endpoint.SDKAppID == 0 {
+		cfg.Endpoint.SDKAppID = appID
+	}
+	rep, err := load.Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+func sum(m map[string]int64) int64 {
+	var n int64
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+func TestOpenModelSendsValidSignedTraffic(t *testing.T) {
+	g := NewWithT(t)
+	rv, url := reference(t, "tok")
+	rep := run(t, load.Config{Endpoint: webhook.Endpoint{URL: url, Token: "tok"}, Model: load.Open, Rate: 400, Count: 300, Seed: 1})
+	g.Expect(rep.Sent).To(Equal(int64(300)))
+	g.Expect(sum(rep.Outcomes)).To(Equal(rep.Sent), "sent = the sum of the outcome classes")
+	g.Expect(rep.Outcomes).To(Equal(map[string]int64{"acknowledged": 300}), "%+v", rep.Errors)
+	accepted, rejected := rv.Counts()
+	g.Expect(accepted).To(Equal(uint64(300)))
+	g.Expect(rejected).To(BeZero())
+	g.Expect(rep.Commands).To(HaveKey("CreateRoom"))
+	g.Expect(rep.Commands).To(HaveKey("ModifyAdmin"))
+	g.Expect(rep.Commands).To(HaveKey("DestroyRoom"))
+	g.Expect(rep.Commands[load.All].Sent).To(Equal(int64(300)))
+	g.Expect(rep.Commands[load.All].Latency.Count).To(Equal(int64(300)))
+}
+
+func TestClosedModelAndRoomsTraffic(t *testing.T) {
+	g := NewWithT(t)
+	rv, url := reference(t, "")
+	rep := run(t, load.Config{Endpoint: webhook.Endpoint{URL: url}, Model: load.Closed, Concurrency: 4, Count: 500})
+	g.Expect(rep.Sent).To(Equal(int64(500)))
+	g.Expect(rep.Outcomes["acknowledged"]).To(Equal(int64(500)), "%+v", rep.Errors)
+
+	rep = run(t, load.Config{Endpoint: webhook.Endpoint{URL: url}, Model: load.Open, Traffic: load.Rooms, Speedup: 3600, RoomRate: 2, Duration: 2 * time.Second, Seed: 3})
+	g.Expect(rep.Sent).To(BeNumerically(">", 100))
+	g.Expect(rep.Outcomes["acknowledged"]).To(Equal(rep.Sent), "%+v", rep.Errors)
+	accepted, rejected := rv.Counts()
+	g.Expect(rejected).To(BeZero())
+	g.Expect(int64(accepted)).To(Equal(500 + rep.Sent))
+}
+
+// The coordinated-omission point: a receiver that stalls for a second holds up the requests due
+// meanwhile; measured from their schedule they show the stall, measured from when they went
+// they would not.
+func TestAStallShowsInTheP99(t *testing.T) {
+	g := NewWithT(t)
+	var n atomic.Int64
+	var stall sync.Once
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		if n.Add(1) == 50 {
+			stall.Do(func() { time.Sleep(time.Second) }) // the receiver's stall, not a synchronisation
+		}
+		_, _ = w.Write(webhook.Acknowledgement)
+	}))
+	defer srv.Close()
+	rep := run(t, load.Config{Endpoint: webhook.Endpoint{URL: srv.URL}, Model: load.Open, Rate: 100, Duration: 3 * time.Second, Workers: 1})
+	g.Expect(sum(rep.Outcomes)).To(Equal(rep.Sent))
+	g.Expect(rep.Commands[load.All].Latency.P99).To(BeNumerically(">=", 500*time.Millisecond), "the stall shows in the p99")
+	g.Expect(rep.Service.P99).To(BeNumerically("<", 500*time.Millisecond), "service time alone hides it")
+	g.Expect(rep.Lag.P99).To(BeNumerically(">=", 500*time.Millisecond))
+}
+
+func TestInterruptAccountsForEverything(t *testing.T) {
+	g := NewWithT(t)
+	_, url := reference(t, "")
+	ctx, cancel := context.WithCancel(context.Background())
+	var once sync.Once
+	rep, err := load.Run(ctx, load.Config{Endpoint: webhook.Endpoint{URL: url, SDKAppID: appID}, Model: load.Open, Rate: 200, Duration: time.Minute,
+		Progress: func(p load.Progress) { once.Do(cancel) }})
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(rep.Interrupted).To(BeTrue())
+	g.Expect(rep.Duration).To(BeNumerically("<", 30*time.Second))
+	g.Expect(rep.Sent).To(BeNumerically(">", 0))
+	g.Expect(sum(rep.Outcomes)).To(Equal(rep.Sent))
+}
+
+func TestShardsMergeExactly(t *testing.T) {
+	g := NewWithT(t)
+	_, url := reference(t, "")
+	var reports []*load.Report
+	for i := range 3 {
+		rep := run(t, load.Config{Endpoint: webhook.Endpoint{URL: url}, Model: load.Open, Rate: 300, Count: 300, Seed: 9, Shard: load.Shard{Index: i, Count: 3}})
+		g.Expect(rep.Sent).To(Equal(int64(100)))
+		var b bytes.Buffer
+		g.Expect(rep.WriteJSON(&b)).To(Succeed())
+		back, err := load.ReadJSON(&b)
+		g.Expect(err).NotTo(HaveOccurred())
+		reports = append(reports, back)
+	}
+	m, err := load.Merge(reports...)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(m.Sent).To(Equal(int64(300)))
+	g.Expect(m.Shards).To(Equal([]string{"0/3", "1/3", "2/3"}))
+	g.Expect(m.Commands[load.All].Latency.Count).To(Equal(int64(300)))
+	// The merged max is the highest of the shards' maxima: exact, not estimated.
+	var hi time.Duration
+	for _, r := range reports {
+		hi = max(hi, r.Commands[load.All].Latency.Max)
+	}
+	g.Expect(m.Commands[load.All].Latency.Max).To(Equal(hi))
+
+	_, err = load.Merge(reports[0], reports[0])
+	g.Expect(err).To(MatchError(ContainSubstring("shard 0/3 is in two reports")))
+	other := *reports[1]
+	other.Seed = 10
+	_, err = load.Merge(reports[0], &other)
+	g.Expect(err).To(MatchError(ContainSubstring("of another run")))
+	_, err = load.ReadJSON(bytes.NewReader([]byte(`{"commands":{"all":{"latency":{"hdr":"bm90IGEgaGlzdG9ncmFt"}}},"lag":{"hdr":""},"service":{"hdr":""}}`)))
+	g.Expect(err).To(HaveOccurred())
+}
+
+func TestThresholds(t *testing.T) {
+	g := NewWithT(t)
+	_, url := reference(t, "")
+	rep := run(t, load.Config{Endpoint: webhook.Endpoint{URL: url}, Model: load.Open, Rate: 500, Count: 200})
+	parse := func(s string) load.Threshold {
+		th, err := load.ParseThreshold(s)
+		g.Expect(err).NotTo(HaveOccurred(), s)
+		return th
+	}
+	g.Expect(rep.Check([]load.Threshold{parse("p99<5s"), parse("errors<0.1%"), parse("destroy:p99<=5s"), parse("errors<1")})).To(BeTrue())
+	g.Expect(rep.Check([]load.Threshold{parse("p50<1µs")})).To(BeFalse())
+	g.Expect(rep.Thresholds[0].Actual).To(ContainSubstring("p50 = "))
+	g.Expect(rep.Check([]load.Threshold{parse("rate>1000000")})).To(BeFalse())
+	for _, bad := range []string{"p99", "p99<fast", "errors<lots", "p42<1s", "teleport:p99<1s", "create:rate>1"} {
+		_, err := load.ParseThreshold(bad)
+		g.Expect(err).To(HaveOccurred(), bad)
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	g := NewWithT(t)
+	for _, cfg := range []load.Config{
+		{Endpoint: webhook.Endpoint{URL: "x", SDKAppID: 1}, Rate: 1},
+		{Endpoint: webhook.Endpoint{URL: "http://h", SDKAppID: 1}, Rate: 0},
+		{Endpoint: webhook.Endpoint{URL: "http://h", SDKAppID: 1}, Rate: 1, Shard: load.Shard{Index: 3, Count: 2}},
+		{Endpoint: webhook.Endpoint{URL: "http://h", SDKAppID: 1}, Model: load.Closed, Traffic: load.Rooms},
+		{Endpoint: webhook.Endpoint{URL: "http://h", SDKAppID: 1}, Rate: 1, Weights: load.Weights{Modify: 1}},
+	} {
+		_, err := load.Run(context.Background(), cfg)
+		g.Expect(err).To(HaveOccurred(), "%+v", cfg)
+	}
+	_, err := load.ParseShard("2/2")
+	g.Expect(err).To(HaveOccurred())
+	s, err := load.ParseShard("1/4")
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(s).To(Equal(load.Shard{Index: 1, Count: 4}))
+	w, err := load.ParseWeights("create=1,modify=0,destroy=3")
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(w).To(Equal(load.Weights{Create: 1, Destroy: 3}))
+	_, err = load.ParseWeights("create=x")
+	g.Expect(err).To(HaveOccurred())
+}

@@ -1,0 +1,562 @@
+package load
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+
+	"github.com/livehook/livehook/webhook"
+)
+
+// Histogram bounds: microseconds from 1 µs to 10 minutes, 3 significant digits.
+const (
+	histMin, histMax, histDigits = 1, int64(10 * time.Minute / time.Microsecond), 3
+	// All names the statistics of every command together.
+	All = "all"
+	// maxErrorSamples bounds the error messages kept per outcome.
+	maxErrorSamples = 3
+)
+
+func newHist() *hdrhistogram.Histogram { return hdrhistogram.New(histMin, histMax, histDigits) }
+
+func record(h *hdrhistogram.Histogram, d time.Duration) {
+	us := min(max(int64(d/time.Microsecond), histMin), histMax)
+	_ = h.RecordValue(us)
+}
+
+// Report is the outcome of a load run. Its JSON carries the HDR histograms, so that the reports
+// of shards merge exactly (see Merge).
+type Report struct {
+	Target      string        `json:"target"`
+	Model       string        `json:"model"`
+	Traffic     string        `json:"traffic"`
+	Rate        float64       `json:"rate,omitempty"`
+	RampTo      float64       `json:"ramp_to,omitempty"`
+	Concurrency int           `json:"concurrency,omitempty"`
+	Seed        int64         `json:"seed"`
+	Shards      []string      `json:"shards"`
+	Started     time.Time     `json:"started"`
+	Duration    time.Duration `json:"duration_ns"`
+	Interrupted bool          `json:"interrupted,omitempty"`
+	// Sent counts every request sent; it equals the sum of Outcomes.
+	Sent     int64            `json:"sent"`
+	Outcomes map[string]int64 `json:"outcomes"`
+	// Commands holds each command's statistics, and All's.
+	Commands map[string]*CommandStats `json:"commands"`
+	// Lag is how late requests went out against their schedule (the open model).
+	Lag *Histogram `json:"lag"`
+	// Service is the latency from when requests actually went, for comparison with Latency.
+	Service  *Histogram    `json:"service"`
+	Timeline []Second      `json:"timeline"`
+	Errors   []ErrorSample `json:"errors,omitempty"`
+	// Thresholds are the checks the run was judged by, when any.
+	Thresholds []ThresholdResult `json:"thresholds,omitempty"`
+}
+
+// CommandStats are one command's figures.
+type CommandStats struct {
+	Sent     int64            `json:"sent"`
+	Outcomes map[string]int64 `json:"outcomes"`
+	// Latency is from each request's scheduled time to its complete answer.
+	Latency *Histogram `json:"latency"`
+}
+
+// Errors counts the requests not acknowledged.
+func (c *CommandStats) Errors() int64 { return c.Sent - c.Outcomes[webhook.Acknowledged.String()] }
+
+// Histogram is an HDR histogram of durations with its summary.
+type Histogram struct {
+	Count int64         `json:"count"`
+	Min   time.Duration `json:"min_ns"`
+	Mean  time.Duration `json:"mean_ns"`
+	P50   time.Duration `json:"p50_ns"`
+	P90   time.Duration `json:"p90_ns"`
+	P95   time.Duration `json:"p95_ns"`
+	P99   time.Duration `json:"p99_ns"`
+	P999  time.Duration `json:"p999_ns"`
+	Max   time.Duration `json:"max_ns"`
+	// HDR is the histogram in the HdrHistogram V2 compressed encoding (microseconds).
+	HDR string `json:"hdr"`
+	h   *hdrhistogram.Histogram
+}
+
+func summarize(h *hdrhistogram.Histogram) *Histogram {
+	us := func(v int64) time.Duration { return time.Duration(v) * time.Microsecond }
+	out := &Histogram{Count: h.TotalCount(), h: h}
+	if out.Count > 0 {
+		out.Min, out.Max, out.Mean = us(h.Min()), us(h.Max()), time.Duration(h.Mean()*float64(time.Microsecond))
+		out.P50, out.P90, out.P95 = us(h.ValueAtQuantile(50)), us(h.ValueAtQuantile(90)), us(h.ValueAtQuantile(95))
+		out.P99, out.P999 = us(h.ValueAtQuantile(99)), us(h.ValueAtQuantile(99.9))
+	}
+	if b, err := h.Encode(hdrhistogram.V2CompressedEncodingCookieBase); err == nil {
+		out.HDR = string(b)
+	}
+	return out
+}
+
+// Quantile returns the latency at quantile q (0 to 100).
+func (h *Histogram) Quantile(q float64) time.Duration {
+	if h.h == nil {
+		if err := h.decode(); err != nil {
+			return 0
+		}
+	}
+	return time.Duration(h.h.ValueAtQuantile(q)) * time.Microsecond
+}
+
+func (h *Histogram) decode() error {
+	d, err := hdrhistogram.Decode([]byte(h.HDR))
+	if err != nil {
+		return fmt.Errorf("a histogram does not decode: %w", err)
+	}
+	h.h = d
+	return nil
+}
+
+// Second is one second of the run, for plots of the latency over time.
+type Second struct {
+	At       int                    `json:"at"` // seconds since the start
+	Commands map[string]SecondStats `json:"commands"`
+}
+
+// SecondStats are one command's figures in one second. After a merge, P50, P99 and Max are the
+// highest of the shards', an upper bound.
+type SecondStats struct {
+	Count  int64         `json:"count"`
+	Errors int64         `json:"errors"`
+	P50    time.Duration `json:"p50_ns"`
+	P99    time.Duration `json:"p99_ns"`
+	Max    time.Duration `json:"max_ns"`
+}
+
+// ErrorSample is one failed request's story, the first few of each outcome.
+type ErrorSample struct {
+	Outcome string `json:"outcome"`
+	Command string `json:"command"`
+	Error   string `json:"error"`
+	Count   int64  `json:"count"`
+}
+
+// collector owns every statistic; the senders hand it results over a channel.
+type collector struct {
+	cfg   *Config
+	start time.Time
+	in    chan webhook.Result
+	err   error
+
+	sent      int64
+	outcomes  map[string]int64
+	commands  map[string]*cmdAcc
+	lag       *hdrhistogram.Histogram
+	service   *hdrhistogram.Histogram
+	timeline  []Second
+	second    int
+	secAcc    map[string]*secAcc
+	errors    map[string]*ErrorSample
+	errorKeys []string
+	lastSent  int64
+	lastTick  time.Time
+	secLag    *hdrhistogram.Histogram
+}
+
+type cmdAcc struct {
+	sent     int64
+	outcomes map[string]int64
+	latency  *hdrhistogram.Histogram
+}
+
+type secAcc struct {
+	count, errors int64
+	h             *hdrhistogram.Histogram
+}
+
+func newCollector(cfg *Config, start time.Time) *collector {
+	return &collector{cfg: cfg, start: start, in: make(chan webhook.Result, 4096), outcomes: map[string]int64{},
+		commands: map[string]*cmdAcc{}, lag: newHist(), service: newHist(), secAcc: map[string]*secAcc{},
+		errors: map[string]*ErrorSample{}, lastTick: start, secLag: newHist()}
+}
+
+// fail records a failure of the run itself (not of a request).
+func (c *collector) fail(err error) { c.err = err }
+
+func (c *collector) run() {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case r, ok := <-c.in:
+			if !ok {
+				c.closeSecond(true)
+				return
+			}
+			c.add(&r)
+		case <-tick.C:
+			c.closeSecond(false)
+		}
+	}
+}
+
+func (c *collector) acc(cmd string) *cmdAcc {
+	a := c.commands[cmd]
+	if a == nil {
+		a = &cmdAcc{outcomes: map[string]int64{}, latency: newHist()}
+		c.commands[cmd] = a
+	}
+	return a
+}
+
+func (c *collector) add(r *webhook.Result) {
+	cmd := r.Command.Short()
+	outcome := r.Outcome.String()
+	c.sent++
+	c.outcomes[outcome]++
+	for _, name := range []string{cmd, All} {
+		a := c.acc(name)
+		a.sent++
+		a.outcomes[outcome]++
+		record(a.latency, r.Latency())
+	}
+	record(c.lag, r.Lag())
+	record(c.secLag, r.Lag())
+	record(c.service, r.Done.Sub(r.Sent))
+	for _, name := range []string{cmd, All} {
+		s := c.secAcc[name]
+		if s == nil {
+			s = &secAcc{h: newHist()}
+			c.secAcc[name] = s
+		}
+		s.count++
+		record(s.h, r.Latency())
+		if r.Outcome != webhook.Acknowledged {
+			s.errors++
+		}
+	}
+	if r.Outcome != webhook.Acknowledged && r.Err != nil {
+		key := outcome + "\x00" + cmd + "\x00" + r.Err.Error()
+		if e := c.errors[key]; e != nil {
+			e.Count++
+		} else if c.countOutcome(outcome) < maxErrorSamples {
+			c.errors[key] = &ErrorSample{Outcome: outcome, Command: r.Command.Short(), Error: r.Err.Error(), Count: 1}
+			c.errorKeys = append(c.errorKeys, key)
+		}
+	}
+}
+
+func (c *collector) countOutcome(outcome string) int {
+	n := 0
+	for _, e := range c.errors {
+		if e.Outcome == outcome {
+			n++
+		}
+	}
+	return n
+}
+
+// closeSecond files the last second's figures and tells the progress callback.
+func (c *collector) closeSecond(final bool) {
+	now := time.Now()
+	sec := Second{At: c.second, Commands: map[string]SecondStats{}}
+	for name, s := range c.secAcc {
+		if s.count == 0 {
+			continue
+		}
+		us := func(v int64) time.Duration { return time.Duration(v) * time.Microsecond }
+		sec.Commands[name] = SecondStats{Count: s.count, Errors: s.errors, P50: us(s.h.ValueAtQuantile(50)), P99: us(s.h.ValueAtQuantile(99)), Max: us(s.h.Max())}
+	}
+	if len(sec.Commands) > 0 || !final {
+		c.timeline = append(c.timeline, sec)
+	}
+	if c.cfg.Progress != nil {
+		all := sec.Commands[All]
+		elapsed := now.Sub(c.lastTick).Seconds()
+		p := Progress{Elapsed: now.Sub(c.start), Sent: c.sent, Rate: float64(c.sent-c.lastSent) / max(elapsed, 1e-9),
+			P99: all.P99, Schedule: time.Duration(c.secLag.ValueAtQuantile(99)) * time.Microsecond}
+		for name, o := range c.outcomes {
+			if name != webhook.Acknowledged.String() {
+				p.Errors += o
+			}
+		}
+		c.cfg.Progress(p)
+	}
+	c.lastSent, c.lastTick = c.sent, now
+	c.second++
+	for _, s := range c.secAcc {
+		s.count, s.errors = 0, 0
+		s.h.Reset()
+	}
+	c.secLag.Reset()
+}
+
+func (c *collector) report(d time.Duration) *Report {
+	cfg := c.cfg
+	r := &Report{
+		Target: cfg.Endpoint.URL, Seed: cfg.Seed, Started: c.start, Duration: d,
+		Shards: []string{fmt.Sprintf("%d/%d", cfg.Shard.Index, cfg.Shard.Count)},
+		Sent:   c.sent, Outcomes: c.outcomes, Commands: map[string]*CommandStats{},
+		Lag: summarize(c.lag), Service: summarize(c.service), Timeline: c.timeline,
+	}
+	switch cfg.Model {
+	case Open:
+		r.Model, r.Rate, r.RampTo = "open", cfg.Rate, cfg.RampTo
+	case Closed:
+		r.Model, r.Concurrency = "closed", cfg.Concurrency
+	}
+	r.Traffic = "mix"
+	if cfg.Traffic == Rooms {
+		r.Traffic, r.Rate = "rooms", 0
+	}
+	for name, a := range c.commands {
+		r.Commands[name] = &CommandStats{Sent: a.sent, Outcomes: a.outcomes, Latency: summarize(a.latency)}
+	}
+	for _, k := range c.errorKeys {
+		r.Errors = append(r.Errors, *c.errors[k])
+	}
+	if c.err != nil {
+		r.Errors = append(r.Errors, ErrorSample{Outcome: "run", Error: c.err.Error(), Count: 1})
+	}
+	return r
+}
+
+// AchievedRate is the requests per second actually sent.
+func (r *Report) AchievedRate() float64 {
+	if r.Duration <= 0 {
+		return 0
+	}
+	return float64(r.Sent) / r.Duration.Seconds()
+}
+
+// ErrorRate is the share of requests not acknowledged, for a command or All.
+func (r *Report) ErrorRate(cmd string) float64 {
+	c := r.Commands[cmd]
+	if c == nil || c.Sent == 0 {
+		return 0
+	}
+	return float64(c.Errors()) / float64(c.Sent)
+}
+
+// WriteJSON writes the report as indented JSON.
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// ReadJSON reads a report written by WriteJSON, checking its histograms.
+func ReadJSON(rd io.Reader) (*Report, error) {
+	var r Report
+	if err := json.NewDecoder(rd).Decode(&r); err != nil {
+		return nil, fmt.Errorf("not a livehook load report: %w", err)
+	}
+	for name, h := range r.histograms() {
+		if h == nil {
+			return nil, fmt.Errorf("not a livehook load report: %s has no histogram", name)
+		}
+		if err := h.decode(); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return &r, nil
+}
+
+func (r *Report) histograms() map[string]*Histogram {
+	out := map[string]*Histogram{"lag": r.Lag, "service": r.Service}
+	for name, c := range r.Commands {
+		if c == nil {
+			out[name] = nil
+			continue
+		}
+		out[name] = c.Latency
+	}
+	return out
+}
+
+// Merge combines the reports of the shards of one run: counts add up, histograms merge exactly.
+func Merge(reports ...*Report) (*Report, error) {
+	if len(reports) == 0 {
+		return nil, errors.New("no reports to merge")
+	}
+	out := &Report{Target: reports[0].Target, Model: reports[0].Model, Traffic: reports[0].Traffic, Rate: reports[0].Rate,
+		RampTo: reports[0].RampTo, Seed: reports[0].Seed, Started: reports[0].Started, Outcomes: map[string]int64{}, Commands: map[string]*CommandStats{}}
+	lag, service := newHist(), newHist()
+	cmds := map[string]*hdrhistogram.Histogram{}
+	timeline := map[int]*Second{}
+	seenShard := map[string]bool{}
+	var end time.Time
+	for i, r := range reports {
+		for _, s := range r.Shards {
+			if seenShard[s] {
+				return nil, fmt.Errorf("report %d: shard %s is in two reports", i+1, s)
+			}
+			seenShard[s] = true
+		}
+		if r.Model != out.Model || r.Seed != out.Seed || r.Traffic != out.Traffic {
+			return nil, fmt.Errorf("report %d is of another run (model %s, traffic %s, seed %d; the first is %s, %s, %d)", i+1, r.Model, r.Traffic, r.Seed, out.Model, out.Traffic, out.Seed)
+		}
+		out.Shards = append(out.Shards, r.Shards...)
+		out.Sent += r.Sent
+		out.Concurrency += r.Concurrency
+		out.Interrupted = out.Interrupted || r.Interrupted
+		if r.Started.Before(out.Started) {
+			out.Started = r.Started
+		}
+		if e := r.Started.Add(r.Duration); e.After(end) {
+			end = e
+		}
+		for k, v := range r.Outcomes {
+			out.Outcomes[k] += v
+		}
+		for name, h := range r.histograms() {
+			if h == nil {
+				return nil, fmt.Errorf("report %d: %s has no histogram", i+1, name)
+			}
+			if h.h == nil {
+				if err := h.decode(); err != nil {
+					return nil, fmt.Errorf("report %d: %s: %w", i+1, name, err)
+				}
+			}
+		}
+		lag.Merge(r.Lag.h)
+		service.Merge(r.Service.h)
+		for name, c := range r.Commands {
+			acc := out.Commands[name]
+			if acc == nil {
+				acc = &CommandStats{Outcomes: map[string]int64{}}
+				out.Commands[name] = acc
+				cmds[name] = newHist()
+			}
+			acc.Sent += c.Sent
+			for k, v := range c.Outcomes {
+				acc.Outcomes[k] += v
+			}
+			cmds[name].Merge(c.Latency.h)
+		}
+		offset := int(r.Started.Sub(reports[0].Started).Round(time.Second) / time.Second)
+		for _, sec := range r.Timeline {
+			at := sec.At + offset
+			t := timeline[at]
+			if t == nil {
+				t = &Second{At: at, Commands: map[string]SecondStats{}}
+				timeline[at] = t
+			}
+			for name, s := range sec.Commands {
+				m := t.Commands[name]
+				m.Count += s.Count
+				m.Errors += s.Errors
+				m.P50, m.P99, m.Max = max(m.P50, s.P50), max(m.P99, s.P99), max(m.Max, s.Max)
+				t.Commands[name] = m
+			}
+		}
+		out.Errors = append(out.Errors, r.Errors...)
+	}
+	out.Duration = end.Sub(out.Started)
+	out.Lag, out.Service = summarize(lag), summarize(service)
+	for name, h := range cmds {
+		out.Commands[name].Latency = summarize(h)
+	}
+	ats := make([]int, 0, len(timeline))
+	for at := range timeline {
+		ats = append(ats, at)
+	}
+	sort.Ints(ats)
+	for _, at := range ats {
+		out.Timeline = append(out.Timeline, *timeline[at])
+	}
+	slices.Sort(out.Shards)
+	return out, nil
+}
+
+// commandOrder lists the commands for reports: lifecycle order, then All.
+func (r *Report) commandOrder() []string {
+	var out []string
+	for _, c := range webhook.Commands {
+		if _, ok := r.Commands[c.Short()]; ok {
+			out = append(out, c.Short())
+		}
+	}
+	if _, ok := r.Commands[All]; ok {
+		out = append(out, All)
+	}
+	return out
+}
+
+// WriteText writes the report for people.
+func (r *Report) WriteText(w io.Writer) error {
+	var b strings.Builder
+	what := ""
+	switch r.Model {
+	case "open":
+		what = fmt.Sprintf("open model, %g requests/s", r.Rate)
+		if r.RampTo > 0 {
+			what = fmt.Sprintf("open model, ramp %g → %g requests/s", r.Rate, r.RampTo)
+		}
+		if r.Traffic == "rooms" {
+			what = "open model, the generator's rooms"
+		}
+	case "closed":
+		what = fmt.Sprintf("closed model, %d senders", r.Concurrency)
+	}
+	fmt.Fprintf(&b, "livehook load: %s against %s, seed %d, shard %s\n", what, r.Target, r.Seed, strings.Join(r.Shards, " "))
+	if r.Interrupted {
+		b.WriteString("Interrupted: the figures cover what was sent until then.\n")
+	}
+	fmt.Fprintf(&b, "Sent %d requests in %s: %.1f requests/s\n", r.Sent, r.Duration.Round(time.Millisecond), r.AchievedRate())
+	names := make([]string, 0, len(r.Outcomes))
+	for k := range r.Outcomes {
+		names = append(names, k)
+	}
+	sort.Slice(names, func(i, j int) bool { return r.Outcomes[names[i]] > r.Outcomes[names[j]] || (r.Outcomes[names[i]] == r.Outcomes[names[j]] && names[i] < names[j]) })
+	var parts []string
+	for _, k := range names {
+		parts = append(parts, fmt.Sprintf("%s %d (%.2f%%)", k, r.Outcomes[k], 100*float64(r.Outcomes[k])/float64(max(r.Sent, 1))))
+	}
+	fmt.Fprintf(&b, "Outcomes: %s\n\n", strings.Join(parts, ", "))
+	fmt.Fprintf(&b, "%-12s %9s %8s %9s %9s %9s %9s %9s %9s\n", "latency", "count", "errors", "p50", "p90", "p99", "p99.9", "max", "mean")
+	for _, name := range r.commandOrder() {
+		c := r.Commands[name]
+		h := c.Latency
+		fmt.Fprintf(&b, "%-12s %9d %7.2f%% %9s %9s %9s %9s %9s %9s\n", name, c.Sent, 100*r.ErrorRate(name),
+			short(h.P50), short(h.P90), short(h.P99), short(h.P999), short(h.Max), short(h.Mean))
+	}
+	fmt.Fprintf(&b, "\nLatency counts from each request's scheduled time. Service time alone: p50 %s, p99 %s, max %s.\n", short(r.Service.P50), short(r.Service.P99), short(r.Service.Max))
+	if r.Model == "open" {
+		fmt.Fprintf(&b, "Schedule lag (sent after due): p50 %s, p99 %s, max %s.\n", short(r.Lag.P50), short(r.Lag.P99), short(r.Lag.Max))
+	}
+	if len(r.Errors) > 0 {
+		b.WriteString("\nErrors (the first of each kind):\n")
+		for _, e := range r.Errors {
+			fmt.Fprintf(&b, "  %-18s %-12s ×%-6d %s\n", e.Outcome, e.Command, e.Count, e.Error)
+		}
+	}
+	if len(r.Thresholds) > 0 {
+		b.WriteString("\nThresholds:\n")
+		for _, t := range r.Thresholds {
+			verdict := "ok  "
+			if !t.OK {
+				verdict = "FAIL"
+			}
+			fmt.Fprintf(&b, "  %s  %-24s %s\n", verdict, t.Expr, t.Actual)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// short formats a duration with three significant digits.
+func short(d time.Duration) string {
+	switch {
+	case d == 0:
+		return "0"
+	case d >= time.Second:
+		return fmt.Sprintf("%.3gs", d.Seconds())
+	case d >= time.Millisecond:
+		return fmt.Sprintf("%.3gms", float64(d)/float64(time.Millisecond))
+	}
+	return fmt.Sprintf("%.3gµs", float64(d)/float64(time.Microsecond))
+}
