@@ -61,6 +61,8 @@ func init() {
 		"receive":  {"run the reference receiver, which checks webhooks sent to it", (*Main).runReceive},
 		"generate": {"write a scenarios file of realistic generated rooms", (*Main).runGenerate},
 		"serve":    {"run the mock Live backend: its REST API, firing the webhooks back", (*Main).runServe},
+		"load":     {"measure a webhook receiver under Live traffic", (*Main).runLoad},
+		"report":   {"merge the JSON reports of a sharded load run: livehook report merge FILE...", (*Main).runReport},
 		"version":  {"print the version", (*Main).runVersion},
 	}
 }

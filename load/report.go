@@ -507,13 +507,8 @@ func (r *Report) WriteText(w io.Writer) error {
 		b.WriteString("Interrupted: the figures cover what was sent until then.\n")
 	}
 	fmt.Fprintf(&b, "Sent %d requests in %s: %.1f requests/s\n", r.Sent, r.Duration.Round(time.Millisecond), r.AchievedRate())
-	names := make([]string, 0, len(r.Outcomes))
-	for k := range r.Outcomes {
-		names = append(names, k)
-	}
-	sort.Slice(names, func(i, j int) bool { return r.Outcomes[names[i]] > r.Outcomes[names[j]] || (r.Outcomes[names[i]] == r.Outcomes[names[j]] && names[i] < names[j]) })
 	var parts []string
-	for _, k := range names {
+	for _, k := range sortedOutcomes(r.Outcomes) {
 		parts = append(parts, fmt.Sprintf("%s %d (%.2f%%)", k, r.Outcomes[k], 100*float64(r.Outcomes[k])/float64(max(r.Sent, 1))))
 	}
 	fmt.Fprintf(&b, "Outcomes: %s\n\n", strings.Join(parts, ", "))
@@ -546,6 +541,18 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// sortedOutcomes lists the outcomes, the most frequent first.
+func sortedOutcomes(m map[string]int64) []string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		return m[names[i]] > m[names[j]] || (m[names[i]] == m[names[j]] && names[i] < names[j])
+	})
+	return names
 }
 
 // short formats a duration with three significant digits.

@@ -1,0 +1,233 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/livehook/livehook/load"
+	"github.com/livehook/livehook/webhook"
+)
+
+// thresholdFlags collects repeated --threshold flags.
+type thresholdFlags []load.Threshold
+
+func (t *thresholdFlags) String() string { return "" }
+func (t *thresholdFlags) Set(s string) error {
+	th, err := load.ParseThreshold(s)
+	if err != nil {
+		return err
+	}
+	*t = append(*t, th)
+	return nil
+}
+
+// reportFlags are the outputs and thresholds of load and report merge.
+type reportFlags struct {
+	json, html string
+	thresholds thresholdFlags
+}
+
+func (m *Main) runLoad(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("load", "", `
+Measure a webhook receiver under Live traffic. Every request is a distinct, realistic, correctly
+signed webhook, and each room's webhooks go in order (create, admin changes, destroy).
+
+The open model (the default) sends at --rate requests/s, or along a ramp to --ramp-to, whatever
+the receiver does; the closed model (--model closed) has --concurrency senders that each wait for
+their answer. Latency counts from each request's scheduled time, so a receiver that stalls shows in
+the latency instead of hiding behind a lower rate (no coordinated omission).
+
+--traffic rooms plays the generator's model instead of a flat mix: rooms open, change admins and
+close at the times it gives, --speedup times faster than the simulated clock.
+
+--threshold sets the exit code: 0 when every one is met, 1 when one is not, 2 for usage errors.
+Examples:
+  livehook load --target http://127.0.0.1:8000/live/webhook --rate 1000 --duration 30s --threshold 'p99<300ms' --threshold 'errors<0.1%'
+  livehook load --target $URL --model closed --concurrency 50 --count 100000 --html report.html
+  livehook load --target $URL --traffic rooms --speedup 120 --duration 5m --shard 0/4 --json shard0.json`)
+	target := fs.String("target", "", "the receiver's callback `URL` (required)")
+	appID := fs.Uint64("sdkappid", webhook.DefaultSDKAppID, "the app's `SDKAppID`")
+	token := fs.String("token", "", "callback `TOKEN`: every request is signed")
+	model := fs.String("model", "open", "`open` (a rate) or closed (a number of senders)")
+	rate := fs.Float64("rate", load.DefaultRate, "open model: requests per second")
+	rampTo := fs.Float64("ramp-to", 0, "open model: change the rate linearly to this over the duration")
+	concurrency := fs.Int("concurrency", load.DefaultConcurrency, "closed model: how many senders")
+	workers := fs.Int("workers", load.DefaultWorkers, "open model: requests in flight at most")
+	duration := fs.Duration("duration", 0, "how long to send (default 10s unless --count is given)")
+	count := fs.Int64("count", 0, "how many requests to send")
+	traffic := fs.String("traffic", "mix", "`mix` (the three webhooks by --weights) or rooms (the generator's model)")
+	weights := fs.String("weights", "create=1,modify=2,destroy=1", "the flat mix's shares")
+	speedup := fs.Float64("speedup", load.DefaultSpeedup, "rooms traffic: how much faster than the simulated clock")
+	roomRate := fs.Float64("room-rate", 0, "rooms traffic: rooms opening per simulated second (default the generator's)")
+	seed := fs.Int64("seed", 0, "seed `N` of the generated values; 0 picks one, which the report gives")
+	timeout := fs.Duration("timeout", webhook.DefaultTimeout, "deadline of each answer")
+	shard := fs.String("shard", "0/1", "run part `i/n` of the schedule, for a run split over n machines (merge with 'livehook report merge')")
+	quiet := fs.Bool("q", false, "no progress line")
+	var rf reportFlags
+	fs.StringVar(&rf.json, "json", "", "write the report as JSON to `FILE` (mergeable)")
+	fs.StringVar(&rf.html, "html", "", "write the report as a self-contained HTML page to `FILE`")
+	fs.Var(&rf.thresholds, "threshold", "a check such as 'p99<300ms', 'errors<0.1%', 'rate>=950' or 'destroy:p99<1s' (repeatable)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q: load takes only flags", fs.Arg(0))
+	}
+	if *target == "" {
+		return usagef("--target is required: the receiver's callback URL (try 'livehook receive' for one to practise on)")
+	}
+	cfg := load.Config{Endpoint: webhook.Endpoint{URL: *target, SDKAppID: *appID, Token: *token}, Rate: *rate, RampTo: *rampTo,
+		Concurrency: *concurrency, Workers: *workers, Duration: *duration, Count: *count, Speedup: *speedup, RoomRate: *roomRate,
+		Seed: *seed, Timeout: *timeout}
+	switch *model {
+	case "open":
+		cfg.Model = load.Open
+	case "closed":
+		cfg.Model = load.Closed
+	default:
+		return usagef("--model %q: want open or closed", *model)
+	}
+	switch *traffic {
+	case "mix":
+		cfg.Traffic = load.Mix
+	case "rooms":
+		cfg.Traffic = load.Rooms
+	default:
+		return usagef("--traffic %q: want mix or rooms", *traffic)
+	}
+	var err error
+	if cfg.Weights, err = load.ParseWeights(*weights); err != nil {
+		return usagef("--weights: %v", err)
+	}
+	if cfg.Shard, err = load.ParseShard(*shard); err != nil {
+		return usagef("--shard: %v", err)
+	}
+	if cfg.Seed == 0 {
+		cfg.Seed = time.Now().UnixNano() % 1_000_000_000
+	}
+	if !*quiet && isTerminal(m.Stderr) {
+		cfg.Progress = func(p load.Progress) {
+			fmt.Fprintf(m.Stderr, "\r\033[K%6s  %8d sent  %8.1f req/s  p99 %-8s errors %d", p.Elapsed.Round(time.Second), p.Sent, p.Rate, p.P99.Round(10*time.Microsecond), p.Errors)
+		}
+	}
+	rep, err := load.Run(ctx, cfg)
+	if cfg.Progress != nil {
+		fmt.Fprint(m.Stderr, "\r\033[K")
+	}
+	if err != nil {
+		return usagef("%v", err)
+	}
+	return m.finishReport(rep, rf, ctx.Err())
+}
+
+// finishReport judges, prints and writes a load report.
+func (m *Main) finishReport(rep *load.Report, rf reportFlags, interrupted error) error {
+	met := rep.Check(rf.thresholds)
+	if err := rep.WriteText(m.Stdout); err != nil {
+		return err
+	}
+	if err := writeReport(rf.json, rep.WriteJSON); err != nil {
+		return err
+	}
+	if err := writeReport(rf.html, rep.WriteHTML); err != nil {
+		return err
+	}
+	if interrupted != nil {
+		return interrupted
+	}
+	if !met {
+		return errNotMet
+	}
+	return nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+func (m *Main) runReport(_ context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "merge" {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+			args = []string{"merge", "-h"}
+		} else {
+			return usagef("want 'livehook report merge FILE...'")
+		}
+	}
+	fs := m.newFlagSet("report merge", " FILE...", `
+Combine the JSON reports of the shards of one load run (livehook load --shard i/n --json FILE)
+into one: counts add up and the HDR histograms merge exactly, so the percentiles are those of
+the whole run. Thresholds judge the merged figures and set the exit code.`)
+	var rf reportFlags
+	fs.StringVar(&rf.json, "json", "", "write the merged report as JSON to `FILE`")
+	fs.StringVar(&rf.html, "html", "", "write the merged report as HTML to `FILE`")
+	fs.Var(&rf.thresholds, "threshold", "a check such as 'p99<300ms' (repeatable)")
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usagef("no reports to merge: name the JSON files of the shards")
+	}
+	var reports []*load.Report
+	var errs []error
+	for _, p := range fs.Args() {
+		f, err := os.Open(p)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		r, err := load.ReadJSON(f)
+		f.Close()
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", p, err))
+			continue
+		}
+		reports = append(reports, r)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return &usageError{err}
+	}
+	merged, err := load.Merge(reports...)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	if missing := missingShards(merged.Shards); missing != "" {
+		fmt.Fprintf(m.Stderr, "livehook report merge: warning: %s\n", missing)
+	}
+	return m.finishReport(merged, rf, nil)
+}
+
+// missingShards says which shards of i/n are not among the merged ones.
+func missingShards(shards []string) string {
+	var n int
+	if len(shards) == 0 {
+		return ""
+	}
+	if _, err := fmt.Sscanf(shards[0][strings.Index(shards[0], "/")+1:], "%d", &n); err != nil {
+		return ""
+	}
+	var missing []string
+	for i := range n {
+		s := fmt.Sprintf("%d/%d", i, n)
+		found := false
+		for _, have := range shards {
+			found = found || have == s
+		}
+		if !found {
+			missing = append(missing, s)
+		}
+	}
+	if len(missing) == 0 {
+		return ""
+	}
+	return "shards " + strings.Join(missing, ", ") + " are missing: the figures cover part of the run"
+}
