@@ -219,6 +219,51 @@ var _ = Describe("livehook serve", func() {
 	})
 })
 
+var _ = Describe("livehook load", func() {
+	var target string
+	BeforeEach(func() {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, r.Body)
+			_, _ = io.WriteString(w, `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`)
+		}))
+		DeferCleanup(srv.Close)
+		target = srv.URL + "/hook"
+	})
+
+	It("sets the exit code by the thresholds", func() {
+		s := runs(0, "load", "--target", target, "--rate", "200", "--count", "100", "--threshold", "p99<5s", "--threshold", "errors<1%")
+		Expect(s.Out).To(gbytes.Say(`Sent 100 requests`))
+		Expect(s.Out).To(gbytes.Say(`ok    p99<5s`))
+		s = runs(1, "load", "--target", target, "--rate", "200", "--count", "50", "--threshold", "p50<1µs")
+		Expect(s.Out).To(gbytes.Say(`FAIL  p50<1µs`))
+		runs(0, "load", "--target", target, "--model", "closed", "--concurrency", "3", "--count", "60")
+	})
+
+	It("refuses bad usage with exit 2", func() {
+		Expect(runs(2, "load").Err).To(gbytes.Say(`--target is required`))
+		Expect(runs(2, "load", "--target", target, "--threshold", "p99<soon").Err).To(gbytes.Say(`p99 takes a duration`))
+		Expect(runs(2, "load", "--target", target, "--shard", "4/4").Err).To(gbytes.Say(`want i/n`))
+		Expect(runs(2, "load", "--target", target, "--model", "half-open").Err).To(gbytes.Say(`want open or closed`))
+	})
+
+	It("runs in shards whose reports merge into the whole run", func() {
+		dir := GinkgoT().TempDir()
+		a, b := filepath.Join(dir, "0.json"), filepath.Join(dir, "1.json")
+		runs(0, "load", "--target", target, "--rate", "400", "--count", "200", "--seed", "5", "--shard", "0/2", "--json", a)
+		runs(0, "load", "--target", target, "--rate", "400", "--count", "200", "--seed", "5", "--shard", "1/2", "--json", b)
+		html := filepath.Join(dir, "merged.html")
+		s := runs(0, "report", "merge", "--html", html, "--threshold", "errors<1%", a, b)
+		Expect(s.Out).To(gbytes.Say(`shard 0/2 1/2`))
+		Expect(s.Out).To(gbytes.Say(`Sent 200 requests`))
+		page, err := os.ReadFile(html)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(page)).To(ContainSubstring("<svg"))
+		Expect(runs(0, "report", "merge", a).Err).To(gbytes.Say(`shards 1/2 are missing`))
+		Expect(runs(2, "report", "merge", a, a).Err).To(gbytes.Say(`shard 0/2 is in two reports`))
+		Expect(runs(2, "report", "merge", writeFile("x.json", "{}")).Err).To(gbytes.Say(`has no histogram`))
+	})
+})
+
 var _ = Describe("the command line", func() {
 	It("explains itself", func() {
 		Expect(runs(0, "help").Out).To(gbytes.Say(`Commands:`))
