@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
@@ -144,12 +145,15 @@ type ErrorSample struct {
 	Count   int64  `json:"count"`
 }
 
-// collector owns every statistic; the senders hand it results over a channel.
+// collector holds every statistic. Senders record their results under its lock (cheaper than a
+// channel hop per request); a ticker closes each second.
 type collector struct {
 	cfg   *Config
 	start time.Time
-	in    chan webhook.Result
 	err   error
+
+	mu   sync.Mutex
+	stop chan struct{}
 
 	sent      int64
 	outcomes  map[string]int64
@@ -178,29 +182,45 @@ type secAcc struct {
 }
 
 func newCollector(cfg *Config, start time.Time) *collector {
-	return &collector{cfg: cfg, start: start, in: make(chan webhook.Result, 4096), outcomes: map[string]int64{},
+	return &collector{cfg: cfg, start: start, stop: make(chan struct{}), outcomes: map[string]int64{},
 		commands: map[string]*cmdAcc{}, lag: newHist(), service: newHist(), secAcc: map[string]*secAcc{},
 		errors: map[string]*ErrorSample{}, lastTick: start, secLag: newHist()}
 }
 
 // fail records a failure of the run itself (not of a request).
-func (c *collector) fail(err error) { c.err = err }
+func (c *collector) fail(err error) {
+	c.mu.Lock()
+	c.err = err
+	c.mu.Unlock()
+}
 
+// run closes a second every second until finish is called.
 func (c *collector) run() {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {
 		select {
-		case r, ok := <-c.in:
-			if !ok {
-				c.closeSecond(true)
-				return
-			}
-			c.add(&r)
+		case <-c.stop:
+			c.mu.Lock()
+			c.closeSecond(true)
+			c.mu.Unlock()
+			return
 		case <-tick.C:
+			c.mu.Lock()
 			c.closeSecond(false)
+			c.mu.Unlock()
 		}
 	}
+}
+
+// finish ends run; every sender has recorded its last result by then.
+func (c *collector) finish() { close(c.stop) }
+
+// record adds one result.
+func (c *collector) record(r *webhook.Result) {
+	c.mu.Lock()
+	c.add(r)
+	c.mu.Unlock()
 }
 
 func (c *collector) acc(cmd string) *cmdAcc {

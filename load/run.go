@@ -41,7 +41,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	default:
 		runOpen(ctx, &cfg, start, col)
 	}
-	close(col.in)
+	col.finish()
 	<-done
 	rep := col.report(time.Since(start))
 	rep.Interrupted = ctx.Err() != nil
@@ -53,11 +53,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 func send(cfg *Config, col *collector, ev webhook.Event, meta webhook.Meta, intended time.Time) {
 	body, err := webhook.Encode(ev)
 	if err != nil {
-		col.in <- webhook.Result{Command: ev.Command(), Intended: intended, Sent: intended, Done: time.Now(), Outcome: webhook.ConnError, Err: err}
+		col.record(&webhook.Result{Command: ev.Command(), Intended: intended, Sent: intended, Done: time.Now(), Outcome: webhook.ConnError, Err: err})
 		return
 	}
 	url := cfg.Endpoint.RequestURL(ev.Command(), meta, webhook.URLOptions{})
-	col.in <- cfg.Client.Do(context.Background(), webhook.Request{Command: ev.Command(), URL: url, Body: body, Intended: intended})
+	res := cfg.Client.Do(context.Background(), webhook.Request{Command: ev.Command(), URL: url, Body: body, Intended: intended})
+	col.record(&res)
 }
 
 // shardSeed gives each shard rooms of its own.

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Load benchmark: livehook load against a neutral receiver (nginx answering OK/0 on loopback),
+# beside hey and vegeta in the same run, so that the ratios compare like with like on this machine.
+# Prints the figures and the ratios the load issue sets as goals. Takes about three minutes.
+#
+#   bash bench/load.sh            # all of it
+#   DURATION=5s bash bench/load.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${DURATION:-10s}
+CONC=${CONC:-50}
+PORT=${PORT:-18980}
+OUT=$(mktemp -d)
+trap 'kill $(cat "$OUT/nginx.pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$OUT"' EXIT
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need hey || ! need nginx || ! [ -x /usr/bin/time ]; then
+  echo "== installing hey, nginx-light and time (Debian packages)"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hey nginx-light time >/dev/null
+fi
+export GOBIN="$OUT/bin"
+echo "== building livehook, and vegeta (a Go module) where the module proxy serves it"
+have_vegeta=1
+go install github.com/tsenart/vegeta/v12@v12.12.0 >/dev/null 2>&1 || have_vegeta=0
+go build -o "$OUT/bin/livehook" .
+PATH="$OUT/bin:$PATH"
+
+# The neutral receiver: nginx answering every POST with the acknowledgement, keep-alive on.
+cat > "$OUT/nginx.conf" <<CONF
+worker_processes 1;
+pid $OUT/nginx.pid;
+error_log $OUT/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $OUT/body;
+  server {
+    listen 127.0.0.1:$PORT;
+    location / {
+      default_type application/json;
+      return 200 '{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}';
+    }
+  }
+}
+CONF
+nginx -c "$OUT/nginx.conf"
+URL="http://127.0.0.1:$PORT/live/webhook"
+for _ in $(seq 50); do curl -fs -o /dev/null -X POST "$URL" && break; sleep 0.1; done
+
+BODY='{"CallbackCommand":"Live.CallbackAfterModifyAdmin","RoomId":"live_1","EventTime":1703589922780,"Operator_Account":"host_1","Admin_Account":["mod_1"],"opType":"add"}'
+echo "$BODY" > "$OUT/body.json"
+QS="?SdkAppid=1400000001&CallbackCommand=Live.CallbackAfterModifyAdmin&contenttype=json"
+
+echo "== maximum throughput, $CONC connections, $DURATION each"
+hey_rps=$(hey -z "$DURATION" -c "$CONC" -m POST -T application/json -D "$OUT/body.json" "$URL$QS" | awk '/Requests\/sec/ {print $2}')
+echo "hey:      $hey_rps requests/s (one fixed body)"
+veg_rps=0
+if [ "$have_vegeta" = 1 ]; then
+  veg_rps=$(echo "POST $URL$QS" | vegeta attack -rate=0 -max-workers="$CONC" -workers="$CONC" -duration="$DURATION" -body "$OUT/body.json" \
+    -header "Content-Type: application/json" | vegeta report | awk -F'[ ,]+' '/^Requests/ {print $(NF)}')
+  echo "vegeta:   $veg_rps requests/s (one fixed body)"
+else
+  echo "vegeta:   not measured: the Go module proxy does not serve it to this machine"
+fi
+livehook load -q --target "$URL" --model closed --concurrency "$CONC" --duration "$DURATION" --json "$OUT/closed.json" > "$OUT/closed.txt"
+lh_rps=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(round(r['sent']/(r['duration_ns']/1e9),1))" "$OUT/closed.json")
+echo "livehook: $lh_rps requests/s (every request a distinct, realistic webhook)"
+
+echo "== open model, 10000 requests/s for $DURATION"
+livehook load -q --target "$URL" --rate 10000 --duration "$DURATION" --json "$OUT/open.json" > "$OUT/open.txt"
+read -r achieved lag99 <<<"$(python3 -c "
+import json,sys; r=json.load(open(sys.argv[1]))
+print(round(r['sent']/(r['duration_ns']/1e9),1), round(r['lag']['p99_ns']/1e6,3))" "$OUT/open.json")"
+echo "achieved $achieved requests/s, schedule lag p99 $lag99 ms"
+
+echo "== one million requests: resident memory"
+/usr/bin/time -v livehook load -q --target "$URL" --model closed --concurrency "$CONC" --count 1000000 > "$OUT/million.txt" 2> "$OUT/time.txt"
+rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$OUT/time.txt")
+sent=$(awk '/^Sent/ {print $2}' "$OUT/million.txt")
+echo "sent $sent requests, maximum resident set $((rss_kb / 1024)) MB"
+
+echo "== ratios and goals"
+python3 - "$lh_rps" "$hey_rps" "$veg_rps" "$achieved" "$lag99" "$rss_kb" <<'PY'
+import sys
+lh, hey, veg, achieved, lag99, rss = map(float, sys.argv[1:])
+rows = [
+    ("livehook / hey throughput", lh / hey, ">= 1.00", lh / hey >= 1.0),
+    ("livehook / vegeta throughput", lh / veg if veg else float("nan"), ">= 2.00", veg > 0 and lh / veg >= 2.0),
+    ("open-model achieved / 10000", achieved / 10000, "within 1%", abs(achieved / 10000 - 1) <= 0.01),
+    ("schedule lag p99 (ms)", lag99, "< 2", lag99 < 2),
+    ("resident memory, 1M requests (MB)", rss / 1024, "< 64", rss / 1024 < 64),
+]
+for name, value, goal, ok in rows:
+    print(f"{name:36s} {value:10.2f}   goal {goal:10s} {'met' if ok else 'NOT MET'}")
+PY
