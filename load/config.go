@@ -166,7 +166,7 @@ func (c *Config) prepare() error {
 		c.Count = int64(partOf(int(c.Count), c.Shard))
 	}
 	if c.Client == nil {
-		c.Client = webhook.NewClient(webhook.WithTimeout(c.Timeout))
+		c.Client = webhook.NewClient(webhook.WithTimeout(c.Timeout), webhook.WithFastTransport())
 	}
 	return errors.Join(errs...)
 }

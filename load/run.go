@@ -146,10 +146,14 @@ func (p *pacer) wait(ctx context.Context, due time.Time) bool {
 // rooms of its own. A ticket waits for a free sender when all are busy, and its latency counts
 // from when it was due, so a receiver that stalls shows in the latency, not in a lower rate.
 func runOpen(ctx context.Context, cfg *Config, start time.Time, col *collector) {
-	tickets := make(chan ticket, cfg.Workers)
+	// Senders start as they are needed, up to Workers: a receiver that keeps up needs a few, and
+	// every idle goroutine would only add to the scheduling delay of the rest.
+	tickets := make(chan ticket)
 	src := newMixSource(shardSeed(cfg), roomPrefix(cfg), cfg.Weights)
 	var wg sync.WaitGroup
-	for range cfg.Workers {
+	senders := 0
+	spawn := func() {
+		senders++
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -178,7 +182,15 @@ func runOpen(ctx context.Context, cfg *Config, start time.Time, col *collector) 
 		if !p.wait(ctx, due) {
 			break
 		}
-		tickets <- ticket{intended: due}
+		t := ticket{intended: due}
+		select {
+		case tickets <- t: // an idle sender took it
+		default:
+			if senders < cfg.Workers {
+				spawn()
+			}
+			tickets <- t // a new sender, or the first to be free: the wait shows as lag
+		}
 		n++
 	}
 	close(tickets)

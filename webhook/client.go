@@ -122,8 +122,10 @@ func (r *Result) Lag() time.Duration { return r.Sent.Sub(r.Intended) }
 // Client delivers webhooks. It is safe for concurrent use; reuse one for its keep-alive connections.
 type Client struct {
 	http        *http.Client
+	fast        *fastTransport
 	timeout     time.Duration
 	maxResponse int64
+	maxConns    int
 	bufs        sync.Pool
 }
 
@@ -139,6 +141,11 @@ func WithMaxResponseBytes(n int64) ClientOption { return func(c *Client) { c.max
 // WithHTTPClient replaces the HTTP client, e.g. for TLS settings. Its Timeout should be zero: the
 // per-request deadline applies either way.
 func WithHTTPClient(h *http.Client) ClientOption { return func(c *Client) { c.http = h } }
+
+// WithFastTransport sends plain-http webhooks over livehook's own lean HTTP/1.1 transport,
+// which does less work per request than net/http's, for load runs (https still goes through
+// net/http).
+func WithFastTransport() ClientOption { return func(c *Client) { c.maxConns = -1 } }
 
 // NewClient returns a client with keep-alive connections.
 func NewClient(opts ...ClientOption) *Client {
@@ -158,6 +165,9 @@ func NewClient(opts ...ClientOption) *Client {
 			// A webhook is delivered to the URL configured, not wherever it redirects.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		}
+		if c.maxConns < 0 {
+			c.fast = newFastTransport(tr, DefaultMaxConnsPerHost)
+		}
 	}
 	return c
 }
@@ -166,7 +176,12 @@ func NewClient(opts ...ClientOption) *Client {
 func (c *Client) Timeout() time.Duration { return c.timeout }
 
 // CloseIdleConnections closes the client's idle keep-alive connections.
-func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
+func (c *Client) CloseIdleConnections() {
+	c.http.CloseIdleConnections()
+	if c.fast != nil {
+		c.fast.CloseIdleConnections()
+	}
+}
 
 // Do delivers one webhook and reports what became of it.
 func (c *Client) Do(ctx context.Context, req Request) Result {
@@ -183,7 +198,12 @@ func (c *Client) Do(ctx context.Context, req Request) Result {
 		return res
 	}
 	hreq.Header = http.Header{"Content-Type": {ContentType}}
-	resp, err := c.http.Do(hreq)
+	var resp *http.Response
+	if c.fast != nil && c.fast.handles(hreq) {
+		resp, err = c.fast.roundTrip(hreq, req.Body)
+	} else {
+		resp, err = c.http.Do(hreq)
+	}
 	if err != nil {
 		res.Done = time.Now()
 		res.Outcome, res.Err = classify(ctx, err, c.timeout)

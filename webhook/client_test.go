@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -37,8 +38,16 @@ func deliver(t *testing.T, c *webhook.Client, url string) webhook.Result {
 	return c.Do(context.Background(), webhook.Request{Command: webhook.CommandCreateRoom, URL: url, Body: []byte(`{}`)})
 }
 
+// transports are the two ways a client sends: net/http's transport, and the fast one.
+var transports = map[string][]webhook.ClientOption{"net/http": nil, "fast": {webhook.WithFastTransport()}}
+
 func TestClientOutcomes(t *testing.T) {
-	c := webhook.NewClient()
+	for name, opts := range transports {
+		t.Run(name, func(t *testing.T) { testClientOutcomes(t, webhook.NewClient(opts...)) })
+	}
+}
+
+func testClientOutcomes(t *testing.T, c *webhook.Client) {
 	for _, tc := range []struct {
 		name    string
 		h       http.HandlerFunc
@@ -79,6 +88,12 @@ func TestClientOutcomes(t *testing.T) {
 }
 
 func TestClientTimeout(t *testing.T) {
+	for name, opts := range transports {
+		t.Run(name, func(t *testing.T) { testClientTimeout(t, opts) })
+	}
+}
+
+func testClientTimeout(t *testing.T, opts []webhook.ClientOption) {
 	g := NewWithT(t)
 	release := make(chan struct{})
 	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
@@ -89,7 +104,7 @@ func TestClientTimeout(t *testing.T) {
 		}
 	})
 	defer close(release)
-	c := webhook.NewClient(webhook.WithTimeout(50 * time.Millisecond))
+	c := webhook.NewClient(append(opts, webhook.WithTimeout(50*time.Millisecond))...)
 	g.Expect(c.Timeout()).To(Equal(50 * time.Millisecond))
 	res := deliver(t, c, srv.URL)
 	g.Expect(res.Outcome).To(Equal(webhook.Timeout))
@@ -103,9 +118,11 @@ func TestClientConnRefused(t *testing.T) {
 	g.Expect(err).NotTo(HaveOccurred())
 	addr := ln.Addr().String()
 	g.Expect(ln.Close()).To(Succeed())
-	res := deliver(t, webhook.NewClient(), "http://"+addr+"/cb")
-	g.Expect(res.Outcome).To(Equal(webhook.ConnRefused))
-	g.Expect(res.Answer.Status).To(BeZero())
+	for _, opts := range transports {
+		res := deliver(t, webhook.NewClient(opts...), "http://"+addr+"/cb")
+		g.Expect(res.Outcome).To(Equal(webhook.ConnRefused))
+		g.Expect(res.Answer.Status).To(BeZero())
+	}
 }
 
 func TestClientCanceled(t *testing.T) {
@@ -122,6 +139,82 @@ func TestClientCanceled(t *testing.T) {
 	g.Expect(res.Outcome).To(Equal(webhook.Canceled))
 }
 
+func TestFastClientCanceled(t *testing.T) {
+	g := NewWithT(t)
+	arrived := make(chan struct{})
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		close(arrived)
+		<-r.Context().Done()
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-arrived; cancel() }()
+	res := webhook.NewClient(webhook.WithFastTransport()).Do(ctx, webhook.Request{URL: srv.URL, Body: []byte(`{}`)})
+	g.Expect(res.Outcome).To(Equal(webhook.Canceled))
+}
+
+// The fast transport reads every framing a server may use, and reuses connections when it can.
+func TestFastTransportFraming(t *testing.T) {
+	ack := string(webhook.Acknowledgement)
+	for _, tc := range []struct {
+		name    string
+		h       http.HandlerFunc
+		outcome webhook.Outcome
+	}{
+		{"content-length", answer(200, ack), webhook.Acknowledged},
+		{"chunked", func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, r.Body)
+			w.(http.Flusher).Flush() // no Content-Length: the server chunks
+			_, _ = io.WriteString(w, ack[:10])
+			w.(http.Flusher).Flush()
+			_, _ = io.WriteString(w, ack[10:])
+		}, webhook.Acknowledged},
+		{"connection close", func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, r.Body)
+			w.Header().Set("Connection", "close")
+			_, _ = io.WriteString(w, ack)
+		}, webhook.Acknowledged},
+		{"no content", answer(204, ""), webhook.BadStatus},
+		{"interim 100 Continue", func(w http.ResponseWriter, r *http.Request) {
+			conn, bw, err := w.(http.Hijacker).Hijack()
+			if err != nil {
+				return
+			}
+			defer conn.Close()
+			_, _ = bw.WriteString("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: " + strconv.Itoa(len(ack)) + "\r\n\r\n" + ack)
+			_ = bw.Flush()
+		}, webhook.Acknowledged},
+		{"HTTP/1.0 to the close", func(w http.ResponseWriter, r *http.Request) {
+			conn, bw, err := w.(http.Hijacker).Hijack()
+			if err != nil {
+				return
+			}
+			_, _ = bw.WriteString("HTTP/1.0 200 OK\r\n\r\n" + ack)
+			_ = bw.Flush()
+			conn.Close()
+		}, webhook.Acknowledged},
+		{"garbage", func(w http.ResponseWriter, r *http.Request) {
+			conn, bw, err := w.(http.Hijacker).Hijack()
+			if err != nil {
+				return
+			}
+			_, _ = bw.WriteString("SMTP ready\r\n\r\n")
+			_ = bw.Flush()
+			conn.Close()
+		}, webhook.ConnError},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := NewWithT(t)
+			srv := serve(t, tc.h)
+			c := webhook.NewClient(webhook.WithFastTransport())
+			for range 3 { // the second and third go over a kept-alive connection, if any
+				res := deliver(t, c, srv.URL+"/cb?x=1")
+				g.Expect(res.Outcome).To(Equal(tc.outcome), "%v", res.Err)
+			}
+		})
+	}
+}
+
 func TestClientBadURL(t *testing.T) {
 	g := NewWithT(t)
 	res := deliver(t, webhook.NewClient(), "http://bad host/")
@@ -130,6 +223,12 @@ func TestClientBadURL(t *testing.T) {
 }
 
 func TestClientSendsHeadersAndReusesConnections(t *testing.T) {
+	for name, opts := range transports {
+		t.Run(name, func(t *testing.T) { testClientSendsHeadersAndReusesConnections(t, opts) })
+	}
+}
+
+func testClientSendsHeadersAndReusesConnections(t *testing.T, opts []webhook.ClientOption) {
 	g := NewWithT(t)
 	var conns atomic.Int32
 	var gotType, gotLen atomic.Value
@@ -146,7 +245,7 @@ func TestClientSendsHeadersAndReusesConnections(t *testing.T) {
 	}
 	s.Start()
 	t.Cleanup(s.Close)
-	c := webhook.NewClient()
+	c := webhook.NewClient(opts...)
 	for range 20 {
 		res := c.Do(context.Background(), webhook.Request{URL: s.URL, Body: []byte(`{"a":1}`)})
 		g.Expect(res.Outcome).To(Equal(webhook.Acknowledged))
