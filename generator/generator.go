@@ -232,8 +232,23 @@ func (g *Generator) Statistic(life time.Duration, maxMembers int) webhook.Statis
 	return s
 }
 
-// Destroyed describes a created room as Live.CallbackAfterDestroyRoom does.
-func Destroyed(info webhook.RoomInfo, viewCount int) webhook.DestroyedRoomInfo {
+// DestroyEvent is the webhook of the destruction, at the instant at, of the room created as info,
+// with the statistic of its life. By its owner, or, bySystem, in the production shape of a system
+// destroy: Operator_Account "@TIM#SYSTEM", RoomInfo.RoomId set, no Category, no Statistic.
+func DestroyEvent(info webhook.RoomInfo, st webhook.Statistic, at time.Time, bySystem bool) *webhook.DestroyRoom {
+	ev := &webhook.DestroyRoom{
+		OperatorAccount: info.OwnerAccount.ID, RoomId: info.RoomId, EventType: webhook.DestroyByUser,
+		EventTime: at.UnixMilli(), RoomInfo: destroyed(info, st.TotalViewers), Statistic: &st,
+	}
+	if bySystem {
+		ev.EventType, ev.OperatorAccount = webhook.DestroyBySystem, webhook.SystemAccount
+		ev.RoomInfo.RoomId, ev.RoomInfo.Category, ev.Statistic = info.RoomId, nil, nil
+	}
+	return ev
+}
+
+// destroyed describes a created room as Live.CallbackAfterDestroyRoom does.
+func destroyed(info webhook.RoomInfo, viewCount int) webhook.DestroyedRoomInfo {
 	return webhook.DestroyedRoomInfo{
 		RoomName:          info.RoomName,
 		RoomType:          info.RoomType,

@@ -316,25 +316,12 @@ func (s *Stream) emit(it *pendingEvent) Event {
 }
 
 func (s *Stream) destroyed(p *plan, at time.Time) (webhook.Event, webhook.Meta) {
-	g := s.g
-	life := time.Duration(p.closes - p.opened)
-	st := g.Statistic(life, p.info.MaxMemberCount)
-	ev := &webhook.DestroyRoom{
-		OperatorAccount: p.info.OwnerAccount.ID,
-		RoomId:          p.info.RoomId,
-		EventType:       webhook.DestroyByUser,
-		EventTime:       at.UnixMilli(),
-		RoomInfo:        Destroyed(p.info, st.TotalViewers),
-		Statistic:       &st,
-	}
+	st := s.g.Statistic(time.Duration(p.closes-p.opened), p.info.MaxMemberCount)
 	meta := p.meta
 	if p.system {
-		// The production shape of a system destroy: no client caused it.
-		ev.EventType, ev.OperatorAccount = webhook.DestroyBySystem, webhook.SystemAccount
-		ev.RoomInfo.RoomId, ev.RoomInfo.Category, ev.Statistic = p.info.RoomId, nil, nil
-		meta.OptPlatform = "Unknown"
+		meta.OptPlatform = "Unknown" // no client caused it
 	}
-	return ev, meta
+	return DestroyEvent(p.info, st, at, p.system), meta
 }
 
 // eventHeap orders pending events by time, then by the order they were planned.

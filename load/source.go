@@ -65,15 +65,12 @@ func (m *mixSource) next(now time.Time) (webhook.Event, webhook.Meta, *openRoom)
 	}
 	room.closed = true
 	st := m.gen.Statistic(now.Sub(room.created), room.info.MaxMemberCount)
-	ev := &webhook.DestroyRoom{OperatorAccount: room.info.OwnerAccount.ID, RoomId: room.info.RoomId, EventType: webhook.DestroyByUser,
-		EventTime: now.UnixMilli(), RoomInfo: generator.Destroyed(room.info, st.TotalViewers), Statistic: &st}
+	bySystem := r.Float64() < generator.DefaultSystemShare
 	meta := room.meta
-	if r.Intn(10) == 0 {
-		ev.EventType, ev.OperatorAccount = webhook.DestroyBySystem, webhook.SystemAccount
-		ev.RoomInfo.RoomId, ev.RoomInfo.Category, ev.Statistic = room.info.RoomId, nil, nil
+	if bySystem {
 		meta.OptPlatform = "Unknown"
 	}
-	return ev, meta, room
+	return generator.DestroyEvent(room.info, st, now, bySystem), meta, room
 }
 
 // modify changes a room's admins: adds one or two users, or removes current admins.

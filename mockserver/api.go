@@ -373,13 +373,8 @@ func (s *Server) destroy(r *room, operator string, meta webhook.Meta, system boo
 	now := s.cfg.Now()
 	delete(s.rooms, r.info.RoomId)
 	st := s.gen.Statistic(now.Sub(r.created), r.info.MaxMemberCount)
-	ev := &webhook.DestroyRoom{
-		OperatorAccount: operator, RoomId: r.info.RoomId, EventType: webhook.DestroyByUser, EventTime: now.UnixMilli(),
-		RoomInfo: generator.Destroyed(r.info, st.TotalViewers), Statistic: &st,
-	}
-	if system {
-		ev.EventType, ev.RoomInfo.RoomId, ev.RoomInfo.Category, ev.Statistic = webhook.DestroyBySystem, r.info.RoomId, nil, nil
-	}
+	ev := generator.DestroyEvent(r.info, st, now, system)
+	ev.OperatorAccount = operator
 	s.fire(ev, meta)
 	return st
 }

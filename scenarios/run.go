@@ -536,25 +536,11 @@ func (x *execution) destroyRoom(dr *DestroyRoom) (webhook.Event, webhook.Meta, e
 	set(&st.TotalGiftCoins, f.TotalGiftCoins)
 	set(&st.TotalUniqueGiftSenders, f.TotalUniqueGiftSenders)
 	set(&st.TotalLikesReceived, f.TotalLikesReceived)
-	ev := &webhook.DestroyRoom{
-		OperatorAccount: orDefault(dr.Operator, r.info.OwnerAccount.ID),
-		RoomId:          r.info.RoomId,
-		EventType:       webhook.DestroyByUser,
-		EventTime:       now.UnixMilli(),
-		RoomInfo:        generator.Destroyed(r.info, st.TotalViewers),
-		Statistic:       &st,
-	}
+	ev := generator.DestroyEvent(r.info, st, now, dr.By == "system")
+	ev.OperatorAccount = orDefault(dr.Operator, ev.OperatorAccount)
 	ev.RoomInfo.OwnerAccount.Number = dr.OwnerAsNumber || r.info.OwnerAccount.Number
 	if dr.OwnerAsNumber && !isDigits(ev.RoomInfo.OwnerAccount.ID) {
 		return nil, webhook.Meta{}, fmt.Errorf("owner_as_number: the room's owner %q is not a number; create the room with owner_as_number too", ev.RoomInfo.OwnerAccount.ID)
-	}
-	if dr.By == "system" {
-		// The production shape of a system destroy.
-		ev.EventType = webhook.DestroyBySystem
-		ev.OperatorAccount = orDefault(dr.Operator, webhook.SystemAccount)
-		ev.RoomInfo.RoomId = r.info.RoomId
-		ev.RoomInfo.Category = nil
-		ev.Statistic = nil
 	}
 	return ev, x.meta(&dr.Probe), nil
 }
