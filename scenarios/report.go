@@ -124,6 +124,20 @@ func (r *Report) add(s ScenarioResult) {
 	r.Scenarios = append(r.Scenarios, s)
 }
 
+// answered reports whether any request got an HTTP answer.
+func (r *Report) answered() bool {
+	for _, s := range r.Scenarios {
+		for _, st := range s.Steps {
+			for _, x := range st.Exchanges {
+				if x.Status > 0 {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // OK reports whether no scenario failed.
 func (r *Report) OK() bool { return r.Failed == 0 }
 
@@ -164,6 +178,9 @@ func (r *Report) WriteText(w io.Writer, opt TextOptions) error {
 			}
 			writeStep(ew, &s, &st)
 		}
+	}
+	if r.Failed > 0 && !r.answered() {
+		ew.printf("\nNothing answered at %s: is the app backend running there, and is it the callback URL?\n", r.Target)
 	}
 	ew.printf("\n%d passed, %d failed, %d skipped\n", r.Passed, r.Failed, r.Skipped)
 	ew.printf("%s in %s, seed %d (repeat with --seed %d)\n", plural(r.Requests, "request"), round(r.Duration), r.Seed, r.Seed)

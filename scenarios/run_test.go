@@ -442,3 +442,18 @@ func TestRunRefusesABadEndpoint(t *testing.T) {
 	_, err := scenarios.Run(context.Background(), contract(t), scenarios.Config{Endpoint: webhook.Endpoint{URL: "ftp://x", SDKAppID: 1}})
 	NewWithT(t).Expect(err).To(MatchError(ContainSubstring("scheme must be http or https")))
 }
+
+func TestUnreachableTargetSaysSo(t *testing.T) {
+	g := NewWithT(t)
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL + "/hook"
+	srv.Close() // nothing listens there now
+	f, err := scenarios.Parse("t.yaml", strings.NewReader("scenarios:\n  - name: s\n    steps: [{create_room: {}}]\n"))
+	g.Expect(err).NotTo(HaveOccurred())
+	rep := run(t, []*scenarios.File{f}, url, "")
+	g.Expect(rep.Failed).To(Equal(1))
+	g.Expect(rep.Scenarios[0].Failure).To(ContainSubstring("got conn_refused"))
+	var b bytes.Buffer
+	g.Expect(rep.WriteText(&b, scenarios.TextOptions{})).To(Succeed())
+	g.Expect(b.String()).To(ContainSubstring("Nothing answered at " + url + ": is the app backend running there"))
+}

@@ -283,7 +283,7 @@ func classify(ctx context.Context, err error, timeout time.Duration) (Outcome, e
 	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
 		return Canceled, errors.New("canceled before the answer came")
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return ConnRefused, fmt.Errorf("connection refused: %w", err)
+		return ConnRefused, err
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
 		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return ConnReset, fmt.Errorf("connection closed before the answer was complete: %w", err)
