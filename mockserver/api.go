@@ -191,10 +191,37 @@ func (s *Server) authenticate(r *http.Request) (caller, *apiError) {
 	if s.cfg.SkipUserSig {
 		return c, nil
 	}
-	if err := usersig.Verify(q.Get("usersig"), s.cfg.SecretKey, appid, c.identifier, s.cfg.Now()); err != nil {
+	if err := s.verifySig(q.Get("usersig"), appid, c.identifier); err != nil {
 		return c, fail(usersig.Code(err), "%v", err)
 	}
 	return c, nil
+}
+
+// maxVerifiedSigs bounds the cache of verified UserSigs.
+const maxVerifiedSigs = 1024
+
+// verifySig checks a UserSig. An app sends the same UserSig with call after call until it
+// expires, so a verified one is remembered (with its identifier) until its expiry.
+func (s *Server) verifySig(sig string, appid uint64, identifier string) error {
+	now := s.cfg.Now()
+	key := identifier + "\x00" + sig
+	s.sigMu.Lock()
+	exp, ok := s.verified[key]
+	s.sigMu.Unlock()
+	if ok && now.Before(exp) {
+		return nil
+	}
+	expiry, err := usersig.VerifyExpiry(sig, s.cfg.SecretKey, appid, identifier, now)
+	if err != nil {
+		return err
+	}
+	s.sigMu.Lock()
+	if len(s.verified) >= maxVerifiedSigs {
+		clear(s.verified)
+	}
+	s.verified[key] = expiry
+	s.sigMu.Unlock()
+	return nil
 }
 
 // rateWindow counts one API's calls in the current second.

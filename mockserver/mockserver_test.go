@@ -431,3 +431,27 @@ func TestAwaitGivesUp(t *testing.T) {
 	_, err := s.Await(ctx, 1)
 	g.Expect(err).To(MatchError(context.DeadlineExceeded))
 }
+
+// A UserSig verified once is remembered, but not past its expiry.
+func TestRememberedUserSigStillExpires(t *testing.T) {
+	g := NewWithT(t)
+	var mu sync.Mutex
+	now := time.Now()
+	s := newMock(t, mockserver.Config{Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }})
+	short, err := usersig.Gen(key, appID, admin, time.Minute, now)
+	g.Expect(err).NotTo(HaveOccurred())
+	q := url.Values{"sdkappid": {fmt.Sprint(appID)}, "identifier": {admin}, "usersig": {short}}
+	for range 2 {
+		_, env, _ := call(t, s, q, info, `{"RoomId":"x"}`)
+		g.Expect(env.ErrorCode).To(Equal(mockserver.CodeNoRoom))
+	}
+	mu.Lock()
+	now = now.Add(2 * time.Minute)
+	mu.Unlock()
+	_, env, _ := call(t, s, q, info, `{"RoomId":"x"}`)
+	g.Expect(env.ErrorCode).To(Equal(mockserver.CodeUserSigExpired))
+	// Another identifier with the same UserSig is not let through by the memory of the first.
+	q.Set("identifier", "mallory")
+	_, env, _ = call(t, s, q, info, `{"RoomId":"x"}`)
+	g.Expect(env.ErrorCode).To(Equal(mockserver.CodeIdentifierDiffer))
+}

@@ -85,6 +85,9 @@ type Server struct {
 	rate     map[string]*rateWindow
 	api      map[string]handlerFunc
 
+	sigMu    sync.Mutex
+	verified map[string]time.Time // UserSig and identifier → expiry
+
 	log       deliveryLog
 	dispatch  *dispatcher
 	stop      context.CancelFunc
@@ -153,11 +156,12 @@ func newServer(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("mockserver: token is %d characters, at most %d are allowed", len(cfg.Token), webhook.MaxTokenLength)
 	}
 	s := &Server{
-		cfg:    cfg,
-		client: webhook.NewClient(webhook.WithTimeout(cfg.Timeout)),
-		rooms:  map[string]*room{},
-		gen:    generator.New(cfg.Seed),
-		rate:   map[string]*rateWindow{},
+		cfg:      cfg,
+		client:   webhook.NewClient(webhook.WithTimeout(cfg.Timeout), webhook.WithFastTransport()),
+		rooms:    map[string]*room{},
+		gen:      generator.New(cfg.Seed),
+		rate:     map[string]*rateWindow{},
+		verified: map[string]time.Time{},
 		callback: callbackConfig{url: cfg.CallbackURL, token: cfg.Token,
 			commands: map[webhook.Command]bool{webhook.CommandCreateRoom: true, webhook.CommandModifyAdmin: true, webhook.CommandDestroyRoom: true}},
 	}

@@ -100,40 +100,55 @@ func Gen(key string, sdkappid uint64, identifier string, expire time.Duration, n
 // Verify checks a UserSig by decoding it (never by comparing strings: encoders compress
 // differently), then its SDKAppID, identifier, expiry and HMAC, in that order.
 func Verify(userSig, key string, sdkappid uint64, identifier string, now time.Time) error {
-	raw, err := base64.StdEncoding.DecodeString(urlUnsafe.Replace(userSig))
+	_, err := VerifyExpiry(userSig, key, sdkappid, identifier, now)
+	return err
+}
+
+// VerifyExpiry is Verify, and returns when the UserSig expires.
+func VerifyExpiry(userSig, key string, sdkappid uint64, identifier string, now time.Time) (time.Time, error) {
+	s, err := decode(userSig)
 	if err != nil {
-		return fmt.Errorf("%w: not base64: %v", ErrUnparsable, err)
+		return time.Time{}, err
 	}
-	zr, err := zlib.NewReader(bytes.NewReader(raw))
-	if err != nil {
-		return fmt.Errorf("%w: not zlib: %v", ErrUnparsable, err)
-	}
-	b, err := io.ReadAll(io.LimitReader(zr, maxSigBytes+1))
-	if err != nil {
-		return fmt.Errorf("%w: %v", ErrUnparsable, err)
-	}
-	if len(b) > maxSigBytes {
-		return fmt.Errorf("%w: over %d bytes inflated", ErrUnparsable, maxSigBytes)
-	}
-	var s sig
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("%w: not JSON: %v", ErrUnparsable, err)
-	}
-	if s.Sig == "" || s.Identifier == "" || s.SDKAppID == 0 {
-		return fmt.Errorf("%w: TLS.sig, TLS.identifier or TLS.sdkappid is missing", ErrUnparsable)
-	}
-	if s.SDKAppID != sdkappid {
-		return fmt.Errorf("%w: %d in the UserSig, %d in the request", ErrSDKAppID, s.SDKAppID, sdkappid)
-	}
-	if s.Identifier != identifier {
-		return fmt.Errorf("%w: %q in the UserSig, %q in the request", ErrIdentifier, s.Identifier, identifier)
-	}
-	if now.Unix() > s.Time+s.Expire {
-		return fmt.Errorf("%w: at %s", ErrExpired, time.Unix(s.Time+s.Expire, 0).UTC().Format(time.RFC3339))
+	expiry := time.Unix(s.Time+s.Expire, 0)
+	switch {
+	case s.SDKAppID != sdkappid:
+		return expiry, fmt.Errorf("%w: %d in the UserSig, %d in the request", ErrSDKAppID, s.SDKAppID, sdkappid)
+	case s.Identifier != identifier:
+		return expiry, fmt.Errorf("%w: %q in the UserSig, %q in the request", ErrIdentifier, s.Identifier, identifier)
+	case now.After(expiry):
+		return expiry, fmt.Errorf("%w: at %s", ErrExpired, expiry.UTC().Format(time.RFC3339))
 	}
 	want := Digest(key, s.SDKAppID, s.Identifier, s.Time, s.Expire)
 	if !hmac.Equal([]byte(want), []byte(s.Sig)) {
-		return ErrWrongKey
+		return expiry, ErrWrongKey
 	}
-	return nil
+	return expiry, nil
+}
+
+// decode unpacks a UserSig's JSON.
+func decode(userSig string) (*sig, error) {
+	raw, err := base64.StdEncoding.DecodeString(urlUnsafe.Replace(userSig))
+	if err != nil {
+		return nil, fmt.Errorf("%w: not base64: %v", ErrUnparsable, err)
+	}
+	zr, err := zlib.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("%w: not zlib: %v", ErrUnparsable, err)
+	}
+	b, err := io.ReadAll(io.LimitReader(zr, maxSigBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUnparsable, err)
+	}
+	if len(b) > maxSigBytes {
+		return nil, fmt.Errorf("%w: over %d bytes inflated", ErrUnparsable, maxSigBytes)
+	}
+	var s sig
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("%w: not JSON: %v", ErrUnparsable, err)
+	}
+	if s.Sig == "" || s.Identifier == "" || s.SDKAppID == 0 {
+		return nil, fmt.Errorf("%w: TLS.sig, TLS.identifier or TLS.sdkappid is missing", ErrUnparsable)
+	}
+	return &s, nil
 }

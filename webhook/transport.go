@@ -362,3 +362,14 @@ func (c *chunked) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
+
+// NewFastTransport returns livehook's lean HTTP/1.1 transport as an http.RoundTripper: plain-http
+// POSTs go over its own keep-alive connections (at most maxIdle kept per host), anything else
+// through fallback (http.DefaultTransport when nil). Redirects, proxies and compression are the
+// fallback's business; the lean path knows none of them.
+func NewFastTransport(fallback http.RoundTripper, maxIdle int) http.RoundTripper {
+	if fallback == nil {
+		fallback = http.DefaultTransport
+	}
+	return newFastTransport(fallback, maxIdle)
+}
