@@ -71,7 +71,7 @@ Examples:
 	var rf reportFlags
 	fs.StringVar(&rf.json, "json", "", "write the report as JSON to `FILE` (mergeable)")
 	fs.StringVar(&rf.html, "html", "", "write the report as a self-contained HTML page to `FILE`")
-	fs.Var(&rf.thresholds, "threshold", "a check such as 'p99<300ms', 'errors<0.1%', 'rate>=950' or 'destroy:p99<1s' (repeatable)")
+	fs.Var(&rf.thresholds, "threshold", "a `CHECK` such as 'p99<300ms', 'errors<0.1%', 'rate>=950' or 'destroy:p99<1s' (repeatable)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -170,7 +170,7 @@ the whole run. Thresholds judge the merged figures and set the exit code.`)
 	var rf reportFlags
 	fs.StringVar(&rf.json, "json", "", "write the merged report as JSON to `FILE`")
 	fs.StringVar(&rf.html, "html", "", "write the merged report as HTML to `FILE`")
-	fs.Var(&rf.thresholds, "threshold", "a check such as 'p99<300ms' (repeatable)")
+	fs.Var(&rf.thresholds, "threshold", "a `CHECK` such as 'p99<300ms' or 'errors<0.1%' (repeatable)")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
