@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -115,6 +116,7 @@ Examples:
 			fmt.Fprintf(m.Stderr, "\r\033[K%6s  %8d sent  %8.1f req/s  p99 %-8s errors %d", p.Elapsed.Round(time.Second), p.Sent, p.Rate, p.P99.Round(10*time.Microsecond), p.Errors)
 		}
 	}
+	tuneGC()
 	rep, err := load.Run(ctx, cfg)
 	if cfg.Progress != nil {
 		fmt.Fprint(m.Stderr, "\r\033[K")
@@ -144,6 +146,18 @@ func (m *Main) finishReport(rep *load.Report, rf reportFlags, interrupted error)
 		return errNotMet
 	}
 	return nil
+}
+
+// tuneGC trades memory for speed in a load run: its live heap is a few megabytes (histograms and
+// open rooms), so collecting at 5× that rather than 2× halves the collector's share of the CPU,
+// and a soft limit keeps the process within 48 MB all the same. GOGC or GOMEMLIMIT, when set, win.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(48 << 20)
+	}
 }
 
 func isTerminal(w io.Writer) bool {
