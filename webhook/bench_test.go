@@ -62,3 +62,16 @@ func BenchmarkDeliver(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkValidateBody(b *testing.B) {
+	body, err := os.ReadFile("testdata/destroy_room.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := webhook.ValidateBody(webhook.CommandDestroyRoom, body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

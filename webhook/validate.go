@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -117,24 +115,18 @@ func ValidateBody(cmd Command, body []byte) error {
 	if !ok {
 		return fmt.Errorf("unknown command %q: want one of %s", cmd, joinCommands())
 	}
-	// One pass over the bytes: the receiver runs this for every webhook.
-	d := json.NewDecoder(bytes.NewReader(body))
-	d.UseNumber()
-	var doc any
-	if err := d.Decode(&doc); err != nil {
-		if len(bytes.TrimSpace(body)) == 0 {
-			return fmt.Errorf("body is empty, want a JSON object")
-		}
+	trimmed := bytes.TrimSpace(body)
+	switch {
+	case len(trimmed) == 0:
+		return fmt.Errorf("body is empty, want a JSON object")
+	case !json.Valid(trimmed):
 		return fmt.Errorf("body is not JSON: %s", Excerpt(body, 80))
+	case trimmed[0] != '{':
+		return fmt.Errorf("body is %s, want a JSON object", kindOf(trimmed))
 	}
-	if _, err := d.Token(); err != io.EOF {
-		return fmt.Errorf("body is not JSON: data after the object: %s", Excerpt(body, 80))
-	}
-	obj, ok := doc.(map[string]any)
-	if !ok {
-		return fmt.Errorf("body is %s, want a JSON object", describeValue(doc))
-	}
-	return validateObject(cmd, "", obj, fields)
+	// The receiver runs this for every webhook: once the bytes are known to be JSON, one scan
+	// over them checks the fields, without decoding into maps.
+	return validateObject(cmd, "", trimmed, fields)
 }
 
 func joinCommands() string {
@@ -145,69 +137,75 @@ func joinCommands() string {
 	return strings.Join(s, ", ")
 }
 
-func validateObject(cmd Command, path string, obj map[string]any, fields []field) error {
-	for _, f := range fields {
-		v, ok := obj[f.name]
-		if !ok {
-			if f.required {
-				return fmt.Errorf("%s%s is missing", path, f.name)
+// validateObject checks the members of obj, a valid JSON object, against fields.
+func validateObject(cmd Command, path string, obj []byte, fields []field) error {
+	var seen uint64
+	err := members(obj, func(key, val []byte) error {
+		for i := range fields {
+			if fields[i].name == string(key) {
+				seen |= 1 << i
+				return validateValue(cmd, path, val, fields[i])
 			}
-			continue
 		}
-		if err := validateValue(cmd, path+f.name, v, f); err != nil {
-			return err
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i, f := range fields {
+		if f.required && seen&(1<<i) == 0 {
+			return fmt.Errorf("%s%s is missing", path, f.name)
 		}
 	}
 	return nil
 }
 
-func isInteger(v any) bool {
-	n, ok := v.(json.Number)
-	return ok && isIntegerLiteral([]byte(n))
-}
-
-func validateValue(cmd Command, name string, v any, f field) error {
+// validateValue checks the value of the field f of the object at path; the field's full name is
+// only put together for a message.
+func validateValue(cmd Command, path string, raw []byte, f field) error {
+	name := fullName{path, f.name}
 	switch f.kind {
 	case kString:
-		if _, ok := v.(string); !ok {
-			return fmt.Errorf("%s is %s, want a string", name, describeValue(v))
+		if raw[0] != '"' {
+			return fmt.Errorf("%s is %s, want a string", name, kindOf(raw))
 		}
 	case kInt, kTimeMS, kTimeSecs:
-		if !isInteger(v) {
-			return fmt.Errorf("%s is %s, want an integer", name, describeValue(v))
+		if !isIntegerLiteral(raw) {
+			return fmt.Errorf("%s is %s, want an integer", name, kindOf(raw))
 		}
-		return checkTimeUnit(name, string(v.(json.Number)), f.kind)
+		return checkTimeUnit(name, raw, f.kind)
 	case kBool:
-		if _, ok := v.(bool); !ok {
-			return fmt.Errorf("%s is %s, want true or false", name, describeValue(v))
+		if raw[0] != 't' && raw[0] != 'f' {
+			return fmt.Errorf("%s is %s, want true or false", name, kindOf(raw))
 		}
 	case kAccount:
-		if _, ok := v.(string); !ok && !isInteger(v) {
-			return fmt.Errorf("%s is %s, want a string (or an integer user ID)", name, describeValue(v))
+		if raw[0] != '"' && !isIntegerLiteral(raw) {
+			return fmt.Errorf("%s is %s, want a string (or an integer user ID)", name, kindOf(raw))
 		}
 	case kInts, kStrings:
-		items, ok := v.([]any)
-		if !ok {
-			return fmt.Errorf("%s is %s, want an array", name, describeValue(v))
+		if raw[0] != '[' {
+			return fmt.Errorf("%s is %s, want an array", name, kindOf(raw))
 		}
-		for i, it := range items {
-			if _, isStr := it.(string); f.kind == kStrings && !isStr {
-				return fmt.Errorf("%s[%d] is %s, want a string", name, i, describeValue(it))
+		i := 0
+		return elements(raw, func(it []byte) error {
+			defer func() { i++ }()
+			if f.kind == kStrings && it[0] != '"' {
+				return fmt.Errorf("%s[%d] is %s, want a string", name, i, kindOf(it))
 			}
-			if f.kind == kInts && !isInteger(it) {
-				return fmt.Errorf("%s[%d] is %s, want an integer", name, i, describeValue(it))
+			if f.kind == kInts && !isIntegerLiteral(it) {
+				return fmt.Errorf("%s[%d] is %s, want an integer", name, i, kindOf(it))
 			}
-		}
+			return nil
+		})
 	case kObject:
-		obj, ok := v.(map[string]any)
-		if !ok {
-			return fmt.Errorf("%s is %s, want an object", name, describeValue(v))
+		if raw[0] != '{' {
+			return fmt.Errorf("%s is %s, want an object", name, kindOf(raw))
 		}
-		return validateObject(cmd, name+".", obj, f.fields)
+		return validateObject(cmd, name.String()+".", raw, f.fields)
 	case kCommand, kEnum:
-		s, ok := v.(string)
-		if !ok {
-			return fmt.Errorf("%s is %s, want a string", name, describeValue(v))
+		var s string
+		if raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+			return fmt.Errorf("%s is %s, want a string", name, kindOf(raw))
 		}
 		if f.kind == kCommand && Command(s) != cmd {
 			return fmt.Errorf("%s is %q in the body but %q in the URL", name, s, cmd)
@@ -219,24 +217,123 @@ func validateValue(cmd Command, name string, v any, f field) error {
 	return nil
 }
 
-// describeValue is kindOf for a decoded value.
-func describeValue(v any) string {
-	switch v := v.(type) {
-	case string:
-		b, _ := json.Marshal(v)
-		return kindOf(b)
-	case json.Number:
-		return kindOf([]byte(v))
-	case bool:
-		return "the boolean " + strconv.FormatBool(v)
-	case nil:
-		return "null"
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "an object"
+// fullName is a field's dotted name, as a fmt.Stringer so that it is only built for a message.
+type fullName struct{ path, name string }
+
+func (n fullName) String() string { return n.path + n.name }
+
+// The scanner below walks JSON already checked by json.Valid, so it only finds boundaries.
+
+// members calls fn with each key (unquoted) and value of a valid JSON object.
+func members(obj []byte, fn func(key, val []byte) error) error {
+	i := skipSpace(obj, 1)
+	for i < len(obj) && obj[i] != '}' {
+		end := skipValue(obj, i)
+		key := obj[i+1 : end-1]
+		if bytes.IndexByte(key, '\\') >= 0 {
+			var k string
+			_ = json.Unmarshal(obj[i:end], &k)
+			key = []byte(k)
+		}
+		i = skipSpace(obj, end)
+		i = skipSpace(obj, i+1) // the colon
+		vend := skipValue(obj, i)
+		if err := fn(key, obj[i:vend]); err != nil {
+			return err
+		}
+		i = skipSpace(obj, vend)
+		if i < len(obj) && obj[i] == ',' {
+			i = skipSpace(obj, i+1)
+		}
 	}
-	return fmt.Sprintf("%T", v)
+	return nil
+}
+
+// elements calls fn with each element of a valid JSON array.
+func elements(arr []byte, fn func(val []byte) error) error {
+	i := skipSpace(arr, 1)
+	for i < len(arr) && arr[i] != ']' {
+		end := skipValue(arr, i)
+		if err := fn(arr[i:end]); err != nil {
+			return err
+		}
+		i = skipSpace(arr, end)
+		if i < len(arr) && arr[i] == ',' {
+			i = skipSpace(arr, i+1)
+		}
+	}
+	return nil
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipValue returns the index just past the value starting at i.
+func skipValue(b []byte, i int) int {
+	switch b[i] {
+	case '"':
+		return skipString(b, i)
+	case '{', '[':
+		depth := 0
+		for i < len(b) {
+			switch b[i] {
+			case '"':
+				i = skipString(b, i)
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+			i++
+		}
+		return i
+	}
+	for ; i < len(b); i++ {
+		switch b[i] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			return i
+		}
+	}
+	return i
+}
+
+func skipString(b []byte, i int) int {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return i
+}
+
+// parseInt parses an integer literal without the string conversion strconv needs.
+func parseInt(b []byte) (int64, bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 18 { // 18 digits always fit
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
 }
 
 // Plausible time ranges tell seconds from milliseconds: 10 digits are seconds until 2286,
@@ -246,12 +343,12 @@ const (
 	minMS, maxMS     = minSecs * 1000, maxSecs*1000 + 999
 )
 
-func checkTimeUnit(name string, raw string, k kind) error {
+func checkTimeUnit(name fullName, raw []byte, k kind) error {
 	if k != kTimeMS && k != kTimeSecs {
 		return nil
 	}
-	n, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil {
+	n, ok := parseInt(raw)
+	if !ok {
 		return fmt.Errorf("%s is the number %s, want an integer that fits 64 bits", name, raw)
 	}
 	switch {
