@@ -148,9 +148,10 @@ func (m *Main) finishReport(rep *load.Report, rf reportFlags, interrupted error)
 	return nil
 }
 
-// tuneGC trades memory for speed in a load run: its live heap is a few megabytes (histograms and
-// open rooms), so collecting at 5× that rather than 2× halves the collector's share of the CPU,
-// and a soft limit keeps the process within 48 MB all the same. GOGC or GOMEMLIMIT, when set, win.
+// tuneGC trades memory for speed in load runs and the mock backend: their live heap is a few
+// megabytes (histograms, open rooms), so collecting at 5× that rather than 2× halves the
+// collector's share of the CPU, and a soft limit keeps the process within 48 MB all the same.
+// GOGC or GOMEMLIMIT, when set, win.
 func tuneGC() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)

@@ -57,6 +57,7 @@ Example:
 			fmt.Fprintf(m.Stderr, time.Now().Format(time.TimeOnly)+" "+format+"\n", args...)
 		}
 	}
+	tuneGC()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return usagef("listen on %s: %v", *addr, err)

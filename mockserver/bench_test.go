@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -23,6 +24,8 @@ import (
 // benchCreateDestroy measures create_room + destroy_room pairs per second through the REST API,
 // with every webhook delivered to the reference receiver in-process, and the delivery delay's p99.
 func benchCreateDestroy(b *testing.B, skipSig bool) {
+	// As livehook serve runs: collecting garbage at 5x the live heap (see tuneGC in main).
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	rv, err := receiver.New(receiver.Config{SDKAppID: appID, LogSize: -1})
 	if err != nil {
 		b.Fatal(err)
@@ -96,6 +99,7 @@ func usersigGen() (string, error) { return usersig.Gen(key, appID, admin, time.H
 // bare HTTP exchanges a pair costs (two REST calls, two webhooks), between a Go client and a Go
 // server that do nothing else. Compare pairs/s with it in the same run.
 func BenchmarkBaselineFourExchanges(b *testing.B) {
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		_, _ = w.Write([]byte(`{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`))
