@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/livehook/livehook/generator"
@@ -150,20 +151,43 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 }
 
 func writeEnvelope(w http.ResponseWriter, status int, reqID string, resp any, aerr *apiError) {
-	env := Envelope{ActionStatus: "OK", RequestId: reqID, Response: resp}
-	if aerr != nil {
-		env = Envelope{ActionStatus: "FAIL", ErrorCode: aerr.code, ErrorInfo: aerr.info, RequestId: reqID}
+	var b []byte
+	if aerr == nil {
+		// The common answer, written out directly: it is on every call's path.
+		b = make([]byte, 0, 128)
+		b = append(b, `{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","RequestId":`...)
+		b = strconv.AppendQuote(b, reqID)
+		if resp != nil {
+			r, err := json.Marshal(resp)
+			if err != nil {
+				aerr = fail(CodeInternal, "encoding the answer: %v", err)
+			} else {
+				b = append(append(b, `,"Response":`...), r...)
+			}
+		}
+		b = append(b, '}')
 	}
-	b, _ := json.Marshal(env)
+	if aerr != nil {
+		b, _ = json.Marshal(Envelope{ActionStatus: "FAIL", ErrorCode: aerr.code, ErrorInfo: aerr.info, RequestId: reqID})
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
 
+// requestIDs are a random prefix, drawn once, and a counter: unique without a system call per
+// request.
+var (
+	requestPrefix = func() string {
+		var b [6]byte
+		_, _ = rand.Read(b[:])
+		return hex.EncodeToString(b[:]) + "-"
+	}()
+	requestSeq atomic.Uint64
+)
+
 func newRequestID() string {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
+	return requestPrefix + strconv.FormatUint(requestSeq.Add(1), 16)
 }
 
 // authenticate checks the query: sdkappid, identifier, usersig, random, contenttype.
@@ -359,7 +383,7 @@ func (s *Server) createRoom(c caller, body []byte) (any, *apiError) {
 	s.rooms[info.RoomId] = &room{info: info, created: now, lastCall: now, ip: c.ip}
 	s.fire(&webhook.CreateRoom{OperatorAccount: c.identifier, RoomInfo: info, EventTime: now.UnixMilli()},
 		webhook.Meta{ClientIP: c.ip, OptPlatform: "RESTAPI"})
-	return map[string]any{"RoomId": info.RoomId}, nil
+	return struct{ RoomId string }{info.RoomId}, nil
 }
 
 // roomRequest is the body of the APIs that name a room.
@@ -392,7 +416,7 @@ func (s *Server) destroyRoom(c caller, body []byte) (any, *apiError) {
 		return nil, err
 	}
 	st := s.destroy(r, c.identifier, webhook.Meta{ClientIP: c.ip, OptPlatform: "RESTAPI"}, false)
-	return map[string]any{"Statistic": st}, nil
+	return struct{ Statistic webhook.Statistic }{st}, nil
 }
 
 // destroy removes a room and fires its webhook; the caller holds s.mu.

@@ -234,20 +234,21 @@ func readHead(br *bufio.Reader, req *http.Request) (*http.Response, error) {
 const maxLine = 64 << 10
 
 func readLine(br *bufio.Reader) (string, error) {
-	var line []byte
-	for {
-		part, more, err := br.ReadLine()
-		if err != nil {
+	part, more, err := br.ReadLine()
+	if err != nil || !more {
+		return string(part), err // the common case: the line fits the buffer
+	}
+	line := append([]byte(nil), part...)
+	for more {
+		if part, more, err = br.ReadLine(); err != nil {
 			return "", err
 		}
 		line = append(line, part...)
 		if len(line) > maxLine {
 			return "", fmt.Errorf("%w: a header line over %d bytes", errMalformed, maxLine)
 		}
-		if !more {
-			return string(line), nil
-		}
 	}
+	return string(line), nil
 }
 
 // attachBody sets the answer's body; reading it to the end gives the connection back for reuse.
