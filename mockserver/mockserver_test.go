@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -454,4 +455,21 @@ func TestRememberedUserSigStillExpires(t *testing.T) {
 	q.Set("identifier", "mallory")
 	_, env, _ = call(t, s, q, info, `{"RoomId":"x"}`)
 	g.Expect(env.ErrorCode).To(Equal(mockserver.CodeIdentifierDiffer))
+}
+
+// A client that sends its headers too slowly loses its connection, and takes nothing with it.
+func TestSlowClientsAreCutOff(t *testing.T) {
+	g := NewWithT(t)
+	s := newMock(t, mockserver.Config{SkipUserSig: true, ReadHeaderTimeout: 100 * time.Millisecond, ReadTimeout: 200 * time.Millisecond})
+	conn, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
+	g.Expect(err).NotTo(HaveOccurred())
+	defer conn.Close()
+	_, err = conn.Write([]byte("POST /v4/live_engine_http_srv/create_room HTTP/1.1\r\nHost: x\r\n")) // and then nothing
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(conn.SetReadDeadline(time.Now().Add(10 * time.Second))).To(Succeed())
+	_, err = io.ReadAll(conn) // returns when the server closes the connection
+	g.Expect(err).NotTo(HaveOccurred(), "the server closed the connection rather than waiting 10 s")
+	// The server still serves others.
+	_, env, _ := call(t, s, url.Values{"sdkappid": {fmt.Sprint(appID)}, "identifier": {admin}}, info, `{"RoomId":"x"}`)
+	g.Expect(env.ErrorCode).To(Equal(mockserver.CodeNoRoom))
 }

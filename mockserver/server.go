@@ -30,6 +30,9 @@ const (
 	// DeliveriesPath serves the delivery log as JSON; RoomsPath the rooms.
 	DeliveriesPath = "/mock/deliveries"
 	RoomsPath      = "/mock/rooms"
+	// DefaultReadHeaderTimeout and DefaultReadTimeout bound slow clients.
+	DefaultReadHeaderTimeout = 5 * time.Second
+	DefaultReadTimeout       = 30 * time.Second
 	// deliveryWorkers is how many deliveries can be in flight; a room's go through one, in order.
 	deliveryWorkers = 32
 )
@@ -61,6 +64,10 @@ type Config struct {
 	Seed int64
 	// LogSize bounds the delivery log (DefaultLogSize when zero).
 	LogSize int
+	// ReadHeaderTimeout and ReadTimeout bound how long a client may take to send a request's
+	// headers and the whole request (DefaultReadHeaderTimeout, DefaultReadTimeout when zero),
+	// so that slow clients cannot hold connections.
+	ReadHeaderTimeout, ReadTimeout time.Duration
 	// Logf, when set, is told of every REST call and delivery.
 	Logf func(format string, args ...any)
 	// Now is the clock (time.Now when nil).
@@ -149,6 +156,12 @@ func newServer(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.ReadHeaderTimeout <= 0 {
+		cfg.ReadHeaderTimeout = DefaultReadHeaderTimeout
+	}
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = DefaultReadTimeout
+	}
 	if cfg.Retries < 0 || cfg.RateLimit < 0 || cfg.IdleTimeout < 0 {
 		return nil, errors.New("mockserver: retries, rate limit and idle timeout cannot be negative")
 	}
@@ -179,8 +192,8 @@ func (s *Server) Start() error {
 	s.URL = "http://" + s.Listener.Addr().String()
 	s.srv = &http.Server{
 		Handler:           s.Handler(),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
