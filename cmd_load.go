@@ -69,6 +69,7 @@ Examples:
 	timeout := fs.Duration("timeout", webhook.DefaultTimeout, "deadline of each answer")
 	shard := fs.String("shard", "0/1", "run part `i/n` of the schedule, for a run split over n machines (merge with 'livehook report merge')")
 	quiet := fs.Bool("q", false, "no progress line")
+	insecure := fs.Bool("insecure", false, "accept any TLS certificate from an https target (self-signed test deployments)")
 	var rf reportFlags
 	fs.StringVar(&rf.json, "json", "", "write the report as JSON to `FILE` (mergeable)")
 	fs.StringVar(&rf.html, "html", "", "write the report as a self-contained HTML page to `FILE`")
@@ -110,6 +111,9 @@ Examples:
 	}
 	if cfg.Seed == 0 {
 		cfg.Seed = time.Now().UnixNano() % 1_000_000_000
+	}
+	if *insecure {
+		cfg.Client = webhook.NewClient(webhook.WithTimeout(*timeout), webhook.WithFastTransport(), webhook.WithInsecureTLS())
 	}
 	if !*quiet && isTerminal(m.Stderr) {
 		cfg.Progress = func(p load.Progress) {

@@ -43,6 +43,7 @@ Examples:
 	junitOut := fs.String("junit", "", "also write the report as JUnit XML to `FILE`, a test case per scenario")
 	verbose := fs.Bool("v", false, "print every request and answer")
 	steps := fs.Bool("steps", true, "list every step with its latency, not only failing ones")
+	insecure := fs.Bool("insecure", false, "accept any TLS certificate from an https target (self-signed test deployments)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -62,6 +63,9 @@ Examples:
 	cfg := scenarios.Config{
 		Endpoint: webhook.Endpoint{URL: *target, SDKAppID: *appID, Token: *token},
 		Timeout:  *timeout, Seed: *seed, Parallel: *parallel, Tags: splitList(*tags), FailFast: *failFast,
+	}
+	if *insecure {
+		cfg.Client = webhook.NewClient(webhook.WithTimeout(*timeout), webhook.WithInsecureTLS())
 	}
 	note := ""
 	if *target == "" {

@@ -105,6 +105,18 @@ var _ = Describe("livehook run", func() {
 		Expect(s.Out).To(gbytes.Say(`1 passed, 0 failed, 0 skipped`))
 	})
 
+	It("reaches an https target with a self-signed certificate only with --insecure", func() {
+		srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, r.Body)
+			_, _ = io.WriteString(w, `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`)
+		}))
+		DeferCleanup(srv.Close)
+		s := runs(1, "run", "--target", srv.URL+"/cb", "--tags", "ack", "--steps=false")
+		Expect(s.Out).To(gbytes.Say(`certificate`))
+		Expect(runs(0, "run", "--insecure", "--target", srv.URL+"/cb", "--tags", "ack").Out).To(gbytes.Say(`3 passed, 0 failed`))
+		Expect(runs(0, "load", "--insecure", "--target", srv.URL+"/cb", "--count", "20", "--rate", "100").Out).To(gbytes.Say(`acknowledged 20 \(100.00%\)`))
+	})
+
 	It("prints every request and answer with -v", func() {
 		s := runs(0, "run", "-v", "--tags", "admin")
 		Expect(s.Out).To(gbytes.Say(`-> \[admin changes are acknowledged\] step 1: POST http://127.0.0.1:\d+/webhook\?SdkAppid=`))

@@ -3,6 +3,7 @@ package webhook
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -126,6 +127,7 @@ type Client struct {
 	timeout     time.Duration
 	maxResponse int64
 	maxConns    int
+	insecure    bool
 	bufs        sync.Pool
 }
 
@@ -147,6 +149,10 @@ func WithHTTPClient(h *http.Client) ClientOption { return func(c *Client) { c.ht
 // net/http).
 func WithFastTransport() ClientOption { return func(c *Client) { c.maxConns = -1 } }
 
+// WithInsecureTLS accepts any certificate from an https receiver: for test deployments with
+// self-signed certificates, never for a receiver whose identity matters.
+func WithInsecureTLS() ClientOption { return func(c *Client) { c.insecure = true } }
+
 // NewClient returns a client with keep-alive connections.
 func NewClient(opts ...ClientOption) *Client {
 	c := &Client{timeout: DefaultTimeout, maxResponse: DefaultMaxResponseBytes}
@@ -160,6 +166,9 @@ func NewClient(opts ...ClientOption) *Client {
 		tr.MaxConnsPerHost = 0
 		tr.DisableCompression = true
 		tr.ForceAttemptHTTP2 = false
+		if c.insecure {
+			tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // asked for by the user
+		}
 		c.http = &http.Client{
 			Transport: tr,
 			// A webhook is delivered to the URL configured, not wherever it redirects.
