@@ -201,8 +201,7 @@ func (rv *Receiver) check(w http.ResponseWriter, r *http.Request, d *Delivery) (
 	}
 	if err := webhook.ValidateBody(cmd, body); err != nil {
 		code := CodeBadBody
-		var syntax *json.SyntaxError
-		if errors.As(err, &syntax) || !json.Valid(body) || len(body) == 0 || body[0] != '{' {
+		if errors.Is(err, webhook.ErrNotJSONObject) {
 			code = CodeNotJSON
 		}
 		return body, refuse(http.StatusBadRequest, code, "%s body: %v", cmd.Short(), err)

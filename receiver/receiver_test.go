@@ -3,6 +3,7 @@ package receiver_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -232,4 +233,14 @@ func TestServerOnLoopback(t *testing.T) {
 
 	_, err = receiver.Start("256.0.0.1:1", receiver.Config{SDKAppID: appID})
 	g.Expect(err).To(MatchError(ContainSubstring("listen on 256.0.0.1:1")))
+}
+
+// A JSON object with space before it is JSON: a wrong field in it is a bad body, not "not JSON".
+func TestLeadingSpaceIsNotMistakenForNotJSON(t *testing.T) {
+	g := NewWithT(t)
+	body := append([]byte("\n  "), bytes.Replace(seed(t, "create_room.json"), []byte(`"MaxSeatCount":16`), []byte(`"MaxSeatCount":"16"`), 1)...)
+	_, resp := post(t, newReceiver(t, ""), http.MethodPost, webhookURL(webhook.CommandCreateRoom, "", webhook.URLOptions{}), body)
+	g.Expect(resp.ErrorCode).To(Equal(receiver.CodeBadBody))
+	g.Expect(resp.ErrorInfo).To(ContainSubstring("RoomInfo.MaxSeatCount is the string"))
+	g.Expect(errors.Is(webhook.ValidateBody(webhook.CommandCreateRoom, []byte("[]")), webhook.ErrNotJSONObject)).To(BeTrue())
 }

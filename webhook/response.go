@@ -3,6 +3,7 @@ package webhook
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -75,16 +76,34 @@ func CheckResponse(status int, body []byte) Answer {
 	return a
 }
 
-func parseObject(body []byte) (map[string]json.RawMessage, error) {
+// ErrNotJSONObject is matched (errors.Is) by the errors about a body that is empty, not JSON, or
+// JSON but not an object, as opposed to an object whose fields are wrong.
+var ErrNotJSONObject = errors.New("not a JSON object")
+
+// notObjectError says how a body fails to be a JSON object; it matches ErrNotJSONObject.
+type notObjectError struct{ msg string }
+
+func (e *notObjectError) Error() string        { return e.msg }
+func (e *notObjectError) Is(target error) bool { return target == ErrNotJSONObject }
+
+// jsonObject returns the body without surrounding space when it is a JSON object.
+func jsonObject(body []byte) ([]byte, error) {
 	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 {
-		return nil, fmt.Errorf("body is empty, want a JSON object")
+	switch {
+	case len(trimmed) == 0:
+		return nil, &notObjectError{"body is empty, want a JSON object"}
+	case !json.Valid(trimmed):
+		return nil, &notObjectError{"body is not JSON: " + Excerpt(body, 80)}
+	case trimmed[0] != '{':
+		return nil, &notObjectError{fmt.Sprintf("body is %s, want a JSON object", kindOf(trimmed))}
 	}
-	if !json.Valid(trimmed) {
-		return nil, fmt.Errorf("body is not JSON: %s", Excerpt(body, 80))
-	}
-	if trimmed[0] != '{' {
-		return nil, fmt.Errorf("body is %s, want a JSON object", kindOf(trimmed))
+	return trimmed, nil
+}
+
+func parseObject(body []byte) (map[string]json.RawMessage, error) {
+	trimmed, err := jsonObject(body)
+	if err != nil {
+		return nil, err
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(trimmed, &fields); err != nil {

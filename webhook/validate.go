@@ -115,14 +115,9 @@ func ValidateBody(cmd Command, body []byte) error {
 	if !ok {
 		return fmt.Errorf("unknown command %q: want one of %s", cmd, joinCommands())
 	}
-	trimmed := bytes.TrimSpace(body)
-	switch {
-	case len(trimmed) == 0:
-		return fmt.Errorf("body is empty, want a JSON object")
-	case !json.Valid(trimmed):
-		return fmt.Errorf("body is not JSON: %s", Excerpt(body, 80))
-	case trimmed[0] != '{':
-		return fmt.Errorf("body is %s, want a JSON object", kindOf(trimmed))
+	trimmed, err := jsonObject(body)
+	if err != nil {
+		return err
 	}
 	// The receiver runs this for every webhook: once the bytes are known to be JSON, one scan
 	// over them checks the fields, without decoding into maps.
