@@ -610,14 +610,7 @@ func (x *execution) send(ctx context.Context, index int, st *Step, sr *StepResul
 	cmd := webhook.Command(s.Command)
 	var url string
 	if s.Query != "" {
-		url = x.cfg.Endpoint.URL
-		switch {
-		case !strings.Contains(url, "?"):
-			url += "?"
-		case !strings.HasSuffix(url, "?") && !strings.HasSuffix(url, "&"):
-			url += "&"
-		}
-		url += strings.TrimPrefix(s.Query, "?")
+		url = webhook.AppendQuery(x.cfg.Endpoint.URL, s.Query)
 	} else {
 		url = x.cfg.Endpoint.RequestURL(cmd, x.meta(&s.Probe), x.urlOptions(&s.Probe))
 	}

@@ -457,3 +457,28 @@ func TestUnreachableTargetSaysSo(t *testing.T) {
 	g.Expect(rep.WriteText(&b, scenarios.TextOptions{})).To(Succeed())
 	g.Expect(b.String()).To(ContainSubstring("Nothing answered at " + url + ": is the app backend running there"))
 }
+
+func TestSendStep(t *testing.T) {
+	g := NewWithT(t)
+	rv := reference(t, receiver.Config{})
+	target := start(t, rv) + "?tenant=7"
+	f, err := scenarios.Parse("t.yaml", strings.NewReader(`
+vars:
+  body: '{"CallbackCommand":"Live.CallbackAfterModifyAdmin","RoomId":"r1","EventTime":1703589922780,"Operator_Account":"a","Admin_Account":["b"],"opType":"add"}'
+scenarios:
+  - name: probes
+    steps:
+      - send: {command: Live.CallbackAfterModifyAdmin, body: "${vars.body}"}
+      - send: {command: Live.CallbackAfterModifyAdmin, body: "${vars.body}", query: "SdkAppid=1400999999&CallbackCommand=Live.CallbackAfterModifyAdmin&contenttype=json"}
+        expect: {status: 403, error_code: 4}
+      - send: {command: Live.CallbackAfterModifyAdmin, body: "not json"}
+        expect: rejected
+`))
+	g.Expect(err).NotTo(HaveOccurred())
+	rep := run(t, []*scenarios.File{f}, target, "")
+	g.Expect(rep.Scenarios[0].Status).To(Equal(scenarios.StatusPassed), rep.Scenarios[0].Failure)
+	log := rv.Deliveries()
+	g.Expect(log).To(HaveLen(3))
+	g.Expect(log[0].Query).To(HavePrefix("tenant=7&SdkAppid=1400000001&CallbackCommand=Live.CallbackAfterModifyAdmin"))
+	g.Expect(log[1].Query).To(Equal("tenant=7&SdkAppid=1400999999&CallbackCommand=Live.CallbackAfterModifyAdmin&contenttype=json"))
+}

@@ -120,12 +120,7 @@ func (e Endpoint) RequestURL(cmd Command, meta Meta, opt URLOptions) string {
 	var b strings.Builder
 	b.Grow(len(e.URL) + 200)
 	b.WriteString(e.URL)
-	switch {
-	case !strings.Contains(e.URL, "?"):
-		b.WriteByte('?')
-	case !strings.HasSuffix(e.URL, "?") && !strings.HasSuffix(e.URL, "&"):
-		b.WriteByte('&')
-	}
+	b.WriteString(querySeparator(e.URL))
 	appid, command := ParamSdkAppid, ParamCallbackCommand
 	if e.NewParamNames || opt.NewParamNames {
 		appid, command = ParamSdkAppIdNew, ParamWebhookCommand
@@ -164,6 +159,22 @@ func (e Endpoint) RequestURL(cmd Command, meta Meta, opt URLOptions) string {
 		writeParam(&b, ParamRequestTime, strconv.FormatInt(t, 10))
 	}
 	return b.String()
+}
+
+// AppendQuery appends query parameters to a URL that may already carry a query of its own.
+func AppendQuery(url, query string) string {
+	return url + querySeparator(url) + strings.TrimPrefix(query, "?")
+}
+
+// querySeparator is what goes between url and parameters appended to it.
+func querySeparator(url string) string {
+	switch {
+	case !strings.Contains(url, "?"):
+		return "?"
+	case !strings.HasSuffix(url, "?") && !strings.HasSuffix(url, "&"):
+		return "&"
+	}
+	return ""
 }
 
 func writeParam(b *strings.Builder, name, value string) {

@@ -107,3 +107,10 @@ func TestEndpointValidate(t *testing.T) {
 		g.Expect(tc.e.Validate()).To(MatchError(ContainSubstring(tc.want)), "%+v", tc.e)
 	}
 }
+
+func TestAppendQuery(t *testing.T) {
+	g := NewWithT(t)
+	g.Expect(webhook.AppendQuery("http://h/cb", "a=1")).To(Equal("http://h/cb?a=1"))
+	g.Expect(webhook.AppendQuery("http://h/cb?k=v", "?a=1")).To(Equal("http://h/cb?k=v&a=1"))
+	g.Expect(webhook.AppendQuery("http://h/cb?k=v&", "a=1")).To(Equal("http://h/cb?k=v&a=1"))
+}
