@@ -126,7 +126,7 @@ type Client struct {
 	fast        *fastTransport
 	timeout     time.Duration
 	maxResponse int64
-	maxConns    int
+	useFast     bool
 	insecure    bool
 	bufs        sync.Pool
 }
@@ -147,7 +147,7 @@ func WithHTTPClient(h *http.Client) ClientOption { return func(c *Client) { c.ht
 // WithFastTransport sends plain-http webhooks over livehook's own lean HTTP/1.1 transport,
 // which does less work per request than net/http's, for load runs (https still goes through
 // net/http).
-func WithFastTransport() ClientOption { return func(c *Client) { c.maxConns = -1 } }
+func WithFastTransport() ClientOption { return func(c *Client) { c.useFast = true } }
 
 // WithInsecureTLS accepts any certificate from an https receiver: for test deployments with
 // self-signed certificates, never for a receiver whose identity matters.
@@ -174,7 +174,7 @@ func NewClient(opts ...ClientOption) *Client {
 			// A webhook is delivered to the URL configured, not wherever it redirects.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		}
-		if c.maxConns < 0 {
+		if c.useFast {
 			c.fast = newFastTransport(tr, DefaultMaxConnsPerHost)
 		}
 	}
