@@ -96,7 +96,12 @@ func (e *Expect) check(res *webhook.Result, timeout time.Duration) string {
 	switch e.verdict() {
 	case Acknowledged:
 		if res.Outcome != webhook.Acknowledged {
-			return fmt.Sprintf("expected %s, got %s: %v", want, res.Outcome, res.Err)
+			msg := fmt.Sprintf("expected %s, got %s: %v", want, res.Outcome, res.Err)
+			if a.IsJSON && a.Refusal() && a.Response.ErrorInfo != "" {
+				// The receiver said why: often the quickest way to its defect.
+				msg += fmt.Sprintf(" (the receiver refused it: ErrorCode %d, %q)", a.Response.ErrorCode, a.Response.ErrorInfo)
+			}
+			return msg
 		}
 	case Rejected:
 		if !a.Refusal() {

@@ -482,3 +482,19 @@ scenarios:
 	g.Expect(log[0].Query).To(HavePrefix("tenant=7&SdkAppid=1400000001&CallbackCommand=Live.CallbackAfterModifyAdmin"))
 	g.Expect(log[1].Query).To(Equal("tenant=7&SdkAppid=1400999999&CallbackCommand=Live.CallbackAfterModifyAdmin&contenttype=json"))
 }
+
+// A receiver that refuses what it should take (here: it checks Sign as an HMAC) is reported with
+// its own reason, the quickest way to its defect.
+func TestARefusalSaysTheReceiversReason(t *testing.T) {
+	g := NewWithT(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		_, _ = io.WriteString(w, `{"ActionStatus":"FAIL","ErrorInfo":"bad sign","ErrorCode":1}`)
+	}))
+	defer srv.Close()
+	rep := run(t, contract(t), srv.URL, token, func(c *scenarios.Config) { c.Tags = []string{"create"} })
+	g.Expect(rep.Failed).To(Equal(3))
+	for _, s := range rep.Scenarios {
+		g.Expect(s.Failure).To(ContainSubstring(`ActionStatus is "FAIL", want "OK" (the receiver refused it: ErrorCode 1, "bad sign")`))
+	}
+}
