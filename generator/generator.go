@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,19 +13,8 @@ import (
 
 	"github.com/brianvoe/gofakeit/v6"
 
+	"github.com/livehook/livehook/room"
 	"github.com/livehook/livehook/webhook"
-)
-
-// Limits of the protocol's values (PROTOCOL.md §6).
-const (
-	MaxRoomIDBytes   = 48
-	MaxRoomNameBytes = 100
-	MaxURLBytes      = 200
-	MaxUserIDBytes   = 32
-	MaxCategories    = 3
-	MaxAdmins        = 5
-	// ClientRoomNameBytes is what client SDKs allow for a room name; the generator stays within it.
-	ClientRoomNameBytes = 30
 )
 
 // DefaultUsers is the size of the user population owners, operators and admins are drawn from.
@@ -116,8 +106,8 @@ func userID(name string, i int) string {
 func (g *Generator) RoomID() string {
 	g.rooms++
 	id := g.prefix + strconv.FormatUint(g.rooms, 36) + "_" + strconv.FormatUint(uint64(g.rnd.Int63()), 36)[:6]
-	if len(id) > MaxRoomIDBytes {
-		id = id[len(id)-MaxRoomIDBytes:]
+	if len(id) > room.MaxRoomIDBytes {
+		id = id[len(id)-room.MaxRoomIDBytes:]
 	}
 	return id
 }
@@ -133,17 +123,17 @@ func (g *Generator) RoomName() string {
 	default:
 		name = capitalise(g.f.AdjectiveDescriptive()) + " " + g.f.Noun() + " live"
 	}
-	return truncate(name, ClientRoomNameBytes)
+	return truncate(name, room.ClientRoomNameBytes)
 }
 
 // URL returns an image URL of at most 200 bytes under the given kind, e.g. "covers".
 func (g *Generator) URL(kind string) string {
-	return truncate(fmt.Sprintf("https://cdn.%s.com/%s/%x.jpg", strings.ToLower(g.f.Noun()), kind, g.rnd.Uint64()), MaxURLBytes)
+	return truncate(fmt.Sprintf("https://cdn.%s.com/%s/%x.jpg", strings.ToLower(g.f.Noun()), kind, g.rnd.Uint64()), room.MaxURLBytes)
 }
 
 // Categories returns up to three app-defined category numbers.
 func (g *Generator) Categories() []int {
-	n := g.rnd.Intn(MaxCategories + 1)
+	n := g.rnd.Intn(room.MaxCategories + 1)
 	c := make([]int, n)
 	for i := range c {
 		c[i] = 1 + g.rnd.Intn(20)
@@ -232,38 +222,54 @@ func (g *Generator) Statistic(life time.Duration, maxMembers int) webhook.Statis
 	return s
 }
 
-// DestroyEvent is the webhook of the destruction, at the instant at, of the room created as info,
-// with the statistic of its life. By its owner, or, bySystem, in the production shape of a system
-// destroy: Operator_Account "@TIM#SYSTEM", RoomInfo.RoomId set, no Category, no Statistic.
-func DestroyEvent(info webhook.RoomInfo, st webhook.Statistic, at time.Time, bySystem bool) *webhook.DestroyRoom {
-	ev := &webhook.DestroyRoom{
-		OperatorAccount: info.OwnerAccount.ID, RoomId: info.RoomId, EventType: webhook.DestroyByUser,
-		EventTime: at.UnixMilli(), RoomInfo: destroyed(info, st.TotalViewers), Statistic: &st,
+// NewAdmins picks up to n users of the population who are neither admins of r nor its owner,
+// within the limit of room.MaxAdmins. In a population too small to find them in a few draws, it
+// falls back on fresh numeric user IDs.
+func (g *Generator) NewAdmins(r *room.Room, n int) []string {
+	n = min(n, room.MaxAdmins-len(r.Admins))
+	var out []string
+	fits := func(u string) bool {
+		return u != r.Info.OwnerAccount.ID && !r.IsAdmin(u) && !slices.Contains(out, u)
 	}
-	if bySystem {
-		ev.EventType, ev.OperatorAccount = webhook.DestroyBySystem, webhook.SystemAccount
-		ev.RoomInfo.RoomId, ev.RoomInfo.Category, ev.Statistic = info.RoomId, nil, nil
+	for tries := 0; len(out) < n && tries < 4*n+8; tries++ {
+		if u := g.UserID(); fits(u) {
+			out = append(out, u)
+		}
 	}
-	return ev
+	for len(out) < n {
+		if u := g.NumericUserID(); fits(u) {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
-// destroyed describes a created room as Live.CallbackAfterDestroyRoom does.
-func destroyed(info webhook.RoomInfo, viewCount int) webhook.DestroyedRoomInfo {
-	return webhook.DestroyedRoomInfo{
-		RoomName:          info.RoomName,
-		RoomType:          info.RoomType,
-		OwnerAccount:      info.OwnerAccount,
-		IsSeatEnabled:     info.IsSeatEnabled,
-		TakeSeatMode:      info.TakeSeatMode,
-		MaxMemberCount:    info.MaxMemberCount,
-		MaxSeatCount:      info.MaxSeatCount,
-		Category:          info.Category,
-		CustomInfo:        info.CustomInfo,
-		IsMessageDisabled: info.IsMessageDisabled,
-		CoverURL:          info.CoverURL,
-		IsPublicVisible:   info.IsPublicVisible,
-		ViewCount:         viewCount,
+// AdminChange picks the next change of r's admins as the traffic model makes them: one or two new
+// admins, or, when the room is full and one time in three otherwise, some of the current ones
+// removed. add is false for a removal.
+func (g *Generator) AdminChange(r *room.Room) (add bool, accounts []string) {
+	if len(r.Admins) > 0 && (len(r.Admins) >= room.MaxAdmins || g.rnd.Intn(3) == 0) {
+		k := 1 + g.rnd.Intn(len(r.Admins))
+		picked := slices.Clone(r.Admins)
+		g.rnd.Shuffle(len(picked), func(i, j int) { picked[i], picked[j] = picked[j], picked[i] })
+		return false, picked[:k]
 	}
+	return true, g.NewAdmins(r, 1+g.rnd.Intn(min(2, room.MaxAdmins-len(r.Admins))))
+}
+
+// ApplyAdminChange makes the traffic model's next admin change of r, by its owner at the instant
+// at, and returns its webhook; false when no change was made.
+func (g *Generator) ApplyAdminChange(r *room.Room, at time.Time) (webhook.Message, bool) {
+	add, accounts := g.AdminChange(r)
+	var msg webhook.Message
+	var changed bool
+	var err error
+	if add {
+		msg, changed, err = r.AddAdmins("", accounts, at)
+	} else {
+		msg, changed, err = r.RemoveAdmins("", accounts, at, true)
+	}
+	return msg, changed && err == nil
 }
 
 func capitalise(s string) string {

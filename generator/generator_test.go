@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/livehook/livehook/generator"
+	"github.com/livehook/livehook/room"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -24,13 +25,13 @@ func TestValuesKeepTheProtocolsLimits(t *testing.T) {
 		seen := map[string]bool{}
 		for range 200 {
 			info := gen.RoomInfo(created, "")
-			g.Expect(len(info.RoomId)).To(BeNumerically("<=", generator.MaxRoomIDBytes))
+			g.Expect(len(info.RoomId)).To(BeNumerically("<=", room.MaxRoomIDBytes))
 			g.Expect(seen[info.RoomId]).To(BeFalse(), "RoomId %s repeats", info.RoomId)
 			seen[info.RoomId] = true
 			g.Expect(utf8.ValidString(info.RoomName)).To(BeTrue())
-			g.Expect(len(info.RoomName)).To(BeNumerically("<=", generator.ClientRoomNameBytes))
-			g.Expect(len(info.CoverURL)).To(BeNumerically("<=", generator.MaxURLBytes))
-			g.Expect(len(info.Category)).To(BeNumerically("<=", generator.MaxCategories))
+			g.Expect(len(info.RoomName)).To(BeNumerically("<=", room.ClientRoomNameBytes))
+			g.Expect(len(info.CoverURL)).To(BeNumerically("<=", room.MaxURLBytes))
+			g.Expect(len(info.Category)).To(BeNumerically("<=", room.MaxCategories))
 			g.Expect(generator.SeatCounts).To(ContainElement(info.MaxSeatCount))
 			g.Expect(webhook.TakeSeatModes).To(ContainElement(info.TakeSeatMode))
 			g.Expect(info.OwnerAccount.ID).To(MatchRegexp(userIDPattern.String()))

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/livehook/livehook/room"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -114,9 +115,8 @@ type Event struct {
 	At time.Time
 	// Seq counts the events of the stream from 1.
 	Seq uint64
-	// Webhook is the body; Meta the URL's ClientIP and OptPlatform.
-	Webhook webhook.Event
-	Meta    webhook.Meta
+	// Message is the webhook: its body (Event) and its URL's ClientIP and OptPlatform (Meta).
+	webhook.Message
 }
 
 // Stream yields the events of many rooms, merged in time order. Its memory grows with the rooms
@@ -170,7 +170,10 @@ func (s *Stream) Next() (Event, bool) {
 			return Event{}, false
 		}
 		it := heap.Pop(&s.pending).(*pendingEvent)
-		ev := s.emit(it)
+		ev, ok := s.emit(it)
+		if !ok {
+			continue
+		}
 		s.seq++
 		ev.Seq = s.seq
 		return ev, true
@@ -180,26 +183,20 @@ func (s *Stream) Next() (Event, bool) {
 // plan is one room's life, decided when it opens. A room has one pending event at a time.
 type plan struct {
 	pendingEvent
-	info    webhook.RoomInfo
-	meta    webhook.Meta
-	opened  int64
-	closes  int64
-	system  bool
-	ops     []adminOp
-	next    int // the next op to emit
-	created bool
-}
-
-type adminOp struct {
-	at       int64
-	op       string
-	accounts []string
+	room     *room.Room
+	creation webhook.Message // sent at the room's first turn
+	opened   int64
+	closes   int64
+	system   bool
+	changes  []int64 // when its admins change; which change is drawn when its turn comes
+	next     int     // the next change
+	created  bool
 }
 
 type pendingEvent struct {
 	at    int64
 	order uint64
-	room  *plan
+	plan  *plan
 }
 
 // open plans a room opening at t and schedules its creation, then the next opening.
@@ -207,40 +204,21 @@ func (s *Stream) open(t int64) {
 	g := s.g
 	s.opened++
 	life := s.life()
-	p := &plan{opened: t, closes: t + int64(life), meta: g.Meta(), system: g.rnd.Float64() < s.t.SystemShare}
-	p.info = g.RoomInfo(s.clock(t), "")
+	p := &plan{opened: t, closes: t + int64(life), system: g.rnd.Float64() < s.t.SystemShare}
+	meta := g.Meta()
+	at := s.clock(t)
+	r, msg, err := room.Create(g.RoomInfo(at, ""), "", meta, at)
+	if err != nil { // the generator makes valid rooms; a bug here must not stop the stream silently
+		panic(fmt.Sprintf("generator: made an invalid room: %v", err))
+	}
+	p.room, p.creation = r, msg
 	// Admin changes fall inside the life, in order; each keeps the rules of the real backend.
 	n := min(poisson(g, s.t.AdminChangesPerHour*life.Hours()), maxAdminChanges)
-	times := make([]int64, n)
-	for i := range times {
-		times[i] = t + 1 + g.rnd.Int63n(max(int64(life)-1, 1))
+	p.changes = make([]int64, n)
+	for i := range p.changes {
+		p.changes[i] = t + 1 + g.rnd.Int63n(max(int64(life)-1, 1))
 	}
-	slices.Sort(times)
-	var admins []string
-	for _, at := range times {
-		op := adminOp{at: at}
-		if len(admins) > 0 && (len(admins) >= MaxAdmins || g.rnd.Intn(3) == 0) {
-			op.op = webhook.OpTypeDelete
-			k := 1 + g.rnd.Intn(len(admins))
-			g.rnd.Shuffle(len(admins), func(i, j int) { admins[i], admins[j] = admins[j], admins[i] })
-			op.accounts = slices.Clone(admins[:k])
-			admins = slices.Delete(admins, 0, k)
-		} else {
-			op.op = webhook.OpTypeAdd
-			want := 1 + g.rnd.Intn(min(2, MaxAdmins-len(admins)))
-			for tries := 0; len(op.accounts) < want && tries < 20; tries++ {
-				u := g.UserID()
-				if u != p.info.OwnerAccount.ID && !slices.Contains(admins, u) && !slices.Contains(op.accounts, u) {
-					op.accounts = append(op.accounts, u)
-				}
-			}
-			if len(op.accounts) == 0 {
-				continue
-			}
-			admins = append(admins, op.accounts...)
-		}
-		p.ops = append(p.ops, op)
-	}
+	slices.Sort(p.changes)
 	s.schedule(p, t)
 	if s.t.Rooms > 0 && s.opened >= s.t.Rooms {
 		s.arrival = -1
@@ -254,7 +232,7 @@ func (s *Stream) open(t int64) {
 
 func (s *Stream) schedule(p *plan, at int64) {
 	s.push++
-	p.at, p.order, p.room = at, s.push, p
+	p.at, p.order, p.plan = at, s.push, p
 	heap.Push(&s.pending, &p.pendingEvent)
 }
 
@@ -290,38 +268,29 @@ func (s *Stream) clock(ns int64) time.Time {
 }
 
 // emit turns a room's next planned event into a webhook, and schedules the one after.
-func (s *Stream) emit(it *pendingEvent) Event {
-	p := it.room
+func (s *Stream) emit(it *pendingEvent) (Event, bool) {
+	p := it.plan
 	at := s.clock(it.at)
 	ev := Event{At: time.Unix(0, it.at).UTC()}
+	emitted := true
 	switch {
 	case !p.created:
 		p.created = true
-		ev.Webhook = &webhook.CreateRoom{OperatorAccount: p.info.OwnerAccount.ID, RoomInfo: p.info, EventTime: at.UnixMilli()}
-		ev.Meta = p.meta
-	case p.next < len(p.ops):
-		op := p.ops[p.next]
+		ev.Message = p.creation
+	case p.next < len(p.changes):
 		p.next++
-		ev.Webhook = &webhook.ModifyAdmin{RoomId: p.info.RoomId, EventTime: at.UnixMilli(), OperatorAccount: p.info.OwnerAccount.ID, AdminAccount: op.accounts, OpType: op.op}
+		ev.Message, emitted = s.g.ApplyAdminChange(p.room, at)
 	default:
-		ev.Webhook, ev.Meta = s.destroyed(p, at)
-		return ev // the room is closed: nothing of it stays in the stream
+		st := s.g.Statistic(time.Duration(p.closes-p.opened), p.room.Info.MaxMemberCount)
+		ev.Message, _ = p.room.Destroy(room.Destruction{BySystem: p.system, Statistic: st, At: at})
+		return ev, true // the room is closed: nothing of it stays in the stream
 	}
-	if p.next < len(p.ops) {
-		s.schedule(p, p.ops[p.next].at)
+	if p.next < len(p.changes) {
+		s.schedule(p, p.changes[p.next])
 	} else {
 		s.schedule(p, p.closes)
 	}
-	return ev
-}
-
-func (s *Stream) destroyed(p *plan, at time.Time) (webhook.Event, webhook.Meta) {
-	st := s.g.Statistic(time.Duration(p.closes-p.opened), p.info.MaxMemberCount)
-	meta := p.meta
-	if p.system {
-		meta.OptPlatform = "Unknown" // no client caused it
-	}
-	return DestroyEvent(p.info, st, at, p.system), meta
+	return ev, emitted
 }
 
 // eventHeap orders pending events by time, then by the order they were planned.

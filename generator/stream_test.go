@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/livehook/livehook/generator"
+	"github.com/livehook/livehook/room"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -38,19 +39,19 @@ func checkStream(t *testing.T, seed int64, tr generator.Traffic) (events, rooms 
 		g.Expect(ev.Seq).To(Equal(uint64(events)))
 		g.Expect(ev.At).NotTo(BeTemporally("<", last), "events come out in time order")
 		last = ev.At
-		body, err := webhook.Encode(ev.Webhook)
+		body, err := webhook.Encode(ev.Event)
 		g.Expect(err).NotTo(HaveOccurred())
-		g.Expect(webhook.ValidateBody(ev.Webhook.Command(), body)).To(Succeed(), "%s", body)
-		id := ev.Webhook.Room()
+		g.Expect(webhook.ValidateBody(ev.Event.Command(), body)).To(Succeed(), "%s", body)
+		id := ev.Event.Room()
 		r := lives[id]
-		switch e := ev.Webhook.(type) {
+		switch e := ev.Event.(type) {
 		case *webhook.CreateRoom:
 			g.Expect(r).To(BeNil(), "room %s is created twice", id)
 			r = &roomLife{created: true, owner: e.RoomInfo.OwnerAccount.ID}
 			lives[id] = r
 			rooms++
 			g.Expect(e.RoomInfo.CreateTime).To(Equal(e.EventTime/1000), "CreateTime is the creation instant")
-			g.Expect(len(id)).To(BeNumerically("<=", generator.MaxRoomIDBytes))
+			g.Expect(len(id)).To(BeNumerically("<=", room.MaxRoomIDBytes))
 			g.Expect(webhook.Platforms).To(ContainElement(ev.Meta.OptPlatform))
 		case *webhook.ModifyAdmin:
 			g.Expect(r).NotTo(BeNil(), "room %s is changed before its creation", id)
@@ -62,7 +63,7 @@ func checkStream(t *testing.T, seed int64, tr generator.Traffic) (events, rooms 
 					g.Expect(a).NotTo(Equal(r.owner))
 				}
 				r.admins = append(r.admins, e.AdminAccount...)
-				g.Expect(len(r.admins)).To(BeNumerically("<=", generator.MaxAdmins))
+				g.Expect(len(r.admins)).To(BeNumerically("<=", room.MaxAdmins))
 			} else {
 				for _, a := range e.AdminAccount {
 					g.Expect(r.admins).To(ContainElement(a), "only current admins are deleted")
@@ -85,8 +86,8 @@ func checkStream(t *testing.T, seed int64, tr generator.Traffic) (events, rooms 
 				g.Expect(st.TotalUniqueGiftSenders).To(BeNumerically("<=", st.TotalViewers))
 			}
 		}
-		g.Expect(ev.Webhook.Time()).To(BeNumerically(">=", r.lastEventTime), "EventTime never goes backwards within a room")
-		r.lastEventTime = ev.Webhook.Time()
+		g.Expect(ev.Event.Time()).To(BeNumerically(">=", r.lastEventTime), "EventTime never goes backwards within a room")
+		r.lastEventTime = ev.Event.Time()
 	}
 	for id, r := range lives {
 		g.Expect(r.destroyed).To(BeTrue(), "room %s never closes", id)
@@ -118,7 +119,7 @@ func TestSameSeedSameBytes(t *testing.T) {
 		g.Expect(err).NotTo(HaveOccurred())
 		var b bytes.Buffer
 		for ev, ok := s.Next(); ok; ev, ok = s.Next() {
-			body, err := webhook.Encode(ev.Webhook)
+			body, err := webhook.Encode(ev.Event)
 			g.Expect(err).NotTo(HaveOccurred())
 			b.WriteString(ev.At.String() + " " + ev.Meta.ClientIP + " " + ev.Meta.OptPlatform + " ")
 			b.Write(body)
@@ -151,7 +152,7 @@ func TestWallClock(t *testing.T) {
 	g.Expect(err).NotTo(HaveOccurred())
 	for ev, ok := s.Next(); ok; ev, ok = s.Next() {
 		want := wall.Add(ev.At.Sub(generator.DefaultStart) / 60)
-		g.Expect(ev.Webhook.Time()).To(Equal(want.UnixMilli()))
+		g.Expect(ev.Event.Time()).To(Equal(want.UnixMilli()))
 	}
 }
 
@@ -188,7 +189,7 @@ func BenchmarkStreamEncoded(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		ev, _ := s.Next()
-		if _, err := webhook.Encode(ev.Webhook); err != nil {
+		if _, err := webhook.Encode(ev.Event); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -15,8 +15,7 @@ import (
 // ticket is a request to make, and when it was meant to go.
 type ticket struct {
 	intended time.Time
-	ev       webhook.Event // set for the Rooms traffic, whose events come from the schedule
-	meta     webhook.Meta
+	msg      webhook.Message // set for the Rooms traffic, whose events come from the schedule
 }
 
 // Run sends the traffic cfg describes until its duration or count is reached or ctx is canceled,
@@ -50,14 +49,14 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 // send makes one request and hands its result to the collector. The request's context is not
 // the run's: a request already sent completes, or times out, and is counted either way.
-func send(cfg *Config, col *collector, ev webhook.Event, meta webhook.Meta, intended time.Time) {
-	body, err := webhook.Encode(ev)
+func send(cfg *Config, col *collector, msg webhook.Message, intended time.Time) {
+	req, err := cfg.Endpoint.NewRequest(msg, webhook.URLOptions{})
 	if err != nil {
-		col.record(&webhook.Result{Command: ev.Command(), Intended: intended, Sent: intended, Done: time.Now(), Outcome: webhook.ConnError, Err: err})
+		col.record(&webhook.Result{Request: req, Command: req.Command, Intended: intended, Sent: intended, Done: time.Now(), Outcome: webhook.ConnError, Err: err})
 		return
 	}
-	url := cfg.Endpoint.RequestURL(ev.Command(), meta, webhook.URLOptions{})
-	res := cfg.Client.Do(context.Background(), webhook.Request{Command: ev.Command(), URL: url, Body: body, Intended: intended})
+	req.Intended = intended
+	res := cfg.Client.Do(context.Background(), req)
 	col.record(&res)
 }
 
@@ -90,9 +89,9 @@ func runClosed(ctx context.Context, cfg *Config, start time.Time, col *collector
 				if cfg.Count > 0 && reserved.Add(1) > cfg.Count {
 					return
 				}
-				ev, meta, room := src.next(now)
-				send(cfg, col, ev, meta, now)
-				src.release(room)
+				msg, rm := src.next(now)
+				send(cfg, col, msg, now)
+				src.release(rm)
 			}
 		}()
 	}
@@ -158,9 +157,9 @@ func runOpen(ctx context.Context, cfg *Config, start time.Time, col *collector) 
 		go func() {
 			defer wg.Done()
 			for t := range tickets {
-				ev, meta, room := src.next(t.intended)
-				send(cfg, col, ev, meta, t.intended)
-				src.release(room)
+				msg, rm := src.next(t.intended)
+				send(cfg, col, msg, t.intended)
+				src.release(rm)
 			}
 		}()
 	}
@@ -216,7 +215,7 @@ func runRooms(ctx context.Context, cfg *Config, start time.Time, col *collector)
 		go func() {
 			defer wg.Done()
 			for t := range q {
-				send(cfg, col, t.ev, t.meta, t.intended)
+				send(cfg, col, t.msg, t.intended)
 			}
 		}()
 	}
@@ -228,7 +227,7 @@ func runRooms(ctx context.Context, cfg *Config, start time.Time, col *collector)
 		if cfg.Duration > 0 && !due.Before(end) {
 			break
 		}
-		h := hashRoom(ev.Webhook.Room())
+		h := hashRoom(ev.Event.Room())
 		if h%uint32(cfg.Shard.Count) != uint32(cfg.Shard.Index) {
 			continue
 		}
@@ -238,7 +237,7 @@ func runRooms(ctx context.Context, cfg *Config, start time.Time, col *collector)
 		if !p.wait(ctx, due) {
 			break
 		}
-		queues[h%uint32(len(queues))] <- ticket{intended: due, ev: ev.Webhook, meta: ev.Meta}
+		queues[h%uint32(len(queues))] <- ticket{intended: due, msg: ev.Message}
 		n++
 	}
 	for _, q := range queues {

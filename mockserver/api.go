@@ -16,7 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/livehook/livehook/generator"
+	"github.com/livehook/livehook/room"
 	"github.com/livehook/livehook/usersig"
 	"github.com/livehook/livehook/webhook"
 )
@@ -288,13 +288,10 @@ func decode(body []byte, v any) *apiError {
 	return nil
 }
 
-// room is a room the mock backend holds.
-type room struct {
-	info     webhook.RoomInfo
-	admins   []string
-	created  time.Time
+// liveRoom is a room the mock backend holds: the room model, and when it last saw a call.
+type liveRoom struct {
+	*room.Room
 	lastCall time.Time
-	ip       string
 }
 
 // roomInfoRequest is create_room's RoomInfo: pointers tell a field left out from a zero value.
@@ -314,6 +311,7 @@ type roomInfoRequest struct {
 	Category               []int   `json:"Category"`
 	ActivityStatus         *int    `json:"ActivityStatus"`
 	IsUnlimitedRoomEnabled *bool   `json:"IsUnlimitedRoomEnabled"`
+	BackgroundURL          *string `json:"BackgroundURL"`
 }
 
 func (s *Server) createRoom(c caller, body []byte) (any, *apiError) {
@@ -329,20 +327,8 @@ func (s *Server) createRoom(c caller, body []byte) (any, *apiError) {
 		return nil, fail(CodeBadParameter, "RoomInfo is missing")
 	case ri.RoomId == nil || *ri.RoomId == "":
 		return nil, fail(CodeBadParameter, "RoomInfo.RoomId is missing")
-	case len(*ri.RoomId) > generator.MaxRoomIDBytes || !printableASCII(*ri.RoomId):
-		return nil, fail(CodeBadParameter, "RoomInfo.RoomId must be at most %d bytes of printable ASCII", generator.MaxRoomIDBytes)
 	case ri.RoomType == nil || *ri.RoomType != webhook.RoomTypeLive:
 		return nil, fail(CodeBadParameter, "RoomInfo.RoomType must be %q", webhook.RoomTypeLive)
-	case ri.RoomName != nil && len(*ri.RoomName) > generator.MaxRoomNameBytes:
-		return nil, fail(CodeBadParameter, "RoomInfo.RoomName is over %d bytes", generator.MaxRoomNameBytes)
-	case ri.CoverURL != nil && len(*ri.CoverURL) > generator.MaxURLBytes:
-		return nil, fail(CodeBadParameter, "RoomInfo.CoverURL is over %d bytes", generator.MaxURLBytes)
-	case len(ri.Category) > generator.MaxCategories:
-		return nil, fail(CodeBadParameter, "RoomInfo.Category has %d items, at most %d are allowed", len(ri.Category), generator.MaxCategories)
-	case ri.TakeSeatMode != nil && !slices.Contains(webhook.TakeSeatModes, *ri.TakeSeatMode):
-		return nil, fail(CodeBadParameter, "RoomInfo.TakeSeatMode is %q, want one of %s", *ri.TakeSeatMode, strings.Join(webhook.TakeSeatModes, ", "))
-	case ri.MaxSeatCount != nil && (*ri.MaxSeatCount < 0 || *ri.MaxSeatCount > 16):
-		return nil, fail(CodeBadParameter, "RoomInfo.MaxSeatCount is %d, want 0 to 16", *ri.MaxSeatCount)
 	}
 	now := s.cfg.Now()
 	info := webhook.RoomInfo{
@@ -369,20 +355,27 @@ func (s *Server) createRoom(c caller, body []byte) (any, *apiError) {
 		info.Category = []int{}
 	}
 
+	r, msg, err := room.Create(info, c.identifier, webhook.Meta{ClientIP: c.ip, OptPlatform: webhook.PlatformRESTAPI}, now)
+	if err != nil {
+		return nil, fail(CodeBadParameter, "%v", err)
+	}
+	setp(&r.ActivityStatus, ri.ActivityStatus)
+	setp(&r.IsUnlimitedRoomEnabled, ri.IsUnlimitedRoomEnabled)
+	setp(&r.BackgroundURL, ri.BackgroundURL)
+
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if old, ok := s.rooms[info.RoomId]; ok {
 		switch {
-		case now.Sub(old.created) < time.Second:
+		case now.Sub(old.Created) < time.Second:
 			return nil, fail(CodeCreatedTwice, "room %q was created twice within a second", info.RoomId)
-		case old.info.OwnerAccount.ID == info.OwnerAccount.ID:
+		case old.Info.OwnerAccount.ID == info.OwnerAccount.ID:
 			return nil, fail(CodeRoomExistsOwner, "room %q exists, with the same owner", info.RoomId)
 		}
 		return nil, fail(CodeRoomExists, "room %q exists", info.RoomId)
 	}
-	s.rooms[info.RoomId] = &room{info: info, created: now, lastCall: now, ip: c.ip}
-	s.fire(&webhook.CreateRoom{OperatorAccount: c.identifier, RoomInfo: info, EventTime: now.UnixMilli()},
-		webhook.Meta{ClientIP: c.ip, OptPlatform: "RESTAPI"})
+	s.rooms[info.RoomId] = &liveRoom{Room: r, lastCall: now}
+	s.fire(msg)
 	return struct{ RoomId string }{info.RoomId}, nil
 }
 
@@ -392,7 +385,7 @@ type roomRequest struct {
 }
 
 // lookup finds the room a body names; the caller holds s.mu.
-func (s *Server) lookup(body []byte) (*room, *apiError) {
+func (s *Server) lookup(body []byte) (*liveRoom, *apiError) {
 	var req roomRequest
 	if err := decode(body, &req); err != nil {
 		return nil, err
@@ -415,19 +408,19 @@ func (s *Server) destroyRoom(c caller, body []byte) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	st := s.destroy(r, c.identifier, webhook.Meta{ClientIP: c.ip, OptPlatform: "RESTAPI"}, false)
+	st := s.destroy(r, room.Destruction{Operator: c.identifier, Client: webhook.Meta{ClientIP: c.ip, OptPlatform: webhook.PlatformRESTAPI}})
 	return struct{ Statistic webhook.Statistic }{st}, nil
 }
 
 // destroy removes a room and fires its webhook; the caller holds s.mu.
-func (s *Server) destroy(r *room, operator string, meta webhook.Meta, system bool) webhook.Statistic {
-	now := s.cfg.Now()
-	delete(s.rooms, r.info.RoomId)
-	st := s.gen.Statistic(now.Sub(r.created), r.info.MaxMemberCount)
-	ev := generator.DestroyEvent(r.info, st, now, system)
-	ev.OperatorAccount = operator
-	s.fire(ev, meta)
-	return st
+func (s *Server) destroy(r *liveRoom, d room.Destruction) webhook.Statistic {
+	d.At = s.cfg.Now()
+	delete(s.rooms, r.Info.RoomId)
+	d.Statistic = s.gen.Statistic(d.At.Sub(r.Created), r.Info.MaxMemberCount)
+	if msg, err := r.Destroy(d); err == nil {
+		s.fire(msg)
+	}
+	return d.Statistic
 }
 
 // destroyIdle dissolves the rooms that saw no call for IdleTimeout.
@@ -444,7 +437,7 @@ func (s *Server) destroyIdle() {
 	slices.Sort(ids)
 	for _, id := range ids {
 		r := s.rooms[id]
-		s.destroy(r, webhook.SystemAccount, webhook.Meta{ClientIP: r.ip, OptPlatform: "Unknown"}, true)
+		s.destroy(r, room.Destruction{BySystem: true})
 	}
 }
 
@@ -455,7 +448,7 @@ func (s *Server) getRoomInfo(_ caller, body []byte) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"RoomInfo": r.info}, nil
+	return map[string]any{"RoomInfo": r.Info}, nil
 }
 
 func (s *Server) getAdminList(_ caller, body []byte) (any, *apiError) {
@@ -465,7 +458,7 @@ func (s *Server) getAdminList(_ caller, body []byte) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"Admin_Account": slices.Clone(append([]string{}, r.admins...))}, nil
+	return map[string]any{"Admin_Account": append([]string{}, r.Admins...)}, nil
 }
 
 func (s *Server) modifyAdmin(c caller, body []byte) (any, *apiError) {
@@ -483,38 +476,31 @@ func (s *Server) modifyAdmin(c caller, body []byte) (any, *apiError) {
 		return nil, fail(CodeBadParameter, "Admin_Account is missing or empty")
 	}
 	for _, a := range req.AdminAccount {
-		if a == "" || len(a) > generator.MaxUserIDBytes {
-			return nil, fail(CodeBadParameter, "Admin_Account holds %q: a user ID is 1 to %d bytes", a, generator.MaxUserIDBytes)
+		if err := room.ValidateUser("Admin_Account", a); err != nil {
+			return nil, fail(CodeBadParameter, "%v", err)
 		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, err := s.lookup(body)
-	if err != nil {
-		return nil, err
+	r, aerr := s.lookup(body)
+	if aerr != nil {
+		return nil, aerr
 	}
-	var changed []string
+	var msg webhook.Message
+	var changed bool
+	var err error
 	if req.OpType == webhook.OpTypeAdd {
-		for _, a := range req.AdminAccount {
-			if !slices.Contains(r.admins, a) && !slices.Contains(changed, a) {
-				changed = append(changed, a)
-			}
-		}
-		if len(r.admins)+len(changed) > generator.MaxAdmins {
-			return nil, fail(CodeTooManyAdmins, "room %q would have %d admins, at most %d are allowed", r.info.RoomId, len(r.admins)+len(changed), generator.MaxAdmins)
-		}
-		r.admins = append(r.admins, changed...)
+		msg, changed, err = r.AddAdmins(c.identifier, req.AdminAccount, s.cfg.Now())
 	} else {
-		for _, a := range req.AdminAccount {
-			if slices.Contains(r.admins, a) && !slices.Contains(changed, a) {
-				changed = append(changed, a)
-			}
-		}
-		r.admins = slices.DeleteFunc(r.admins, func(a string) bool { return slices.Contains(changed, a) })
+		msg, changed, err = r.RemoveAdmins(c.identifier, req.AdminAccount, s.cfg.Now(), false)
 	}
-	if len(changed) > 0 {
-		s.fire(&webhook.ModifyAdmin{RoomId: r.info.RoomId, EventTime: s.cfg.Now().UnixMilli(), OperatorAccount: c.identifier,
-			AdminAccount: changed, OpType: req.OpType}, webhook.Meta{})
+	switch {
+	case errors.Is(err, room.ErrTooManyAdmins):
+		return nil, fail(CodeTooManyAdmins, "%v", err)
+	case err != nil:
+		return nil, fail(CodeBadParameter, "%v", err)
+	case changed:
+		s.fire(msg)
 	}
 	return nil, nil
 }
@@ -576,7 +562,8 @@ func (s *Server) setCallbackToken(_ caller, body []byte) (any, *apiError) {
 
 // fire queues the webhook for a change; the caller holds s.mu, which keeps a room's webhooks in
 // the order of its changes.
-func (s *Server) fire(ev webhook.Event, meta webhook.Meta) {
+func (s *Server) fire(msg webhook.Message) {
+	ev, meta := msg.Event, msg.Meta
 	cb := s.callback
 	if cb.url == "" || !cb.commands[ev.Command()] {
 		return
@@ -601,7 +588,7 @@ func (s *Server) serveRooms(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	out := make([]map[string]any, 0, len(s.rooms))
 	for _, rm := range s.rooms {
-		out = append(out, map[string]any{"RoomInfo": rm.info, "Admin_Account": append([]string{}, rm.admins...)})
+		out = append(out, map[string]any{"RoomInfo": rm.Info, "Admin_Account": append([]string{}, rm.Admins...)})
 	}
 	s.mu.Unlock()
 	slices.SortFunc(out, func(a, b map[string]any) int {
@@ -615,15 +602,6 @@ func writeJSON(w http.ResponseWriter, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(v)
-}
-
-func printableASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 || s[i] > 0x7e {
-			return false
-		}
-	}
-	return true
 }
 
 func setp[T any](dst *T, v *T) {

@@ -86,7 +86,7 @@ type Server struct {
 	client *webhook.Client
 
 	mu       sync.Mutex // guards the rooms, the callback settings and the rate counters
-	rooms    map[string]*room
+	rooms    map[string]*liveRoom
 	gen      *generator.Generator
 	callback callbackConfig
 	rate     map[string]*rateWindow
@@ -171,7 +171,7 @@ func newServer(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg:      cfg,
 		client:   webhook.NewClient(webhook.WithTimeout(cfg.Timeout), webhook.WithFastTransport()),
-		rooms:    map[string]*room{},
+		rooms:    map[string]*liveRoom{},
 		gen:      generator.New(cfg.Seed),
 		rate:     map[string]*rateWindow{},
 		verified: map[string]time.Time{},

@@ -29,8 +29,8 @@ func WriteGenerated(w io.Writer, s *generator.Stream, header string) (GeneratedS
 	index := map[string]int{}
 	for ev, ok := s.Next(); ok; ev, ok = s.Next() {
 		sum.Events++
-		id := ev.Webhook.Room()
-		switch e := ev.Webhook.(type) {
+		id := ev.Event.Room()
+		switch e := ev.Event.(type) {
 		case *webhook.CreateRoom:
 			sum.Rooms++
 			index[id] = sum.Rooms

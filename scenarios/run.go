@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/livehook/livehook/generator"
+	"github.com/livehook/livehook/room"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -226,11 +227,10 @@ func scenarioSeed(seed int64, name string, iter int) int64 {
 	return int64(h.Sum64() >> 1)
 }
 
-// room is a room a scenario created, as the Live backend would know it.
-type room struct {
-	info   webhook.RoomInfo
-	admins []string
-	fields map[string]any // info as JSON, for ${ROOM.FIELD}
+// liveRoom is a room a scenario created: the room model, and its info as JSON for ${ROOM.FIELD}.
+type liveRoom struct {
+	*room.Room
+	fields map[string]any
 }
 
 // execution is one run of one scenario.
@@ -239,8 +239,8 @@ type execution struct {
 	sc    *Scenario
 	seed  int64
 	gen   *generator.Generator
-	rooms map[string]*room
-	last  *room
+	rooms map[string]*liveRoom
+	last  *liveRoom
 }
 
 func runScenario(ctx context.Context, cfg *Config, sc *Scenario, iter int) *ScenarioResult {
@@ -254,7 +254,7 @@ func runScenario(ctx context.Context, cfg *Config, sc *Scenario, iter int) *Scen
 	}
 	seed := scenarioSeed(cfg.Seed, sc.Name, iter)
 	x := &execution{
-		cfg: cfg, sc: sc, seed: seed, rooms: map[string]*room{},
+		cfg: cfg, sc: sc, seed: seed, rooms: map[string]*liveRoom{},
 		gen: generator.New(seed, generator.WithRoomPrefix(fmt.Sprintf("lh_%x_", uint32(seed)))),
 	}
 	start := time.Now()
@@ -300,22 +300,26 @@ func (x *execution) step(ctx context.Context, index int, orig *Step, sr *StepRes
 	}
 	switch {
 	case st.CreateRoom != nil:
-		ev, meta := x.createRoom(st.CreateRoom)
-		x.deliver(ctx, index, st, ev, meta, sr)
+		msg, err := x.createRoom(st.CreateRoom)
+		if err != nil {
+			fail("create_room: %v", err)
+			return
+		}
+		x.deliver(ctx, index, st, msg, sr)
 	case st.ModifyAdmin != nil:
-		ev, err := x.modifyAdmin(st.ModifyAdmin)
+		msg, err := x.modifyAdmin(st.ModifyAdmin)
 		if err != nil {
 			fail("%v", err)
 			return
 		}
-		x.deliver(ctx, index, st, ev, webhook.Meta{}, sr)
+		x.deliver(ctx, index, st, msg, sr)
 	case st.DestroyRoom != nil:
-		ev, meta, err := x.destroyRoom(st.DestroyRoom)
+		msg, err := x.destroyRoom(st.DestroyRoom)
 		if err != nil {
 			fail("%v", err)
 			return
 		}
-		x.deliver(ctx, index, st, ev, meta, sr)
+		x.deliver(ctx, index, st, msg, sr)
 	case st.Wait != nil:
 		t := time.NewTimer(time.Duration(*st.Wait))
 		defer t.Stop()
@@ -431,7 +435,7 @@ func expandCopy(v reflect.Value, fn func(string) string) reflect.Value {
 	return v
 }
 
-func (x *execution) createRoom(c *CreateRoom) (webhook.Event, webhook.Meta) {
+func (x *execution) createRoom(c *CreateRoom) (webhook.Message, error) {
 	now := time.Now()
 	owner := deref(c.RoomInfo.OwnerAccount, "")
 	if owner == "" && c.OwnerAsNumber {
@@ -457,7 +461,11 @@ func (x *execution) createRoom(c *CreateRoom) (webhook.Event, webhook.Meta) {
 		info.Category = f.Category
 	}
 	info.OwnerAccount.Number = c.OwnerAsNumber
-	r := &room{info: info}
+	rm, msg, err := room.Create(info, c.Operator, x.meta(&c.Probe), now)
+	if err != nil {
+		return msg, err
+	}
+	r := &liveRoom{Room: rm}
 	b, _ := json.Marshal(info)
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.UseNumber()
@@ -466,11 +474,10 @@ func (x *execution) createRoom(c *CreateRoom) (webhook.Event, webhook.Meta) {
 		x.rooms[c.As] = r
 	}
 	x.last = r
-	ev := &webhook.CreateRoom{OperatorAccount: orDefault(c.Operator, info.OwnerAccount.ID), RoomInfo: info, EventTime: now.UnixMilli()}
-	return ev, x.meta(&c.Probe)
+	return msg, nil
 }
 
-func (x *execution) room(name string) (*room, error) {
+func (x *execution) room(name string) (*liveRoom, error) {
 	if name == "" {
 		return x.last, nil
 	}
@@ -481,68 +488,65 @@ func (x *execution) room(name string) (*room, error) {
 	return r, nil
 }
 
-func (x *execution) modifyAdmin(m *ModifyAdmin) (webhook.Event, error) {
+func (x *execution) modifyAdmin(m *ModifyAdmin) (webhook.Message, error) {
 	r, err := x.room(m.Room)
 	if err != nil {
-		return nil, err
-	}
-	op := orDefault(string(m.Op), webhook.OpTypeAdd)
-	accounts := m.Accounts
-	if accounts == nil {
-		if op == webhook.OpTypeAdd {
-			accounts = x.newAdmins(r, 1+x.gen.Rand().Intn(2))
-		} else {
-			accounts = slices.Clone(r.admins)
-		}
-	}
-	if op == webhook.OpTypeAdd {
-		for _, a := range accounts {
-			if !slices.Contains(r.admins, a) {
-				r.admins = append(r.admins, a)
-			}
-		}
-	} else {
-		r.admins = slices.DeleteFunc(r.admins, func(a string) bool { return slices.Contains(accounts, a) })
-	}
-	return &webhook.ModifyAdmin{
-		RoomId: r.info.RoomId, EventTime: time.Now().UnixMilli(), OperatorAccount: orDefault(m.Operator, r.info.OwnerAccount.ID),
-		AdminAccount: accounts, OpType: op,
-	}, nil
-}
-
-// newAdmins picks up to n users who are not yet admins nor the owner, within the limit of 5.
-func (x *execution) newAdmins(r *room, n int) []string {
-	var out []string
-	for tries := 0; len(out) < n && len(r.admins)+len(out) < generator.MaxAdmins && tries < 50; tries++ {
-		u := x.gen.UserID()
-		if u != r.info.OwnerAccount.ID && !slices.Contains(r.admins, u) && !slices.Contains(out, u) {
-			out = append(out, u)
-		}
-	}
-	return out
-}
-
-func (x *execution) destroyRoom(dr *DestroyRoom) (webhook.Event, webhook.Meta, error) {
-	r, err := x.room(dr.Room)
-	if err != nil {
-		return nil, webhook.Meta{}, err
+		return webhook.Message{}, err
 	}
 	now := time.Now()
-	life := now.Sub(time.Unix(r.info.CreateTime, 0))
-	st := x.gen.Statistic(life, r.info.MaxMemberCount)
+	op := orDefault(string(m.Op), webhook.OpTypeAdd)
+	accounts := m.Accounts
+	var msg webhook.Message
+	var changed bool
+	if op == webhook.OpTypeAdd {
+		if accounts == nil {
+			accounts = x.gen.NewAdmins(r.Room, 1+x.gen.Rand().Intn(2))
+		}
+		msg, changed, err = r.AddAdmins(m.Operator, accounts, now)
+	} else {
+		if accounts == nil {
+			accounts = slices.Clone(r.Admins)
+		}
+		msg, changed, err = r.RemoveAdmins(m.Operator, accounts, now, true)
+	}
+	switch {
+	case err != nil:
+		return msg, fmt.Errorf("modify_admin: %w", err)
+	case !changed && op == webhook.OpTypeAdd:
+		return msg, fmt.Errorf("modify_admin: %s already admins of room %q, or the room is full: the Live backend reports only changes", strings.Join(accounts, ", "), r.Info.RoomId)
+	case !changed:
+		return msg, fmt.Errorf("modify_admin: room %q has no admins to remove: add some first", r.Info.RoomId)
+	}
+	if added := msg.Event.(*webhook.ModifyAdmin).AdminAccount; len(added) != len(slices.Compact(slices.Sorted(slices.Values(accounts)))) {
+		return msg, fmt.Errorf("modify_admin: of %s, only %s changed: the others are admins of room %q already", strings.Join(accounts, ", "), strings.Join(added, ", "), r.Info.RoomId)
+	}
+	return msg, nil
+}
+
+func (x *execution) destroyRoom(dr *DestroyRoom) (webhook.Message, error) {
+	r, err := x.room(dr.Room)
+	if err != nil {
+		return webhook.Message{}, err
+	}
+	if dr.OwnerAsNumber && !isDigits(r.Info.OwnerAccount.ID) {
+		return webhook.Message{}, fmt.Errorf("owner_as_number: the room's owner %q is not a number; create the room with owner_as_number too", r.Info.OwnerAccount.ID)
+	}
+	now := time.Now()
+	// The life in whole minutes: the statistic must not depend on how fast the steps ran.
+	life := now.Sub(r.Created).Truncate(time.Minute)
+	st := x.gen.Statistic(life, r.Info.MaxMemberCount)
 	f := dr.Statistic
 	set(&st.TotalViewers, f.TotalViewers)
 	set(&st.TotalGiftsSent, f.TotalGiftsSent)
 	set(&st.TotalGiftCoins, f.TotalGiftCoins)
 	set(&st.TotalUniqueGiftSenders, f.TotalUniqueGiftSenders)
 	set(&st.TotalLikesReceived, f.TotalLikesReceived)
-	ev := generator.DestroyEvent(r.info, st, now, dr.By == "system")
-	ev.OperatorAccount = orDefault(dr.Operator, ev.OperatorAccount)
-	ev.RoomInfo.OwnerAccount.Number = dr.OwnerAsNumber || r.info.OwnerAccount.Number
-	if dr.OwnerAsNumber && !isDigits(ev.RoomInfo.OwnerAccount.ID) {
-		return nil, webhook.Meta{}, fmt.Errorf("owner_as_number: the room's owner %q is not a number; create the room with owner_as_number too", ev.RoomInfo.OwnerAccount.ID)
+	msg, err := r.Destroy(room.Destruction{BySystem: dr.By == "system", Operator: dr.Operator, Client: x.meta(&dr.Probe), Statistic: st, At: now})
+	if err != nil {
+		return msg, fmt.Errorf("destroy_room: %w", err)
 	}
-	return ev, x.meta(&dr.Probe), nil
+	msg.Event.(*webhook.DestroyRoom).RoomInfo.OwnerAccount.Number = dr.OwnerAsNumber || r.Info.OwnerAccount.Number
+	return msg, nil
 }
 
 func (x *execution) meta(p *Probe) webhook.Meta {
@@ -561,18 +565,17 @@ func (x *execution) urlOptions(p *Probe) webhook.URLOptions {
 }
 
 // deliver encodes the event with the step's modifiers, sends it and checks the answer.
-func (x *execution) deliver(ctx context.Context, index int, st *Step, ev webhook.Event, meta webhook.Meta, sr *StepResult) {
+func (x *execution) deliver(ctx context.Context, index int, st *Step, msg webhook.Message, sr *StepResult) {
 	p := st.probe()
-	body, err := webhook.Encode(ev)
+	req, err := x.cfg.Endpoint.NewRequest(msg, x.urlOptions(p))
 	if err == nil && (len(p.Omit) > 0 || len(p.Extra) > 0) {
-		body, err = reshape(body, p.Omit, p.Extra)
+		req.Body, err = reshape(req.Body, p.Omit, p.Extra)
 	}
 	if err != nil {
 		sr.Status, sr.Failure = StatusFailed, fmt.Sprintf("cannot encode the body: %v", err)
 		return
 	}
-	url := x.cfg.Endpoint.RequestURL(ev.Command(), meta, x.urlOptions(p))
-	x.exchange(ctx, index, st, ev.Command(), url, body, sr)
+	x.exchange(ctx, index, st, req.Command, req.URL, req.Body, sr)
 }
 
 func (x *execution) exchange(ctx context.Context, index int, st *Step, cmd webhook.Command, url string, body []byte, sr *StepResult) bool {
@@ -641,13 +644,13 @@ func (x *execution) generate(ctx context.Context, index int, st *Step, sr *StepR
 			sr.Status, sr.Failure = StatusFailed, fmt.Sprintf("interrupted after %d requests", sr.Sent)
 			return
 		}
-		body, err := webhook.Encode(ev.Webhook)
+		body, err := webhook.Encode(ev.Event)
 		if err != nil {
 			sr.Status, sr.Failure = StatusFailed, err.Error()
 			return
 		}
-		url := x.cfg.Endpoint.RequestURL(ev.Webhook.Command(), ev.Meta, webhook.URLOptions{})
-		if !x.exchange(ctx, index, st, ev.Webhook.Command(), url, body, sr) {
+		url := x.cfg.Endpoint.RequestURL(ev.Event.Command(), ev.Meta, webhook.URLOptions{})
+		if !x.exchange(ctx, index, st, ev.Event.Command(), url, body, sr) {
 			failures++
 		}
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/brianvoe/gofakeit/v6"
 	"gopkg.in/yaml.v3"
 
-	"github.com/livehook/livehook/generator"
+	"github.com/livehook/livehook/room"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -116,8 +116,8 @@ func (d *decoder) validateSteps(s *Scenario) {
 		switch action {
 		case "create_room":
 			c := st.CreateRoom
-			if id := c.RoomInfo.RoomId; id != nil && !strings.Contains(*id, "${") && len(*id) > generator.MaxRoomIDBytes {
-				d.errorf(at, "create_room: RoomInfo.RoomId is %d bytes, at most %d are allowed", len(*id), generator.MaxRoomIDBytes)
+			if id := c.RoomInfo.RoomId; id != nil && !strings.Contains(*id, "${") && len(*id) > room.MaxRoomIDBytes {
+				d.errorf(at, "create_room: RoomInfo.RoomId is %d bytes, at most %d are allowed", len(*id), room.MaxRoomIDBytes)
 			}
 			if o := c.RoomInfo.OwnerAccount; c.OwnerAsNumber && o != nil && !strings.Contains(*o, "${") && !isDigits(*o) {
 				d.errorf(at, "create_room: owner_as_number needs a numeric Owner_Account, got %q", *o)
@@ -128,8 +128,8 @@ func (d *decoder) validateSteps(s *Scenario) {
 			if st.ModifyAdmin.OwnerAsNumber {
 				d.errorf(at, "modify_admin: owner_as_number does not apply: this webhook carries no Owner_Account")
 			}
-			if len(st.ModifyAdmin.Accounts) > generator.MaxAdmins {
-				d.errorf(at, "modify_admin: %d accounts, but a room has at most %d admins", len(st.ModifyAdmin.Accounts), generator.MaxAdmins)
+			if len(st.ModifyAdmin.Accounts) > room.MaxAdmins {
+				d.errorf(at, "modify_admin: %d accounts, but a room has at most %d admins", len(st.ModifyAdmin.Accounts), room.MaxAdmins)
 			}
 			d.checkBodyPaths(at, webhook.CommandModifyAdmin, &st.ModifyAdmin.Probe)
 		case "destroy_room":

@@ -192,6 +192,17 @@ func (c *Client) CloseIdleConnections() {
 	}
 }
 
+// Send delivers a message to the endpoint: it encodes the event, builds the URL (signed as opt
+// says) and reports what became of the request. An event that cannot be encoded is a result too.
+func (c *Client) Send(ctx context.Context, e Endpoint, msg Message, opt URLOptions) Result {
+	req, err := e.NewRequest(msg, opt)
+	if err != nil {
+		now := time.Now()
+		return Result{Request: req, Command: req.Command, Intended: now, Sent: now, Done: now, Outcome: ConnError, Err: err}
+	}
+	return c.Do(ctx, req)
+}
+
 // Do delivers one webhook and reports what became of it.
 func (c *Client) Do(ctx context.Context, req Request) Result {
 	res := Result{Request: req, Command: req.Command, Intended: req.Intended}

@@ -78,6 +78,13 @@ type Event interface {
 	MarshalJSON() ([]byte, error)
 }
 
+// Message is a webhook ready to deliver: the event, and what its URL says of the client that
+// caused it (ClientIP and OptPlatform, for the commands whose URL carries them).
+type Message struct {
+	Event Event
+	Meta  Meta
+}
+
 // Encode returns the event's body as it goes on the wire. It is json.Marshal without the second
 // pass that encoding/json makes over a Marshaler's output.
 func Encode(ev Event) ([]byte, error) { return ev.MarshalJSON() }

@@ -78,6 +78,14 @@ func (e Endpoint) Validate() error {
 	return nil
 }
 
+// Platforms of the OptPlatform parameter that the protocol's rules name.
+const (
+	// PlatformRESTAPI is the platform of a change made through the REST API.
+	PlatformRESTAPI = "RESTAPI"
+	// PlatformUnknown is the platform of a change no client caused, such as a system destroy.
+	PlatformUnknown = "Unknown"
+)
+
 // Meta is what a request URL says about the event's origin beyond the command.
 type Meta struct {
 	// ClientIP is the address of the client that caused the event (Create and Destroy only).
@@ -101,6 +109,10 @@ const (
 // StaleAge is how old RequestTime is under SignStale: well past the receiver's 60 s window.
 const StaleAge = 10 * time.Minute
 
+// SignWindow is how far RequestTime may be from the receiver's clock, either way, before the
+// receiver must refuse the request.
+const SignWindow = 60 * time.Second
+
 // URLOptions vary one request's URL from the endpoint's defaults.
 type URLOptions struct {
 	// SDKAppID, when non-zero, replaces the endpoint's (to probe a foreign-app check).
@@ -109,6 +121,9 @@ type URLOptions struct {
 	Signing Signing
 	// Now is the RequestTime; zero means time.Now().
 	Now time.Time
+	// Skew moves RequestTime away from Now, as a sender whose clock is off would: positive ahead
+	// of the receiver's clock, negative behind it.
+	Skew time.Duration
 	// NewParamNames sends SdkAppId and WebhookCommand for this request.
 	NewParamNames bool
 }
@@ -144,7 +159,7 @@ func (e Endpoint) RequestURL(cmd Command, meta Meta, opt URLOptions) string {
 		if now.IsZero() {
 			now = time.Now()
 		}
-		t := now.Unix()
+		t := now.Add(opt.Skew).Unix()
 		sign := ""
 		switch opt.Signing {
 		case SignStale:
@@ -159,6 +174,17 @@ func (e Endpoint) RequestURL(cmd Command, meta Meta, opt URLOptions) string {
 		writeParam(&b, ParamRequestTime, strconv.FormatInt(t, 10))
 	}
 	return b.String()
+}
+
+// NewRequest is the one way from an event to the wire: it encodes the message's event and builds
+// its URL for this endpoint, signed as opt says.
+func (e Endpoint) NewRequest(msg Message, opt URLOptions) (Request, error) {
+	cmd := msg.Event.Command()
+	body, err := Encode(msg.Event)
+	if err != nil {
+		return Request{Command: cmd}, fmt.Errorf("encode %s: %w", cmd, err)
+	}
+	return Request{Command: cmd, URL: e.RequestURL(cmd, msg.Meta, opt), Body: body}, nil
 }
 
 // AppendQuery appends query parameters to a URL that may already carry a query of its own.

@@ -1,0 +1,252 @@
+// Package room is the Live backend's rules of a room's life: the limits on a room's values, and
+// the changes a room goes through (created, admins changed, destroyed), each checked against
+// those rules and returning the webhook it fires.
+//
+// The simulator, the scenarios, load runs and the mock backend all keep their rooms here, so a
+// rule (at most five admins, only current admins removed, what a system destroy looks like)
+// is written once.
+package room
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/livehook/livehook/webhook"
+)
+
+// Limits of the protocol's values.
+const (
+	MaxRoomIDBytes   = 48
+	MaxRoomNameBytes = 100
+	MaxURLBytes      = 200
+	MaxUserIDBytes   = 32
+	MaxCategories    = 3
+	MaxAdmins        = 5
+	MaxSeatCount     = 16
+	// ClientRoomNameBytes is what client SDKs allow for a room name.
+	ClientRoomNameBytes = 30
+)
+
+// Errors of the rules, matched with errors.Is; the error's text says which value broke which rule.
+var (
+	// ErrInvalid: a value breaks the protocol's limits.
+	ErrInvalid = errors.New("invalid room")
+	// ErrTooManyAdmins: the change would leave the room with more than MaxAdmins admins.
+	ErrTooManyAdmins = errors.New("too many admins")
+	// ErrNotAdmin: an account to remove is not an admin of the room.
+	ErrNotAdmin = errors.New("not an admin")
+	// ErrClosed: the room was destroyed already.
+	ErrClosed = errors.New("room is destroyed")
+)
+
+// Room is a room as the Live backend knows it while it lives.
+type Room struct {
+	// Info is the room as its creation webhook describes it.
+	Info webhook.RoomInfo
+	// Fields the creation webhook does not carry but the destroy webhook does.
+	ActivityStatus         int
+	BackgroundURL          string
+	IsUnlimitedRoomEnabled bool
+	// Admins are the current admins, in the order they were added.
+	Admins []string
+	// Client is the address and platform of the client that created the room.
+	Client webhook.Meta
+	// Created is when the room was created, to the nanosecond.
+	Created time.Time
+	// Closed is set once the room is destroyed.
+	Closed bool
+}
+
+// Validate checks a room's values against the protocol's limits.
+func Validate(info webhook.RoomInfo) error {
+	switch {
+	case info.RoomId == "":
+		return fmt.Errorf("%w: RoomInfo.RoomId is missing", ErrInvalid)
+	case len(info.RoomId) > MaxRoomIDBytes || !printableASCII(info.RoomId):
+		return fmt.Errorf("%w: RoomInfo.RoomId must be at most %d bytes of printable ASCII", ErrInvalid, MaxRoomIDBytes)
+	case info.RoomType != webhook.RoomTypeLive:
+		return fmt.Errorf("%w: RoomInfo.RoomType must be %q", ErrInvalid, webhook.RoomTypeLive)
+	case len(info.RoomName) > MaxRoomNameBytes:
+		return fmt.Errorf("%w: RoomInfo.RoomName is over %d bytes", ErrInvalid, MaxRoomNameBytes)
+	case len(info.CoverURL) > MaxURLBytes:
+		return fmt.Errorf("%w: RoomInfo.CoverURL is over %d bytes", ErrInvalid, MaxURLBytes)
+	case len(info.Category) > MaxCategories:
+		return fmt.Errorf("%w: RoomInfo.Category has %d items, at most %d are allowed", ErrInvalid, len(info.Category), MaxCategories)
+	case info.TakeSeatMode != "" && !slices.Contains(webhook.TakeSeatModes, info.TakeSeatMode):
+		return fmt.Errorf("%w: RoomInfo.TakeSeatMode is %q, want one of %s", ErrInvalid, info.TakeSeatMode, strings.Join(webhook.TakeSeatModes, ", "))
+	case info.MaxSeatCount < 0 || info.MaxSeatCount > MaxSeatCount:
+		return fmt.Errorf("%w: RoomInfo.MaxSeatCount is %d, want 0 to %d", ErrInvalid, info.MaxSeatCount, MaxSeatCount)
+	case info.MaxMemberCount < 0:
+		return fmt.Errorf("%w: RoomInfo.MaxMemberCount is %d, want 0 or more", ErrInvalid, info.MaxMemberCount)
+	}
+	return ValidateUser("RoomInfo.Owner_Account", info.OwnerAccount.ID)
+}
+
+// ValidateUser checks a user ID: 1 to MaxUserIDBytes bytes. what names the field, for the message.
+func ValidateUser(what, id string) error {
+	if id == "" || len(id) > MaxUserIDBytes {
+		return fmt.Errorf("%w: %s is %q: a user ID is 1 to %d bytes", ErrInvalid, what, id, MaxUserIDBytes)
+	}
+	return nil
+}
+
+// Create makes the room info describes, created by operator (the owner when "") from client at
+// the instant at, and returns it with its creation webhook. A zero CreateTime becomes at.
+func Create(info webhook.RoomInfo, operator string, client webhook.Meta, at time.Time) (*Room, webhook.Message, error) {
+	if info.CreateTime == 0 {
+		info.CreateTime = at.Unix()
+	}
+	if err := Validate(info); err != nil {
+		return nil, webhook.Message{}, err
+	}
+	if operator == "" {
+		operator = info.OwnerAccount.ID
+	}
+	r := &Room{Info: info, Client: client, Created: at}
+	ev := &webhook.CreateRoom{OperatorAccount: operator, RoomInfo: info, EventTime: at.UnixMilli()}
+	return r, webhook.Message{Event: ev, Meta: client}, nil
+}
+
+// IsAdmin reports whether id is an admin of the room.
+func (r *Room) IsAdmin(id string) bool { return slices.Contains(r.Admins, id) }
+
+// AddAdmins makes accounts admins of the room, by operator (the owner when "") at the instant
+// at. Accounts that are admins already, or listed twice, change nothing and are left out of the
+// webhook; changed is false when nothing changed, and then no webhook is due.
+func (r *Room) AddAdmins(operator string, accounts []string, at time.Time) (msg webhook.Message, changed bool, err error) {
+	if r.Closed {
+		return msg, false, fmt.Errorf("%w: room %q", ErrClosed, r.Info.RoomId)
+	}
+	var added []string
+	for _, a := range accounts {
+		if err := ValidateUser("Admin_Account", a); err != nil {
+			return msg, false, err
+		}
+		if !r.IsAdmin(a) && !slices.Contains(added, a) {
+			added = append(added, a)
+		}
+	}
+	if n := len(r.Admins) + len(added); n > MaxAdmins {
+		return msg, false, fmt.Errorf("%w: room %q would have %d admins, at most %d are allowed", ErrTooManyAdmins, r.Info.RoomId, n, MaxAdmins)
+	}
+	if len(added) == 0 {
+		return msg, false, nil
+	}
+	r.Admins = append(r.Admins, added...)
+	return r.adminChange(operator, webhook.OpTypeAdd, added, at), true, nil
+}
+
+// RemoveAdmins removes accounts from the room's admins, by operator (the owner when "") at the
+// instant at. Only current admins are removed: with strict set, an account that is not one is an
+// ErrNotAdmin; without it, such accounts are left out of the webhook, and changed is false when
+// none was an admin.
+func (r *Room) RemoveAdmins(operator string, accounts []string, at time.Time, strict bool) (msg webhook.Message, changed bool, err error) {
+	if r.Closed {
+		return msg, false, fmt.Errorf("%w: room %q", ErrClosed, r.Info.RoomId)
+	}
+	var removed []string
+	for _, a := range accounts {
+		switch {
+		case slices.Contains(removed, a):
+		case r.IsAdmin(a):
+			removed = append(removed, a)
+		case strict:
+			return msg, false, fmt.Errorf("%w: %q is not an admin of room %q (its admins: %s)", ErrNotAdmin, a, r.Info.RoomId, listOrNone(r.Admins))
+		}
+	}
+	if len(removed) == 0 {
+		return msg, false, nil
+	}
+	r.Admins = slices.DeleteFunc(r.Admins, func(a string) bool { return slices.Contains(removed, a) })
+	return r.adminChange(operator, webhook.OpTypeDelete, removed, at), true, nil
+}
+
+func (r *Room) adminChange(operator, op string, accounts []string, at time.Time) webhook.Message {
+	if operator == "" {
+		operator = r.Info.OwnerAccount.ID
+	}
+	return webhook.Message{Event: &webhook.ModifyAdmin{
+		RoomId: r.Info.RoomId, EventTime: at.UnixMilli(), OperatorAccount: operator,
+		AdminAccount: slices.Clone(accounts), OpType: op,
+	}}
+}
+
+// Destruction says how a room ends.
+type Destruction struct {
+	// BySystem: the system dissolved the room (it stayed empty), DestroyBySystem in its production
+	// shape: Operator_Account "@TIM#SYSTEM", OptPlatform Unknown, RoomInfo.RoomId set, no Category
+	// and no Statistic. Otherwise its owner (or Operator) did, DestroyByUser.
+	BySystem bool
+	// Operator is Operator_Account: the owner, or the system's account, when "".
+	Operator string
+	// Client is who caused it: the client that created the room when zero. A system destroy
+	// keeps the creating client's address, with OptPlatform Unknown.
+	Client webhook.Meta
+	// Statistic sums up the room's life.
+	Statistic webhook.Statistic
+	// At is the instant of the destruction.
+	At time.Time
+}
+
+// Destroy closes the room and returns its destroy webhook.
+func (r *Room) Destroy(d Destruction) (webhook.Message, error) {
+	if r.Closed {
+		return webhook.Message{}, fmt.Errorf("%w: room %q", ErrClosed, r.Info.RoomId)
+	}
+	r.Closed = true
+	info, st := r.Info, d.Statistic
+	ev := &webhook.DestroyRoom{
+		OperatorAccount: info.OwnerAccount.ID, RoomId: info.RoomId, EventType: webhook.DestroyByUser,
+		EventTime: d.At.UnixMilli(), Statistic: &st,
+		RoomInfo: webhook.DestroyedRoomInfo{
+			RoomName:               info.RoomName,
+			RoomType:               info.RoomType,
+			OwnerAccount:           info.OwnerAccount,
+			IsSeatEnabled:          info.IsSeatEnabled,
+			TakeSeatMode:           info.TakeSeatMode,
+			MaxMemberCount:         info.MaxMemberCount,
+			MaxSeatCount:           info.MaxSeatCount,
+			Category:               info.Category,
+			CustomInfo:             info.CustomInfo,
+			IsMessageDisabled:      info.IsMessageDisabled,
+			CoverURL:               info.CoverURL,
+			ActivityStatus:         r.ActivityStatus,
+			IsPublicVisible:        info.IsPublicVisible,
+			ViewCount:              st.TotalViewers,
+			BackgroundURL:          r.BackgroundURL,
+			IsUnlimitedRoomEnabled: r.IsUnlimitedRoomEnabled,
+		},
+	}
+	meta := d.Client
+	if meta == (webhook.Meta{}) {
+		meta = r.Client
+	}
+	if d.BySystem {
+		ev.EventType, ev.OperatorAccount = webhook.DestroyBySystem, webhook.SystemAccount
+		ev.RoomInfo.RoomId, ev.RoomInfo.Category, ev.Statistic = info.RoomId, nil, nil
+		meta.OptPlatform = webhook.PlatformUnknown // no client caused it
+	}
+	if d.Operator != "" {
+		ev.OperatorAccount = d.Operator
+	}
+	return webhook.Message{Event: ev, Meta: meta}, nil
+}
+
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+func listOrNone(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
+}
