@@ -33,6 +33,7 @@ type schema = map[string]any
 
 var (
 	durationType = reflect.TypeOf(Duration(0))
+	waitType     = reflect.TypeOf(Wait(0))
 	expectType   = reflect.TypeOf(Expect{})
 	stepType     = reflect.TypeOf(Step{})
 	enumIface    = reflect.TypeOf((*enum)(nil)).Elem()
@@ -47,7 +48,7 @@ func schemaOf(t reflect.Type) schema {
 		t = t.Elem()
 	}
 	switch {
-	case t == durationType:
+	case t == durationType || t == waitType:
 		return schema{"type": "string", "pattern": `^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$|` + templatePattern,
 			"description": "a Go duration such as 200ms, 2s or 1m30s"}
 	case t.Implements(enumIface):

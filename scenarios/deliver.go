@@ -1,0 +1,87 @@
+package scenarios
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/livehook/livehook/webhook"
+)
+
+// deliver encodes the message with the step's modifiers, sends it and checks the answer.
+func (x *execution) deliver(ctx context.Context, st *Step, msg webhook.Message, sr *StepResult) {
+	p := st.probe()
+	req, err := x.cfg.Endpoint.NewRequest(msg, x.urlOptions(p))
+	if err == nil && (len(p.Omit) > 0 || len(p.Extra) > 0) {
+		req.Body, err = reshape(req.Body, p.Omit, p.Extra)
+	}
+	if err != nil {
+		sr.fail("cannot encode the body: %v", err)
+		return
+	}
+	x.exchange(ctx, st, req, sr)
+}
+
+// flush delivers what the scenario's webhook steps have queued. Steps that do not send webhooks
+// call it first, so that what they see follows every webhook before them.
+func (x *execution) flush(ctx context.Context) {}
+
+// exchange sends one request, records it in the step's result and checks the answer against the
+// step's expectation; false when the answer does not meet it.
+func (x *execution) exchange(ctx context.Context, st *Step, req webhook.Request, sr *StepResult) bool {
+	res := x.cfg.Client.Do(ctx, req)
+	ex := Exchange{
+		Command: string(req.Command), Method: http.MethodPost, URL: req.URL, RequestBody: string(req.Body),
+		Status: res.Answer.Status, ResponseBody: string(res.Body), Outcome: res.Outcome.String(), Latency: res.Latency(),
+	}
+	if res.Err != nil {
+		ex.Error = res.Err.Error()
+	}
+	sr.Sent++
+	sr.Latency = max(sr.Latency, ex.Latency)
+	x.observe(sr, ex)
+	if msg := st.Expect.check(&res, x.cfg.Timeout); msg != "" {
+		sr.fail("%s", msg)
+		if len(sr.Exchanges) < maxFailedExchanges {
+			sr.Exchanges = append(sr.Exchanges, ex)
+		}
+		return false
+	}
+	if sr.Sent == 1 {
+		sr.Exchanges = append(sr.Exchanges, ex)
+	}
+	return true
+}
+
+// observe hands an exchange to the configuration's observer, if any.
+func (x *execution) observe(sr *StepResult, ex Exchange) {
+	if x.cfg.Observe != nil {
+		x.cfg.Observe(x.sc.Name, sr.Index, ex)
+	}
+}
+
+// meta is the URL's ClientIP and OptPlatform: the probe's where it sets them, else generated.
+func (x *execution) meta(p *Probe) webhook.Meta {
+	m := x.gen.Meta()
+	if p.ClientIP != "" {
+		m.ClientIP = p.ClientIP
+	}
+	if p.Platform != "" {
+		m.OptPlatform = string(p.Platform)
+	}
+	return m
+}
+
+// urlOptions are the request URL's variations the probe asks for (none for nil).
+func (x *execution) urlOptions(p *Probe) webhook.URLOptions {
+	opt := webhook.URLOptions{Now: x.now()}
+	if p != nil {
+		opt.SDKAppID, opt.Signing, opt.NewParamNames = p.SDKAppID, p.Sign.signing(), p.NewParamNames
+	}
+	return opt
+}
+
+// fail marks the step failed, saying why.
+func (sr *StepResult) fail(format string, args ...any) {
+	sr.Status, sr.Failure = StatusFailed, fmt.Sprintf(format, args...)
+}

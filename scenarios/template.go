@@ -1,0 +1,246 @@
+package scenarios
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/brianvoe/gofakeit/v6"
+
+	"github.com/livehook/livehook/webhook"
+)
+
+// templateRef matches a ${...} reference.
+var templateRef = regexp.MustCompile(`\$\{([^}]*)\}`)
+
+// refKind is what a ${...} reference stands for.
+type refKind int
+
+const (
+	refNow   refKind = iota // ${now}: Unix seconds
+	refNowMs                // ${now_ms}: Unix milliseconds
+	refSeed                 // ${seed}: the run's seed
+	refVar                  // ${vars.NAME}: replaced when the file is read
+	refFake                 // ${fake.NAME}: gofakeit's value
+	refRoom                 // ${ROOM.FIELD}: a field of a room created earlier (ROOM "room": the last)
+)
+
+// reference is one ${...}, parsed by the one grammar that checking a file and running it share.
+type reference struct {
+	kind        refKind
+	name, field string
+}
+
+// parseReference parses what stands between ${ and }.
+func parseReference(ref string) (reference, error) {
+	switch ref {
+	case "now":
+		return reference{kind: refNow}, nil
+	case "now_ms":
+		return reference{kind: refNowMs}, nil
+	case "seed":
+		return reference{kind: refSeed}, nil
+	}
+	head, field, dotted := strings.Cut(ref, ".")
+	switch {
+	case !dotted:
+		return reference{}, fmt.Errorf("unknown reference: want now, now_ms, seed, vars.NAME, fake.NAME or ROOM.FIELD%s", Suggest(ref, []string{"now", "now_ms", "seed"}))
+	case head == "vars":
+		return reference{kind: refVar, name: field}, nil
+	case head == "fake":
+		return reference{kind: refFake, name: field}, nil
+	}
+	return reference{kind: refRoom, name: head, field: field}, nil
+}
+
+// roomFields are the names ${ROOM.FIELD} may use.
+var roomFields = func() []string {
+	b, _ := json.Marshal(webhook.RoomInfo{})
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	return slices.Sorted(mapsKeys(m))
+}()
+
+var fakeNames = sync.OnceValue(func() []string {
+	return slices.Sorted(mapsKeys(gofakeit.FuncLookups))
+})
+
+// check returns what is wrong with the reference at a step where the rooms in defined have been
+// named, and some room created when created is set; "" when nothing is.
+func (r reference) check(defined map[string]bool, created bool) string {
+	switch r.kind {
+	case refFake:
+		if gofakeit.GetFuncLookup(r.name) == nil {
+			return fmt.Sprintf("unknown fake data %q%s (gofakeit's names: username, name, email, uuid, ...)", r.name, Suggest(r.name, fakeNames()))
+		}
+		return ""
+	case refRoom:
+		switch {
+		case r.name == "room" && !defined["room"]:
+			if !created {
+				return "no room is created before this step"
+			}
+		case !defined[r.name]:
+			names := slices.Sorted(mapsKeys(defined))
+			if created {
+				names = append(names, "room")
+			}
+			return fmt.Sprintf("room %q is not created in an earlier step%s", r.name, Suggest(r.name, names))
+		}
+		if !slices.Contains(roomFields, r.field) {
+			return fmt.Sprintf("a room has no field %q%s", r.field, Suggest(r.field, roomFields))
+		}
+	}
+	return "" // vars are replaced, or reported, when the file is read
+}
+
+// checkTemplates checks every ${...} in the step's strings.
+func (c *stepCheck) checkTemplates(st *Step) {
+	walkStrings(reflect.ValueOf(st).Elem(), func(s string) {
+		for _, m := range templateRef.FindAllStringSubmatch(s, -1) {
+			ref, err := parseReference(m[1])
+			msg := ""
+			if err != nil {
+				msg = err.Error()
+			} else {
+				msg = ref.check(c.defined, c.created)
+			}
+			if msg != "" {
+				c.errorf("%s: %s", m[0], msg)
+			}
+		}
+	})
+}
+
+// expand returns a copy of the step with every ${...} replaced.
+func (x *execution) expand(st *Step) *Step {
+	fn := func(s string) string {
+		if !strings.Contains(s, "${") {
+			return s
+		}
+		return templateRef.ReplaceAllStringFunc(s, func(m string) string {
+			ref, err := parseReference(m[2 : len(m)-1])
+			if err != nil {
+				return m // the parser has reported it
+			}
+			return x.resolve(ref, m)
+		})
+	}
+	return expandCopy(reflect.ValueOf(st), fn).Interface().(*Step)
+}
+
+// resolve returns what a reference stands for; the parser has checked that it exists.
+func (x *execution) resolve(ref reference, orig string) string {
+	switch ref.kind {
+	case refNow:
+		return strconv.FormatInt(x.now().Unix(), 10)
+	case refNowMs:
+		return strconv.FormatInt(x.now().UnixMilli(), 10)
+	case refSeed:
+		return strconv.FormatInt(x.cfg.Seed, 10)
+	case refFake:
+		return x.gen.Faker().Generate("{" + ref.name + "}")
+	case refRoom:
+		r := x.rooms[ref.name]
+		if r == nil && ref.name == "room" {
+			r = x.last
+		}
+		if r == nil {
+			return orig
+		}
+		switch v := r.fields[ref.field].(type) {
+		case string:
+			return v
+		case nil:
+			return ""
+		default:
+			b, _ := json.Marshal(v)
+			return string(b)
+		}
+	}
+	return orig
+}
+
+func expandCopy(v reflect.Value, fn func(string) string) reflect.Value {
+	switch v.Kind() {
+	case reflect.String:
+		n := reflect.New(v.Type()).Elem()
+		n.SetString(fn(v.String()))
+		return n
+	case reflect.Pointer:
+		if v.IsNil() {
+			return v
+		}
+		n := reflect.New(v.Type().Elem())
+		n.Elem().Set(expandCopy(v.Elem(), fn))
+		return n
+	case reflect.Interface:
+		if v.IsNil() {
+			return v
+		}
+		n := reflect.New(v.Type()).Elem()
+		n.Set(expandCopy(v.Elem(), fn))
+		return n
+	case reflect.Struct:
+		n := reflect.New(v.Type()).Elem()
+		n.Set(v)
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				n.Field(i).Set(expandCopy(v.Field(i), fn))
+			}
+		}
+		return n
+	case reflect.Slice:
+		if v.IsNil() {
+			return v
+		}
+		n := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		for i := range v.Len() {
+			n.Index(i).Set(expandCopy(v.Index(i), fn))
+		}
+		return n
+	case reflect.Map:
+		if v.IsNil() {
+			return v
+		}
+		n := reflect.MakeMapWithSize(v.Type(), v.Len())
+		it := v.MapRange()
+		for it.Next() {
+			n.SetMapIndex(it.Key(), expandCopy(it.Value(), fn))
+		}
+		return n
+	}
+	return v
+}
+
+// walkStrings calls fn with every string reachable from v.
+func walkStrings(v reflect.Value, fn func(string)) {
+	switch v.Kind() {
+	case reflect.String:
+		fn(v.String())
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			walkStrings(v.Elem(), fn)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				walkStrings(v.Field(i), fn)
+			}
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			walkStrings(v.Index(i), fn)
+		}
+	case reflect.Map:
+		it := v.MapRange()
+		for it.Next() {
+			walkStrings(it.Value(), fn)
+		}
+	}
+}
