@@ -194,11 +194,7 @@ func StartMock(cfg mockserver.Config) *mockserver.Server {
 // Deliver sends one event to the endpoint and returns what became of it, for matchers such as
 // BeAcknowledged. meta gives ClientIP and OptPlatform for create and destroy.
 func Deliver(ctx context.Context, e webhook.Endpoint, ev webhook.Event, meta webhook.Meta) webhook.Result {
-	body, err := webhook.Encode(ev)
-	if err != nil {
-		return webhook.Result{Command: ev.Command(), Outcome: webhook.ConnError, Err: fmt.Errorf("encode: %w", err)}
-	}
-	return client.Do(ctx, webhook.Request{Command: ev.Command(), URL: e.RequestURL(ev.Command(), meta, webhook.URLOptions{}), Body: body})
+	return client.Send(ctx, e, webhook.Message{Event: ev, Meta: meta}, webhook.URLOptions{})
 }
 
 var client = webhook.NewClient()
