@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/livehook/livehook/delivery"
 	"github.com/livehook/livehook/generator"
 )
 
@@ -14,6 +15,8 @@ type Generate struct {
 	Rooms int `yaml:"rooms" json:"rooms"`
 	// Seed makes the rooms; the scenario's own seed, derived from the run's, unless set.
 	Seed *int64 `yaml:"seed" json:"seed,omitempty"`
+	// Delivery delivers the rooms' webhooks as the Live backend does (the scenario's unless set).
+	Delivery *Delivery `yaml:"delivery" json:"delivery,omitempty"`
 }
 
 // maxGenerateRooms bounds a generate step.
@@ -30,6 +33,9 @@ func (g *Generate) validate(v *stepCheck) {
 	if g.Rooms < 1 || g.Rooms > maxGenerateRooms {
 		v.errorf("generate: rooms is %d: want 1 to %d", g.Rooms, maxGenerateRooms)
 	}
+	if g.Delivery != nil {
+		g.Delivery.validate(v.d, v.at)
+	}
 }
 
 // run sends the events of generated rooms as the generator's traffic model interleaves them, as
@@ -45,6 +51,14 @@ func (g *Generate) run(ctx context.Context, x *execution, st *Step, sr *StepResu
 		Clock: generator.WallClock(generator.DefaultStart, x.now(), generateSpeedup)})
 	if err != nil {
 		sr.fail("%v", err)
+		return
+	}
+	cond := x.cond
+	if g.Delivery != nil {
+		cond = g.Delivery.conditions()
+	}
+	if !cond.IsZero() {
+		g.runUnder(ctx, x, st, sr, stream, cond)
 		return
 	}
 	failures := 0
@@ -71,5 +85,42 @@ func (g *Generate) run(ctx context.Context, x *execution, st *Step, sr *StepResu
 			stopped = fmt.Sprintf(", then the step stopped short of its %d rooms", g.Rooms)
 		}
 		sr.fail("%d of %d requests failed%s; the last: %s", failures, sr.Sent, stopped, sr.Failure)
+	}
+}
+
+// runUnder delivers the stream's webhooks under delivery conditions, and reports every answer
+// that does not meet the step's expectation with the conditions it went under.
+func (g *Generate) runUnder(ctx context.Context, x *execution, st *Step, sr *StepResult, stream *generator.Stream, cond delivery.Conditions) {
+	b, err := x.newBatch(cond)
+	if err != nil {
+		sr.fail("%v", err)
+		return
+	}
+	stop := context.AfterFunc(ctx, func() { _ = b.d.Shutdown(ctx) })
+	for ev, ok := stream.Next(); ok && ctx.Err() == nil; ev, ok = stream.Next() {
+		opt := x.urlOptions(nil)
+		req, err := x.cfg.Endpoint.NewRequest(ev.Message, opt)
+		if err != nil {
+			sr.fail("%v", err)
+			break
+		}
+		if b.d.Enqueue(x.itemFor(ev.Message, req, opt, false)) != nil {
+			break
+		}
+	}
+	b.d.Close()
+	stop()
+	failures, last := 0, ""
+	for _, o := range b.outcomes {
+		if !x.record(st, sr, o.Result, o.Condition()) {
+			failures++
+			last = sr.Failure
+		}
+	}
+	switch {
+	case ctx.Err() != nil:
+		sr.fail("interrupted after %d requests", sr.Sent)
+	case failures > 0:
+		sr.fail("%d of %d requests failed under %s; the last: %s", failures, sr.Sent, cond, last)
 	}
 }

@@ -34,10 +34,12 @@ func (s *Send) validate(v *stepCheck) {
 func (s *Send) run(ctx context.Context, x *execution, st *Step, sr *StepResult) {
 	cmd := webhook.Command(s.Command)
 	req := webhook.Request{Command: cmd, Body: []byte(s.Body)}
+	opt := x.urlOptions(&s.Probe)
+	meta := x.meta(&s.Probe)
 	if s.Query != "" {
 		req.URL = webhook.AppendQuery(x.cfg.Endpoint.URL, s.Query)
 	} else {
-		req.URL = x.cfg.Endpoint.RequestURL(cmd, x.meta(&s.Probe), x.urlOptions(&s.Probe))
+		req.URL = x.cfg.Endpoint.RequestURL(cmd, meta, opt)
 	}
-	x.exchange(ctx, st, req, sr)
+	x.send(ctx, st, sr, webhook.Message{Meta: meta}, req, opt, s.Query != "")
 }

@@ -19,17 +19,30 @@ func (x *execution) deliver(ctx context.Context, st *Step, msg webhook.Message, 
 		sr.fail("cannot encode the body: %v", err)
 		return
 	}
-	x.exchange(ctx, st, req, sr)
+	x.send(ctx, st, sr, msg, req, x.urlOptions(p), false)
 }
 
-// flush delivers what the scenario's webhook steps have queued. Steps that do not send webhooks
-// call it first, so that what they see follows every webhook before them.
-func (x *execution) flush(ctx context.Context) {}
+// send delivers a step's request: at once, or in the scenario's batch when the scenario has
+// delivery conditions. fixedURL sends req.URL as it is; otherwise the URL is signed when it goes.
+func (x *execution) send(ctx context.Context, st *Step, sr *StepResult, msg webhook.Message, req webhook.Request, opt webhook.URLOptions, fixedURL bool) {
+	if x.cond.IsZero() {
+		x.exchange(ctx, st, req, sr)
+		return
+	}
+	x.enqueue(st, sr, x.itemFor(msg, req, opt, fixedURL))
+}
 
-// exchange sends one request, records it in the step's result and checks the answer against the
-// step's expectation; false when the answer does not meet it.
+// exchange sends one request now and records it; false when the answer does not meet the
+// step's expectation.
 func (x *execution) exchange(ctx context.Context, st *Step, req webhook.Request, sr *StepResult) bool {
-	res := x.cfg.Client.Do(ctx, req)
+	return x.record(st, sr, x.cfg.Client.Do(ctx, req), "")
+}
+
+// record records a result in its step's result and checks the answer against the step's
+// expectation; false when it does not meet it. condition names the delivery conditions it went
+// under, so that a failure says which property the receiver lacks.
+func (x *execution) record(st *Step, sr *StepResult, res webhook.Result, condition string) bool {
+	req := res.Request
 	ex := Exchange{
 		Command: string(req.Command), Method: http.MethodPost, URL: req.URL, RequestBody: string(req.Body),
 		Status: res.Answer.Status, ResponseBody: string(res.Body), Outcome: res.Outcome.String(), Latency: res.Latency(),
@@ -41,6 +54,9 @@ func (x *execution) exchange(ctx context.Context, st *Step, req webhook.Request,
 	sr.Latency = max(sr.Latency, ex.Latency)
 	x.observe(sr, ex)
 	if msg := st.Expect.check(&res, x.cfg.Timeout); msg != "" {
+		if condition != "" {
+			msg = condition + ": " + msg
+		}
 		sr.fail("%s", msg)
 		if len(sr.Exchanges) < maxFailedExchanges {
 			sr.Exchanges = append(sr.Exchanges, ex)

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/livehook/livehook/delivery"
 	"github.com/livehook/livehook/generator"
 	"github.com/livehook/livehook/room"
 	"github.com/livehook/livehook/webhook"
@@ -233,11 +234,18 @@ type execution struct {
 	gen   *generator.Generator
 	rooms map[string]*liveRoom
 	last  *liveRoom
+	// cond are the scenario's delivery conditions; under them, webhook steps go in batches.
+	cond    delivery.Conditions
+	batch   *batch
+	batches int
 }
 
 func runScenario(ctx context.Context, cfg *Config, sc *Scenario, iter int) *ScenarioResult {
 	res := newScenarioResult(sc, iter)
 	if cfg.Endpoint.Token == "" {
+		if sc.Delivery != nil && sc.Delivery.Skew != 0 {
+			return notRun(sc, iter, fmt.Sprintf("needs a callback token (--token): its delivery skews RequestTime by %s", delivery.FormatSkew(time.Duration(sc.Delivery.Skew))))
+		}
 		for i, st := range sc.Steps {
 			if p := st.probe(); p != nil && p.Sign.needsToken() {
 				return notRun(sc, iter, fmt.Sprintf("needs a callback token (--token): step %d uses sign: %s", i+1, p.Sign))
@@ -249,24 +257,41 @@ func runScenario(ctx context.Context, cfg *Config, sc *Scenario, iter int) *Scen
 		cfg: cfg, sc: sc, seed: seed, rooms: map[string]*liveRoom{},
 		gen: generator.New(seed, generator.WithRoomPrefix(fmt.Sprintf("lh_%x_", uint32(seed)))),
 	}
+	x.cond = sc.Delivery.conditions()
 	start := time.Now()
-	res.Status = StatusPassed
+	steps := make([]*StepResult, len(sc.Steps))
+	// failed is the first failing step, found after each step and after each batch delivered.
+	failed := func() *StepResult {
+		for _, sr := range steps {
+			if sr != nil && sr.Status == StatusFailed {
+				return sr
+			}
+		}
+		return nil
+	}
 	for i, st := range sc.Steps {
-		sr := StepResult{Index: i + 1, Action: st.Action(), Name: st.Name, Line: st.Pos.Line}
-		if res.Status != StatusPassed || ctx.Err() != nil {
+		sr := &StepResult{Index: i + 1, Action: st.Action(), Name: st.Name, Line: st.Pos.Line}
+		steps[i] = sr
+		if failed() != nil || ctx.Err() != nil {
 			sr.Status = StatusSkipped
-			res.Steps = append(res.Steps, sr)
 			continue
 		}
 		if cfg.OnStep != nil {
 			cfg.OnStep(sc.Name, i+1, st)
 		}
-		x.step(ctx, st, &sr)
-		if sr.Status == StatusFailed {
-			res.Status = StatusFailed
-			res.Failure = fmt.Sprintf("step %d (%s, %s:%d): %s", sr.Index, sr.Action, sc.Pos.File, sr.Line, sr.Failure)
+		x.step(ctx, st, sr)
+	}
+	x.flush(ctx)
+	res.Status = StatusPassed
+	for _, sr := range steps {
+		if sr.Status == "" {
+			sr.Status = StatusPassed
 		}
-		res.Steps = append(res.Steps, sr)
+		res.Steps = append(res.Steps, *sr)
+	}
+	if sr := failed(); sr != nil {
+		res.Status = StatusFailed
+		res.Failure = fmt.Sprintf("step %d (%s, %s:%d): %s", sr.Index, sr.Action, sc.Pos.File, sr.Line, sr.Failure)
 	}
 	if ctx.Err() != nil && res.Status == StatusPassed {
 		res.Status, res.SkipReason = StatusSkipped, "interrupted"
@@ -281,11 +306,8 @@ func (x *execution) step(ctx context.Context, orig *Step, sr *StepResult) {
 	start := time.Now()
 	_, act := st.action()
 	act.run(ctx, x, st, sr)
-	if sr.Latency == 0 {
+	if sr.Latency == 0 && x.cond.IsZero() {
 		sr.Latency = time.Since(start)
-	}
-	if sr.Status == "" {
-		sr.Status = StatusPassed
 	}
 }
 

@@ -26,8 +26,11 @@ type Scenario struct {
 	Description string   `yaml:"description" json:"description,omitempty"`
 	Tags        []string `yaml:"tags" json:"tags,omitempty"`
 	// Repeat runs the scenario this many times, each with rooms of its own (1 unless set).
-	Repeat int     `yaml:"repeat" json:"repeat,omitempty"`
-	Steps  []*Step `yaml:"steps" json:"steps"`
+	Repeat int `yaml:"repeat" json:"repeat,omitempty"`
+	// Delivery delivers the scenario's webhooks as the Live backend does: at once, again, out
+	// of order, late or off the clock. One at a time, each once, in order unless set.
+	Delivery *Delivery `yaml:"delivery" json:"delivery,omitempty"`
+	Steps    []*Step   `yaml:"steps" json:"steps"`
 
 	// Pos is where the scenario starts.
 	Pos Pos `yaml:"-" json:"-"`

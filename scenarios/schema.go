@@ -34,6 +34,8 @@ type schema = map[string]any
 var (
 	durationType = reflect.TypeOf(Duration(0))
 	waitType     = reflect.TypeOf(Wait(0))
+	shareType    = reflect.TypeOf(Share(0))
+	skewType     = reflect.TypeOf(Skew(0))
 	expectType   = reflect.TypeOf(Expect{})
 	stepType     = reflect.TypeOf(Step{})
 	enumIface    = reflect.TypeOf((*enum)(nil)).Elem()
@@ -51,6 +53,14 @@ func schemaOf(t reflect.Type) schema {
 	case t == durationType || t == waitType:
 		return schema{"type": "string", "pattern": `^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$|` + templatePattern,
 			"description": "a Go duration such as 200ms, 2s or 1m30s"}
+	case t == skewType:
+		return schema{"type": "string", "pattern": `^[+-]?([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$|` + templatePattern,
+			"description": "a Go duration, negative behind the receiver's clock: 75s, -75s"}
+	case t == shareType:
+		return schema{"anyOf": []schema{
+			{"type": "number", "minimum": 0, "maximum": 1},
+			{"type": "string", "pattern": `^[0-9]+(\.[0-9]+)?%$`},
+		}, "description": "a share: 10% or 0.1"}
 	case t.Implements(enumIface):
 		vals := reflect.Zero(t).Interface().(enum).Values()
 		return schema{"type": "string", "enum": vals}

@@ -34,6 +34,9 @@ func (d *decoder) validateFile(f *File) {
 		if len(s.Steps) == 0 {
 			d.errorf(at, "no steps: add a steps: list")
 		}
+		if s.Delivery != nil {
+			s.Delivery.validate(d, at)
+		}
 		d.validateSteps(s)
 		d.scenario = ""
 	}
