@@ -3,9 +3,7 @@ package delivery
 import (
 	"context"
 	"errors"
-	"hash/fnv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/livehook/livehook/webhook"
@@ -18,9 +16,12 @@ type Outcome struct {
 	// InFlight is how many other webhooks were in flight when this one went.
 	InFlight int
 	// Tries counts the requests made for this delivery: more than 1 when it timed out and was
-	// retried (Config.Retries).
+	// retried (Config.Retries); 0 when it was never sent (Abandon, Shutdown).
 	Tries int
 }
+
+// Sent reports whether the delivery went out at all.
+func (o Outcome) Sent() bool { return o.Tries > 0 }
 
 // Condition says in words under which conditions the delivery went ("" for none).
 func (o Outcome) Condition() string { return o.Delivery.Condition(o.InFlight) }
@@ -41,30 +42,50 @@ type Config struct {
 	// Report receives every delivery's outcome, from the goroutine that made it. Every delivery
 	// planned is reported exactly once, also when a Shutdown cuts it short.
 	Report func(Outcome)
-	// QueueSize bounds each sender's queue (DefaultQueueSize unless set): Enqueue waits while
-	// the queue of the item's room is full.
+	// QueueSize bounds the deliveries held per sender (DefaultQueueSize unless set): Enqueue
+	// waits while the dispatcher holds QueueSize × Concurrency.
 	QueueSize int
+	// Burst holds every delivery until Release or Close (or until the dispatcher holds its
+	// limit), then lets them go at once: a burst of webhooks, as a busy moment brings, so that
+	// Concurrency of them are in flight together however fast the receiver answers.
+	Burst bool
 }
 
-// DefaultQueueSize is how many deliveries each sender queues.
+// DefaultQueueSize is how many deliveries a dispatcher holds, per sender, before Enqueue waits.
 const DefaultQueueSize = 1024
 
 // ErrClosed is returned by Enqueue after Close or Shutdown.
 var ErrClosed = errors.New("delivery: dispatcher is closed")
 
-// Dispatcher delivers items as the conditions say: up to Concurrency at once, a room's
-// deliveries one after another in the schedule's order. Its goroutines live from NewDispatcher
-// to Close or Shutdown, which wait for them.
+// Dispatcher delivers items as the conditions say: up to Concurrency at once, for different
+// rooms, a room's deliveries one after another in the schedule's order. Any sender takes the
+// next room that has a delivery due and none in flight, so Concurrency rooms with deliveries
+// due are Concurrency requests in flight. Its goroutines live from NewDispatcher to Close or
+// Shutdown, which wait for them.
 type Dispatcher struct {
-	cfg     Config
-	mu      sync.Mutex // guards planner and closed; held while queueing, so queues keep the schedule's order
+	cfg Config
+	mu  sync.Mutex // guards everything below
+	// wake is signalled when a room becomes ready, a delivery ends or the dispatcher closes.
+	wake    *sync.Cond
 	planner *Planner
 	closed  bool
-	queues  []chan Delivery
+	rooms   map[string]*roomQueue
+	ready   []*roomQueue // rooms with a delivery due and none in flight, in the order they became so
+	pending int          // deliveries queued, not yet taken
+	busy    int          // deliveries in flight
+	held    bool         // deliveries wait for Release (Config.Burst)
+	limit   int
 	wg      sync.WaitGroup
 	ctx     context.Context
 	cancel  context.CancelFunc
-	flight  atomic.Int64
+}
+
+// roomQueue is one room's deliveries due, in order.
+type roomQueue struct {
+	room    string
+	due     []Delivery
+	inReady bool
+	busy    bool
 }
 
 // NewDispatcher starts a dispatcher.
@@ -84,28 +105,28 @@ func NewDispatcher(cfg Config) (*Dispatcher, error) {
 	if cfg.Report == nil {
 		cfg.Report = func(Outcome) {}
 	}
-	d := &Dispatcher{cfg: cfg, planner: NewPlanner(cfg.Conditions, cfg.Seed)}
+	senders := max(cfg.Conditions.Concurrency, 1)
+	d := &Dispatcher{cfg: cfg, planner: NewPlanner(cfg.Conditions, cfg.Seed), rooms: map[string]*roomQueue{}, limit: cfg.QueueSize * senders, held: cfg.Burst}
+	d.wake = sync.NewCond(&d.mu)
 	d.ctx, d.cancel = context.WithCancel(context.Background())
-	d.queues = make([]chan Delivery, max(cfg.Conditions.Concurrency, 1))
-	for i := range d.queues {
-		q := make(chan Delivery, cfg.QueueSize)
-		d.queues[i] = q
+	for range senders {
 		d.wg.Add(1)
-		go func() {
-			defer d.wg.Done()
-			for del := range q {
-				d.cfg.Report(d.deliver(del))
-			}
-		}()
+		go d.sender()
 	}
 	return d, nil
 }
 
 // Enqueue plans an item's deliveries and queues those due. Items of one room are delivered in
-// the order they are enqueued, but for the reordering the conditions ask for.
+// the order they are enqueued, but for the reordering the conditions ask for. It waits while
+// the dispatcher holds its limit of deliveries.
 func (d *Dispatcher) Enqueue(it *Item) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	for d.pending >= d.limit && !d.closed {
+		d.held = false // a burst as large as the dispatcher holds goes now
+		d.wake.Broadcast()
+		d.wake.Wait()
+	}
 	if d.closed {
 		return ErrClosed
 	}
@@ -113,11 +134,98 @@ func (d *Dispatcher) Enqueue(it *Item) error {
 	return nil
 }
 
+// queue adds deliveries to their rooms' queues; the caller holds d.mu.
 func (d *Dispatcher) queue(dels []Delivery) {
 	for _, del := range dels {
-		h := fnv.New32a()
-		h.Write([]byte(del.Item.Room))
-		d.queues[h.Sum32()%uint32(len(d.queues))] <- del
+		q := d.rooms[del.Item.Room]
+		if q == nil {
+			q = &roomQueue{room: del.Item.Room}
+			d.rooms[q.room] = q
+		}
+		q.due = append(q.due, del)
+		d.pending++
+		d.makeReady(q)
+	}
+	d.wake.Broadcast()
+}
+
+func (d *Dispatcher) makeReady(q *roomQueue) {
+	if !q.busy && !q.inReady && len(q.due) > 0 {
+		q.inReady = true
+		d.ready = append(d.ready, q)
+	}
+}
+
+// sender delivers, one at a time, the next delivery of the next ready room.
+func (d *Dispatcher) sender() {
+	defer d.wg.Done()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for {
+		for (d.held || len(d.ready) == 0) && !(d.closed && d.busy == 0 && d.pending == 0) {
+			d.wake.Wait()
+		}
+		if len(d.ready) == 0 {
+			d.wake.Broadcast() // the others see the end too
+			return
+		}
+		q := d.ready[0]
+		d.ready[0] = nil
+		d.ready = d.ready[1:]
+		q.inReady = false
+		del := q.due[0]
+		q.due[0] = Delivery{}
+		q.due = q.due[1:]
+		q.busy = true
+		d.pending--
+		d.busy++
+		inFlight := d.busy - 1
+		d.wake.Broadcast() // room for Enqueue
+		d.mu.Unlock()
+		out := d.deliver(del, inFlight)
+		d.cfg.Report(out)
+		d.mu.Lock()
+		q.busy = false
+		d.busy--
+		if len(q.due) == 0 {
+			delete(d.rooms, q.room)
+		} else {
+			d.makeReady(q)
+		}
+		d.wake.Broadcast()
+	}
+}
+
+// Release lets the deliveries held for a burst go (Config.Burst); later ones go as they come.
+func (d *Dispatcher) Release() {
+	d.mu.Lock()
+	d.held = false
+	d.wake.Broadcast()
+	d.mu.Unlock()
+}
+
+// Abandon stops the dispatcher sending: the deliveries still queued are reported unsent
+// (Outcome.Sent is false), those in flight end as they will, and Enqueue takes no more. Close
+// still waits for the senders. A caller that has seen enough failures uses it to stop early.
+func (d *Dispatcher) Abandon() {
+	d.mu.Lock()
+	d.closed, d.held = true, false
+	d.planner.Flush()
+	var unsent []Delivery
+	for room, q := range d.rooms {
+		unsent = append(unsent, q.due...)
+		d.pending -= len(q.due)
+		q.due = nil
+		if !q.busy {
+			delete(d.rooms, room)
+		}
+	}
+	d.ready = nil
+	d.wake.Broadcast()
+	d.mu.Unlock()
+	for _, del := range unsent {
+		d.cfg.Report(Outcome{Delivery: del, Result: webhook.Result{Request: webhook.Request{Command: del.Item.Command, Body: del.Item.Body},
+			Command: del.Item.Command, Outcome: webhook.Canceled, Err: errors.New("not sent: the sender stopped early")}})
 	}
 }
 
@@ -129,7 +237,14 @@ func (d *Dispatcher) Close() { _ = d.Shutdown(context.Background()) }
 // ctx's error, once every delivery is reported.
 func (d *Dispatcher) Shutdown(ctx context.Context) error {
 	stop := context.AfterFunc(ctx, d.cancel)
-	d.close()
+	d.mu.Lock()
+	if !d.closed {
+		d.closed = true
+		d.queue(d.planner.Flush())
+	}
+	d.held = false
+	d.wake.Broadcast()
+	d.mu.Unlock()
 	d.wg.Wait()
 	cut := !stop()
 	d.cancel()
@@ -139,22 +254,9 @@ func (d *Dispatcher) Shutdown(ctx context.Context) error {
 	return nil
 }
 
-func (d *Dispatcher) close() {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.closed {
-		return
-	}
-	d.closed = true
-	d.queue(d.planner.Flush())
-	for _, q := range d.queues {
-		close(q)
-	}
-}
-
 // deliver makes one delivery, retrying on timeout as configured.
-func (d *Dispatcher) deliver(del Delivery) Outcome {
-	out := Outcome{Delivery: del}
+func (d *Dispatcher) deliver(del Delivery, inFlight int) Outcome {
+	out := Outcome{Delivery: del, InFlight: inFlight}
 	if del.Wait > 0 && d.ctx.Err() == nil {
 		t := time.NewTimer(del.Wait)
 		select {
@@ -175,14 +277,13 @@ func (d *Dispatcher) deliver(del Delivery) Outcome {
 		}
 		req := webhook.Request{Command: it.Command, URL: url, Body: it.Body}
 		if d.ctx.Err() != nil {
+			out.Tries--
 			now := time.Now()
 			out.Result = webhook.Result{Request: req, Command: it.Command, Intended: now, Sent: now, Done: now,
 				Outcome: webhook.Canceled, Err: errors.New("not sent: the dispatcher was shut down")}
 			return out
 		}
-		out.InFlight = int(d.flight.Add(1) - 1)
 		out.Result = d.cfg.Client.Do(d.ctx, req)
-		d.flight.Add(-1)
 		if out.Result.Outcome != webhook.Timeout || out.Tries > d.cfg.Retries || d.ctx.Err() != nil {
 			return out
 		}

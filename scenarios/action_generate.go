@@ -104,23 +104,23 @@ func (g *Generate) runUnder(ctx context.Context, x *execution, st *Step, sr *Ste
 			sr.fail("%v", err)
 			break
 		}
-		if b.d.Enqueue(x.itemFor(ev.Message, req, opt, false)) != nil {
-			break
+		it := x.itemFor(ev.Message, req, opt, false)
+		it.Tag = sent{st: st, sr: sr}
+		if b.d.Enqueue(it) != nil {
+			break // stopped early: enough failures
 		}
 	}
 	b.d.Close()
 	stop()
-	failures, last := 0, ""
-	for _, o := range b.outcomes {
-		if !x.record(st, sr, o.Result, o.Condition()) {
-			failures++
-			last = sr.Failure
-		}
+	failures, unsent, last := b.record(x)
+	stopped := ""
+	if unsent > 0 {
+		stopped = fmt.Sprintf(", then the step stopped with %d webhooks not sent", unsent)
 	}
 	switch {
 	case ctx.Err() != nil:
 		sr.fail("interrupted after %d requests", sr.Sent)
 	case failures > 0:
-		sr.fail("%d of %d requests failed under %s; the last: %s", failures, sr.Sent, cond, last)
+		sr.fail("%d of %d requests failed under %s%s; the last: %s", failures, sr.Sent, cond, stopped, last)
 	}
 }

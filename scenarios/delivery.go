@@ -102,6 +102,7 @@ type batch struct {
 	d        *delivery.Dispatcher
 	mu       sync.Mutex
 	outcomes []delivery.Outcome
+	failures int
 }
 
 // sent is what the steps of a batch hand the dispatcher: which step sent the item.
@@ -117,14 +118,40 @@ func (x *execution) newBatch(c delivery.Conditions) (*batch, error) {
 	b := &batch{}
 	var err error
 	b.d, err = delivery.NewDispatcher(delivery.Config{
-		Client: x.cfg.Client, Conditions: c, Seed: x.seed + int64(x.batches), Now: x.now,
+		Client: x.cfg.Client, Conditions: c, Seed: x.seed + int64(x.batches), Now: x.now, Burst: true,
 		Report: func(o delivery.Outcome) {
 			b.mu.Lock()
 			b.outcomes = append(b.outcomes, o)
+			stop := false
+			if o.Sent() && o.Item.Tag.(sent).st.Expect.check(&o.Result, x.cfg.Timeout) != "" {
+				b.failures++
+				stop = b.failures == maxFailedExchanges
+			}
 			b.mu.Unlock()
+			if stop {
+				// Enough to show what is wrong; a receiver that stalls would hold the run up.
+				b.d.Abandon()
+			}
 		},
 	})
 	return b, err
+}
+
+// record records the batch's outcomes in the steps that sent them; a delivery never sent (the
+// batch stopped early) is counted apart, not as a request. It returns the failures.
+func (b *batch) record(x *execution) (failures, unsent int, last string) {
+	for _, o := range b.outcomes {
+		s := o.Item.Tag.(sent)
+		if !o.Sent() {
+			unsent++
+			continue
+		}
+		if !x.record(s.st, s.sr, o.Result, o.Condition()) {
+			failures++
+			last = s.sr.Failure
+		}
+	}
+	return failures, unsent, last
 }
 
 // enqueue hands a step's request to the scenario's batch, starting one if none is open.
@@ -155,9 +182,12 @@ func (x *execution) flush(ctx context.Context) {
 	stop := context.AfterFunc(ctx, func() { _ = b.d.Shutdown(ctx) })
 	b.d.Close()
 	stop()
-	for _, o := range b.outcomes {
-		s := o.Item.Tag.(sent)
-		x.record(s.st, s.sr, o.Result, o.Condition())
+	if _, unsent, last := b.record(x); unsent > 0 {
+		for _, o := range b.outcomes {
+			if s := o.Item.Tag.(sent); !o.Sent() && s.sr.Status != StatusFailed {
+				s.sr.fail("not sent: the scenario stopped after %d failures (the last: %s)", maxFailedExchanges, last)
+			}
+		}
 	}
 }
 
