@@ -788,3 +788,90 @@ func stateful(decide func(st *roomState, cmd webhook.Command, room string, body 
 		})
 	}
 }
+
+// Receivers that are correct in unusual ways pass the whole contract, delivery conditions
+// included, with and without a token, one scenario at a time and eight at once.
+func TestContractPassesUnusualButCorrectReceivers(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		wrap middleware
+	}{
+		{"queued, one webhook at a time", serialized(time.Millisecond)},
+		{"slow but in time", func(t *testing.T, next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				tm := time.NewTimer(30 * time.Millisecond)
+				defer tm.Stop()
+				<-tm.C
+				next.ServeHTTP(w, r)
+			})
+		}},
+		{"closing every connection", func(t *testing.T, next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Connection", "close")
+				next.ServeHTTP(w, r)
+			})
+		}},
+		{"answering in HTTP/1.0", func(t *testing.T, next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				rec := httptest.NewRecorder()
+				next.ServeHTTP(rec, r)
+				conn, buf, err := http.NewResponseController(w).Hijack()
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				defer conn.Close()
+				fmt.Fprintf(buf, "HTTP/1.0 %d %s\r\nContent-Type: application/json\r\n\r\n%s", rec.Code, http.StatusText(rec.Code), rec.Body.Bytes())
+				_ = buf.Flush()
+			})
+		}},
+		{"answering in chunks", func(t *testing.T, next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				rec := httptest.NewRecorder()
+				next.ServeHTTP(rec, r)
+				b := rec.Body.Bytes()
+				w.WriteHeader(rec.Code)
+				_, _ = w.Write(b[:len(b)/2])
+				_ = http.NewResponseController(w).Flush()
+				_, _ = w.Write(b[len(b)/2:])
+			})
+		}},
+		{"adding fields to its acknowledgement", func(t *testing.T, next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				rec := httptest.NewRecorder()
+				next.ServeHTTP(rec, r)
+				b := rec.Body.Bytes()
+				if rec.Code == http.StatusOK && bytes.Equal(b, webhook.Acknowledgement) {
+					b = []byte(`{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0,"RequestId":"req-7","Handled":true}`)
+				}
+				w.WriteHeader(rec.Code)
+				_, _ = w.Write(b)
+			})
+		}},
+	} {
+		for _, mode := range []struct {
+			token    string
+			parallel int
+		}{{token, 8}, {"", 1}} {
+			t.Run(fmt.Sprintf("%s, token %t, parallel %d", tc.name, mode.token != "", mode.parallel), func(t *testing.T) {
+				g := NewWithT(t)
+				rv := reference(t, receiver.Config{Token: mode.token})
+				rep := run(t, contract(t), start(t, tc.wrap(t, rv)), mode.token, func(c *scenarios.Config) { c.Parallel = mode.parallel })
+				g.Expect(failedNames(rep)).To(BeEmpty(), "%v", failures(rep))
+				g.Expect(rep.Passed).To(BeNumerically(">=", 21))
+				accepted, rejected := rv.Counts()
+				g.Expect(int(accepted+rejected)).To(Equal(rep.Requests), "every request sent is accounted for")
+			})
+		}
+	}
+}
+
+func failures(rep *scenarios.Report) []string {
+	var out []string
+	for _, s := range rep.Scenarios {
+		if s.Status == scenarios.StatusFailed {
+			out = append(out, s.Name+": "+s.Failure)
+		}
+	}
+	return out
+}
