@@ -39,17 +39,32 @@ type Room struct {
 }
 
 // App is a small app backend: it creates rooms through the Live REST API and keeps its own copy
-// of them up to date from the Live webhooks.
+// of them up to date from the Live webhooks, which may come at once, twice, late or out of order.
 type App struct {
 	cfg   Config
 	http  *http.Client
 	mu    sync.Mutex
-	rooms map[string]*Room
+	rooms map[string]*record
+}
+
+// record is what the app keeps of a room, so that a webhook applied twice or out of order
+// changes nothing: whether its creation and its destruction have arrived, and when each admin
+// was last added or removed (the later change wins, whatever order they arrive in).
+type record struct {
+	room      Room
+	created   bool
+	destroyed bool // a tombstone: a late creation must not bring the room back
+	admins    map[string]adminState
+}
+
+type adminState struct {
+	admin bool
+	at    int64 // EventTime of the change that set it
 }
 
 // NewApp returns the app.
 func NewApp(cfg Config) *App {
-	return &App{cfg: cfg, http: &http.Client{Timeout: 5 * time.Second}, rooms: map[string]*Room{}}
+	return &App{cfg: cfg, http: &http.Client{Timeout: 5 * time.Second}, rooms: map[string]*record{}}
 }
 
 // Handler serves the app's API and its webhook endpoint.
@@ -105,23 +120,42 @@ func (a *App) webhook(w http.ResponseWriter, r *http.Request) {
 		answer(http.StatusBadRequest, 5, err.Error())
 		return
 	}
+	a.apply(ev)
+	answer(http.StatusOK, 0, "")
+}
+
+// apply keeps the app's copy of a room from a webhook. It is idempotent (a redelivered webhook
+// changes nothing) and order-tolerant (an admin change or a destroy may arrive before the
+// room's creation, an older admin change after a newer one), so the app acknowledges every
+// webhook with OK/0 and ends in the same state whatever the order of delivery.
+func (a *App) apply(ev webhook.Event) {
 	a.mu.Lock()
+	defer a.mu.Unlock()
+	id := ev.Room()
+	rec := a.rooms[id]
+	if rec == nil {
+		// A tombstone of a destroyed room is kept for as long as the app runs; a production app
+		// would expire it once retries can no longer arrive.
+		rec = &record{room: Room{RoomId: id}, admins: map[string]adminState{}}
+		a.rooms[id] = rec
+	}
 	switch e := ev.(type) {
 	case *webhook.CreateRoom:
-		a.rooms[e.RoomInfo.RoomId] = &Room{RoomId: e.RoomInfo.RoomId, RoomName: e.RoomInfo.RoomName, Owner: e.RoomInfo.OwnerAccount.ID, Admins: []string{}}
+		rec.created = true
+		rec.room.RoomName, rec.room.Owner = e.RoomInfo.RoomName, e.RoomInfo.OwnerAccount.ID
 	case *webhook.ModifyAdmin:
-		if room := a.rooms[e.RoomId]; room != nil {
-			if e.OpType == webhook.OpTypeAdd {
-				room.Admins = append(room.Admins, e.AdminAccount...)
-			} else {
-				room.Admins = slices.DeleteFunc(room.Admins, func(s string) bool { return slices.Contains(e.AdminAccount, s) })
+		if rec.destroyed {
+			return // a late change of a room that is gone
+		}
+		for _, acc := range e.AdminAccount {
+			if old, seen := rec.admins[acc]; !seen || e.EventTime >= old.at {
+				rec.admins[acc] = adminState{admin: e.OpType == webhook.OpTypeAdd, at: e.EventTime}
 			}
 		}
 	case *webhook.DestroyRoom:
-		delete(a.rooms, e.RoomId)
+		rec.destroyed = true
+		clear(rec.admins)
 	}
-	a.mu.Unlock()
-	answer(http.StatusOK, 0, "")
 }
 
 // --- the app's own API -----------------------------------------------------------------------
@@ -130,12 +164,18 @@ func (a *App) webhook(w http.ResponseWriter, r *http.Request) {
 func (a *App) Room(id string) (Room, bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	room, ok := a.rooms[id]
-	if !ok {
+	rec, ok := a.rooms[id]
+	if !ok || !rec.created || rec.destroyed {
 		return Room{}, false
 	}
-	out := *room
-	out.Admins = slices.Clone(room.Admins)
+	out := rec.room
+	out.Admins = []string{}
+	for acc, st := range rec.admins {
+		if st.admin {
+			out.Admins = append(out.Admins, acc)
+		}
+	}
+	slices.Sort(out.Admins)
 	return out, true
 }
 

@@ -3,9 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -109,4 +112,85 @@ scenarios:
 	for _, s := range rep.Scenarios {
 		g.Expect(s.Status).To(Equal(scenarios.StatusPassed), "%s: %s", s.Name, s.Failure)
 	}
+}
+
+// idempotency reads idempotency.yaml with the app's API at api.
+func idempotency(t *testing.T, api string) *scenarios.File {
+	t.Helper()
+	b, err := os.ReadFile("idempotency.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := scenarios.Parse("idempotency.yaml", strings.NewReader(strings.Replace(string(b), "app: http://127.0.0.1:8000", "app: "+api, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// The app stays right when webhooks come twice and out of order, as its own API shows; a naive
+// app that applies every webhook as it comes is caught by the same checks.
+func TestAppIsIdempotentAndOrderTolerant(t *testing.T) {
+	g := NewWithT(t)
+	_, app := setUp(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	run := func(target, api string) *scenarios.Report {
+		rep, err := scenarios.Run(ctx, []*scenarios.File{idempotency(t, api)}, scenarios.Config{
+			Endpoint: webhook.Endpoint{URL: target + "/live/webhook", SDKAppID: webhook.DefaultSDKAppID, Token: token}, Seed: 1})
+		g.Expect(err).NotTo(HaveOccurred())
+		return rep
+	}
+	rep := run(app.URL, app.URL)
+	for _, s := range rep.Scenarios {
+		g.Expect(s.Status).To(Equal(scenarios.StatusPassed), "%s: %s", s.Name, s.Failure)
+	}
+
+	naive := httptest.NewServer(naiveApp())
+	defer naive.Close()
+	rep = run(naive.URL, naive.URL)
+	g.Expect(rep.Failed).To(Equal(3), "the naive app fails every check")
+	g.Expect(rep.Scenarios[0].Failure).To(ContainSubstring(`Admins is ["mod_once","mod_once"], expected ["mod_once"]`))
+	g.Expect(rep.Scenarios[1].Failure).To(ContainSubstring(`Admins is [], expected ["early_mod"]`))
+	g.Expect(rep.Scenarios[2].Failure).To(ContainSubstring("expected HTTP status 404, got 200"))
+}
+
+// naiveApp applies each webhook as it comes: a second creation or admin change is applied
+// again, a change before its room's creation is lost, a late creation brings a room back.
+func naiveApp() http.Handler {
+	var mu sync.Mutex
+	rooms := map[string]*Room{}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /live/webhook", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		ev, err := webhook.Decode(body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		mu.Lock()
+		switch e := ev.(type) {
+		case *webhook.CreateRoom:
+			rooms[e.RoomInfo.RoomId] = &Room{RoomId: e.RoomInfo.RoomId, RoomName: e.RoomInfo.RoomName, Admins: []string{}}
+		case *webhook.ModifyAdmin:
+			if rm := rooms[e.RoomId]; rm != nil && e.OpType == webhook.OpTypeAdd {
+				rm.Admins = append(rm.Admins, e.AdminAccount...)
+			}
+		case *webhook.DestroyRoom:
+			delete(rooms, e.RoomId)
+		}
+		mu.Unlock()
+		_, _ = w.Write(webhook.Acknowledgement)
+	})
+	mux.HandleFunc("GET /rooms/{id}", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		rm := rooms[r.PathValue("id")]
+		if rm == nil {
+			http.NotFound(w, r)
+			return
+		}
+		_ = json.NewEncoder(w).Encode(rm)
+	})
+	return mux
 }
