@@ -55,16 +55,11 @@ func (c *CreateRoom) validate(v *stepCheck) {
 }
 
 func (c *CreateRoom) run(ctx context.Context, x *execution, st *Step, sr *StepResult) {
-	msg, err := x.createRoom(c)
-	if err != nil {
-		sr.fail("create_room: %v", err)
-		return
-	}
-	x.deliver(ctx, st, msg, sr)
+	runChange(ctx, x, st, sr, "create_room", c)
 }
 
-// createRoom makes the room the step describes, the rest generated, and returns its webhook.
-func (x *execution) createRoom(c *CreateRoom) (webhook.Message, error) {
+// change makes the room the step describes, the rest generated, and returns its webhook.
+func (c *CreateRoom) change(x *execution) (webhook.Message, error) {
 	now := x.now()
 	owner := deref(c.RoomInfo.OwnerAccount, "")
 	if owner == "" && c.OwnerAsNumber {

@@ -40,16 +40,11 @@ func (dr *DestroyRoom) validate(v *stepCheck) {
 }
 
 func (dr *DestroyRoom) run(ctx context.Context, x *execution, st *Step, sr *StepResult) {
-	msg, err := x.destroyRoom(dr)
-	if err != nil {
-		sr.fail("destroy_room: %v", err)
-		return
-	}
-	x.deliver(ctx, st, msg, sr)
+	runChange(ctx, x, st, sr, "destroy_room", dr)
 }
 
-// destroyRoom closes the room by the rules of room and returns its webhook.
-func (x *execution) destroyRoom(dr *DestroyRoom) (webhook.Message, error) {
+// change closes the room by the rules of room and returns its webhook.
+func (dr *DestroyRoom) change(x *execution) (webhook.Message, error) {
 	r, err := x.room(dr.Room)
 	if err != nil {
 		return webhook.Message{}, err

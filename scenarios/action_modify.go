@@ -38,17 +38,12 @@ func (m *ModifyAdmin) validate(v *stepCheck) {
 }
 
 func (m *ModifyAdmin) run(ctx context.Context, x *execution, st *Step, sr *StepResult) {
-	msg, err := x.modifyAdmin(m)
-	if err != nil {
-		sr.fail("modify_admin: %v", err)
-		return
-	}
-	x.deliver(ctx, st, msg, sr)
+	runChange(ctx, x, st, sr, "modify_admin", m)
 }
 
-// modifyAdmin changes the room's admins by the rules of room, and returns the webhook. A step
+// change changes the room's admins by the rules of room, and returns the webhook. A step
 // that would change nothing is an error: the Live backend reports only changes.
-func (x *execution) modifyAdmin(m *ModifyAdmin) (webhook.Message, error) {
+func (m *ModifyAdmin) change(x *execution) (webhook.Message, error) {
 	r, err := x.room(m.Room)
 	if err != nil {
 		return webhook.Message{}, err

@@ -4,6 +4,8 @@ import (
 	"context"
 	"reflect"
 	"strings"
+
+	"github.com/livehook/livehook/webhook"
 )
 
 // Step is one action and what to expect of it. Exactly one action field is set.
@@ -93,4 +95,21 @@ func (s *Step) probe() *Probe {
 		}
 	}
 	return nil
+}
+
+// roomChange is a webhook action that changes a room by the rules of package room: running it
+// delivers the webhook of the change.
+type roomChange interface {
+	webhookAction
+	change(x *execution) (webhook.Message, error)
+}
+
+// runChange makes the change and delivers its webhook, or fails the step saying why not.
+func runChange(ctx context.Context, x *execution, st *Step, sr *StepResult, key string, c roomChange) {
+	msg, err := c.change(x)
+	if err != nil {
+		sr.fail("%s: %v", key, err)
+		return
+	}
+	x.deliver(ctx, st, msg, sr)
 }
