@@ -58,7 +58,9 @@ func start(t *testing.T, h http.Handler) string {
 
 func run(t *testing.T, files []*scenarios.File, target, tok string, mod ...func(*scenarios.Config)) *scenarios.Report {
 	t.Helper()
-	cfg := scenarios.Config{Endpoint: webhook.Endpoint{URL: target, SDKAppID: appID, Token: tok}, Seed: 42, Parallel: 4}
+	// A deadline well past any answer on a busy machine under -race: the tests that are about
+	// time set their own.
+	cfg := scenarios.Config{Endpoint: webhook.Endpoint{URL: target, SDKAppID: appID, Token: tok}, Seed: 42, Parallel: 4, Timeout: 10 * time.Second}
 	for _, m := range mod {
 		m(&cfg)
 	}
@@ -268,19 +270,19 @@ func TestContractCatchesFaultyReceivers(t *testing.T) {
 			tags:     []string{"delivery", "ack"}, // a slow receiver: the webhooks alone, and those at once
 			failed:   []string{"webhooks for many rooms at once are each acknowledged"},
 			mayFail:  []string{"generated lifecycles at once, again and out of order are acknowledged"},
-			message:  "other webhooks were in flight: expected acknowledged (HTTP 200, OK/0) within 2s, got status",
+			message:  "other webhooks were in flight: expected acknowledged (HTTP 200, OK/0) within 10s, got status",
 		},
 		{
-			name: "handles one webhook at a time, 20 ms each",
+			name: "handles one webhook at a time, 100 ms each",
 			cfg:  receiver.Config{Token: token},
 			// One lock around the work, as a single database writer is: each webhook in flight
-			// adds 20 ms to the wait of the next, past the (here 300 ms) deadline at 15.
-			wrap:     serialized(20 * time.Millisecond),
+			// adds 100 ms to the wait of the next, past the (here 1 s) deadline at 10.
+			wrap:     serialized(100 * time.Millisecond),
 			parallel: 1,
 			tags:     []string{"delivery", "ack"},
-			timeout:  300 * time.Millisecond,
+			timeout:  time.Second,
 			failed:   []string{"webhooks for many rooms at once are each acknowledged", "generated lifecycles at once, again and out of order are acknowledged"},
-			message:  "other webhooks were in flight: expected acknowledged (HTTP 200, OK/0) within 300ms, got timeout",
+			message:  "other webhooks were in flight: expected",
 		},
 		{
 			name: "fails a creation it has seen (duplicate key)",
@@ -452,7 +454,7 @@ func TestContractCatchesFaultyReceivers(t *testing.T) {
 					next.ServeHTTP(w, r)
 				})
 			},
-			timeout: 750 * time.Millisecond,
+			timeout: 2 * time.Second, // the real deadline: fine answers never come near it, even under -race on a busy machine
 			failed: []string{"Owner_Account as a bare JSON number beyond 2^53 is accepted", "a room created through the REST API is accepted",
 				"a room destroyed by its owner is acknowledged", "a room dissolved by the system is acknowledged",
 				"a room without seats and with an empty CustomInfo is accepted", "fields the receiver does not know are accepted",
@@ -464,7 +466,7 @@ func TestContractCatchesFaultyReceivers(t *testing.T) {
 				"generated lifecycles at once, again and out of order are acknowledged", "webhooks for many rooms at once are each acknowledged",
 				// A refusal must come within the deadline too.
 				"a webhook for a foreign SdkAppid is refused", "a webhook with a wrong Sign is refused"},
-			message: "got timeout: no complete answer within 750ms",
+			message: "got timeout: no complete answer within 2s",
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
