@@ -276,6 +276,36 @@ var _ = Describe("livehook load", func() {
 	})
 })
 
+var _ = Describe("livehook load --json -", func() {
+	It("writes the report alone to standard output, for kubectl logs, and merge reads what was collected", func() {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, r.Body)
+			_, _ = io.WriteString(w, `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`)
+		}))
+		DeferCleanup(srv.Close)
+		dir := GinkgoT().TempDir()
+		shard := func(i string, extra ...string) *gexec.Session {
+			args := append([]string{"load", "--target", srv.URL + "/hook", "--rate", "400", "--count", "100", "--seed", "9", "--shard", i + "/2", "--json", "-"}, extra...)
+			s := runs(0, args...)
+			var rep struct{ Sent int64 }
+			Expect(json.Unmarshal(s.Out.Contents(), &rep)).To(Succeed(), "standard output is the JSON report alone")
+			Expect(rep.Sent).To(BeEquivalentTo(50))
+			Expect(os.WriteFile(filepath.Join(dir, i+".json"), s.Out.Contents(), 0o644)).To(Succeed())
+			return s
+		}
+		Expect(shard("0").Err).To(gbytes.Say(`Sent 50 requests`), "the text report goes to standard error")
+		Expect(shard("1", "-q").Err.Contents()).To(BeEmpty(), "-q leaves standard error empty, as a log must be")
+
+		s := runs(0, "report", "merge", "--json", "-", filepath.Join(dir, "0.json"), filepath.Join(dir, "1.json"))
+		Expect(s.Err).To(gbytes.Say(`Sent 100 requests`))
+		Expect(json.Valid(s.Out.Contents())).To(BeTrue())
+
+		log := writeFile("mixed.log", string(s.Out.Contents())+"livehook load: interrupted\n")
+		Expect(runs(2, "report", "merge", log).Err).To(gbytes.Say(`mixed.log: not a livehook load report alone: something follows the report`))
+		Expect(runs(2, "load", "--target", srv.URL, "--html", "-").Err).To(gbytes.Say(`--html -: only the JSON report goes to standard output`))
+	})
+})
+
 var _ = Describe("the command line", func() {
 	It("explains itself", func() {
 		Expect(runs(0, "help").Out).To(gbytes.Say(`Commands:`))
