@@ -274,18 +274,11 @@ var _ = Describe("livehook load", func() {
 		Expect(runs(2, "report", "merge", a, a).Err).To(gbytes.Say(`shard 0/2 is in two reports`))
 		Expect(runs(2, "report", "merge", writeFile("x.json", "{}")).Err).To(gbytes.Say(`has no histogram`))
 	})
-})
 
-var _ = Describe("livehook load --json -", func() {
-	It("writes the report alone to standard output, for kubectl logs, and merge reads what was collected", func() {
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			_, _ = io.Copy(io.Discard, r.Body)
-			_, _ = io.WriteString(w, `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`)
-		}))
-		DeferCleanup(srv.Close)
+	It("--json - writes the report alone to standard output, for kubectl logs, and merge reads what was collected", func() {
 		dir := GinkgoT().TempDir()
 		shard := func(i string, extra ...string) *gexec.Session {
-			args := append([]string{"load", "--target", srv.URL + "/hook", "--rate", "400", "--count", "100", "--seed", "9", "--shard", i + "/2", "--json", "-"}, extra...)
+			args := append([]string{"load", "--target", target, "--rate", "400", "--count", "100", "--seed", "9", "--shard", i + "/2", "--json", "-"}, extra...)
 			s := runs(0, args...)
 			var rep struct{ Sent int64 }
 			Expect(json.Unmarshal(s.Out.Contents(), &rep)).To(Succeed(), "standard output is the JSON report alone")
@@ -302,7 +295,7 @@ var _ = Describe("livehook load --json -", func() {
 
 		log := writeFile("mixed.log", string(s.Out.Contents())+"livehook load: interrupted\n")
 		Expect(runs(2, "report", "merge", log).Err).To(gbytes.Say(`mixed.log: not a livehook load report alone: something follows the report`))
-		Expect(runs(2, "load", "--target", srv.URL, "--html", "-").Err).To(gbytes.Say(`--html -: only the JSON report goes to standard output`))
+		Expect(runs(2, "load", "--target", target, "--html", "-").Err).To(gbytes.Say(`--html -: only the JSON report goes to standard output`))
 	})
 })
 

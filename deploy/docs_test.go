@@ -12,6 +12,25 @@ func shows(page, content, lang string) bool {
 	return strings.Contains(page, "```"+lang+"\n"+content+"```\n")
 }
 
+// mutation is a change to a good file that a check must refuse, with what its error must say.
+type mutation struct{ name, from, to, want string }
+
+// refusesEach applies each mutation to good and expects read to refuse the result.
+func refusesEach(t *testing.T, good []byte, ms []mutation, read func([]byte) error) {
+	t.Helper()
+	for _, m := range ms {
+		t.Run(m.name, func(t *testing.T) {
+			bad := strings.Replace(string(good), m.from, m.to, 1)
+			if bad == string(good) {
+				t.Fatalf("the file has no %q to replace", m.from)
+			}
+			if err := read([]byte(bad)); err == nil || !strings.Contains(err.Error(), m.want) {
+				t.Fatalf("got %v, want an error with %q", err, m.want)
+			}
+		})
+	}
+}
+
 // TestDocsShowTheFilesAsTheyAre keeps the pages from drifting from the files the checks check.
 func TestDocsShowTheFilesAsTheyAre(t *testing.T) {
 	for _, tc := range []struct{ page, file string }{
