@@ -117,6 +117,12 @@ func (h *Histogram) decode() error {
 	if err != nil {
 		return fmt.Errorf("a histogram does not decode: %w", err)
 	}
+	// Only livehook's own bounds: they are what Merge adds up, and a histogram of another
+	// precision or range (5 digits over 2^62 µs, say) would make every percentile a long walk.
+	if d.LowestTrackableValue() != histMin || d.HighestTrackableValue() != histMax || d.SignificantFigures() != histDigits {
+		return fmt.Errorf("a histogram covers %d to %d µs with %d significant digits, want livehook's %d to %d µs with %d",
+			d.LowestTrackableValue(), d.HighestTrackableValue(), d.SignificantFigures(), histMin, histMax, histDigits)
+	}
 	h.h = d
 	return nil
 }
