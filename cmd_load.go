@@ -31,6 +31,8 @@ func (t *thresholdFlags) Set(s string) error {
 type reportFlags struct {
 	json, html string
 	thresholds thresholdFlags
+	// quiet leaves out the text report.
+	quiet bool
 }
 
 func (m *Main) runLoad(ctx context.Context, args []string) error {
@@ -68,13 +70,17 @@ Examples:
 	seed := fs.Int64("seed", 0, "seed `N` of the generated values; 0 picks one, which the report gives")
 	timeout := fs.Duration("timeout", webhook.DefaultTimeout, "deadline of each answer")
 	shard := fs.String("shard", "0/1", "run part `i/n` of the schedule, for a run split over n machines (merge with 'livehook report merge')")
-	quiet := fs.Bool("q", false, "no progress line")
+	quiet := fs.Bool("q", false, "print neither the progress line nor the text report (the exit code, --json and --html still tell)")
 	insecure := fs.Bool("insecure", false, "accept any TLS certificate from an https target (self-signed test deployments)")
 	var rf reportFlags
-	fs.StringVar(&rf.json, "json", "", "write the report as JSON to `FILE` (mergeable)")
+	fs.StringVar(&rf.json, "json", "", "write the report as JSON to `FILE` (mergeable); - writes it to standard output and the text report to standard error")
 	fs.StringVar(&rf.html, "html", "", "write the report as a self-contained HTML page to `FILE`")
 	fs.Var(&rf.thresholds, "threshold", "a `CHECK` such as 'p99<300ms', 'errors<0.1%', 'rate>=950' or 'destroy:p99<1s' (repeatable)")
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	rf.quiet = *quiet
+	if err := rf.check(); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -131,13 +137,33 @@ Examples:
 	return m.finishReport(rep, rf, ctx.Err())
 }
 
-// finishReport judges, prints and writes a load report.
+// check refuses outputs that cannot be written as asked.
+func (rf reportFlags) check() error {
+	if rf.html == "-" {
+		return usagef("--html -: only the JSON report goes to standard output (--json -); name a file for the HTML page")
+	}
+	return nil
+}
+
+// finishReport judges, prints and writes a load report. With --json -, the JSON report goes to
+// standard output alone and the text report to standard error, so that standard output can be
+// piped or collected (kubectl logs) as a mergeable report.
 func (m *Main) finishReport(rep *load.Report, rf reportFlags, interrupted error) error {
 	met := rep.Check(rf.thresholds)
-	if err := rep.WriteText(m.Stdout); err != nil {
-		return err
+	text := m.Stdout
+	if rf.json == "-" {
+		text = m.Stderr
 	}
-	if err := writeReport(rf.json, rep.WriteJSON); err != nil {
+	if !rf.quiet {
+		if err := rep.WriteText(text); err != nil {
+			return err
+		}
+	}
+	if rf.json == "-" {
+		if err := rep.WriteJSON(m.Stdout); err != nil {
+			return err
+		}
+	} else if err := writeReport(rf.json, rep.WriteJSON); err != nil {
 		return err
 	}
 	if err := writeReport(rf.html, rep.WriteHTML); err != nil {
@@ -187,10 +213,13 @@ Combine the JSON reports of the shards of one load run (livehook load --shard i/
 into one: counts add up and the HDR histograms merge exactly, so the percentiles are those of
 the whole run. Thresholds judge the merged figures and set the exit code.`)
 	var rf reportFlags
-	fs.StringVar(&rf.json, "json", "", "write the merged report as JSON to `FILE`")
+	fs.StringVar(&rf.json, "json", "", "write the merged report as JSON to `FILE`; - writes it to standard output and the text report to standard error")
 	fs.StringVar(&rf.html, "html", "", "write the merged report as HTML to `FILE`")
 	fs.Var(&rf.thresholds, "threshold", "a `CHECK` such as 'p99<300ms' or 'errors<0.1%' (repeatable)")
 	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	if err := rf.check(); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {

@@ -274,6 +274,29 @@ var _ = Describe("livehook load", func() {
 		Expect(runs(2, "report", "merge", a, a).Err).To(gbytes.Say(`shard 0/2 is in two reports`))
 		Expect(runs(2, "report", "merge", writeFile("x.json", "{}")).Err).To(gbytes.Say(`has no histogram`))
 	})
+
+	It("--json - writes the report alone to standard output, for kubectl logs, and merge reads what was collected", func() {
+		dir := GinkgoT().TempDir()
+		shard := func(i string, extra ...string) *gexec.Session {
+			args := append([]string{"load", "--target", target, "--rate", "400", "--count", "100", "--seed", "9", "--shard", i + "/2", "--json", "-"}, extra...)
+			s := runs(0, args...)
+			var rep struct{ Sent int64 }
+			Expect(json.Unmarshal(s.Out.Contents(), &rep)).To(Succeed(), "standard output is the JSON report alone")
+			Expect(rep.Sent).To(BeEquivalentTo(50))
+			Expect(os.WriteFile(filepath.Join(dir, i+".json"), s.Out.Contents(), 0o644)).To(Succeed())
+			return s
+		}
+		Expect(shard("0").Err).To(gbytes.Say(`Sent 50 requests`), "the text report goes to standard error")
+		Expect(shard("1", "-q").Err.Contents()).To(BeEmpty(), "-q leaves standard error empty, as a log must be")
+
+		s := runs(0, "report", "merge", "--json", "-", filepath.Join(dir, "0.json"), filepath.Join(dir, "1.json"))
+		Expect(s.Err).To(gbytes.Say(`Sent 100 requests`))
+		Expect(json.Valid(s.Out.Contents())).To(BeTrue())
+
+		log := writeFile("mixed.log", string(s.Out.Contents())+"livehook load: interrupted\n")
+		Expect(runs(2, "report", "merge", log).Err).To(gbytes.Say(`mixed.log: not a livehook load report alone: something follows the report`))
+		Expect(runs(2, "load", "--target", target, "--html", "-").Err).To(gbytes.Say(`--html -: only the JSON report goes to standard output`))
+	})
 })
 
 var _ = Describe("the command line", func() {

@@ -117,6 +117,12 @@ func (h *Histogram) decode() error {
 	if err != nil {
 		return fmt.Errorf("a histogram does not decode: %w", err)
 	}
+	// Only livehook's own bounds: they are what Merge adds up, and a histogram of another
+	// precision or range (5 digits over 2^62 µs, say) would make every percentile a long walk.
+	if d.LowestTrackableValue() != histMin || d.HighestTrackableValue() != histMax || d.SignificantFigures() != histDigits {
+		return fmt.Errorf("a histogram covers %d to %d µs with %d significant digits, want livehook's %d to %d µs with %d",
+			d.LowestTrackableValue(), d.HighestTrackableValue(), d.SignificantFigures(), histMin, histMax, histDigits)
+	}
 	h.h = d
 	return nil
 }
@@ -371,8 +377,14 @@ func (r *Report) WriteJSON(w io.Writer) error {
 // ReadJSON reads a report written by WriteJSON, checking its histograms.
 func ReadJSON(rd io.Reader) (*Report, error) {
 	var r Report
-	if err := json.NewDecoder(rd).Decode(&r); err != nil {
+	dec := json.NewDecoder(rd)
+	if err := dec.Decode(&r); err != nil {
 		return nil, fmt.Errorf("not a livehook load report: %w", err)
+	}
+	// A report collected from a log (kubectl logs) must be the report alone: a line of text
+	// after it means the log mixed in something else, such as a failed or interrupted run.
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("not a livehook load report alone: something follows the report at byte %d (run the shard with -q so that only the report reaches the log)", dec.InputOffset())
 	}
 	for name, h := range r.histograms() {
 		if h == nil {

@@ -55,7 +55,7 @@ func TestHTMLIsSelfContained(t *testing.T) {
 	var b bytes.Buffer
 	g.Expect(fixedReport().WriteHTML(&b)).To(Succeed())
 	page := b.String()
-	g.Expect(strings.Count(page, "<svg")).To(Equal(3))
+	g.Expect(strings.Count(page, "<svg")).To(Equal(6))
 	g.Expect(page).To(ContainSubstring("Latency by percentile"))
 	g.Expect(page).NotTo(ContainSubstring("<script"))
 	g.Expect(page).NotTo(MatchRegexp(`(src|href)=`), "nothing is loaded from elsewhere")
