@@ -51,7 +51,9 @@ type ScenarioResult struct {
 	// SkipReason says why a skipped scenario did not run.
 	SkipReason string `json:"skip_reason,omitempty"`
 	// Failure names the failing step and what broke.
-	Failure  string        `json:"failure,omitempty"`
+	Failure string `json:"failure,omitempty"`
+	// Delivery is the scenario's delivery conditions (package delivery's text form), if any.
+	Delivery string        `json:"delivery,omitempty"`
 	Duration time.Duration `json:"duration_ns"`
 	Steps    []StepResult  `json:"steps,omitempty"`
 }
@@ -171,6 +173,9 @@ func (r *Report) WriteText(w io.Writer, opt TextOptions) error {
 			continue
 		default:
 			ew.printf("%s  %-*s  %s, %s\n", label, width, s.Title(), plural(len(s.Steps), "step"), round(s.Duration))
+		}
+		if s.Delivery != "" && (opt.Steps || s.Status == StatusFailed) {
+			ew.printf("       delivered under %s: the schedule follows the seed, the order answers arrive in may not\n", s.Delivery)
 		}
 		for _, st := range s.Steps {
 			if !opt.Steps && st.Status != StatusFailed {

@@ -258,6 +258,9 @@ func runScenario(ctx context.Context, cfg *Config, sc *Scenario, iter int) *Scen
 		gen: generator.New(seed, generator.WithRoomPrefix(fmt.Sprintf("lh_%x_", uint32(seed)))),
 	}
 	x.cond = sc.Delivery.conditions()
+	if !x.cond.IsZero() {
+		res.Delivery = x.cond.String()
+	}
 	start := time.Now()
 	steps := make([]*StepResult, len(sc.Steps))
 	// failed is the first failing step, found after each step and after each batch delivered.
