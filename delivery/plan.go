@@ -30,14 +30,25 @@ func NewItem(e webhook.Endpoint, msg webhook.Message, opt webhook.URLOptions) (*
 	if err != nil {
 		return nil, err
 	}
+	return ItemFor(e, msg.Event.Room(), req, msg.Meta, opt), nil
+}
+
+// ItemFor returns the item that delivers a request made by e.NewRequest (its body perhaps
+// reshaped since) for the given room, with a URL built and signed as opt says when it goes.
+func ItemFor(e webhook.Endpoint, room string, req webhook.Request, meta webhook.Meta, opt webhook.URLOptions) *Item {
 	return &Item{
-		Room: msg.Event.Room(), Command: req.Command, Body: req.Body,
+		Room: room, Command: req.Command, Body: req.Body,
 		URL: func(now time.Time, skew time.Duration) string {
 			o := opt
 			o.Now, o.Skew = now, o.Skew+skew
-			return e.RequestURL(req.Command, msg.Meta, o)
+			return e.RequestURL(req.Command, meta, o)
 		},
-	}, nil
+	}
+}
+
+// FixedItem returns the item that delivers a request as it is, URL and all.
+func FixedItem(room string, req webhook.Request) *Item {
+	return &Item{Room: room, Command: req.Command, Body: req.Body, URL: func(time.Time, time.Duration) string { return req.URL }}
 }
 
 // Delivery is one delivery of an item, as the schedule plans it.

@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"time"
 
@@ -193,27 +192,12 @@ func (x *execution) flush(ctx context.Context) {
 
 // itemFor makes the delivery item of a request whose URL is fixed, or built when it goes.
 func (x *execution) itemFor(msg webhook.Message, req webhook.Request, opt webhook.URLOptions, fixedURL bool) *delivery.Item {
-	it := &delivery.Item{Room: req.Command.Short(), Command: req.Command, Body: req.Body}
+	room := req.Command.Short() // a probe without a room goes in order with the others like it
 	if msg.Event != nil {
-		it.Room = msg.Event.Room()
+		room = msg.Event.Room()
 	}
 	if fixedURL {
-		it.URL = func(time.Time, time.Duration) string { return req.URL }
-		return it
+		return delivery.FixedItem(room, req)
 	}
-	ep := x.cfg.Endpoint
-	it.URL = func(now time.Time, skew time.Duration) string {
-		o := opt
-		o.Now, o.Skew = now, o.Skew+skew
-		return ep.RequestURL(req.Command, msg.Meta, o)
-	}
-	return it
-}
-
-// describeConditions is the conditions in words for a report line.
-func describeConditions(c delivery.Conditions) string {
-	if c.IsZero() {
-		return ""
-	}
-	return fmt.Sprintf("delivery %s", c)
+	return delivery.ItemFor(x.cfg.Endpoint, room, req, msg.Meta, opt)
 }
