@@ -26,6 +26,12 @@ const (
 	maxNodes = 1_000_000
 	// maxErrors bounds the errors reported for one file.
 	maxErrors = 20
+	// MaxExpandedBytes bounds the text a file expands to, aliases followed and ${vars} replaced:
+	// a small file that stands for gigabytes stops here.
+	MaxExpandedBytes = 64 << 20
+	// maxSuggestLen bounds the words the did-you-mean search compares, whose work grows with
+	// the product of two lengths.
+	maxSuggestLen = 64
 )
 
 // Error is a problem with a scenarios file, at a position.
@@ -94,7 +100,7 @@ func Parse(name string, r io.Reader) (*File, error) {
 	if len(doc.Content) == 0 {
 		return fail(1, "file is empty: add a scenarios: list (see the README)")
 	}
-	d := &decoder{file: name, budget: maxNodes}
+	d := &decoder{file: name, budget: maxNodes, bytes: MaxExpandedBytes}
 	f := &File{Path: name}
 	d.decodeFile(doc.Content[0], f)
 	if len(d.errs) == 0 {
@@ -134,7 +140,8 @@ func yamlErrorLine(err error) (int, string) {
 type decoder struct {
 	file     string
 	vars     map[string]string
-	budget   int
+	budget   int // YAML nodes left to visit, aliases followed
+	bytes    int // bytes of scalar text left, aliases followed and ${vars} replaced
 	errs     []error
 	scenario string
 	step     int
@@ -169,16 +176,30 @@ func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
 	}
 }
 
-// resolve follows aliases and charges the node against the budget.
+// resolve follows aliases and charges the node against the budgets.
 func (d *decoder) resolve(n *yaml.Node) (*yaml.Node, bool) {
+	at := n
 	for n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
 	d.budget--
 	if d.budget == 0 {
-		d.errorf(n, "the file expands to over %d YAML nodes (an alias bomb?); write it out plainly", maxNodes)
+		d.errorf(at, "the file expands to over %d YAML nodes (an alias bomb?); write it out plainly", maxNodes)
 	}
-	return n, d.budget > 0
+	return n, d.budget > 0 && d.charge(at, len(n.Value))
+}
+
+// charge counts n bytes of text against the file's budget; false once it is spent.
+func (d *decoder) charge(at *yaml.Node, n int) bool {
+	if d.bytes < 0 {
+		return false
+	}
+	d.bytes -= n
+	if d.bytes < 0 {
+		d.errorf(at, "the file expands to over %d MiB of text, aliases followed and ${vars} replaced; use each large value fewer times", MaxExpandedBytes>>20)
+		return false
+	}
+	return true
 }
 
 func (d *decoder) decodeFile(n *yaml.Node, f *File) {
@@ -361,7 +382,9 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, what string, skip 
 		}
 		fi, ok := fields[k.Value]
 		if !ok {
-			d.errorf(k, "unknown %s %q%s", what, k.Value, Suggest(k.Value, slices.Sorted(mapsKeys(fields))))
+			if len(d.errs) < maxErrors { // past that nothing more is reported: no search either
+				d.errorf(k, "unknown %s %q%s", what, k.Value, Suggest(k.Value, slices.Sorted(mapsKeys(fields))))
+			}
 			continue
 		}
 		if line, dup := seen[k.Value]; dup {
@@ -404,6 +427,9 @@ func (d *decoder) expandVars(n *yaml.Node) *yaml.Node {
 	})
 	if c.Value != n.Value && c.Style == 0 {
 		c.Tag = "" // let the value's own type be resolved: "${vars.seats}" may be a number
+	}
+	if !d.charge(n, len(c.Value)-len(n.Value)) {
+		c.Value = n.Value
 	}
 	return &c
 }
@@ -551,9 +577,15 @@ func (e *Expect) decodeNode(d *decoder, n *yaml.Node) {
 
 // Suggest returns ` (did you mean "x"?)` naming the candidate closest to s, or "" when none is close.
 func Suggest(s string, candidates []string) string {
+	if len(s) > maxSuggestLen {
+		return "" // nobody mistypes a word this long, and comparing it costs len² per candidate
+	}
 	best, bestD := "", len(s)/2+2
 	ls := strings.ToLower(s)
 	for _, c := range candidates {
+		if len(c) > maxSuggestLen {
+			continue
+		}
 		lc := strings.ToLower(c)
 		d := editDistance(ls, lc)
 		if strings.HasPrefix(lc, ls) {

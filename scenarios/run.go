@@ -139,23 +139,6 @@ func Run(ctx context.Context, files []*File, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	selected := Selected(files, cfg.Tags)
-	// A scenario that repeats runs as several, one per iteration.
-	type job struct {
-		sc   *Scenario
-		iter int
-		res  *ScenarioResult
-	}
-	var jobs []*job
-	for _, s := range selected {
-		n := max(s.Repeat, 1)
-		for i := 1; i <= n; i++ {
-			it := 0
-			if n > 1 {
-				it = i
-			}
-			jobs = append(jobs, &job{sc: s, iter: it})
-		}
-	}
 	rep := &Report{
 		Target: cfg.Endpoint.URL, SDKAppID: cfg.Endpoint.SDKAppID, Token: cfg.Endpoint.Token != "",
 		Seed: cfg.Seed, Timeout: cfg.Timeout, Parallel: cfg.Parallel, Started: time.Now(),
@@ -168,14 +151,25 @@ func Run(ctx context.Context, files []*File, cfg Config) (*Report, error) {
 			}
 		}
 	}
-
+	// A scenario that repeats runs as several, one per iteration. Runs are made as the workers
+	// take them, so that the first goes at once however many the files ask for.
+	type job struct {
+		sc    *Scenario
+		iter  int
+		index int
+	}
+	total := 0
+	for _, s := range selected {
+		total += max(s.Repeat, 1)
+	}
+	results := make([]*ScenarioResult, total)
 	var (
 		mu     sync.Mutex
 		failed bool
 		wg     sync.WaitGroup
-		queue  = make(chan *job)
+		queue  = make(chan job)
 	)
-	for range min(cfg.Parallel, max(len(jobs), 1)) {
+	for range min(cfg.Parallel, max(total, 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -184,11 +178,12 @@ func Run(ctx context.Context, files []*File, cfg Config) (*Report, error) {
 				stop := cfg.FailFast && failed
 				mu.Unlock()
 				if stop {
-					j.res = notRun(j.sc, j.iter, "not run: an earlier scenario failed and --fail-fast is set")
+					results[j.index] = notRun(j.sc, j.iter, "not run: an earlier scenario failed and --fail-fast is set")
 					continue
 				}
-				j.res = runScenario(ctx, &cfg, j.sc, j.iter)
-				if j.res.Status == StatusFailed {
+				res := runScenario(ctx, &cfg, j.sc, j.iter)
+				results[j.index] = res
+				if res.Status == StatusFailed {
 					mu.Lock()
 					failed = true
 					mu.Unlock()
@@ -196,13 +191,22 @@ func Run(ctx context.Context, files []*File, cfg Config) (*Report, error) {
 			}
 		}()
 	}
-	for _, j := range jobs {
-		queue <- j
+	index := 0
+	for _, s := range selected {
+		n := max(s.Repeat, 1)
+		for i := 1; i <= n; i++ {
+			it := 0
+			if n > 1 {
+				it = i
+			}
+			queue <- job{sc: s, iter: it, index: index}
+			index++
+		}
 	}
 	close(queue)
 	wg.Wait()
-	for _, j := range jobs {
-		rep.add(*j.res)
+	for _, r := range results {
+		rep.add(*r)
 	}
 	rep.Duration = time.Since(rep.Started)
 	return rep, nil

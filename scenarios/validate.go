@@ -7,7 +7,12 @@ import (
 )
 
 // Limits on scenario values.
-const maxRepeat = 10_000
+const (
+	maxRepeat = 10_000
+	// MaxWork bounds what a file asks a run to do, in step runs (a scenario's steps times its
+	// repeat; a generate step counts its rooms' webhooks, about five a room).
+	MaxWork = 2_000_000
+)
 
 // validateFile checks what the types alone cannot: unique names, room references, templates,
 // limits. Positions point at the scenario or step at fault.
@@ -17,6 +22,7 @@ func (d *decoder) validateFile(f *File) {
 		return
 	}
 	names := map[string]Pos{}
+	work, overWork := 0, false
 	for _, s := range f.Scenarios {
 		d.scenario = s.Name
 		at := &yaml.Node{Line: s.Pos.Line, Column: s.Pos.Column}
@@ -36,6 +42,10 @@ func (d *decoder) validateFile(f *File) {
 		}
 		if s.Delivery != nil {
 			s.Delivery.validate(d, at)
+		}
+		if work += s.work(); work > MaxWork && !overWork {
+			overWork = true
+			d.errorf(at, "the file asks for over %d step runs by this scenario (steps × repeat, about 5 for each generated room): lower repeat, or split the file into runs", MaxWork)
 		}
 		d.validateSteps(s)
 		d.scenario = ""
@@ -101,4 +111,16 @@ func isDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// work is what a scenario asks of a run, in step runs.
+func (s *Scenario) work() int {
+	per := 0
+	for _, st := range s.Steps {
+		per++
+		if st.Generate != nil {
+			per += 5 * max(st.Generate.Rooms, 0)
+		}
+	}
+	return per * max(s.Repeat, 1)
 }
