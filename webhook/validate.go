@@ -774,7 +774,7 @@ func parseInt(b []byte) (int64, bool) {
 	case !ok:
 		return 0, false
 	case neg && m <= 1<<63:
-		return -int64(m - 1) - 1, true
+		return -int64(m-1) - 1, true
 	case !neg && m <= math.MaxInt64:
 		return int64(m), true
 	}
