@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/livehook/livehook/receiver"
@@ -61,4 +63,68 @@ func validMethod(m string) bool {
 		}
 	}
 	return true
+}
+
+// FuzzDeliveriesLog posts up to eight requests cut from the input (query and body separated by
+// a newline, requests by 0xff 0xfe), then reads the log: it must be JSON that lists each request
+// once, in order, with its body byte for byte when it was accepted.
+func FuzzDeliveriesLog(f *testing.F) {
+	modify, err := os.ReadFile("../webhook/testdata/modify_admin.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	q := "SdkAppid=1400000001&CallbackCommand=Live.CallbackAfterModifyAdmin&contenttype=json"
+	f.Add([]byte(q + "\n" + string(modify)))
+	f.Add([]byte(q + "\n" + string(modify) + "\xff\xfe" + q + "\n{\"a\":\"\\ud800\"}\xff\xfe%zz\n\xff"))
+	f.Add([]byte(q + "\n" + strings.Repeat("[", 2000)))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		rv, err := receiver.New(receiver.Config{SDKAppID: appID, LogSize: 5, LogBytes: 32 << 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reqs := bytes.Split(in, []byte("\xff\xfe"))
+		if len(reqs) > 8 {
+			reqs = reqs[:8]
+		}
+		var sent [][]byte
+		for _, r := range reqs {
+			query, body, _ := bytes.Cut(r, []byte("\n"))
+			req := httptest.NewRequest(http.MethodPost, "/cb", bytes.NewReader(body))
+			req.URL.RawQuery = string(query)
+			rv.ServeHTTP(httptest.NewRecorder(), req)
+			sent = append(sent, body)
+		}
+		rec := httptest.NewRecorder()
+		rv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, receiver.DeliveriesPath, nil))
+		var page struct {
+			Accepted, Rejected int
+			Deliveries         []receiver.Delivery
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &page); err != nil {
+			t.Fatalf("the log is not JSON: %v\n%s", err, rec.Body)
+		}
+		if page.Accepted+page.Rejected != len(sent) || len(page.Deliveries) > 5 || len(page.Deliveries) == 0 {
+			t.Fatalf("%d sent, the log counts %d+%d and lists %d", len(sent), page.Accepted, page.Rejected, len(page.Deliveries))
+		}
+		for i, d := range page.Deliveries {
+			if want := uint64(len(sent) - len(page.Deliveries) + i + 1); d.Seq != want {
+				t.Fatalf("delivery %d has seq %d, want %d", i, d.Seq, want)
+			}
+			body := sent[d.Seq-1]
+			if d.Accepted && !bytes.Equal(compact(t, body), compact(t, d.Body)) {
+				t.Fatalf("delivery %d: logged body %s, sent %s", d.Seq, d.Body, body)
+			}
+			if !d.Accepted && (d.Body != nil || len(d.BodyText) > receiver.RefusedBodyBytes) {
+				t.Fatalf("delivery %d: a refused body kept as %d bytes of JSON, %d of text", d.Seq, len(d.Body), len(d.BodyText))
+			}
+		}
+	})
+}
+
+func compact(t *testing.T, b []byte) []byte {
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, b); err != nil {
+		t.Fatalf("not JSON: %v: %q", err, b)
+	}
+	return buf.Bytes()
 }

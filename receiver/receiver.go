@@ -1,8 +1,10 @@
 // Package receiver is the reference webhook receiver: an http.Handler that checks each incoming
-// Live webhook against the protocol, answers OK/0 or FAIL with the reason, and keeps a log.
+// Live webhook against the protocol, answers OK/0 or FAIL with the reason, and keeps a log. It can
+// also forward each webhook, unchanged, to an app and pass the app's answer back.
 package receiver
 
 import (
+	"bytes"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -12,8 +14,10 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/livehook/livehook/webhook"
 )
@@ -26,8 +30,12 @@ const (
 	DefaultMaxBodyBytes = 1 << 20
 	// DefaultLogSize is how many deliveries the log keeps, the newest ones.
 	DefaultLogSize = 1000
-	// LoggedBodyBytes caps how much of each body the log keeps.
+	// DefaultLogBytes bounds the log's size in bytes, counted over what each delivery keeps.
+	DefaultLogBytes = 16 << 20
+	// LoggedBodyBytes caps how much of each accepted body the log keeps.
 	LoggedBodyBytes = 64 << 10
+	// RefusedBodyBytes caps how much of a refused body, or of an answer, the log keeps.
+	RefusedBodyBytes = 1 << 10
 	// DeliveriesPath serves the log as JSON on GET, and clears it on DELETE.
 	DeliveriesPath = "/deliveries"
 )
@@ -50,17 +58,28 @@ const (
 type Config struct {
 	// SDKAppID is the app's own; webhooks for any other are refused. Required.
 	SDKAppID uint64
-	// Token, when set, requires a valid Sign and a RequestTime within MaxSkew.
+	// Token, when set, requires a valid Sign and a RequestTime within MaxSkew. It never appears
+	// in the log or in what OnDelivery is given: wherever a sender put it, it is cut out.
 	Token string
-	// MaxSkew bounds |RequestTime - now| (DefaultMaxSkew when zero).
+	// MaxSkew bounds |RequestTime - now| (DefaultMaxSkew when zero; negative is an error).
 	MaxSkew time.Duration
 	// MaxBodyBytes bounds the body (DefaultMaxBodyBytes when zero).
 	MaxBodyBytes int64
-	// LogSize bounds the log (DefaultLogSize when zero; negative keeps none).
+	// LogSize bounds the log's count (DefaultLogSize when zero; negative keeps none).
 	LogSize int
+	// LogBytes bounds the log's size (DefaultLogBytes when zero); the oldest deliveries go first.
+	LogBytes int
+	// WriteTimeout bounds the time to answer a request, for a Server (DefaultWriteTimeout when
+	// zero): a client that never reads its answer cannot hold the server's memory longer.
+	WriteTimeout time.Duration
+	// Forward, when its URL is set, sends each webhook on to an app and answers with the app's
+	// answer (see Forward).
+	Forward Forward
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
-	// OnDelivery, when set, is called with each delivery after it is answered.
+	// OnDelivery, when set, is called with each delivery, in the order of Seq, before the answer
+	// is written: once a sender has its answer, OnDelivery has returned. Its Header and RawBody
+	// hold the request's headers and whole body.
 	OnDelivery func(Delivery)
 }
 
@@ -72,36 +91,105 @@ type Delivery struct {
 	Path     string    `json:"path"`
 	Query    string    `json:"query"`
 	Command  string    `json:"command,omitempty"`
+	Room     string    `json:"room,omitempty"`
 	RemoteIP string    `json:"remote_addr"`
-	// Body is the request body when it is JSON; BodyText holds it otherwise.
+	// BodyBytes is the body's length as received.
+	BodyBytes int `json:"body_bytes"`
+	// Body is the body, byte for byte, when it was accepted and is at most LoggedBodyBytes long;
+	// BodyText holds the first RefusedBodyBytes of any other body.
 	Body     json.RawMessage `json:"body,omitempty"`
 	BodyText string          `json:"body_text,omitempty"`
-	// Accepted reports whether the answer was OK/0.
+	// Accepted is the receiver's protocol verdict: whether the webhook keeps the protocol, so
+	// that it answered, or would answer, OK/0. Status, ErrorCode and Reason say why not.
 	Accepted  bool   `json:"accepted"`
 	Status    int    `json:"status"`
 	ErrorCode int    `json:"error_code"`
 	Reason    string `json:"reason,omitempty"`
+	// App is what became of the webhook forwarded to the app; nil when it was not forwarded.
+	App *AppResult `json:"app,omitempty"`
+	// Answer is what the sender was answered.
+	Answer Answer `json:"answer"`
+	// Took is the time from the request's arrival to its answer.
+	Took time.Duration `json:"took_ns"`
+	// TokenRemoved reports that the receiver's token appeared in the request and was cut out of
+	// what the log and OnDelivery see (so Query or the bodies differ from what was sent).
+	TokenRemoved bool `json:"token_removed,omitempty"`
+	// Header and RawBody are the request's headers (less those of the connection) and its whole
+	// body, for OnDelivery; the log keeps neither.
+	Header  http.Header `json:"-"`
+	RawBody []byte      `json:"-"`
+}
+
+// Answer is the answer a sender was given.
+type Answer struct {
+	// From is "app" when the app's answer was passed on, "receiver" when the receiver answered.
+	From        string `json:"from"`
+	Status      int    `json:"status"`
+	ContentType string `json:"content_type,omitempty"`
+	// Body is the answer's body (the log keeps its first RefusedBodyBytes).
+	Body []byte `json:"body"`
+
+	appHeader http.Header // the app's answer's headers, passed on
+}
+
+// The values of Answer.From.
+const (
+	FromReceiver = "receiver"
+	FromApp      = "app"
+)
+
+// MarshalJSON writes Body as text, for people reading the log.
+func (a Answer) MarshalJSON() ([]byte, error) {
+	type plain Answer
+	return json.Marshal(struct {
+		plain
+		Body string `json:"body"`
+	}{plain(a), string(a.Body)})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (a *Answer) UnmarshalJSON(b []byte) error {
+	type plain Answer
+	var v struct {
+		plain
+		Body string `json:"body"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*a = Answer(v.plain)
+	a.Body = []byte(v.Body)
+	return nil
 }
 
 // Receiver is the reference receiver. It is safe for concurrent use.
 type Receiver struct {
-	cfg Config
+	cfg     Config
+	forward *forwarder
+
+	// order makes deliveries reach OnDelivery in the order of their Seq.
+	order sync.Mutex
 
 	mu       sync.Mutex
 	seq      uint64
-	log      []Delivery // a ring of cfg.LogSize
-	next     int
+	log      []Delivery // log[head:] are kept, oldest first
+	head     int
+	logBytes int
 	accepted uint64
 	rejected uint64
 }
 
-// New returns a receiver; it fails when cfg lacks an SDKAppID or has a token that is too long.
+// New returns a receiver; it fails when cfg lacks an SDKAppID, has a token that is too long, a
+// negative skew, or a forward URL that is not an absolute http(s) URL.
 func New(cfg Config) (*Receiver, error) {
 	if cfg.SDKAppID == 0 {
 		return nil, errors.New("receiver: SDKAppID is 0: set the app's SDKAppID, e.g. 1400000001")
 	}
 	if len(cfg.Token) > webhook.MaxTokenLength {
 		return nil, fmt.Errorf("receiver: token is %d characters, at most %d are allowed", len(cfg.Token), webhook.MaxTokenLength)
+	}
+	if cfg.MaxSkew < 0 {
+		return nil, fmt.Errorf("receiver: max skew is %v: want a positive duration, e.g. %v", cfg.MaxSkew, DefaultMaxSkew)
 	}
 	if cfg.MaxSkew == 0 {
 		cfg.MaxSkew = DefaultMaxSkew
@@ -112,10 +200,25 @@ func New(cfg Config) (*Receiver, error) {
 	if cfg.LogSize == 0 {
 		cfg.LogSize = DefaultLogSize
 	}
+	if cfg.LogBytes == 0 {
+		cfg.LogBytes = DefaultLogBytes
+	}
+	if cfg.WriteTimeout == 0 {
+		cfg.WriteTimeout = DefaultWriteTimeout
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Receiver{cfg: cfg}, nil
+	rv := &Receiver{cfg: cfg}
+	if cfg.Forward.URL != "" {
+		fw, err := newForwarder(cfg.Forward)
+		if err != nil {
+			return nil, err
+		}
+		rv.forward = fw
+		rv.cfg.Forward = fw.cfg
+	}
+	return rv, nil
 }
 
 // Config returns the receiver's configuration, defaults filled in.
@@ -138,54 +241,75 @@ func (rv *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rv.serveLog(w, r)
 		return
 	}
-	d := Delivery{Time: rv.cfg.Now(), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, RemoteIP: r.RemoteAddr}
-	body, ref := rv.check(w, r, &d)
-	if len(body) > 0 {
-		logged := body[:min(len(body), LoggedBodyBytes)]
-		if len(logged) == len(body) && json.Valid(body) {
-			d.Body = json.RawMessage(logged)
-		} else {
-			d.BodyText = string(logged)
-		}
-	}
+	start := rv.cfg.Now()
+	d := Delivery{Time: start, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, RemoteIP: r.RemoteAddr}
+	body, tooLarge, ref := rv.check(w, r, &d)
+	d.BodyBytes = len(body)
 	if ref == nil {
 		d.Accepted, d.Status = true, http.StatusOK
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(webhook.Acknowledgement)
 	} else {
 		d.Status, d.ErrorCode, d.Reason = ref.status, ref.code, ref.reason
-		if ref.status == http.StatusMethodNotAllowed {
-			w.Header().Set("Allow", http.MethodPost)
-		}
-		writeFail(w, ref.status, ref.code, ref.reason)
 	}
+	d.Answer = ownAnswer(ref)
+	if rv.forward != nil && !tooLarge {
+		app, answer := rv.forward.send(r, body)
+		d.App = app
+		if answer != nil {
+			d.Answer = *answer
+		}
+	}
+	d.Took = rv.cfg.Now().Sub(start)
+	d.Header = connectionless(r.Header)
+	d.RawBody = body
 	rv.record(&d)
+	for k, v := range d.Answer.header() {
+		w.Header()[k] = v
+	}
+	if ref != nil && ref.status == http.StatusMethodNotAllowed && d.Answer.From == FromReceiver {
+		w.Header().Set("Allow", http.MethodPost)
+	}
+	w.WriteHeader(d.Answer.Status)
+	_, _ = w.Write(d.Answer.Body)
 }
 
-// writeFail writes a FAIL answer with the given HTTP status, error code and reason.
-func writeFail(w http.ResponseWriter, status, code int, reason string) {
-	b, _ := json.Marshal(webhook.Response{ActionStatus: "FAIL", ErrorInfo: reason, ErrorCode: code})
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
+// ownAnswer is the receiver's answer: OK/0, or FAIL with the refusal's status, code and reason.
+func ownAnswer(ref *refusal) Answer {
+	a := Answer{From: FromReceiver, Status: http.StatusOK, ContentType: "application/json", Body: webhook.Acknowledgement}
+	if ref != nil {
+		a.Status = ref.status
+		a.Body, _ = json.Marshal(webhook.Response{ActionStatus: "FAIL", ErrorInfo: ref.reason, ErrorCode: ref.code})
+	}
+	return a
+}
+
+// header is what the answer sets besides the status and Content-Length.
+func (a Answer) header() http.Header {
+	if a.appHeader != nil {
+		return a.appHeader
+	}
+	if a.ContentType == "" {
+		return nil
+	}
+	return http.Header{"Content-Type": {a.ContentType}}
 }
 
 // check reads the request and returns its body and the reason to refuse it, if any.
-func (rv *Receiver) check(w http.ResponseWriter, r *http.Request, d *Delivery) ([]byte, *refusal) {
-	if r.Method != http.MethodPost {
-		return nil, refuse(http.StatusMethodNotAllowed, CodeBadMethod, "method %s is not allowed: webhooks are POST", r.Method)
-	}
+func (rv *Receiver) check(w http.ResponseWriter, r *http.Request, d *Delivery) (body []byte, tooLarge bool, ref *refusal) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, rv.cfg.MaxBodyBytes))
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return body, refuse(http.StatusRequestEntityTooLarge, CodeTooLarge, "body is over %d bytes", rv.cfg.MaxBodyBytes)
+		var tl *http.MaxBytesError
+		if errors.As(err, &tl) {
+			return body, true, refuse(http.StatusRequestEntityTooLarge, CodeTooLarge, "body is over %d bytes", rv.cfg.MaxBodyBytes)
 		}
-		return body, refuse(http.StatusBadRequest, CodeBadQuery, "reading the body: %v", err)
+		return body, false, refuse(http.StatusBadRequest, CodeBadQuery, "reading the body: %v", err)
+	}
+	if r.Method != http.MethodPost {
+		return body, false, refuse(http.StatusMethodNotAllowed, CodeBadMethod, "method %q is not allowed: webhooks are POST", r.Method)
 	}
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
-		return body, refuse(http.StatusBadRequest, CodeBadQuery, "query does not parse: %v", err)
+		d.Room = webhook.BodyRoom(body)
+		return body, false, refuse(http.StatusBadRequest, CodeBadQuery, "query does not parse: %v", err)
 	}
 	appid, cmdName := webhook.ParamSdkAppid, webhook.ParamCallbackCommand
 	if !q.Has(appid) && q.Has(webhook.ParamSdkAppIdNew) {
@@ -194,19 +318,23 @@ func (rv *Receiver) check(w http.ResponseWriter, r *http.Request, d *Delivery) (
 	cmd := webhook.Command(q.Get(cmdName))
 	d.Command = string(cmd)
 	if ref := rv.checkQuery(q, appid, cmdName, cmd); ref != nil {
-		return body, ref
+		d.Room = webhook.BodyRoom(body)
+		return body, false, ref
 	}
 	if ref := rv.checkSign(q); ref != nil {
-		return body, ref
+		d.Room = webhook.BodyRoom(body)
+		return body, false, ref
 	}
-	if err := webhook.ValidateBody(cmd, body); err != nil {
+	room, err := webhook.CheckBody(cmd, body)
+	d.Room = room
+	if err != nil {
 		code := CodeBadBody
 		if errors.Is(err, webhook.ErrNotJSONObject) {
 			code = CodeNotJSON
 		}
-		return body, refuse(http.StatusBadRequest, code, "%s body: %v", cmd.Short(), err)
+		return body, false, refuse(http.StatusBadRequest, code, "%s body: %v", cmd.Short(), err)
 	}
-	return body, nil
+	return body, false, nil
 }
 
 func (rv *Receiver) checkQuery(q url.Values, appid, cmdName string, cmd webhook.Command) *refusal {
@@ -264,7 +392,11 @@ func (rv *Receiver) checkSign(q url.Values) *refusal {
 	return nil
 }
 
+// record numbers the delivery, logs it and hands it to OnDelivery.
 func (rv *Receiver) record(d *Delivery) {
+	rv.removeToken(d)
+	rv.order.Lock()
+	defer rv.order.Unlock()
 	rv.mu.Lock()
 	rv.seq++
 	d.Seq = rv.seq
@@ -273,17 +405,82 @@ func (rv *Receiver) record(d *Delivery) {
 	} else {
 		rv.rejected++
 	}
-	if n := rv.cfg.LogSize; n > 0 {
-		if len(rv.log) < n {
-			rv.log = append(rv.log, *d)
-		} else {
-			rv.log[rv.next] = *d
-		}
-		rv.next = (rv.next + 1) % n
-	}
+	rv.push(logged(*d))
 	rv.mu.Unlock()
 	if rv.cfg.OnDelivery != nil {
 		rv.cfg.OnDelivery(*d)
+	}
+}
+
+// logged is what the log keeps of a delivery: an accepted body of at most LoggedBodyBytes byte
+// for byte, the start of any other body and of the answer; no headers.
+func logged(d Delivery) Delivery {
+	body := d.RawBody
+	d.Header, d.RawBody = nil, nil
+	if d.Accepted && len(body) <= LoggedBodyBytes {
+		d.Body = json.RawMessage(body)
+	} else if len(body) > 0 {
+		d.BodyText = string(prefix(body, RefusedBodyBytes))
+	}
+	d.Answer.Body = prefix(d.Answer.Body, RefusedBodyBytes)
+	d.Answer.appHeader = nil
+	if d.App != nil {
+		app := *d.App
+		d.App = &app
+	}
+	return d
+}
+
+// prefix returns at most the first n bytes of b, cut at the start of a UTF-8 sequence.
+func prefix(b []byte, n int) []byte {
+	if len(b) <= n {
+		return b
+	}
+	for n > 0 && !utf8.RuneStart(b[n]) {
+		n--
+	}
+	return b[:n]
+}
+
+// removeToken cuts the token out of every value of d that came from the wire, so that neither
+// the log nor a recording ever holds it, wherever a sender put it.
+func (rv *Receiver) removeToken(d *Delivery) {
+	tok := rv.cfg.Token
+	if tok == "" {
+		return
+	}
+	cut := func(s string) string {
+		for strings.Contains(s, tok) {
+			s = strings.ReplaceAll(s, tok, "")
+			d.TokenRemoved = true
+		}
+		return s
+	}
+	cutBytes := func(b []byte) []byte {
+		if !bytes.Contains(b, []byte(tok)) {
+			return b
+		}
+		return []byte(cut(string(b)))
+	}
+	d.Path, d.Query, d.Command, d.Room, d.Reason, d.Method = cut(d.Path), cut(d.Query), cut(d.Command), cut(d.Room), cut(d.Reason), cut(d.Method)
+	d.RawBody = cutBytes(d.RawBody)
+	d.Answer.Body = cutBytes(d.Answer.Body)
+	if d.App != nil {
+		d.App.Error = cut(d.App.Error)
+	}
+	for k, vs := range d.Header {
+		if ck := cut(k); ck != k {
+			delete(d.Header, k)
+			d.Header[ck] = vs
+		}
+		for i := range vs {
+			vs[i] = cut(vs[i])
+		}
+	}
+	for _, vs := range d.Answer.appHeader {
+		for i := range vs {
+			vs[i] = cut(vs[i])
+		}
 	}
 }
 
@@ -291,12 +488,7 @@ func (rv *Receiver) record(d *Delivery) {
 func (rv *Receiver) Deliveries() []Delivery {
 	rv.mu.Lock()
 	defer rv.mu.Unlock()
-	out := make([]Delivery, 0, len(rv.log))
-	if len(rv.log) == rv.cfg.LogSize {
-		out = append(out, rv.log[rv.next:]...)
-		return append(out, rv.log[:rv.next]...)
-	}
-	return append(out, rv.log...)
+	return slices.Clone(rv.log[rv.head:])
 }
 
 // Counts returns how many webhooks were accepted and refused since the start.
@@ -309,27 +501,7 @@ func (rv *Receiver) Counts() (accepted, rejected uint64) {
 // Reset clears the log; the counts stay.
 func (rv *Receiver) Reset() {
 	rv.mu.Lock()
-	rv.log, rv.next = rv.log[:0], 0
+	clear(rv.log)
+	rv.log, rv.head, rv.logBytes = rv.log[:0], 0, 0
 	rv.mu.Unlock()
-}
-
-// logPage is the JSON of GET DeliveriesPath.
-type logPage struct {
-	Accepted   uint64     `json:"accepted"`
-	Rejected   uint64     `json:"rejected"`
-	Deliveries []Delivery `json:"deliveries"`
-}
-
-func (rv *Receiver) serveLog(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodDelete {
-		rv.Reset()
-		w.WriteHeader(http.StatusNoContent)
-		return
-	}
-	page := logPage{Deliveries: rv.Deliveries()}
-	page.Accepted, page.Rejected = rv.Counts()
-	w.Header().Set("Content-Type", "application/json")
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(page)
 }

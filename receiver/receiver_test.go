@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -95,7 +96,7 @@ func TestRefusals(t *testing.T) {
 		code   int
 		reason string
 	}{
-		{"wrong method", http.MethodGet, createURL, nil, 405, receiver.CodeBadMethod, "method GET is not allowed"},
+		{"wrong method", http.MethodGet, createURL, nil, 405, receiver.CodeBadMethod, `method "GET" is not allowed`},
 		{"too large", http.MethodPost, createURL, bytes.Repeat([]byte(" "), receiver.DefaultMaxBodyBytes+1), 413, receiver.CodeTooLarge, "body is over 1048576 bytes"},
 		{"not JSON", http.MethodPost, createURL, []byte(`RoomId=1`), 400, receiver.CodeNotJSON, "CreateRoom body: body is not JSON"},
 		{"empty body", http.MethodPost, createURL, nil, 400, receiver.CodeNotJSON, "body is empty"},
@@ -243,4 +244,33 @@ func TestLeadingSpaceIsNotMistakenForNotJSON(t *testing.T) {
 	g.Expect(resp.ErrorCode).To(Equal(receiver.CodeBadBody))
 	g.Expect(resp.ErrorInfo).To(ContainSubstring("RoomInfo.MaxSeatCount is the string"))
 	g.Expect(errors.Is(webhook.ValidateBody(webhook.CommandCreateRoom, []byte("[]")), webhook.ErrNotJSONObject)).To(BeTrue())
+}
+
+// The token is a secret: wherever a sender puts it, the log and OnDelivery never see it.
+func TestTheTokenNeverReachesTheLog(t *testing.T) {
+	g := NewWithT(t)
+	const token = "s3cr3t-t0ken"
+	var seen []receiver.Delivery
+	rv, err := receiver.New(receiver.Config{SDKAppID: appID, Token: token, Now: func() time.Time { return clock }, OnDelivery: func(d receiver.Delivery) { seen = append(seen, d) }})
+	g.Expect(err).NotTo(HaveOccurred())
+	u := webhookURL(webhook.CommandModifyAdmin, token, webhook.URLOptions{}) + "&token=" + token
+	body := bytes.Replace(seed(t, "modify_admin.json"), []byte(`"room_id"`), []byte(`"room-`+token+`"`), 1)
+	req := httptest.NewRequest(http.MethodPost, u, bytes.NewReader(body))
+	req.Header.Set("X-Callback-Token", token)
+	rec := httptest.NewRecorder()
+	rv.ServeHTTP(rec, req)
+	g.Expect(rec.Code).To(Equal(200))
+	post(t, rv, http.MethodPost, strings.Replace(u, "SdkAppid=1400000001", "SdkAppid="+token, 1), body)
+
+	g.Expect(seen).To(HaveLen(2))
+	for _, d := range seen {
+		g.Expect(d.TokenRemoved).To(BeTrue())
+		g.Expect(d.Query).To(ContainSubstring("Sign="), "Sign is a hash of the token, not the token")
+		g.Expect(fmt.Sprintf("%+v %s %s", d, d.RawBody, d.Answer.Body)).NotTo(ContainSubstring(token))
+	}
+	g.Expect(seen[0].Header.Get("X-Callback-Token")).To(BeEmpty())
+	g.Expect(seen[0].Room).To(Equal("room-"))
+	logPage, _ := post(t, rv, http.MethodGet, receiver.DeliveriesPath, nil)
+	g.Expect(logPage.Body.String()).NotTo(ContainSubstring(token))
+	g.Expect(logPage.Body.String()).To(ContainSubstring(`"token_removed":true`))
 }

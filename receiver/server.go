@@ -12,6 +12,10 @@ import (
 // DefaultAddr is where a Server listens unless told otherwise: loopback, a port the OS picks.
 const DefaultAddr = "127.0.0.1:0"
 
+// DefaultWriteTimeout bounds the time a Server takes to read a request's body and write its
+// answer: a client that never reads its answer holds it no longer.
+const DefaultWriteTimeout = 30 * time.Second
+
 // Server is a Receiver listening on a TCP address, like httptest.Server.
 type Server struct {
 	// URL is the base URL of the server, e.g. http://127.0.0.1:41234, to use as callback URL.
@@ -43,6 +47,7 @@ func Start(addr string, cfg Config) (*Server, error) {
 			Handler:           rv,
 			ReadHeaderTimeout: 10 * time.Second,
 			ReadTimeout:       30 * time.Second,
+			WriteTimeout:      rv.cfg.WriteTimeout,
 			IdleTimeout:       2 * time.Minute,
 		},
 		done: make(chan error, 1),

@@ -286,6 +286,13 @@ func (p *parser) where() string {
 	}
 	var sb strings.Builder
 	for i, s := range p.path {
+		// A deep path is named by its ends.
+		if n := len(p.path); n > 2*pathEnds && i >= pathEnds && i < n-pathEnds {
+			if i == pathEnds {
+				fmt.Fprintf(&sb, "...(%d levels)", n-2*pathEnds)
+			}
+			continue
+		}
 		switch {
 		case s.isIndex:
 			fmt.Fprintf(&sb, "[%d]", s.index)
@@ -300,6 +307,9 @@ func (p *parser) where() string {
 	}
 	return sb.String()
 }
+
+// pathEnds is how many steps of a deep path a message names at each end.
+const pathEnds = 4
 
 func plainKey(k []byte) bool {
 	if len(k) == 0 || len(k) > 64 {

@@ -135,3 +135,9 @@ func TestCheckBodyNamesTheRoom(t *testing.T) {
 	g.Expect(webhook.BodyRoom([]byte(`{"RoomInfo":{"RoomId":7}}`))).To(Equal(""))
 	g.Expect(webhook.BodyRoom([]byte(`not json`))).To(Equal(""))
 }
+
+func TestAMessageNamesADeepPathByItsEnds(t *testing.T) {
+	body := unknownFields(t, `"Deep":`+strings.Repeat(`{"a":`, 20)+`{"b":1,"b":2}`+strings.Repeat("}", 20))
+	NewWithT(t).Expect(webhook.ValidateBody(webhook.CommandCreateRoom, body)).
+		To(MatchError(HavePrefix(`RoomInfo.Deep.a.a...(14 levels).a.a.a.a has the key "b" twice`)))
+}

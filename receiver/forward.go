@@ -1,0 +1,168 @@
+package receiver
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/textproto"
+	"net/url"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/livehook/livehook/webhook"
+)
+
+// MaxAppAnswerBytes caps the app's answer; a longer one is not passed on.
+const MaxAppAnswerBytes = 64 << 10
+
+// Forward configures forwarding to an app: each webhook goes on unchanged (method, query with
+// Sign and RequestTime, headers but those of the connection, body byte for byte), and the app's
+// answer goes back to the sender. When the app gives no answer, the sender gets the receiver's.
+type Forward struct {
+	// URL is the app's callback URL; the webhook's query is appended to it, after any of its own.
+	URL string
+	// Timeout bounds the app's answer (webhook.DefaultTimeout, the Live backend's own, when zero).
+	Timeout time.Duration
+	// Insecure accepts any TLS certificate from an https app, for test deployments.
+	Insecure bool
+	// Transport sends the requests (a clone of http.DefaultTransport when nil).
+	Transport http.RoundTripper
+}
+
+// AppResult is what became of a webhook forwarded to the app.
+type AppResult struct {
+	// Status is the app's HTTP status; 0 when it gave no answer.
+	Status int `json:"status,omitempty"`
+	// Verdict is "OK/0" when the app's answer is the acknowledgement the contract wants, else
+	// what is wrong with it (webhook.CheckResponse).
+	Verdict string `json:"verdict,omitempty"`
+	// Error says why the app's answer was not passed on: it gave none, or one too large.
+	Error string `json:"error,omitempty"`
+	// Latency is the time from sending the webhook to the app to its complete answer.
+	Latency time.Duration `json:"latency_ns"`
+}
+
+// Answered reports whether the app's answer was passed on to the sender.
+func (a *AppResult) Answered() bool { return a != nil && a.Error == "" }
+
+type forwarder struct {
+	cfg    Forward
+	client *http.Client
+}
+
+func newForwarder(cfg Forward) (*forwarder, error) {
+	u, err := url.Parse(cfg.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("receiver: forward URL %q: want an absolute http:// or https:// URL, e.g. http://127.0.0.1:8000/live/webhook", cfg.URL)
+	}
+	if cfg.Timeout < 0 {
+		return nil, fmt.Errorf("receiver: forward timeout is %v: want a positive duration, e.g. %v", cfg.Timeout, webhook.DefaultTimeout)
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = webhook.DefaultTimeout
+	}
+	tr := cfg.Transport
+	if tr == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.DisableCompression = true // the app's answer goes back as the app wrote it
+		if cfg.Insecure {
+			t.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // asked for by the user
+		}
+		tr = t
+	}
+	return &forwarder{cfg: cfg, client: &http.Client{
+		Transport: tr,
+		// A webhook goes to the URL configured; a redirect is the app's answer.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}, nil
+}
+
+// send forwards the request with body to the app. The answer is nil when the app gave none to
+// pass on.
+func (f *forwarder) send(r *http.Request, body []byte) (*AppResult, *Answer) {
+	ctx, cancel := context.WithTimeout(r.Context(), f.cfg.Timeout)
+	defer cancel()
+	res := &AppResult{}
+	req, err := http.NewRequestWithContext(ctx, r.Method, webhook.AppendQuery(f.cfg.URL, r.URL.RawQuery), bytes.NewReader(body))
+	if err != nil {
+		res.Error = fmt.Sprintf("building the request: %v", err)
+		return res, nil
+	}
+	req.Header = connectionless(r.Header)
+	// The app answers without compression, so that its answer can be read and passed on as is;
+	// and Go's client adds no User-Agent of its own when the sender sent none.
+	req.Header.Del("Accept-Encoding")
+	if _, ok := req.Header["User-Agent"]; !ok {
+		req.Header["User-Agent"] = []string{""}
+	}
+	if len(body) == 0 {
+		req.Body = http.NoBody
+	}
+	start := time.Now()
+	resp, err := f.client.Do(req)
+	if err != nil {
+		res.Latency = time.Since(start)
+		res.Error = f.describe(ctx, r.Context(), err)
+		return res, nil
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxAppAnswerBytes+1))
+	res.Latency, res.Status = time.Since(start), resp.StatusCode
+	switch {
+	case err != nil:
+		res.Error = "reading its answer: " + f.describe(ctx, r.Context(), err)
+		return res, nil
+	case len(b) > MaxAppAnswerBytes:
+		res.Error = fmt.Sprintf("its answer is over %d bytes", MaxAppAnswerBytes)
+		return res, nil
+	}
+	res.Verdict = "OK/0"
+	if v := webhook.CheckResponse(resp.StatusCode, b).Violation; v != nil {
+		res.Verdict = v.Message
+	}
+	h := connectionless(resp.Header)
+	h.Del("Content-Length")
+	return res, &Answer{From: FromApp, Status: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Body: b, appHeader: h}
+}
+
+// describe says why the app gave no answer.
+func (f *forwarder) describe(ctx, sender context.Context, err error) string {
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		err = uerr.Err
+	}
+	switch {
+	case sender.Err() != nil:
+		return "the sender went away before the app answered"
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return fmt.Sprintf("no answer within %v", f.cfg.Timeout)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return fmt.Sprintf("connection refused: is the app listening at %s?", f.cfg.URL)
+	}
+	return err.Error()
+}
+
+// hopByHop are the headers of a connection rather than of a request (RFC 9110, 7.6.1).
+var hopByHop = []string{"Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade"}
+
+// connectionless returns a copy of h without the headers of the connection.
+func connectionless(h http.Header) http.Header {
+	out := h.Clone()
+	if out == nil {
+		out = http.Header{}
+	}
+	for _, f := range h.Values("Connection") {
+		for _, name := range strings.Split(f, ",") {
+			out.Del(textproto.TrimString(name))
+		}
+	}
+	for _, name := range hopByHop {
+		out.Del(name)
+	}
+	return out
+}

@@ -1,0 +1,58 @@
+package receiver
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Summary is the delivery on one line, for people watching: number, command, room, the
+// receiver's verdict, and what the app answered and how fast when it was forwarded. Every value
+// that came from the wire is quoted or escaped, so a sender can neither forge lines nor send
+// terminal escapes:
+//
+//	#3 "Live.CallbackAfterCreateRoom" room "live_7": OK; app 200 OK/0 in 1.2ms
+func (d *Delivery) Summary() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "#%d ", d.Seq)
+	if d.Command == "" {
+		b.WriteString("-")
+	} else {
+		b.WriteString(strconv.QuoteToGraphic(d.Command))
+	}
+	if d.Room != "" {
+		fmt.Fprintf(&b, " room %s", strconv.QuoteToGraphic(d.Room))
+	}
+	if d.Accepted {
+		b.WriteString(": OK")
+	} else {
+		fmt.Fprintf(&b, ": FAIL %d %s", d.Status, Printable(d.Reason))
+	}
+	switch app := d.App; {
+	case app == nil:
+	case app.Answered():
+		fmt.Fprintf(&b, "; app %d %s in %v", app.Status, Printable(app.Verdict), app.Latency.Round(10*time.Microsecond))
+	default:
+		verdict := "OK/0"
+		if !d.Accepted {
+			verdict = fmt.Sprintf("FAIL %d", d.Status)
+		}
+		fmt.Fprintf(&b, "; app did not answer (%s), answered %s itself", Printable(app.Error), verdict)
+	}
+	return b.String()
+}
+
+// Printable returns s with every rune that is not graphic (controls, escapes, line breaks,
+// bidirectional overrides) escaped as in a Go string, so that s prints on one line as it is.
+func Printable(s string) string {
+	for _, r := range s {
+		if !unicode.IsGraphic(r) || r == utf8.RuneError {
+			q := strconv.QuoteToGraphic(s)
+			return q[1 : len(q)-1]
+		}
+	}
+	return s
+}

@@ -1,0 +1,259 @@
+package recording
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Redactor replaces, in a recording, what identifies people: user IDs (every field named
+// *_Account, string or number, alone or in an array), room names (RoomName), URLs (every field
+// named *URL, such as CoverURL) and the client's address (the ClientIP query parameter). A
+// replacement is a keyed hash of the value, so the same value always becomes the same
+// replacement under the same key, and the recording stays coherent: the owner of a room is
+// still the owner of the rooms they own. System accounts (@TIM#...) and empty values are kept;
+// everything else in the body stays byte for byte.
+type Redactor struct {
+	key []byte
+}
+
+// NewRedactor returns a Redactor keyed with key; keep the key to redact another recording the
+// same way, and secret, as it is all that stands between a replacement and a guess.
+func NewRedactor(key []byte) *Redactor { return &Redactor{key: bytes.Clone(key)} }
+
+// Entry redacts e in place: its body, query, room name and the texts that may quote them (the
+// verdict's reason, the answer's body, the app's error).
+func (r *Redactor) Entry(e *Entry) {
+	body, pairs, err := r.body(e.Body)
+	if err != nil {
+		// What a body that is not JSON holds cannot be found, so none of it is kept, nor the
+		// texts that may quote it.
+		body, e.Verdict.Reason, e.Answer.Body = nil, "(redacted: the body is not JSON)", nil
+	}
+	e.Body = body
+	e.Query, pairs = r.query(e.Query, pairs)
+	if len(pairs) > 0 {
+		// A value appears in a message as itself or quoted; replace the longest first.
+		rep := strings.NewReplacer(pairs...)
+		e.Verdict.Reason = rep.Replace(e.Verdict.Reason)
+		e.Answer.Body = []byte(rep.Replace(string(e.Answer.Body)))
+		if e.App != nil {
+			app := *e.App
+			app.Error, app.Verdict = rep.Replace(app.Error), rep.Replace(app.Verdict)
+			e.App = &app
+		}
+	}
+	e.Redacted = true
+}
+
+// What a field holds, by its name.
+type valueKind int
+
+const (
+	notRedacted valueKind = iota
+	userID
+	roomName
+	anURL
+	clientIP
+)
+
+func kindOfKey(key string) valueKind {
+	switch {
+	case strings.HasSuffix(key, "_Account"):
+		return userID
+	case key == "RoomName":
+		return roomName
+	case strings.HasSuffix(key, "URL") || strings.HasSuffix(key, "Url"):
+		return anURL
+	}
+	return notRedacted
+}
+
+// hash is the keyed hash of a value of a kind.
+func (r *Redactor) hash(k valueKind, v string) []byte {
+	m := hmac.New(sha256.New, r.key)
+	fmt.Fprintf(m, "%d\x00%s", k, v)
+	return m.Sum(nil)
+}
+
+// replace returns the replacement of v, a value of kind k.
+func (r *Redactor) replace(k valueKind, v string) string {
+	if v == "" || (k == userID && strings.HasPrefix(v, "@TIM#")) {
+		return v
+	}
+	h := r.hash(k, v)
+	switch k {
+	case userID:
+		if isDigits(v) { // a numeric ID stays numeric, the same as a number or as a string
+			return strconv.FormatUint(1e17+binary.BigEndian.Uint64(h)%9e17, 10)
+		}
+		return "user_" + hex.EncodeToString(h[:8])
+	case roomName:
+		return "room " + hex.EncodeToString(h[:4])
+	case anURL:
+		return "https://redacted.invalid/" + hex.EncodeToString(h[:8])
+	case clientIP:
+		return fmt.Sprintf("10.%d.%d.%d", h[0], h[1], h[2])
+	}
+	return v
+}
+
+func isDigits(s string) bool {
+	if s == "" || len(s) > 20 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// body returns the body with the values of the redacted fields replaced, every other byte kept,
+// and the pairs (original, replacement) for a strings.Replacer. A body that is not JSON is
+// returned with an error.
+func (r *Redactor) body(body []byte) ([]byte, []string, error) {
+	if len(body) == 0 {
+		return body, nil, nil
+	}
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.UseNumber()
+	type frame struct {
+		object    bool
+		expectKey bool
+		kind      valueKind // of the member at hand (object), of every element (array)
+	}
+	var (
+		out   bytes.Buffer
+		pairs []string
+		done  int64 // body[:done] is in out
+		stack []frame
+	)
+	// kindHere is the kind of a value at the scan's position.
+	kindHere := func() valueKind {
+		if len(stack) == 0 {
+			return notRedacted
+		}
+		return stack[len(stack)-1].kind
+	}
+	valueDone := func() {
+		if len(stack) > 0 && stack[len(stack)-1].object {
+			stack[len(stack)-1].expectKey = true
+		}
+	}
+	for {
+		start := d.InputOffset()
+		tok, err := d.Token()
+		if err != nil {
+			if errors.Is(err, io.EOF) && len(stack) == 0 && start > 0 {
+				break
+			}
+			return body, nil, fmt.Errorf("redact: %w", err)
+		}
+		end := d.InputOffset()
+		if delim, ok := tok.(json.Delim); ok {
+			switch delim {
+			case '{':
+				stack = append(stack, frame{object: true, expectKey: true})
+			case '[':
+				stack = append(stack, frame{kind: kindHere()})
+			default:
+				stack = stack[:len(stack)-1]
+				valueDone()
+			}
+			continue
+		}
+		if top := len(stack) - 1; top >= 0 && stack[top].object && stack[top].expectKey {
+			stack[top].kind, stack[top].expectKey = kindOfKey(tok.(string)), false
+			continue
+		}
+		k := kindHere()
+		valueDone()
+		var repl []byte
+		switch v := tok.(type) {
+		case string:
+			if k == notRedacted {
+				break
+			}
+			if n := r.replace(k, v); n != v {
+				repl, _ = json.Marshal(n)
+				pairs = addPair(pairs, v, n)
+			}
+		case json.Number:
+			if k == userID && isDigits(string(v)) {
+				n := r.replace(k, string(v))
+				repl, pairs = []byte(n), addPair(pairs, string(v), n)
+			}
+		}
+		if repl != nil {
+			at := start + int64(bytes.IndexAny(body[start:end], "\"-0123456789"))
+			out.Write(body[done:at])
+			out.Write(repl)
+			done = end
+		}
+	}
+	out.Write(body[done:])
+	return out.Bytes(), longestFirst(pairs), nil
+}
+
+// query returns the raw query with ClientIP replaced, every other byte kept.
+func (r *Redactor) query(q string, pairs []string) (string, []string) {
+	parts := strings.Split(q, "&")
+	for i, p := range parts {
+		name, val, ok := strings.Cut(p, "=")
+		if !ok || name != "ClientIP" {
+			continue
+		}
+		ip, err := url.QueryUnescape(val)
+		if err != nil || ip == "" {
+			continue
+		}
+		n := r.replace(clientIP, ip)
+		parts[i] = name + "=" + url.QueryEscape(n)
+		pairs = addPair(pairs, ip, n)
+	}
+	return strings.Join(parts, "&"), longestFirst(pairs)
+}
+
+// minBare is how long a value must be to be replaced where it appears unquoted in a message:
+// messages quote the values they name, and a short value would be found inside other words.
+const minBare = 6
+
+// addPair adds the replacements of from by to in messages: quoted, and bare when long enough.
+func addPair(pairs []string, from, to string) []string {
+	pairs = append(pairs, strconv.Quote(from), strconv.Quote(to))
+	if len(from) >= minBare {
+		pairs = append(pairs, from, to)
+	}
+	return pairs
+}
+
+// longestFirst orders replacement pairs so that a longer original is replaced before a shorter
+// one it contains.
+func longestFirst(pairs []string) []string {
+	type pair struct{ from, to string }
+	ps := make([]pair, 0, len(pairs)/2)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		ps = append(ps, pair{pairs[i], pairs[i+1]})
+	}
+	for i := 1; i < len(ps); i++ {
+		for j := i; j > 0 && len(ps[j].from) > len(ps[j-1].from); j-- {
+			ps[j], ps[j-1] = ps[j-1], ps[j]
+		}
+	}
+	out := make([]string, 0, len(pairs))
+	for _, p := range ps {
+		out = append(out, p.from, p.to)
+	}
+	return out
+}
