@@ -2,12 +2,19 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/livehook/livehook/receiver"
+	"github.com/livehook/livehook/recording"
 	"github.com/livehook/livehook/webhook"
 )
+
+// redactKeyEnv names the environment variable holding the key of --redact's replacements.
+const redactKeyEnv = "LIVEHOOK_REDACT_KEY"
 
 func (m *Main) runReceive(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("receive", "", `
@@ -15,12 +22,25 @@ Run the reference receiver: it checks every webhook sent to it against the Live 
 (method, query parameters, SdkAppid, Sign and RequestTime when a token is set, body fields and
 types) and answers OK/0, or FAIL with the reason. Point your own sender at it to debug it.
 GET /deliveries shows what it received, as JSON; DELETE /deliveries clears that log.
-It runs until interrupted (Ctrl-C).`)
+
+With --forward-to, each webhook also goes on, unchanged, to your app, and the sender gets the
+app's answer (the receiver's own when the app does not answer). With --record, every delivery
+is appended to a file, one JSON line each, that 'livehook generate --from' turns into a replay.
+It prints one line per delivery and runs until interrupted (Ctrl-C).
+
+Examples:
+  livehook receive --addr 0.0.0.0:8080 --token "$TOKEN" --forward-to http://127.0.0.1:8000/live/webhook
+  livehook receive --token "$TOKEN" --record staging.jsonl --redact`)
 	addr := fs.String("addr", "127.0.0.1:8080", "`address` to listen on; loopback unless you name another interface")
 	appID := fs.Uint64("sdkappid", webhook.DefaultSDKAppID, "the app's `SDKAppID`; webhooks for any other are refused")
-	token := fs.String("token", "", "callback `TOKEN`; when set, Sign and RequestTime are required and checked")
-	skew := fs.Duration("max-skew", receiver.DefaultMaxSkew, "how far RequestTime may be from this clock")
+	token := fs.String("token", "", "callback `TOKEN`; when set, Sign and RequestTime are required and checked (it is never printed or recorded)")
+	skew := fs.Duration("max-skew", receiver.DefaultMaxSkew, "how far RequestTime may be from this clock, either way")
 	logSize := fs.Int("log-size", receiver.DefaultLogSize, "how many deliveries GET /deliveries keeps")
+	forwardTo := fs.String("forward-to", "", "forward every webhook, unchanged, to this `URL` (your app) and answer with its answer")
+	forwardTimeout := fs.Duration("forward-timeout", webhook.DefaultTimeout, "how long the app may take to answer a forwarded webhook")
+	insecure := fs.Bool("insecure", false, "accept any TLS certificate from an https --forward-to app (self-signed test deployments)")
+	record := fs.String("record", "", "append every delivery to `FILE` as a JSON line (tail -f works; see 'livehook generate --from')")
+	redact := fs.Bool("redact", false, "in the recording, replace user IDs, room names, URLs and client addresses with keyed hashes (key: $"+redactKeyEnv+")")
 	quiet := fs.Bool("q", false, "do not print a line per delivery")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -28,18 +48,52 @@ It runs until interrupted (Ctrl-C).`)
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q: receive takes only flags", fs.Arg(0))
 	}
-	cfg := receiver.Config{SDKAppID: *appID, Token: *token, MaxSkew: *skew, LogSize: *logSize}
-	if !*quiet {
-		cfg.OnDelivery = func(d receiver.Delivery) {
-			verdict := "OK"
-			if !d.Accepted {
-				verdict = fmt.Sprintf("FAIL %d: %s", d.Status, d.Reason)
+	if *skew <= 0 {
+		return usagef("--max-skew is %v: want a positive duration, such as %v (how far RequestTime may be from this clock)", *skew, receiver.DefaultMaxSkew)
+	}
+	if *forwardTimeout <= 0 {
+		return usagef("--forward-timeout is %v: want a positive duration, such as %v", *forwardTimeout, webhook.DefaultTimeout)
+	}
+	if *forwardTo == "" && (isSet(fs, "forward-timeout") || *insecure) {
+		return usagef("--forward-timeout and --insecure apply to forwarding: add --forward-to URL")
+	}
+	if *redact && *record == "" {
+		return usagef("--redact applies to the recording: add --record FILE")
+	}
+	cfg := receiver.Config{SDKAppID: *appID, Token: *token, MaxSkew: *skew, LogSize: *logSize,
+		Forward: receiver.Forward{URL: *forwardTo, Timeout: *forwardTimeout, Insecure: *insecure}}
+	// Check the configuration before the file is created.
+	if _, err := receiver.New(cfg); err != nil {
+		return &usageError{err}
+	}
+
+	var rec *recording.Writer
+	recordErr := make(chan error, 1)
+	if *record != "" {
+		var opts []recording.Option
+		if *redact {
+			key, note := redactKey()
+			fmt.Fprintf(m.Stderr, "livehook receive: redacting the recording (%s)\n", note)
+			opts = append(opts, recording.WithRedactor(recording.NewRedactor(key)))
+		}
+		w, err := recording.Create(*record, opts...)
+		if err != nil {
+			return &usageError{err}
+		}
+		rec = w
+		defer rec.Close()
+	}
+	cfg.OnDelivery = func(d receiver.Delivery) {
+		if rec != nil {
+			if err := rec.Write(recording.FromDelivery(d)); err != nil {
+				select {
+				case recordErr <- err:
+				default:
+				}
 			}
-			cmd := d.Command
-			if cmd == "" {
-				cmd = "-"
-			}
-			fmt.Fprintf(m.Stderr, "%s #%d %s %s %s\n", d.Time.Format(time.TimeOnly), d.Seq, d.RemoteIP, cmd, verdict)
+		}
+		if !*quiet {
+			fmt.Fprintf(m.Stderr, "%s %s %s\n", d.Time.Format(time.TimeOnly), d.RemoteIP, d.Summary())
 		}
 	}
 	srv, err := receiver.Start(*addr, cfg)
@@ -51,16 +105,42 @@ It runs until interrupted (Ctrl-C).`)
 		auth = "token set: Sign and RequestTime are checked"
 	}
 	fmt.Fprintf(m.Stdout, "livehook receive: listening on %s (SdkAppid %d, %s)\nDeliveries: GET %s%s\n", srv.URL, *appID, auth, srv.URL, receiver.DeliveriesPath)
+	if *forwardTo != "" {
+		fmt.Fprintf(m.Stdout, "Forwarding to %s: the sender gets the app's answer, or the receiver's when the app does not answer within %v\n", *forwardTo, *forwardTimeout)
+	}
+	if rec != nil {
+		fmt.Fprintf(m.Stdout, "Recording to %s\n", *record)
+	}
+	stop := func() error {
+		// In-flight requests finish, and their lines are written, before the file is closed.
+		accepted, rejected := srv.Receiver.Counts()
+		err := srv.Close()
+		if rec != nil {
+			err = errors.Join(err, rec.Close())
+		}
+		fmt.Fprintf(m.Stdout, "livehook receive: %d accepted, %d refused\n", accepted, rejected)
+		return err
+	}
 	select {
 	case <-ctx.Done():
 		fmt.Fprintln(m.Stderr, "livehook receive: stopping")
-		accepted, rejected := srv.Receiver.Counts()
-		err := srv.Close()
-		fmt.Fprintf(m.Stdout, "livehook receive: %d accepted, %d refused\n", accepted, rejected)
-		return err
+		return stop()
+	case err := <-recordErr:
+		fmt.Fprintf(m.Stderr, "livehook receive: %v: stopping, so that no delivery goes unrecorded\n", err)
+		return errors.Join(err, stop())
 	case <-waitChan(srv.Wait):
 		return srv.Wait()
 	}
+}
+
+// redactKey is the key of --redact's replacements: $LIVEHOOK_REDACT_KEY, or one for this run.
+func redactKey() ([]byte, string) {
+	if k := os.Getenv(redactKeyEnv); k != "" {
+		return []byte(k), "key from $" + redactKeyEnv + ": the same values get the same replacements in every recording made with it"
+	}
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	return key, "a key for this run only; set $" + redactKeyEnv + " to get the same replacements across runs"
 }
 
 // waitChan runs wait in a goroutine and closes the returned channel when it returns.

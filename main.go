@@ -200,3 +200,14 @@ func (m *Main) runVersion(_ context.Context, args []string) error {
 	fmt.Fprintf(m.Stdout, "livehook %s\n", Version)
 	return nil
 }
+
+// isSet reports whether the flag called name was given on the command line.
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == name {
+			set = true
+		}
+	})
+	return set
+}
