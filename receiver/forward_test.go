@@ -79,7 +79,7 @@ func TestForwardingPassesTheWebhookOnUnchangedAndTheAnswerBack(t *testing.T) {
 	g.Eventually(got).Should(Receive(&s))
 	g.Expect(s.method).To(Equal(http.MethodPost))
 	g.Expect(s.path).To(Equal("/app/hook"))
-	g.Expect(s.query).To(Equal("tenant=7&" + req.URL.RawQuery), "the query, Sign and RequestTime included, byte for byte")
+	g.Expect(s.query).To(Equal("tenant=7&"+req.URL.RawQuery), "the query, Sign and RequestTime included, byte for byte")
 	g.Expect(s.body).To(Equal(body), "the body byte for byte")
 	g.Expect(s.header.Get("Content-Type")).To(Equal(webhook.ContentType))
 	g.Expect(s.header.Get("User-Agent")).To(Equal("Live-backend/1.0"))
