@@ -7,12 +7,12 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/livehook/livehook/webhook"
 )
 
 // Redactor replaces, in a recording, what identifies people: user IDs (every field named
@@ -126,84 +126,35 @@ func (r *Redactor) body(body []byte) ([]byte, []string, error) {
 	if len(body) == 0 {
 		return body, nil, nil
 	}
-	d := json.NewDecoder(bytes.NewReader(body))
-	d.UseNumber()
-	type frame struct {
-		object    bool
-		expectKey bool
-		kind      valueKind // of the member at hand (object), of every element (array)
-	}
-	var (
-		out   bytes.Buffer
-		pairs []string
-		done  int64 // body[:done] is in out
-		stack []frame
-	)
-	// kindHere is the kind of a value at the scan's position.
-	kindHere := func() valueKind {
-		if len(stack) == 0 {
-			return notRedacted
+	var pairs []string
+	out, err := webhook.RewriteValues(body, func(path []string, raw []byte) []byte {
+		if len(path) == 0 {
+			return nil
 		}
-		return stack[len(stack)-1].kind
-	}
-	valueDone := func() {
-		if len(stack) > 0 && stack[len(stack)-1].object {
-			stack[len(stack)-1].expectKey = true
-		}
-	}
-	for {
-		start := d.InputOffset()
-		tok, err := d.Token()
-		if err != nil {
-			if errors.Is(err, io.EOF) && len(stack) == 0 && start > 0 {
-				break
-			}
-			return body, nil, fmt.Errorf("redact: %w", err)
-		}
-		end := d.InputOffset()
-		if delim, ok := tok.(json.Delim); ok {
-			switch delim {
-			case '{':
-				stack = append(stack, frame{object: true, expectKey: true})
-			case '[':
-				stack = append(stack, frame{kind: kindHere()})
-			default:
-				stack = stack[:len(stack)-1]
-				valueDone()
-			}
-			continue
-		}
-		if top := len(stack) - 1; top >= 0 && stack[top].object && stack[top].expectKey {
-			stack[top].kind, stack[top].expectKey = kindOfKey(tok.(string)), false
-			continue
-		}
-		k := kindHere()
-		valueDone()
-		var repl []byte
-		switch v := tok.(type) {
-		case string:
-			if k == notRedacted {
-				break
+		k := kindOfKey(path[len(path)-1])
+		switch {
+		case k == notRedacted:
+		case raw[0] == '"':
+			var v string
+			if json.Unmarshal(raw, &v) != nil {
+				return nil
 			}
 			if n := r.replace(k, v); n != v {
-				repl, _ = json.Marshal(n)
 				pairs = addPair(pairs, v, n)
+				repl, _ := json.Marshal(n)
+				return repl
 			}
-		case json.Number:
-			if k == userID && isDigits(string(v)) {
-				n := r.replace(k, string(v))
-				repl, pairs = []byte(n), addPair(pairs, string(v), n)
-			}
+		case k == userID && isDigits(string(raw)):
+			n := r.replace(k, string(raw))
+			pairs = addPair(pairs, string(raw), n)
+			return []byte(n)
 		}
-		if repl != nil {
-			at := start + int64(bytes.IndexAny(body[start:end], "\"-0123456789"))
-			out.Write(body[done:at])
-			out.Write(repl)
-			done = end
-		}
+		return nil
+	})
+	if err != nil {
+		return body, nil, err
 	}
-	out.Write(body[done:])
-	return out.Bytes(), longestFirst(pairs), nil
+	return out, longestFirst(pairs), nil
 }
 
 // query returns the raw query with ClientIP replaced, every other byte kept.

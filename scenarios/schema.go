@@ -37,6 +37,7 @@ var (
 	shareType    = reflect.TypeOf(Share(0))
 	skewType     = reflect.TypeOf(Skew(0))
 	expectType   = reflect.TypeOf(Expect{})
+	rawBodyType  = reflect.TypeOf(RawBody(nil))
 	stepType     = reflect.TypeOf(Step{})
 	enumIface    = reflect.TypeOf((*enum)(nil)).Elem()
 )
@@ -64,6 +65,8 @@ func schemaOf(t reflect.Type) schema {
 	case t.Implements(enumIface):
 		vals := reflect.Zero(t).Interface().(enum).Values()
 		return schema{"type": "string", "enum": vals}
+	case t == rawBodyType:
+		return schema{"type": "string", "description": "sent byte for byte, no ${...} replaced; !!binary (base64) for bytes that are not UTF-8"}
 	case t == expectType:
 		obj := structSchema(t)
 		return schema{"oneOf": []schema{{"type": "string", "enum": Verdict("").Values()}, obj}}

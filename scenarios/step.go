@@ -19,6 +19,7 @@ type Step struct {
 	Send        *Send        `yaml:"send" json:"send,omitempty"`
 	Generate    *Generate    `yaml:"generate" json:"generate,omitempty"`
 	Check       *Check       `yaml:"check" json:"check,omitempty"`
+	Replay      *Replay      `yaml:"replay" json:"replay,omitempty"`
 	// Expect is what the answer must be; acknowledged unless set.
 	Expect *Expect `yaml:"expect" json:"expect,omitempty"`
 

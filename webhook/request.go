@@ -154,26 +154,41 @@ func (e Endpoint) RequestURL(cmd Command, meta Meta, opt URLOptions) string {
 		writeParam(&b, ParamClientIP, meta.ClientIP)
 		writeParam(&b, ParamOptPlatform, meta.OptPlatform)
 	}
-	if e.Token != "" && opt.Signing != SignMissing {
-		now := opt.Now
-		if now.IsZero() {
-			now = time.Now()
-		}
-		t := now.Add(opt.Skew).Unix()
-		sign := ""
-		switch opt.Signing {
-		case SignStale:
-			t -= int64(StaleAge / time.Second)
-			sign = Sign(e.Token, t)
-		case SignBad:
-			sign = Sign(e.Token+"-wrong", t)
-		default:
-			sign = Sign(e.Token, t)
-		}
-		writeParam(&b, ParamSign, sign)
-		writeParam(&b, ParamRequestTime, strconv.FormatInt(t, 10))
-	}
+	e.writeSign(&b, opt)
 	return b.String()
+}
+
+// QueryURL returns the callback URL with query appended as it is (a recorded one, say), then
+// Sign and RequestTime as RequestURL signs them.
+func (e Endpoint) QueryURL(query string, opt URLOptions) string {
+	var b strings.Builder
+	b.WriteString(AppendQuery(e.URL, query))
+	e.writeSign(&b, opt)
+	return b.String()
+}
+
+// writeSign writes Sign and RequestTime as opt says, when the endpoint has a token.
+func (e Endpoint) writeSign(b *strings.Builder, opt URLOptions) {
+	if e.Token == "" || opt.Signing == SignMissing {
+		return
+	}
+	now := opt.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	t := now.Add(opt.Skew).Unix()
+	sign := ""
+	switch opt.Signing {
+	case SignStale:
+		t -= int64(StaleAge / time.Second)
+		sign = Sign(e.Token, t)
+	case SignBad:
+		sign = Sign(e.Token+"-wrong", t)
+	default:
+		sign = Sign(e.Token, t)
+	}
+	writeParam(b, ParamSign, sign)
+	writeParam(b, ParamRequestTime, strconv.FormatInt(t, 10))
 }
 
 // NewRequest is the one way from an event to the wire: it encodes the message's event and builds
