@@ -395,6 +395,11 @@ func (rv *Receiver) checkSign(q url.Values) *refusal {
 // record numbers the delivery, logs it and hands it to OnDelivery.
 func (rv *Receiver) record(d *Delivery) {
 	rv.removeToken(d)
+	if body := d.RawBody; d.Accepted && len(body) <= LoggedBodyBytes {
+		d.Body = json.RawMessage(body)
+	} else if len(body) > 0 {
+		d.BodyText = string(prefix(body, RefusedBodyBytes))
+	}
 	rv.order.Lock()
 	defer rv.order.Unlock()
 	rv.mu.Lock()
@@ -412,16 +417,10 @@ func (rv *Receiver) record(d *Delivery) {
 	}
 }
 
-// logged is what the log keeps of a delivery: an accepted body of at most LoggedBodyBytes byte
-// for byte, the start of any other body and of the answer; no headers.
+// logged is what the log keeps of a delivery: not its headers nor its whole body (Body and
+// BodyText hold what is kept of it), and the start of its answer.
 func logged(d Delivery) Delivery {
-	body := d.RawBody
 	d.Header, d.RawBody = nil, nil
-	if d.Accepted && len(body) <= LoggedBodyBytes {
-		d.Body = json.RawMessage(body)
-	} else if len(body) > 0 {
-		d.BodyText = string(prefix(body, RefusedBodyBytes))
-	}
 	d.Answer.Body = prefix(d.Answer.Body, RefusedBodyBytes)
 	d.Answer.appHeader = nil
 	if d.App != nil {
