@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/livehook/livehook/generator"
+	"github.com/livehook/livehook/recording"
 	"github.com/livehook/livehook/scenarios"
 )
 
@@ -20,19 +21,39 @@ changes its admins zero or more times, and is destroyed by its owner or by the s
 as a Poisson process and live a log-normal time, as on a real evening. The same seed writes the
 same bytes. 'livehook run FILE' replays the file; 'livehook validate FILE' checks it.
 
+With --from, it writes the deliveries of a recording ('livehook receive --record') instead:
+one scenario per room, each delivery's query and body as recorded, times re-based to the run's
+clock and signed with the run's token, expecting the protocol's verdict, or with --expect
+recorded the answers the app gave, so that a recording of a healthy app is a regression test.
+
 Examples:
   livehook generate --rooms 100 --seed 42 -o rooms.yaml
-  livehook generate --duration 1h --rate 2`)
+  livehook generate --duration 1h --rate 2
+  livehook generate --from staging.jsonl --expect recorded -o replay.yaml`)
 	rooms := fs.Int("rooms", 0, "how many rooms (default 10 when --duration is not given)")
 	duration := fs.Duration("duration", 0, "simulated time during which rooms open, e.g. 1h; those open then still close")
 	seed := fs.Int64("seed", 0, "seed `N`; 0 picks one, which is written into the file")
 	rate := fs.Float64("rate", generator.DefaultRate, "rooms opening per simulated second")
 	out := fs.String("o", "", "write to `FILE` instead of standard output")
+	from := fs.String("from", "", "write the deliveries of this recording `FILE` (livehook receive --record) instead of generated rooms")
+	expect := fs.String("expect", recording.ExpectProtocol, "with --from, what each delivery must get: protocol (the reference receiver's verdict) or recorded (the app's recorded answer)")
+	rebase := fs.Bool("rebase", true, "with --from, move EventTime and CreateTime to the run's clock (false: send them as recorded)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q: generate takes only flags (write the file with -o)", fs.Arg(0))
+	}
+	if *from != "" {
+		for _, f := range []string{"rooms", "duration", "seed", "rate"} {
+			if isSet(fs, f) {
+				return usagef("--%s does not apply to --from: a recording's rooms are its own", f)
+			}
+		}
+		return m.generateFrom(*from, *out, *expect, *rebase)
+	}
+	if isSet(fs, "expect") || isSet(fs, "rebase") {
+		return usagef("--expect and --rebase apply to --from FILE")
 	}
 	if *rooms == 0 && *duration == 0 {
 		*rooms = 10
@@ -84,4 +105,77 @@ Examples:
 	}
 	fmt.Fprintf(m.Stderr, "livehook generate: %s, %s, seed %d, written to %s\n", plural(sum.Rooms, "room"), plural(sum.Events, "event"), *seed, dest)
 	return nil
+}
+
+// generateFrom writes the replay of the recording at path to out (standard output when "").
+func (m *Main) generateFrom(path, out, expect string, rebase bool) error {
+	if expect != recording.ExpectProtocol && expect != recording.ExpectRecorded {
+		return usagef("--expect is %q: want %s or %s", expect, recording.ExpectProtocol, recording.ExpectRecorded)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	defer f.Close()
+	sc := recording.NewScanner(f)
+	scs, sum, err := recording.Replay(sc, recording.ReplayOptions{Expect: expect, KeepTimes: !rebase})
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	skips, skipped := sc.Skipped()
+	for _, s := range skips {
+		fmt.Fprintf(m.Stderr, "livehook generate: %s: %s; skipped\n", path, s)
+	}
+	if skipped > len(skips) {
+		fmt.Fprintf(m.Stderr, "livehook generate: %s: %d more lines skipped\n", path, skipped-len(skips))
+	}
+	if sum.Deliveries == 0 {
+		return usagef("%s holds no delivery to replay (%d lines skipped, %d requests that are not POST)", path, skipped, sum.NotPOST)
+	}
+	cmd := "livehook generate --from " + path + " --expect " + expect
+	if !rebase {
+		cmd += " --rebase=false"
+	}
+	header := fmt.Sprintf("Replay of %s, by: %s\n%s of %s. Each goes as recorded, signed with the run's token (--token),\nits SdkAppid replaced by the run's (--sdkappid).", path, cmd, deliveries(sum.Deliveries), plural(sum.Rooms, "room"))
+	var w io.Writer = m.Stdout
+	var file *os.File
+	if out != "" {
+		if file, err = os.Create(out); err != nil {
+			return usagef("%v", err)
+		}
+		defer file.Close()
+		w = file
+	}
+	bw := bufio.NewWriter(w)
+	if err := scenarios.WriteReplay(bw, header, scs); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if file != nil {
+		if err := file.Close(); err != nil {
+			return err
+		}
+	}
+	dest := "standard output"
+	if out != "" {
+		dest = out
+	}
+	note := ""
+	if sum.NotPOST > 0 {
+		note += fmt.Sprintf(", %s left out (not POST)", plural(sum.NotPOST, "request"))
+	}
+	if sum.Unanswered > 0 {
+		note += fmt.Sprintf(", %d the app did not answer (the protocol's verdict is expected of them)", sum.Unanswered)
+	}
+	fmt.Fprintf(m.Stderr, "livehook generate: %s of %s%s, written to %s\n", deliveries(sum.Deliveries), plural(sum.Rooms, "room"), note, dest)
+	return nil
+}
+
+func deliveries(n int) string {
+	if n == 1 {
+		return "1 delivery"
+	}
+	return fmt.Sprintf("%d deliveries", n)
 }

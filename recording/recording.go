@@ -4,6 +4,7 @@
 package recording
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -144,7 +145,14 @@ func (e *Entry) MarshalJSON() ([]byte, error) {
 		Answer: answerLine{From: e.Answer.From, Status: e.Answer.Status, ContentType: e.Answer.ContentType}}
 	l.Body, l.BodyBase64 = textOrBytes(e.Body)
 	l.Answer.Body, l.Answer.BodyBase64 = textOrBytes(e.Answer.Body)
-	return json.Marshal(&l)
+	// Queries and bodies read better with their & < > as they are.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(&l); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // UnmarshalJSON reads an entry from a line's JSON.
