@@ -192,7 +192,7 @@ var _ = Describe("livehook receive", func() {
 		Expect(err).NotTo(HaveOccurred())
 		resp.Body.Close()
 		Expect(resp.StatusCode).To(Equal(403))
-		Eventually(s.Err).Should(gbytes.Say(`Live.CallbackAfterModifyAdmin FAIL 403: SdkAppid 1400999999 is not this app's`))
+		Eventually(s.Err).Should(gbytes.Say(`#1 "Live.CallbackAfterModifyAdmin": FAIL 403 SdkAppid 1400999999 is not this app's`))
 		s.Signal(syscall.SIGINT)
 		Eventually(s, 10*time.Second).Should(gexec.Exit(0))
 		Expect(s.Out).To(gbytes.Say(`0 accepted, 1 refused`))
