@@ -553,17 +553,12 @@ func (p *parser) object(fields []field) error {
 				return err
 			}
 			p.path = p.path[:len(p.path)-1]
-			p.ws()
-			if p.i < len(p.b) && p.b[p.i] == ',' {
-				p.i++
-				p.ws()
-				continue
-			}
-			if p.i < len(p.b) && p.b[p.i] == '}' {
-				p.i++
+			if more, err := p.next('}'); err != nil || !more {
+				if err != nil {
+					return err
+				}
 				break
 			}
-			return p.syntax("',' or '}'")
 		}
 	}
 	clear(p.keys[keys0:])
@@ -627,19 +622,27 @@ func (p *parser) array(elem *field) error {
 			return err
 		}
 		p.path = p.path[:len(p.path)-1]
-		p.ws()
-		if p.i < len(p.b) && p.b[p.i] == ',' {
-			p.i++
-			p.ws()
-			continue
-		}
-		if p.i < len(p.b) && p.b[p.i] == ']' {
-			p.i++
+		if more, err := p.next(']'); err != nil || !more {
 			p.depth--
-			return nil
+			return err
 		}
-		return p.syntax("',' or ']'")
 	}
+}
+
+// next passes the comma before another member or element (true), or the byte that closes the
+// object or array (false).
+func (p *parser) next(closing byte) (bool, error) {
+	p.ws()
+	switch {
+	case p.i < len(p.b) && p.b[p.i] == ',':
+		p.i++
+		p.ws()
+		return true, nil
+	case p.i < len(p.b) && p.b[p.i] == closing:
+		p.i++
+		return false, nil
+	}
+	return false, p.syntax("',' or '" + string(closing) + "'")
 }
 
 // check checks the value raw, known to be JSON, of the field f at the scan's path.

@@ -90,7 +90,7 @@ func strictJSON(body []byte) bool {
 func loneSurrogate(raw string) bool {
 	var units []uint16
 	flush := func() bool {
-		lone := countRune(utf16.Decode(units), 0xfffd) > countUnit(units, 0xfffd)
+		lone := count(utf16.Decode(units), 0xfffd) > count(units, 0xfffd)
 		units = units[:0]
 		return lone
 	}
@@ -115,20 +115,10 @@ func loneSurrogate(raw string) bool {
 	return flush()
 }
 
-func countRune(runes []rune, r rune) int {
+func count[T comparable](xs []T, x T) int {
 	n := 0
-	for _, x := range runes {
-		if x == r {
-			n++
-		}
-	}
-	return n
-}
-
-func countUnit(units []uint16, u uint16) int {
-	n := 0
-	for _, x := range units {
-		if x == u {
+	for _, y := range xs {
+		if y == x {
 			n++
 		}
 	}
