@@ -239,6 +239,38 @@ var _ = Describe("livehook receive --forward-to --record", func() {
 		Expect(skips[len(skips)-1].Reason).To(HavePrefix("not an entry"), "the torn line stays a line of its own")
 	})
 
+	It("redacts the recording with a keyed hash, the same under the same key", func() {
+		dir := GinkgoT().TempDir()
+		body, err := os.ReadFile(filepath.Join("webhook", "testdata", "destroy_room.json"))
+		Expect(err).NotTo(HaveOccurred())
+		record := func(name string) string {
+			rec := filepath.Join(dir, name)
+			cmd := exec.Command(livehook, "receive", "--addr", "127.0.0.1:0", "--record", rec, "--redact", "-q")
+			cmd.Env = append(os.Environ(), "LIVEHOOK_REDACT_KEY=k1")
+			s, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
+			Expect(err).NotTo(HaveOccurred())
+			DeferCleanup(func() { s.Kill().Wait(5 * time.Second) })
+			Eventually(s.Err, 10*time.Second).Should(gbytes.Say(`redacting the recording \(key from \$LIVEHOOK_REDACT_KEY`))
+			e := webhook.Endpoint{URL: receiverURL(s) + "/cb", SDKAppID: webhook.DefaultSDKAppID}
+			u := e.RequestURL(webhook.CommandDestroyRoom, webhook.Meta{ClientIP: "198.51.100.23", OptPlatform: "iOS"}, webhook.URLOptions{})
+			res := webhook.NewClient().Do(context.Background(), webhook.Request{URL: u, Body: body})
+			Expect(res.Outcome).To(Equal(webhook.Acknowledged), "%v", res.Err)
+			s.Signal(syscall.SIGINT)
+			Eventually(s, 10*time.Second).Should(gexec.Exit(0))
+			b, err := os.ReadFile(rec)
+			Expect(err).NotTo(HaveOccurred())
+			return string(b)
+		}
+		first, second := record("a.jsonl"), record("b.jsonl")
+		for _, private := range []string{`"admin"`, "144115216631667826", "live name", "cover url", "background url", "198.51.100.23"} {
+			Expect(first).NotTo(ContainSubstring(private))
+		}
+		Expect(first).To(ContainSubstring(`"redacted":true`))
+		owner := regexp.MustCompile(`Owner_Account\\": (\d+)`).FindStringSubmatch(first)
+		Expect(owner).To(HaveLen(2), "a numeric owner stays a number")
+		Expect(second).To(ContainSubstring(owner[0]), "the same key, the same replacement")
+	})
+
 	It("refuses what makes no sense, and quotes what came from the wire", func() {
 		Expect(runs(2, "receive", "--max-skew", "-5s").Err).To(gbytes.Say(`--max-skew is -5s: want a positive duration, such as 1m0s`))
 		Expect(runs(2, "receive", "--redact").Err).To(gbytes.Say(`--redact applies to the recording: add --record FILE`))

@@ -116,6 +116,11 @@ func TestRefusals(t *testing.T) {
 		{"CreateTime in ms", http.MethodPost, createURL, bytes.Replace(create, []byte(`1703589922`), []byte(`1703589922000`), 1), 400, receiver.CodeBadBody, "looks like Unix milliseconds"},
 		{"category of strings", http.MethodPost, createURL, bytes.Replace(create, []byte(`[1,2]`), []byte(`["1"]`), 1), 400, receiver.CodeBadBody, `RoomInfo.Category[0] is the string "1", want an integer`},
 		{"opType capitalised", http.MethodPost, webhookURL(webhook.CommandModifyAdmin, "", webhook.URLOptions{}), bytes.Replace(seed(t, "modify_admin.json"), []byte(`"opType": "add"`), []byte(`"OpType": "add"`), 1), 400, receiver.CodeBadBody, "opType is missing"},
+		{"invalid UTF-8", http.MethodPost, createURL, bytes.Replace(create, []byte(`"custom123"`), []byte("\"custom\xff\""), 1), 400, receiver.CodeNotJSON, "body is not UTF-8"},
+		{"a lone surrogate", http.MethodPost, createURL, bytes.Replace(create, []byte(`"custom123"`), []byte(`"\udfff"`), 1), 400, receiver.CodeBadBody, `RoomInfo.CustomInfo holds the lone UTF-16 surrogate \udfff`},
+		{"a key twice", http.MethodPost, createURL, bytes.Replace(create, []byte(`"MaxSeatCount":16`), []byte(`"MaxSeatCount":16,"MaxSeatCount":9`), 1), 400, receiver.CodeBadBody, `RoomInfo has the key "MaxSeatCount" twice`},
+		{"a count out of range", http.MethodPost, createURL, bytes.Replace(create, []byte(`"MaxMemberCount":300`), []byte(`"MaxMemberCount":-100000000000000000000`), 1), 400, receiver.CodeBadBody, "RoomInfo.MaxMemberCount is the number -100000000000000000000, out of range"},
+		{"an Owner_Account of 5,000 digits", http.MethodPost, createURL, bytes.Replace(create, []byte(`"user3"`), bytes.Repeat([]byte("9"), 5000), 1), 400, receiver.CodeBadBody, "RoomInfo.Owner_Account is a number of 5000 digits"},
 		{"EventType unknown", http.MethodPost, webhookURL(webhook.CommandDestroyRoom, "", webhook.URLOptions{}), bytes.Replace(seed(t, "destroy_room.json"), []byte(`DestroyByUser`), []byte(`DestroyByAlien`), 1), 400, receiver.CodeBadBody, `EventType is "DestroyByAlien", want one of DestroyByUser, DestroyBySystem`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
