@@ -268,13 +268,7 @@ func (d *Dispatcher) deliver(del Delivery, inFlight int) Outcome {
 	it := del.Item
 	for {
 		out.Tries++
-		url := it.firstURL
-		if url == "" || !d.cfg.Conditions.SameURL || del.Attempt == 1 {
-			url = it.URL(d.cfg.Now(), del.Skew)
-		}
-		if del.Attempt == 1 && out.Tries == 1 {
-			it.firstURL = url
-		}
+		url := it.URLFor(del, d.cfg.Now(), d.cfg.Conditions.SameURL)
 		req := webhook.Request{Command: it.Command, URL: url, Body: it.Body}
 		if d.ctx.Err() != nil {
 			out.Tries--

@@ -46,6 +46,20 @@ func ItemFor(e webhook.Endpoint, room string, req webhook.Request, meta webhook.
 	}
 }
 
+// URLFor is the URL of a delivery of the item that goes at now: built and signed then, but for
+// a redelivery under retry=same-url, which repeats the first delivery's URL exactly. Deliveries
+// of one item must call it in order (they do: an item's deliveries are a room's, one at a time).
+func (it *Item) URLFor(d Delivery, now time.Time, sameURL bool) string {
+	if d.Attempt > 1 && sameURL && it.firstURL != "" {
+		return it.firstURL
+	}
+	url := it.URL(now, d.Skew)
+	if d.Attempt == 1 && it.firstURL == "" {
+		it.firstURL = url
+	}
+	return url
+}
+
 // FixedItem returns the item that delivers a request as it is, URL and all.
 func FixedItem(room string, req webhook.Request) *Item {
 	return &Item{Room: room, Command: req.Command, Body: req.Body, URL: func(time.Time, time.Duration) string { return req.URL }}
