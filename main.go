@@ -62,6 +62,7 @@ func init() {
 		"generate": {"write a scenarios file of realistic generated rooms", (*Main).runGenerate},
 		"serve":    {"run the mock Live backend: its REST API, firing the webhooks back", (*Main).runServe},
 		"load":     {"measure a webhook receiver under Live traffic", (*Main).runLoad},
+		"schema":   {"print the JSON Schema of scenarios files, for editors", (*Main).runSchema},
 		"report":   {"merge the JSON reports of a sharded load run: livehook report merge FILE...", (*Main).runReport},
 		"version":  {"print the version", (*Main).runVersion},
 	}

@@ -172,6 +172,8 @@ var _ = Describe("livehook generate", func() {
 		bb, _ := os.ReadFile(b)
 		Expect(ab).To(Equal(bb))
 		Expect(string(ab)).To(ContainSubstring("--seed 42"))
+		Expect(string(ab)).To(HavePrefix("# yaml-language-server: $schema=https://raw.githubusercontent.com/livehook/livehook/main/schemas/scenarios.schema.json\n"),
+			"the schema line works wherever the file lands")
 		Expect(runs(0, "validate", a).Out).To(gbytes.Say(`ok, 20 scenarios`))
 		Expect(runs(0, "run", a, "--steps=false").Out).To(gbytes.Say(`20 passed, 0 failed, 0 skipped`))
 	})
@@ -180,6 +182,21 @@ var _ = Describe("livehook generate", func() {
 		Expect(runs(2, "generate", "--rooms", "-5").Err).To(gbytes.Say(`--rooms is -5`))
 		Expect(runs(2, "generate", "--rate", "-1", "--rooms", "1").Err).To(gbytes.Say(`rate is -1 rooms/s`))
 		Expect(runs(2, "generate", "out.yaml").Err).To(gbytes.Say(`write the file with -o`))
+	})
+})
+
+var _ = Describe("livehook schema", func() {
+	It("prints the committed JSON Schema, whose $id is the URL generated files name", func() {
+		s := runs(0, "schema")
+		committed, err := os.ReadFile("schemas/scenarios.schema.json")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(s.Out.Contents())).To(Equal(string(committed)))
+		var schema struct {
+			ID string `json:"$id"`
+		}
+		Expect(json.Unmarshal(s.Out.Contents(), &schema)).To(Succeed())
+		Expect(schema.ID).To(Equal("https://raw.githubusercontent.com/livehook/livehook/main/schemas/scenarios.schema.json"))
+		Expect(runs(2, "schema", "x.json").Err).To(gbytes.Say(`unexpected argument "x.json"`))
 	})
 })
 
