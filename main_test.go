@@ -98,6 +98,28 @@ var _ = Describe("livehook run", func() {
 		Expect(runs(2, "run", "--tags", "nothing-has-this").Err).To(gbytes.Say(`selects no scenario`))
 	})
 
+	It("sets the files' vars from --var and LIVEHOOK_VAR_name, and refuses a name no file declares", func() {
+		api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `{"where":"`+r.URL.Path+`"}`)
+		}))
+		DeferCleanup(api.Close)
+		path := writeFile("vars.yaml", "vars:\n  api: http://127.0.0.1:1\n  where: nowhere\nscenarios:\n  - name: s\n    steps:\n      - check: {url: \"${vars.api}/${vars.where}\", json: {where: \"/${vars.where}\"}}\n")
+		Expect(runs(1, "run", path).Out).To(gbytes.Say(`0 passed, 1 failed`), "the file's own api is a dead port")
+		runs(0, "run", path, "--var", "api="+api.URL, "--var", "where=here")
+		env := exec.Command(livehook, "run", path, "--var", "where=flag")
+		env.Env = append(os.Environ(), "LIVEHOOK_VAR_api="+api.URL, "LIVEHOOK_VAR_where=env", "LIVEHOOK_VAR_undeclared=ignored")
+		s, err := gexec.Start(env, GinkgoWriter, GinkgoWriter)
+		Expect(err).NotTo(HaveOccurred())
+		Eventually(s, 60*time.Second).Should(gexec.Exit(0), "the environment sets api; --var beats it for where; the environment's extra names are no error")
+		Expect(s.Out).To(gbytes.Say(`1 passed, 0 failed`))
+
+		Expect(runs(0, "validate", "--var", "foreign_app=1400999998").Out).To(gbytes.Say(`ok, 29 scenarios`))
+		Expect(runs(2, "run", path, "--var", "apy=x").Err).To(gbytes.Say(`--var: variable "apy" is not declared under vars: in any file \(did you mean "api"\?\)`))
+		Expect(runs(2, "validate", "--var", "foreign_app=abc").Err).To(gbytes.Say(`create_room.sdkappid: want a non-negative integer, got "abc" \(from \$\{vars.foreign_app\}\)`))
+		Expect(runs(2, "validate", "--var", "app").Err).To(gbytes.Say(`invalid value "app" for flag -var: "app": want name=value`))
+	})
+
 	It("takes flags after the files", func() {
 		path := writeFile("ok.yaml", "scenarios:\n  - name: s\n    tags: [x]\n    steps: [{create_room: {}}]\n  - name: t\n    steps: [{create_room: {}}]\n")
 		s := runs(0, "run", path, "--tags", "x", "--seed", "3")
