@@ -170,6 +170,7 @@ var _ = DescribeTable("a bad scenarios file exits 2 and names file:line:column",
 		}
 	},
 	Entry("unknown action", "scenarios:\n  - name: s\n    steps:\n      - destory: {}\n", `4:9: scenario "s": step 1: unknown action "destory" (did you mean "destroy_room"?)`),
+	Entry("modifier beside the action", "scenarios:\n  - name: s\n    steps:\n      - create_room: {}\n        sign: bad\n        expect: rejected\n", `5:9: scenario "s": step 1: sign modifies the webhook a step sends: put it inside the action's map, not beside it, e.g. create_room: {sign: bad}`),
 	Entry("unknown key", "scenarios:\n  - name: s\n    steps:\n      - create_room: {sdkapid: 1}\n", `4:23: scenario "s": step 1: create_room: unknown field "sdkapid" (did you mean "sdkappid"?)`),
 	Entry("unknown enum value", "scenarios:\n  - name: s\n    steps:\n      - destroy_room: {by: admin}\n", `4:28: scenario "s": step 1: destroy_room.by: unknown value "admin": want one of user, system`),
 	Entry("bad duration", "scenarios:\n  - name: s\n    steps:\n      - wait: soon\n", `4:15: scenario "s": step 1: wait: bad duration "soon"`),

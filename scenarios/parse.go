@@ -550,12 +550,45 @@ func (s *Step) decodeNode(d *decoder, n *yaml.Node) {
 		d.errorf(n, "a step is a map with one action (%s), got %s", strings.Join(Actions, ", "), describe(n))
 	} else {
 		before := len(d.errs)
-		d.decodeStruct(n, reflect.ValueOf(s).Elem(), "action", nil)
+		d.decodeStruct(n, reflect.ValueOf(s).Elem(), "action", d.misplacedKeys(n))
 		if len(d.errs) == before {
 			d.checkOneAction(n, s)
 		}
 	}
 	d.step, d.path = 0, saved
+}
+
+// misplacedKeys reports the keys of a step that belong elsewhere (a webhook modifier beside the
+// action rather than inside its map, a delivery on a step) saying where they go, and returns
+// them for decodeStruct to skip.
+func (d *decoder) misplacedKeys(n *yaml.Node) map[string]bool {
+	var skip map[string]bool
+	example := "create_room" // the step's own action, when it sends a webhook
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i].Value; slices.Contains(webhookActions, k) {
+			example = k
+		}
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		val := "..."
+		if v.Kind == yaml.ScalarNode {
+			val = v.Value
+		}
+		switch _, modifier := fieldsOf(probeType)[k.Value]; {
+		case modifier:
+			d.errorf(k, "%s modifies the webhook a step sends: put it inside the action's map, not beside it, e.g. %s: {%s: %s}", k.Value, example, k.Value, val)
+		case k.Value == "delivery":
+			d.errorf(k, "delivery goes on the scenario, beside steps: (its webhook steps), or inside a generate step, e.g. generate: {rooms: 5, delivery: {duplicate: 10%%}}")
+		default:
+			continue
+		}
+		if skip == nil {
+			skip = map[string]bool{}
+		}
+		skip[k.Value] = true
+	}
+	return skip
 }
 
 func (d *decoder) checkOneAction(n *yaml.Node, s *Step) {
