@@ -120,6 +120,39 @@ var _ = Describe("livehook run", func() {
 		Expect(runs(2, "validate", "--var", "app").Err).To(gbytes.Say(`invalid value "app" for flag -var: "app": want name=value`))
 	})
 
+	It("leads with the diagnosis when a backend checks Sign and the run has no token", func() {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, r.Body)
+			if r.URL.Query().Get("Sign") == "" {
+				w.WriteHeader(http.StatusUnauthorized)
+				_, _ = io.WriteString(w, `{"ActionStatus":"FAIL","ErrorInfo":"no Sign","ErrorCode":1}`)
+				return
+			}
+			_, _ = io.WriteString(w, `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`)
+		}))
+		DeferCleanup(srv.Close)
+		s := runs(1, "run", "--target", srv.URL+"/cb")
+		lines := strings.Split(string(s.Out.Contents()), "\n")
+		Expect(lines[0]).To(HavePrefix("livehook run: 29 scenarios against " + srv.URL + "/cb (SdkAppid 1400000001, no token"))
+		Expect(lines[2]).To(HavePrefix(`The app backend seems to check Sign, and this run had no token: every webhook due an acknowledgement was refused (401 {"ActionStatus":"FAIL","ErrorInfo":"no Sign","ErrorCode":1}). Give the callback token set in the console: livehook run --target ` + srv.URL + `/cb --token "$CALLBACK_TOKEN"`))
+		Expect(lines[4]).To(Equal("The details:"))
+		Expect(strings.Count(string(s.Out.Contents()), `{"CallbackCommand"`)).To(Equal(1), "one full dump of the alike refusals")
+		Expect(runs(1, "run", "--target", srv.URL+"/cb", "--token", "any").Out).NotTo(gbytes.Say("seems to check Sign"), "with a token, the run says no such thing")
+	})
+
+	It("leads with the diagnosis at a dead port", func() {
+		srv := httptest.NewServer(http.NotFoundHandler())
+		dead := srv.URL
+		srv.Close()
+		s := runs(1, "run", "--target", dead+"/cb", "--token", "t")
+		out := string(s.Out.Contents())
+		lines := strings.Split(out, "\n")
+		Expect(lines[2]).To(Equal("Nothing answered at " + dead + "/cb (connection refused): is the app backend running there, and is it the callback URL? Start it, or point --target at it."))
+		Expect(strings.Count(out, `{"CallbackCommand"`)).To(Equal(1))
+		Expect(strings.Count(out, "sent:")).To(BeNumerically("<=", 5), "a line per failing step that fails alike, not a request dump each")
+		Expect(out).To(ContainSubstring(`FAILED at scenarios.yaml (built-in):20, as step 1 of "room creation is acknowledged" above`))
+	})
+
 	It("takes flags after the files", func() {
 		path := writeFile("ok.yaml", "scenarios:\n  - name: s\n    tags: [x]\n    steps: [{create_room: {}}]\n  - name: t\n    steps: [{create_room: {}}]\n")
 		s := runs(0, "run", path, "--tags", "x", "--seed", "3")
