@@ -378,7 +378,7 @@ var _ = Describe("the command line", func() {
 		Expect(runs(2).Err).To(gbytes.Say(`Usage:`))
 		Expect(runs(0, "run", "-h").Err).To(gbytes.Say(`-target URL`))
 		Expect(runs(0, "help", "receive").Err).To(gbytes.Say(`-sdkappid SDKAppID`))
-		Expect(runs(0, "version").Out).To(gbytes.Say(`livehook \S+`))
+		Expect(runs(0, "version").Out).To(gbytes.Say(`^livehook \S+.* \(go1\.\d+.*, \w+/\w+\)\n$`))
 		Expect(runs(2, "rn").Err).To(gbytes.Say(`unknown command "rn" \(did you mean "run"\?\)`))
 	})
 })
