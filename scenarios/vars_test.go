@@ -50,7 +50,7 @@ func TestCheckVarsNamesWhatNoFileDeclares(t *testing.T) {
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(scenarios.CheckVars([]*scenarios.File{a, b}, []string{"seats", "api"})).To(Succeed(), "each name declared by one of the files")
 	err = scenarios.CheckVars([]*scenarios.File{a, b}, []string{"sets", "zzz"})
-	g.Expect(err).To(MatchError(ContainSubstring(`variable "sets" is not declared under vars: in any file (did you mean "seats"?) (the files declare api, app, seats)`)))
+	g.Expect(err).To(MatchError(ContainSubstring(`variable "sets" is not declared under vars: in any file (did you mean "seats"?); the files declare api, app, seats`)))
 	g.Expect(err).To(MatchError(ContainSubstring(`variable "zzz" is not declared`)))
 	c, err := scenarios.Parse("c.yaml", strings.NewReader("scenarios:\n  - name: c\n    steps: [{wait: 1ms}]\n"))
 	g.Expect(err).NotTo(HaveOccurred())
