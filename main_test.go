@@ -150,7 +150,7 @@ var _ = Describe("livehook run", func() {
 		Expect(lines[2]).To(Equal("Nothing answered at " + dead + "/cb (connection refused): is the app backend running there, and is it the callback URL? Start it, or point --target at it."))
 		Expect(strings.Count(out, `{"CallbackCommand"`)).To(Equal(1))
 		Expect(strings.Count(out, "sent:")).To(BeNumerically("<=", 5), "a line per failing step that fails alike, not a request dump each")
-		Expect(out).To(ContainSubstring(`FAILED at scenarios.yaml (built-in):20, as step 1 of "room creation is acknowledged" above`))
+		Expect(out).To(ContainSubstring(`FAILED at scenarios.yaml (built-in):20, the same way as step 1 of "room creation is acknowledged" above`))
 	})
 
 	It("takes flags after the files", func() {

@@ -56,7 +56,7 @@ func TestDiagnosisOfADeadPort(t *testing.T) {
 	out := b.String()
 	g.Expect(out).To(HavePrefix("Nothing answered at http://127.0.0.1:1/cb (connection refused)"), "the diagnosis leads")
 	g.Expect(strings.Count(out, `{"CallbackCommand"`)).To(Equal(1), "the request is dumped once, not for each alike answer")
-	g.Expect(out).To(ContainSubstring("       1 create_room     FAILED at f.yaml:11, as step 1 of \"s\" above\n"))
+	g.Expect(out).To(ContainSubstring("       1 create_room     FAILED at f.yaml:11, the same way as step 1 of \"s\" above\n"))
 	g.Expect(strings.Count(out, "FAILED at f.yaml:")).To(Equal(3), "every failing step is still listed")
 	g.Expect(out).To(HaveSuffix("Start it, or point --target at it.\n\n0 passed, 3 failed, 0 skipped\n0 requests in 0s, seed 1 (repeat with --seed 1)\n"), "and closes the report")
 }
@@ -103,8 +103,8 @@ func TestEachDifferentAnswerIsDumpedInFull(t *testing.T) {
 	g.Expect(r.WriteText(&b, scenarios.TextOptions{})).To(Succeed())
 	out := b.String()
 	g.Expect(strings.Count(out, `{"CallbackCommand"`)).To(Equal(2), "boom and bang, each once")
-	g.Expect(out).To(ContainSubstring("FAILED at f.yaml:12, as step 1 of \"s\" above\n"), "the same failure and answer: one line")
-	g.Expect(out).To(ContainSubstring("FAILED at f.yaml:13\n         expected rejected\n         answered: as step 1 of \"s\" above\n"), "another failure, the same answer")
+	g.Expect(out).To(ContainSubstring("FAILED at f.yaml:12, the same way as step 1 of \"s\" above\n"), "the same failure and answer: one line")
+	g.Expect(out).To(ContainSubstring("FAILED at f.yaml:13\n         expected rejected\n         answered: the same as step 1 of \"s\" above\n"), "another failure, the same answer")
 
 	b.Reset()
 	g.Expect(r.WriteJUnit(&b)).To(Succeed())

@@ -231,7 +231,7 @@ func writeStep(ew *errWriter, s *ScenarioResult, st *StepResult, dumped map[stri
 	}
 	failure := st.Failure + "\x00" + strings.Join(answers, "\x00")
 	if first, again := dumped[failure]; again {
-		ew.printf("      %2d %-14s  FAILED at %s, as %s above\n", st.Index, name, where, first)
+		ew.printf("      %2d %-14s  FAILED at %s, the same way as %s above\n", st.Index, name, where, first)
 		return
 	}
 	here := fmt.Sprintf("step %d of %q", st.Index, s.Title())
@@ -241,7 +241,7 @@ func writeStep(ew *errWriter, s *ScenarioResult, st *StepResult, dumped map[stri
 		dumped[failure] = here
 	}
 	if allSeen {
-		ew.printf("         answered: as %s above\n", dumped[answers[0]])
+		ew.printf("         answered: the same as %s above\n", dumped[answers[0]])
 		return
 	}
 	for i, x := range st.Exchanges {
