@@ -31,7 +31,8 @@ shows what a passing run looks like.
 Examples:
   livehook run
   livehook run --target https://app.example.com/live/webhook --sdkappid 1400000001 --token $TOKEN
-  livehook run --tags lifecycle --parallel 4 --junit report.xml my-scenarios.yaml`)
+  livehook run --tags lifecycle --parallel 4 --junit report.xml my-scenarios.yaml
+  livehook run my-scenarios.yaml --var api=https://staging.example.com   # or LIVEHOOK_VAR_api=...`)
 	target := fs.String("target", "", "the app backend's callback `URL` (default: a built-in reference receiver)")
 	appID := fs.Uint64("sdkappid", webhook.DefaultSDKAppID, "the app's `SDKAppID`, sent as SdkAppid")
 	token := fs.String("token", "", "the callback `TOKEN`: requests are signed, and the Sign checks run (skipped without it)")
