@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -30,7 +31,8 @@ shows what a passing run looks like.
 Examples:
   livehook run
   livehook run --target https://app.example.com/live/webhook --sdkappid 1400000001 --token $TOKEN
-  livehook run --tags lifecycle --parallel 4 --junit report.xml my-scenarios.yaml`)
+  livehook run --tags lifecycle --parallel 4 --junit report.xml my-scenarios.yaml
+  livehook run my-scenarios.yaml --var api=https://staging.example.com   # or LIVEHOOK_VAR_api=...`)
 	target := fs.String("target", "", "the app backend's callback `URL` (default: a built-in reference receiver)")
 	appID := fs.Uint64("sdkappid", webhook.DefaultSDKAppID, "the app's `SDKAppID`, sent as SdkAppid")
 	token := fs.String("token", "", "the callback `TOKEN`: requests are signed, and the Sign checks run (skipped without it)")
@@ -44,6 +46,7 @@ Examples:
 	verbose := fs.Bool("v", false, "print every request and answer")
 	steps := fs.Bool("steps", true, "list every step with its latency, not only failing ones")
 	insecure := fs.Bool("insecure", false, "accept any TLS certificate from an https target (self-signed test deployments)")
+	vars := varFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -53,7 +56,7 @@ Examples:
 	if *timeout <= 0 {
 		return usagef("--timeout is %v: want a positive duration such as 2s", *timeout)
 	}
-	files, err := m.readScenarioFiles(fs.Args())
+	files, err := m.readScenarioFiles(fs.Args(), vars)
 	if err != nil {
 		return err
 	}
@@ -154,12 +157,44 @@ func writeReport(path string, write func(io.Writer) error) error {
 	return nil
 }
 
-// readScenarioFiles reads the named files, or the built-in contract when none is named.
-func (m *Main) readScenarioFiles(paths []string) ([]*scenarios.File, error) {
+// varFlags are the repeatable --var name=value flags, in the order given.
+type varFlags struct {
+	names []string
+	vals  map[string]string
+}
+
+// varFlag defines --var on fs.
+func varFlag(fs *flag.FlagSet) *varFlags {
+	v := &varFlags{vals: map[string]string{}}
+	fs.Var(v, "var", "set the variable `name=value` that the files declare under vars: (repeatable; beats "+scenarios.EnvVarPrefix+"name in the environment, which beats the file)")
+	return v
+}
+
+func (v *varFlags) String() string { return "" }
+
+func (v *varFlags) Set(s string) error {
+	name, value, err := scenarios.ParseVar(s)
+	if err != nil {
+		return err
+	}
+	if _, dup := v.vals[name]; !dup {
+		v.names = append(v.names, name)
+	}
+	v.vals[name] = value
+	return nil
+}
+
+// readScenarioFiles reads the named files, or the built-in contract when none is named, with
+// the variables of the environment and then of --var in place of the files' own.
+func (m *Main) readScenarioFiles(paths []string, vars *varFlags) ([]*scenarios.File, error) {
+	opts := []scenarios.ParseOption{scenarios.WithVars(scenarios.VarsFromEnv(os.Environ())), scenarios.WithVars(vars.vals)}
 	if len(paths) == 0 {
-		f, err := scenarios.ReadContract()
+		f, err := scenarios.ReadContract(opts...)
 		if err != nil {
-			return nil, fmt.Errorf("the built-in contract does not parse (a bug in livehook): %w", err)
+			return nil, &usageError{err}
+		}
+		if err := scenarios.CheckVars([]*scenarios.File{f}, vars.names); err != nil {
+			return nil, &usageError{fmt.Errorf("--var: %w", err)}
 		}
 		return []*scenarios.File{f}, nil
 	}
@@ -171,9 +206,9 @@ func (m *Main) readScenarioFiles(paths []string) ([]*scenarios.File, error) {
 			err error
 		)
 		if p == "-" {
-			f, err = scenarios.Parse("<stdin>", m.Stdin)
+			f, err = scenarios.Parse("<stdin>", m.Stdin, opts...)
 		} else {
-			f, err = scenarios.ReadFile(p)
+			f, err = scenarios.ReadFile(p, opts...)
 		}
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) {
@@ -186,6 +221,9 @@ func (m *Main) readScenarioFiles(paths []string) ([]*scenarios.File, error) {
 	}
 	if len(errs) == 0 {
 		errs = append(errs, scenarios.CheckNames(files))
+		if err := scenarios.CheckVars(files, vars.names); err != nil {
+			errs = append(errs, fmt.Errorf("--var: %w", err))
+		}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, &usageError{err}
@@ -197,11 +235,13 @@ func (m *Main) runValidate(_ context.Context, args []string) error {
 	fs := m.newFlagSet("validate", " [FILE...]", `
 Check scenario files without sending anything: YAML syntax, known actions and fields, values,
 durations, room and template references, unique names. Each problem is reported as
-file:line:column with the scenario and step. Without FILE it checks the built-in contract.`)
+file:line:column with the scenario and step. Without FILE it checks the built-in contract.
+--var and LIVEHOOK_VAR_name set the files' vars as they do for run.`)
+	vars := varFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	files, err := m.readScenarioFiles(fs.Args())
+	files, err := m.readScenarioFiles(fs.Args(), vars)
 	if err != nil {
 		return err
 	}

@@ -17,8 +17,9 @@ import (
 	"github.com/livehook/livehook/scenarios"
 )
 
-// Version is the tool's version, set at build time with -ldflags "-X main.Version=...".
-var Version = "0.1.0-dev"
+// Version is the tool's version when set at build time with -ldflags "-X main.Version=...";
+// unset, livehook version reports what Go recorded in the binary (see version).
+var Version string
 
 // Exit codes.
 const (
@@ -62,6 +63,7 @@ func init() {
 		"generate": {"write a scenarios file of realistic generated rooms", (*Main).runGenerate},
 		"serve":    {"run the mock Live backend: its REST API, firing the webhooks back", (*Main).runServe},
 		"load":     {"measure a webhook receiver under Live traffic", (*Main).runLoad},
+		"schema":   {"print the JSON Schema of scenarios files, for editors", (*Main).runSchema},
 		"report":   {"merge the JSON reports of a sharded load run: livehook report merge FILE...", (*Main).runReport},
 		"version":  {"print the version", (*Main).runVersion},
 	}
@@ -190,15 +192,6 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		args = rest[1:]
 	}
 	return fs.Parse(append([]string{"--"}, positional...))
-}
-
-func (m *Main) runVersion(_ context.Context, args []string) error {
-	fs := m.newFlagSet("version", "", "Print livehook's version.")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	fmt.Fprintf(m.Stdout, "livehook %s\n", Version)
-	return nil
 }
 
 // isSet reports whether the flag called name was given on the command line.

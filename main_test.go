@@ -98,6 +98,61 @@ var _ = Describe("livehook run", func() {
 		Expect(runs(2, "run", "--tags", "nothing-has-this").Err).To(gbytes.Say(`selects no scenario`))
 	})
 
+	It("sets the files' vars from --var and LIVEHOOK_VAR_name, and refuses a name no file declares", func() {
+		api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `{"where":"`+r.URL.Path+`"}`)
+		}))
+		DeferCleanup(api.Close)
+		path := writeFile("vars.yaml", "vars:\n  api: http://127.0.0.1:1\n  where: nowhere\nscenarios:\n  - name: s\n    steps:\n      - check: {url: \"${vars.api}/${vars.where}\", json: {where: \"/${vars.where}\"}}\n")
+		Expect(runs(1, "run", path).Out).To(gbytes.Say(`0 passed, 1 failed`), "the file's own api is a dead port")
+		runs(0, "run", path, "--var", "api="+api.URL, "--var", "where=here")
+		env := exec.Command(livehook, "run", path, "--var", "where=flag")
+		env.Env = append(os.Environ(), "LIVEHOOK_VAR_api="+api.URL, "LIVEHOOK_VAR_where=env", "LIVEHOOK_VAR_undeclared=ignored")
+		s, err := gexec.Start(env, GinkgoWriter, GinkgoWriter)
+		Expect(err).NotTo(HaveOccurred())
+		Eventually(s, 60*time.Second).Should(gexec.Exit(0), "the environment sets api; --var beats it for where; the environment's extra names are no error")
+		Expect(s.Out).To(gbytes.Say(`1 passed, 0 failed`))
+
+		Expect(runs(0, "validate", "--var", "foreign_app=1400999998").Out).To(gbytes.Say(`ok, 29 scenarios`))
+		Expect(runs(2, "run", path, "--var", "apy=x").Err).To(gbytes.Say(`--var: variable "apy" is not declared under vars: in any file \(did you mean "api"\?\)`))
+		Expect(runs(2, "validate", "--var", "foreign_app=abc").Err).To(gbytes.Say(`create_room.sdkappid: want a non-negative integer, got "abc" \(from \$\{vars.foreign_app\}\)`))
+		Expect(runs(2, "validate", "--var", "app").Err).To(gbytes.Say(`invalid value "app" for flag -var: "app": want name=value`))
+	})
+
+	It("leads with the diagnosis when a backend checks Sign and the run has no token", func() {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, r.Body)
+			if r.URL.Query().Get("Sign") == "" {
+				w.WriteHeader(http.StatusUnauthorized)
+				_, _ = io.WriteString(w, `{"ActionStatus":"FAIL","ErrorInfo":"no Sign","ErrorCode":1}`)
+				return
+			}
+			_, _ = io.WriteString(w, `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`)
+		}))
+		DeferCleanup(srv.Close)
+		s := runs(1, "run", "--target", srv.URL+"/cb")
+		lines := strings.Split(string(s.Out.Contents()), "\n")
+		Expect(lines[0]).To(HavePrefix("livehook run: 29 scenarios against " + srv.URL + "/cb (SdkAppid 1400000001, no token"))
+		Expect(lines[2]).To(HavePrefix(`The app backend seems to check Sign, and this run had no token: every webhook due an acknowledgement was refused (401 {"ActionStatus":"FAIL","ErrorInfo":"no Sign","ErrorCode":1}). Give the callback token set in the console: livehook run --target ` + srv.URL + `/cb --token "$CALLBACK_TOKEN"`))
+		Expect(lines[4]).To(Equal("The details:"))
+		Expect(strings.Count(string(s.Out.Contents()), `{"CallbackCommand"`)).To(Equal(1), "one full dump of the alike refusals")
+		Expect(runs(1, "run", "--target", srv.URL+"/cb", "--token", "any").Out).NotTo(gbytes.Say("seems to check Sign"), "with a token, the run says no such thing")
+	})
+
+	It("leads with the diagnosis at a dead port", func() {
+		srv := httptest.NewServer(http.NotFoundHandler())
+		dead := srv.URL
+		srv.Close()
+		s := runs(1, "run", "--target", dead+"/cb", "--token", "t")
+		out := string(s.Out.Contents())
+		lines := strings.Split(out, "\n")
+		Expect(lines[2]).To(Equal("Nothing answered at " + dead + "/cb (connection refused): is the app backend running there, and is it the callback URL? Start it, or point --target at it."))
+		Expect(strings.Count(out, `{"CallbackCommand"`)).To(Equal(1))
+		Expect(strings.Count(out, "sent:")).To(BeNumerically("<=", 5), "a line per failing step that fails alike, not a request dump each")
+		Expect(out).To(ContainSubstring(`FAILED at scenarios.yaml (built-in):20, the same way as step 1 of "room creation is acknowledged" above`))
+	})
+
 	It("takes flags after the files", func() {
 		path := writeFile("ok.yaml", "scenarios:\n  - name: s\n    tags: [x]\n    steps: [{create_room: {}}]\n  - name: t\n    steps: [{create_room: {}}]\n")
 		s := runs(0, "run", path, "--tags", "x", "--seed", "3")
@@ -148,6 +203,7 @@ var _ = DescribeTable("a bad scenarios file exits 2 and names file:line:column",
 		}
 	},
 	Entry("unknown action", "scenarios:\n  - name: s\n    steps:\n      - destory: {}\n", `4:9: scenario "s": step 1: unknown action "destory" (did you mean "destroy_room"?)`),
+	Entry("modifier beside the action", "scenarios:\n  - name: s\n    steps:\n      - create_room: {}\n        sign: bad\n        expect: rejected\n", `5:9: scenario "s": step 1: sign modifies the webhook a step sends: put it inside the action's map, not beside it, e.g. create_room: {sign: bad}`),
 	Entry("unknown key", "scenarios:\n  - name: s\n    steps:\n      - create_room: {sdkapid: 1}\n", `4:23: scenario "s": step 1: create_room: unknown field "sdkapid" (did you mean "sdkappid"?)`),
 	Entry("unknown enum value", "scenarios:\n  - name: s\n    steps:\n      - destroy_room: {by: admin}\n", `4:28: scenario "s": step 1: destroy_room.by: unknown value "admin": want one of user, system`),
 	Entry("bad duration", "scenarios:\n  - name: s\n    steps:\n      - wait: soon\n", `4:15: scenario "s": step 1: wait: bad duration "soon"`),
@@ -172,6 +228,8 @@ var _ = Describe("livehook generate", func() {
 		bb, _ := os.ReadFile(b)
 		Expect(ab).To(Equal(bb))
 		Expect(string(ab)).To(ContainSubstring("--seed 42"))
+		Expect(string(ab)).To(HavePrefix("# yaml-language-server: $schema=https://raw.githubusercontent.com/livehook/livehook/main/schemas/scenarios.schema.json\n"),
+			"the schema line works wherever the file lands")
 		Expect(runs(0, "validate", a).Out).To(gbytes.Say(`ok, 20 scenarios`))
 		Expect(runs(0, "run", a, "--steps=false").Out).To(gbytes.Say(`20 passed, 0 failed, 0 skipped`))
 	})
@@ -180,6 +238,21 @@ var _ = Describe("livehook generate", func() {
 		Expect(runs(2, "generate", "--rooms", "-5").Err).To(gbytes.Say(`--rooms is -5`))
 		Expect(runs(2, "generate", "--rate", "-1", "--rooms", "1").Err).To(gbytes.Say(`rate is -1 rooms/s`))
 		Expect(runs(2, "generate", "out.yaml").Err).To(gbytes.Say(`write the file with -o`))
+	})
+})
+
+var _ = Describe("livehook schema", func() {
+	It("prints the committed JSON Schema, whose $id is the URL generated files name", func() {
+		s := runs(0, "schema")
+		committed, err := os.ReadFile("schemas/scenarios.schema.json")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(s.Out.Contents())).To(Equal(string(committed)))
+		var schema struct {
+			ID string `json:"$id"`
+		}
+		Expect(json.Unmarshal(s.Out.Contents(), &schema)).To(Succeed())
+		Expect(schema.ID).To(Equal("https://raw.githubusercontent.com/livehook/livehook/main/schemas/scenarios.schema.json"))
+		Expect(runs(2, "schema", "x.json").Err).To(gbytes.Say(`unexpected argument "x.json"`))
 	})
 })
 
@@ -305,7 +378,7 @@ var _ = Describe("the command line", func() {
 		Expect(runs(2).Err).To(gbytes.Say(`Usage:`))
 		Expect(runs(0, "run", "-h").Err).To(gbytes.Say(`-target URL`))
 		Expect(runs(0, "help", "receive").Err).To(gbytes.Say(`-sdkappid SDKAppID`))
-		Expect(runs(0, "version").Out).To(gbytes.Say(`livehook \S+`))
+		Expect(runs(0, "version").Out).To(gbytes.Say(`^livehook \S+.* \(go1\.\d+.*, \w+/\w+\)\n$`))
 		Expect(runs(2, "rn").Err).To(gbytes.Say(`unknown command "rn" \(did you mean "run"\?\)`))
 	})
 })

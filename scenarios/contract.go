@@ -18,6 +18,6 @@ var Contract []byte
 const ContractName = "scenarios.yaml (built-in)"
 
 // ReadContract parses the built-in contract.
-func ReadContract() (*File, error) {
-	return Parse(ContractName, bytes.NewReader(Contract))
+func ReadContract(opts ...ParseOption) (*File, error) {
+	return Parse(ContractName, bytes.NewReader(Contract), opts...)
 }

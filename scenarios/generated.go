@@ -22,7 +22,7 @@ type GeneratedSummary struct {
 // it is open. header is written first as a comment.
 func WriteGenerated(w io.Writer, s *generator.Stream, header string) (GeneratedSummary, error) {
 	var sum GeneratedSummary
-	if _, err := fmt.Fprintf(w, "# yaml-language-server: $schema=schemas/scenarios.schema.json\n# %s\n\nscenarios:\n", header); err != nil {
+	if _, err := fmt.Fprintf(w, "%s\n# %s\n\nscenarios:\n", SchemaComment, header); err != nil {
 		return sum, err
 	}
 	open := map[string]*yaml.Node{} // RoomId → its steps, while the room is open

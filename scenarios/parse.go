@@ -64,18 +64,19 @@ var ErrInvalid = errors.New("invalid scenarios file")
 func (e *Error) Is(target error) bool { return target == ErrInvalid }
 
 // ReadFile reads and checks one scenarios file.
-func ReadFile(path string) (*File, error) {
+func ReadFile(path string, opts ...ParseOption) (*File, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return Parse(path, f)
+	return Parse(path, f, opts...)
 }
 
 // Parse reads and checks a scenarios file from r; name is used in messages. The error, if any,
-// joins up to 20 *Error values, each naming file:line:column, scenario and step.
-func Parse(name string, r io.Reader) (*File, error) {
+// joins up to 20 *Error values, each naming file:line:column, scenario and step. Options such as
+// WithVars change what is read.
+func Parse(name string, r io.Reader, opts ...ParseOption) (*File, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -101,6 +102,9 @@ func Parse(name string, r io.Reader) (*File, error) {
 		return fail(1, "file is empty: add a scenarios: list (see the README)")
 	}
 	d := &decoder{file: name, budget: maxNodes, bytes: MaxExpandedBytes}
+	for _, o := range opts {
+		o(&d.opts)
+	}
 	f := &File{Path: name}
 	d.decodeFile(doc.Content[0], f)
 	if len(d.errs) == 0 {
@@ -139,6 +143,7 @@ func yamlErrorLine(err error) (int, string) {
 // decoder turns YAML nodes into typed values, strictly, collecting positioned errors.
 type decoder struct {
 	file     string
+	opts     parseOptions
 	vars     map[string]string
 	budget   int // YAML nodes left to visit, aliases followed
 	bytes    int // bytes of scalar text left, aliases followed and ${vars} replaced
@@ -219,6 +224,7 @@ func (d *decoder) decodeFile(n *yaml.Node, f *File) {
 			d.path = nil
 		}
 	}
+	d.opts.override(f.Vars)
 	d.vars = f.Vars
 	d.decodeStruct(n, reflect.ValueOf(f).Elem(), "field", map[string]bool{"vars": true})
 }
@@ -444,7 +450,11 @@ func (d *decoder) decodeScalar(n *yaml.Node, v reflect.Value) {
 		c.Tag, c.Style = "", 0 // "${vars.seats}" stands for what the variable holds, a number say
 	}
 	if err := c.Decode(v.Addr().Interface()); err != nil {
-		d.errorf(n, "want %s, got %q", kindWord(v), c.Value)
+		from := ""
+		if c != n {
+			from = " (from " + n.Value + ")"
+		}
+		d.errorf(n, "want %s, got %q%s", kindWord(v), c.Value, from)
 		return
 	}
 	if e, ok := v.Interface().(enum); ok && v.String() != "" {
@@ -540,12 +550,45 @@ func (s *Step) decodeNode(d *decoder, n *yaml.Node) {
 		d.errorf(n, "a step is a map with one action (%s), got %s", strings.Join(Actions, ", "), describe(n))
 	} else {
 		before := len(d.errs)
-		d.decodeStruct(n, reflect.ValueOf(s).Elem(), "action", nil)
+		d.decodeStruct(n, reflect.ValueOf(s).Elem(), "action", d.misplacedKeys(n))
 		if len(d.errs) == before {
 			d.checkOneAction(n, s)
 		}
 	}
 	d.step, d.path = 0, saved
+}
+
+// misplacedKeys reports the keys of a step that belong elsewhere (a webhook modifier beside the
+// action rather than inside its map, a delivery on a step) saying where they go, and returns
+// them for decodeStruct to skip.
+func (d *decoder) misplacedKeys(n *yaml.Node) map[string]bool {
+	var skip map[string]bool
+	example := "create_room" // the step's own action, when it sends a webhook
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i].Value; slices.Contains(webhookActions, k) {
+			example = k
+		}
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		val := "..."
+		if v.Kind == yaml.ScalarNode {
+			val = v.Value
+		}
+		switch _, modifier := fieldsOf(probeType)[k.Value]; {
+		case modifier:
+			d.errorf(k, "%s modifies the webhook a step sends: put it inside the action's map, not beside it, e.g. %s: {%s: %s}", k.Value, example, k.Value, val)
+		case k.Value == "delivery":
+			d.errorf(k, "delivery goes on the scenario, beside steps: (its webhook steps), or inside a generate step, e.g. generate: {rooms: 5, delivery: {duplicate: 10%%}}")
+		default:
+			continue
+		}
+		if skip == nil {
+			skip = map[string]bool{}
+		}
+		skip[k.Value] = true
+	}
+	return skip
 }
 
 func (d *decoder) checkOneAction(n *yaml.Node, s *Step) {

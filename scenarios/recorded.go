@@ -26,7 +26,7 @@ type ReplayStep struct {
 // step's body exactly as recorded. header is written first as comment lines.
 func WriteReplay(w io.Writer, header string, scs []ReplayScenario) error {
 	var b strings.Builder
-	b.WriteString("# yaml-language-server: $schema=schemas/scenarios.schema.json\n")
+	b.WriteString(SchemaComment + "\n")
 	for _, l := range strings.Split(strings.TrimRight(header, "\n"), "\n") {
 		b.WriteString(strings.TrimRight("# "+l, " ") + "\n")
 	}

@@ -76,7 +76,7 @@ func (s *ScenarioResult) Explain() string {
 	ew := &errWriter{w: &b}
 	for _, st := range s.Steps {
 		if st.Status == StatusFailed {
-			writeStep(ew, s, &st)
+			writeStep(ew, s, &st, nil)
 		}
 	}
 	return b.String()
@@ -160,6 +160,11 @@ type TextOptions struct {
 // sent and what came back, and a summary.
 func (r *Report) WriteText(w io.Writer, opt TextOptions) error {
 	ew := &errWriter{w: w}
+	diagnosis := r.Diagnosis()
+	if diagnosis != "" {
+		ew.printf("%s\n\nThe details:\n\n", capitalize(diagnosis))
+	}
+	dumped := map[string]string{} // failures and answers shown in full already, and where
 	width := 0
 	for _, s := range r.Scenarios {
 		width = max(width, len(s.Title()))
@@ -181,18 +186,22 @@ func (r *Report) WriteText(w io.Writer, opt TextOptions) error {
 			if !opt.Steps && st.Status != StatusFailed {
 				continue
 			}
-			writeStep(ew, &s, &st)
+			writeStep(ew, &s, &st, dumped)
 		}
 	}
-	if r.Failed > 0 && !r.answered() {
-		ew.printf("\nNothing answered at %s: is the app backend running there, and is it the callback URL?\n", r.Target)
+	if diagnosis != "" {
+		ew.printf("\n%s\n", capitalize(diagnosis))
 	}
 	ew.printf("\n%d passed, %d failed, %d skipped\n", r.Passed, r.Failed, r.Skipped)
 	ew.printf("%s in %s, seed %d (repeat with --seed %d)\n", plural(r.Requests, "request"), round(r.Duration), r.Seed, r.Seed)
 	return ew.err
 }
 
-func writeStep(ew *errWriter, s *ScenarioResult, st *StepResult) {
+// writeStep writes a step's line and, for a failed one, what was sent and what came back. When
+// dumped is not nil, a step that failed as one before it did is written in a line that points at
+// the first, and a step whose answers were all written already says so instead of writing its
+// requests: a dead port or a missing token answers every request alike, and one dump says it.
+func writeStep(ew *errWriter, s *ScenarioResult, st *StepResult, dumped map[string]string) {
 	name := st.Action
 	if st.Name != "" {
 		name += " " + fmt.Sprintf("%q", st.Name)
@@ -210,19 +219,44 @@ func writeStep(ew *errWriter, s *ScenarioResult, st *StepResult) {
 		ew.printf("      %2d %-14s  ok%s %s\n", st.Index, name, extra, round(st.Latency))
 		return
 	}
+	answers := make([]string, len(st.Exchanges))
+	allSeen := dumped != nil && len(answers) > 0
+	for i, x := range st.Exchanges {
+		answers[i] = fmt.Sprintf("%d %s", x.Status, clip(x.ResponseBody, 2000))
+		if x.Status == 0 {
+			answers[i] = "nothing: " + x.Error
+		}
+		_, seen := dumped[answers[i]]
+		allSeen = allSeen && seen
+	}
+	failure := st.Failure + "\x00" + strings.Join(answers, "\x00")
+	if first, again := dumped[failure]; again {
+		ew.printf("      %2d %-14s  FAILED at %s, the same way as %s above\n", st.Index, name, where, first)
+		return
+	}
+	here := fmt.Sprintf("step %d of %q", st.Index, s.Title())
 	ew.printf("      %2d %-14s  FAILED at %s\n", st.Index, name, where)
 	ew.printf("         %s\n", st.Failure)
-	for _, x := range st.Exchanges {
+	if dumped != nil {
+		dumped[failure] = here
+	}
+	if allSeen {
+		ew.printf("         answered: the same as %s above\n", dumped[answers[0]])
+		return
+	}
+	for i, x := range st.Exchanges {
+		if _, seen := dumped[answers[i]]; !seen && dumped != nil {
+			dumped[answers[i]] = here
+		}
 		ew.printf("         sent:     %s %s\n", x.Method, x.URL)
 		if x.RequestBody != "" {
 			ew.printf("                   %s\n", clip(x.RequestBody, 2000))
 		}
-		switch {
-		case x.Status > 0:
-			ew.printf("         answered: %d %s (in %s)\n", x.Status, clip(x.ResponseBody, 2000), round(x.Latency))
-		default:
-			ew.printf("         answered: nothing: %s (after %s)\n", x.Error, round(x.Latency))
+		verb := "in"
+		if x.Status == 0 {
+			verb = "after"
 		}
+		ew.printf("         answered: %s (%s %s)\n", answers[i], verb, round(x.Latency))
 	}
 }
 
@@ -328,6 +362,14 @@ func round(d time.Duration) string {
 		return d.Round(10 * time.Microsecond).String()
 	}
 	return d.Round(time.Microsecond).String()
+}
+
+// capitalize starts a sentence.
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func clip(s string, n int) string {

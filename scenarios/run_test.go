@@ -649,7 +649,7 @@ func TestUnreachableTargetSaysSo(t *testing.T) {
 	g.Expect(rep.Scenarios[0].Failure).To(ContainSubstring("got conn_refused"))
 	var b bytes.Buffer
 	g.Expect(rep.WriteText(&b, scenarios.TextOptions{})).To(Succeed())
-	g.Expect(b.String()).To(ContainSubstring("Nothing answered at " + url + ": is the app backend running there"))
+	g.Expect(b.String()).To(HavePrefix("Nothing answered at " + url + " (connection refused): is the app backend running there"))
 }
 
 func TestSendStep(t *testing.T) {

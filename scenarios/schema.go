@@ -4,10 +4,18 @@ import (
 	"encoding/json"
 	"reflect"
 	"strings"
+
+	"github.com/livehook/livehook/room"
 )
 
-// SchemaID is the schema's identifier, as editors see it.
-const SchemaID = "https://github.com/livehook/livehook/schemas/scenarios.schema.json"
+// SchemaID is the schema's identifier and the address it is served from: the committed
+// schemas/scenarios.schema.json on the main branch, which `livehook schema` also prints. A
+// scenarios file names it in its first line, "# yaml-language-server: $schema=" + SchemaID,
+// so editors find the schema wherever the file is.
+const SchemaID = "https://raw.githubusercontent.com/livehook/livehook/main/schemas/scenarios.schema.json"
+
+// SchemaComment is the first line of a scenarios file that editors read to find the schema.
+const SchemaComment = "# yaml-language-server: $schema=" + SchemaID
 
 // templatePattern matches a string holding a ${...} reference, which may stand for a typed value.
 const templatePattern = `\$\{[^}]+\}`
@@ -19,9 +27,10 @@ func Schema() ([]byte, error) {
 	root["$schema"] = "http://json-schema.org/draft-07/schema#"
 	root["$id"] = SchemaID
 	root["title"] = "livehook scenarios"
-	root["required"] = []string{"scenarios"}
 	// A variable is any scalar: it stands for text, a number or a boolean where it is used.
-	root["properties"].(schema)["vars"] = schema{"type": "object", "additionalProperties": schema{"type": []string{"string", "number", "boolean"}}}
+	root["properties"].(schema)["vars"] = schema{"type": "object", "additionalProperties": schema{"anyOf": []schema{
+		{"type": "string"}, {"type": "number"}, {"type": "boolean"},
+	}}}
 	b, err := json.MarshalIndent(root, "", "  ")
 	if err != nil {
 		return nil, err
@@ -30,6 +39,36 @@ func Schema() ([]byte, error) {
 }
 
 type schema = map[string]any
+
+// fieldRules are what the schema says of a struct beyond its fields' types: the fields a value
+// needs, and the limits the parser checks too, each taken from the one place that defines it.
+var fieldRules = map[reflect.Type]struct {
+	required []string
+	fields   map[string]func(schema) schema
+}{
+	reflect.TypeOf(File{}): {
+		required: []string{"scenarios"},
+		fields:   map[string]func(schema) schema{"scenarios": with("minItems", 1)},
+	},
+	reflect.TypeOf(Scenario{}): {
+		required: []string{"name", "steps"},
+		fields:   map[string]func(schema) schema{"name": with("minLength", 1), "steps": with("minItems", 1)},
+	},
+	reflect.TypeOf(RoomFields{}): {
+		// A RoomId is printable ASCII, so its length in characters is its length in bytes.
+		fields: map[string]func(schema) schema{"RoomId": func(s schema) schema {
+			return orTemplate(schema{"type": "string", "maxLength": room.MaxRoomIDBytes, "pattern": "^[ -~]*$"})
+		}},
+	},
+}
+
+// with returns a rule that adds keyword k with value v to a field's schema.
+func with(k string, v any) func(schema) schema {
+	return func(s schema) schema {
+		s[k] = v
+		return s
+	}
+}
 
 var (
 	durationType = reflect.TypeOf(Duration(0))
@@ -77,7 +116,9 @@ func schemaOf(t reflect.Type) schema {
 		if t == stepType {
 			var one []schema
 			for _, a := range Actions {
-				one = append(one, schema{"required": []string{a}})
+				// properties names the action again, so that a strict validator (ajv --strict)
+				// sees that the required key is defined.
+				one = append(one, schema{"type": "object", "required": []string{a}, "properties": schema{a: true}})
 			}
 			s["oneOf"] = one
 		}
@@ -105,7 +146,16 @@ func schemaOf(t reflect.Type) schema {
 func structSchema(t reflect.Type) schema {
 	props := schema{}
 	addFields(t, props)
-	return schema{"type": "object", "properties": props, "additionalProperties": false}
+	s := schema{"type": "object", "properties": props, "additionalProperties": false}
+	if r, ok := fieldRules[t]; ok {
+		for name, rule := range r.fields {
+			props[name] = rule(props[name].(schema))
+		}
+		if r.required != nil {
+			s["required"] = r.required
+		}
+	}
+	return s
 }
 
 func addFields(t reflect.Type, props schema) {

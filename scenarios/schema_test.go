@@ -2,10 +2,12 @@ package scenarios_test
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"testing"
 
 	. "github.com/onsi/gomega"
 
+	"github.com/livehook/livehook/room"
 	"github.com/livehook/livehook/scenarios"
 )
 
@@ -41,4 +43,73 @@ func TestSchemaNamesEveryAction(t *testing.T) {
 		g.Expect(step).To(HaveKey(a))
 	}
 	g.Expect(step).To(HaveKey("expect"))
+}
+
+// The files scripts/check-schema.sh feeds ajv: the parser agrees with the schema on each, so the
+// schema refuses what the parser refuses and accepts what it accepts.
+func TestSchemaFixturesAgreeWithParser(t *testing.T) {
+	for _, dir := range []string{"valid", "invalid"} {
+		paths, err := filepath.Glob(filepath.Join("testdata", "schema", dir, "*.yaml"))
+		NewWithT(t).Expect(err).NotTo(HaveOccurred())
+		NewWithT(t).Expect(paths).NotTo(BeEmpty())
+		for _, p := range paths {
+			t.Run(dir+"/"+filepath.Base(p), func(t *testing.T) {
+				_, err := scenarios.ReadFile(p)
+				if dir == "valid" {
+					NewWithT(t).Expect(err).NotTo(HaveOccurred())
+				} else {
+					NewWithT(t).Expect(err).To(MatchError(scenarios.ErrInvalid))
+				}
+			})
+		}
+	}
+}
+
+func TestSchemaStatesTheParsersRules(t *testing.T) {
+	g := NewWithT(t)
+	b, err := scenarios.Schema()
+	g.Expect(err).NotTo(HaveOccurred())
+	var s struct {
+		ID         string `json:"$id"`
+		Properties struct {
+			Scenarios struct {
+				MinItems int
+				Items    struct {
+					Required   []string
+					Properties struct {
+						Name  struct{ MinLength int }
+						Steps struct {
+							MinItems int
+							Items    struct {
+								Properties struct {
+									CreateRoom struct {
+										Properties struct {
+											RoomInfo struct {
+												Properties struct {
+													RoomId struct {
+														AnyOf []struct{ MaxLength int }
+													}
+												}
+											}
+										}
+									} `json:"create_room"`
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	g.Expect(json.Unmarshal(b, &s)).To(Succeed())
+	g.Expect(s.ID).To(Equal(scenarios.SchemaID))
+	g.Expect(scenarios.SchemaComment).To(HaveSuffix("$schema=" + scenarios.SchemaID))
+	sc := s.Properties.Scenarios
+	g.Expect(sc.MinItems).To(Equal(1))
+	g.Expect(sc.Items.Required).To(ConsistOf("name", "steps"))
+	g.Expect(sc.Items.Properties.Name.MinLength).To(Equal(1))
+	g.Expect(sc.Items.Properties.Steps.MinItems).To(Equal(1))
+	id := sc.Items.Properties.Steps.Items.Properties.CreateRoom.Properties.RoomInfo.Properties.RoomId
+	g.Expect(id.AnyOf).NotTo(BeEmpty())
+	g.Expect(id.AnyOf[0].MaxLength).To(Equal(room.MaxRoomIDBytes))
 }

@@ -62,6 +62,20 @@ var actionFields = func() (out []struct {
 	return out
 }()
 
+var probeType = reflect.TypeOf(Probe{})
+
+// webhookActions are the keys of the actions that send a webhook, and so take a Probe's modifiers.
+var webhookActions = func() []string {
+	var out []string
+	t := reflect.TypeOf(Step{})
+	for _, f := range actionFields {
+		if t.Field(f.index).Type.Implements(reflect.TypeOf((*webhookAction)(nil)).Elem()) {
+			out = append(out, f.key)
+		}
+	}
+	return out
+}()
+
 // Actions are the keys that name a step's action.
 var Actions = func() []string {
 	var out []string

@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -55,6 +56,8 @@ type Config struct {
 	Timeout time.Duration
 	// Files are scenario files to register; the built-in contract when none.
 	Files []string
+	// Vars give the files' vars: other values (scenarios.WithVars), as --var does for livehook run.
+	Vars map[string]string
 	// Text is the container's text ("Live webhook contract" unless set).
 	Text string
 	// Labels are added to every spec, beside each scenario's tags.
@@ -63,9 +66,18 @@ type Config struct {
 
 // FromEnv returns cfg with Target, SDKAppID, Token and Seed taken from LIVEHOOK_TARGET,
 // LIVEHOOK_SDKAPPID, LIVEHOOK_TOKEN and LIVEHOOK_SEED where they are set: a set target replaces
-// cfg's Handler. Malformed values are reported by the specs.
+// cfg's Handler. LIVEHOOK_VAR_name sets Vars[name] (scenarios.EnvVarPrefix). Malformed values are
+// reported by the specs.
 func FromEnv(cfg Config) (Config, error) {
 	var errs []error
+	if env := scenarios.VarsFromEnv(os.Environ()); len(env) > 0 {
+		vars := maps.Clone(cfg.Vars)
+		if vars == nil {
+			vars = map[string]string{}
+		}
+		maps.Copy(vars, env)
+		cfg.Vars = vars
+	}
 	if t := os.Getenv(EnvTarget); t != "" {
 		cfg.Target, cfg.Handler = t, nil
 	}
@@ -97,7 +109,7 @@ func Register(cfg Config) bool {
 	if text == "" {
 		text = "Live webhook contract"
 	}
-	files, err := readFiles(cfg.Files)
+	files, err := readFiles(cfg.Files, scenarios.WithVars(cfg.Vars))
 	if err == nil && cfg.Target == "" && cfg.Handler == nil {
 		err = errors.New("suite: set Config.Target (a URL) or Config.Handler (your handler)")
 	}
@@ -125,14 +137,14 @@ func Register(cfg Config) bool {
 	})
 }
 
-func readFiles(paths []string) ([]*scenarios.File, error) {
+func readFiles(paths []string, opts ...scenarios.ParseOption) ([]*scenarios.File, error) {
 	if len(paths) == 0 {
-		f, err := scenarios.ReadContract()
+		f, err := scenarios.ReadContract(opts...)
 		return []*scenarios.File{f}, err
 	}
 	var files []*scenarios.File
 	for _, p := range paths {
-		f, err := scenarios.ReadFile(p)
+		f, err := scenarios.ReadFile(p, opts...)
 		if err != nil {
 			return nil, err
 		}

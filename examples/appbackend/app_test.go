@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -114,14 +113,11 @@ scenarios:
 	}
 }
 
-// idempotency reads idempotency.yaml with the app's API at api.
+// idempotency reads idempotency.yaml with the app's API at api, as
+// `livehook run idempotency.yaml --var app=URL` does.
 func idempotency(t *testing.T, api string) *scenarios.File {
 	t.Helper()
-	b, err := os.ReadFile("idempotency.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := scenarios.Parse("idempotency.yaml", strings.NewReader(strings.Replace(string(b), "app: http://127.0.0.1:8000", "app: "+api, 1)))
+	f, err := scenarios.ReadFile("idempotency.yaml", scenarios.WithVars(map[string]string{"app": api}))
 	if err != nil {
 		t.Fatal(err)
 	}

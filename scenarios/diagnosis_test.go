@@ -1,0 +1,112 @@
+package scenarios_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	. "github.com/onsi/gomega"
+
+	"github.com/livehook/livehook/scenarios"
+)
+
+const (
+	unsigned401 = `{"ActionStatus":"FAIL","ErrorInfo":"missing Sign","ErrorCode":401}`
+	ok          = `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`
+)
+
+func webhookX(status int, body, outcome, err string) scenarios.Exchange {
+	return scenarios.Exchange{Command: "Live.CallbackAfterCreateRoom", Method: "POST", URL: "http://127.0.0.1:1/cb?SdkAppid=1",
+		RequestBody: `{"CallbackCommand":"Live.CallbackAfterCreateRoom","RoomInfo":{}}`, Status: status, ResponseBody: body, Outcome: outcome, Error: err}
+}
+
+// report makes a report of one step per scenario, each with its exchange and status.
+func report(token bool, steps ...scenarios.StepResult) *scenarios.Report {
+	r := &scenarios.Report{Target: "http://127.0.0.1:1/cb", Token: token, Seed: 1}
+	for i, st := range steps {
+		st.Index, st.Action, st.Line, st.Sent = 1, "create_room", 10+i, 1
+		s := scenarios.ScenarioResult{Name: strings.Repeat("s", i+1), File: "f.yaml", Status: st.Status, Steps: []scenarios.StepResult{st}}
+		switch st.Status {
+		case scenarios.StatusFailed:
+			r.Failed++
+		case scenarios.StatusPassed:
+			r.Passed++
+		}
+		r.Scenarios = append(r.Scenarios, s)
+	}
+	return r
+}
+
+func failed(x scenarios.Exchange) scenarios.StepResult {
+	return scenarios.StepResult{Status: scenarios.StatusFailed, Failure: "expected acknowledged", Exchanges: []scenarios.Exchange{x}}
+}
+
+func passed(x scenarios.Exchange) scenarios.StepResult {
+	return scenarios.StepResult{Status: scenarios.StatusPassed, Exchanges: []scenarios.Exchange{x}}
+}
+
+func TestDiagnosisOfADeadPort(t *testing.T) {
+	g := NewWithT(t)
+	refused := webhookX(0, "", "conn_refused", "dial tcp 127.0.0.1:1: connect: connection refused")
+	r := report(false, failed(refused), failed(refused), failed(refused))
+	g.Expect(r.Diagnosis()).To(Equal("nothing answered at http://127.0.0.1:1/cb (connection refused): is the app backend running there, and is it the callback URL? Start it, or point --target at it."))
+
+	var b bytes.Buffer
+	g.Expect(r.WriteText(&b, scenarios.TextOptions{})).To(Succeed())
+	out := b.String()
+	g.Expect(out).To(HavePrefix("Nothing answered at http://127.0.0.1:1/cb (connection refused)"), "the diagnosis leads")
+	g.Expect(strings.Count(out, `{"CallbackCommand"`)).To(Equal(1), "the request is dumped once, not for each alike answer")
+	g.Expect(out).To(ContainSubstring("       1 create_room     FAILED at f.yaml:11, the same way as step 1 of \"s\" above\n"))
+	g.Expect(strings.Count(out, "FAILED at f.yaml:")).To(Equal(3), "every failing step is still listed")
+	g.Expect(out).To(HaveSuffix("Start it, or point --target at it.\n\n0 passed, 3 failed, 0 skipped\n0 requests in 0s, seed 1 (repeat with --seed 1)\n"), "and closes the report")
+}
+
+func TestDiagnosisOfAMissingToken(t *testing.T) {
+	g := NewWithT(t)
+	foreignRefused := webhookX(403, `{"ActionStatus":"FAIL","ErrorInfo":"not this app","ErrorCode":3}`, "status", "")
+	r := report(false, failed(webhookX(401, unsigned401, "status", "")), passed(foreignRefused),
+		failed(webhookX(200, `{"ActionStatus":"FAIL","ErrorInfo":"bad sign","ErrorCode":9}`, "contract_violation", "")))
+	g.Expect(r.Diagnosis()).To(HavePrefix("the app backend seems to check Sign, and this run had no token: every webhook due an acknowledgement was refused (401 " + unsigned401 + ")"))
+	g.Expect(r.Diagnosis()).To(HaveSuffix(`livehook run --target http://127.0.0.1:1/cb --token "$CALLBACK_TOKEN"`))
+	var b bytes.Buffer
+	g.Expect(r.WriteText(&b, scenarios.TextOptions{})).To(Succeed())
+	g.Expect(b.String()).To(HavePrefix("The app backend seems to check Sign"))
+}
+
+// Failures that one cause does not explain get no diagnosis: the details speak for themselves.
+func TestNoDiagnosisWithoutOneCause(t *testing.T) {
+	sign := failed(webhookX(401, unsigned401, "status", ""))
+	for name, r := range map[string]*scenarios.Report{
+		"a token was given":                report(true, sign, sign),
+		"an unsigned one was acknowledged": report(false, sign, passed(webhookX(200, ok, "acknowledged", ""))),
+		"another refusal too":              report(false, sign, failed(webhookX(500, "boom", "status", ""))),
+		"all passed":                       report(false, passed(webhookX(200, ok, "acknowledged", ""))),
+		"some answered":                    report(false, failed(webhookX(0, "", "timeout", "timeout")), failed(webhookX(500, "boom", "status", ""))),
+	} {
+		t.Run(name, func(t *testing.T) {
+			g := NewWithT(t)
+			g.Expect(r.Diagnosis()).To(BeEmpty())
+			var b bytes.Buffer
+			g.Expect(r.WriteText(&b, scenarios.TextOptions{})).To(Succeed())
+			g.Expect(b.String()).NotTo(ContainSubstring("The details:"))
+		})
+	}
+}
+
+func TestEachDifferentAnswerIsDumpedInFull(t *testing.T) {
+	g := NewWithT(t)
+	otherFailure := failed(webhookX(500, "boom", "status", ""))
+	otherFailure.Failure = "expected rejected"
+	r := report(false, failed(webhookX(500, "boom", "status", "")), failed(webhookX(500, "bang", "status", "")),
+		failed(webhookX(500, "boom", "status", "")), otherFailure)
+	var b bytes.Buffer
+	g.Expect(r.WriteText(&b, scenarios.TextOptions{})).To(Succeed())
+	out := b.String()
+	g.Expect(strings.Count(out, `{"CallbackCommand"`)).To(Equal(2), "boom and bang, each once")
+	g.Expect(out).To(ContainSubstring("FAILED at f.yaml:12, the same way as step 1 of \"s\" above\n"), "the same failure and answer: one line")
+	g.Expect(out).To(ContainSubstring("FAILED at f.yaml:13\n         expected rejected\n         answered: the same as step 1 of \"s\" above\n"), "another failure, the same answer")
+
+	b.Reset()
+	g.Expect(r.WriteJUnit(&b)).To(Succeed())
+	g.Expect(strings.Count(b.String(), "CallbackCommand")).To(Equal(4), "JUnit explains each failure in full, on its own")
+}
