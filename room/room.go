@@ -50,6 +50,12 @@ type Room struct {
 	ActivityStatus         int
 	BackgroundURL          string
 	IsUnlimitedRoomEnabled bool
+	// Notice is the room's notice (update_room_info's Notice).
+	Notice string
+	// Metadata is the room's metadata, in the order its keys were first set.
+	Metadata []webhook.MetadataItem
+	// Activity is what happened in the room while it was open.
+	Activity Activity
 	// Admins are the current admins, in the order they were added.
 	Admins []string
 	// Client is the address and platform of the client that created the room.
