@@ -174,7 +174,7 @@ func (r *Room) DelMetadata(operator string, keys []string, client webhook.Meta, 
 // not have; no keys means all of it, in the order the keys were first set.
 func (r *Room) GetMetadata(keys []string) []webhook.MetadataItem {
 	if len(keys) == 0 {
-		return slices.Clone(r.Metadata)
+		return append([]webhook.MetadataItem{}, r.Metadata...)
 	}
 	out := make([]webhook.MetadataItem, 0, len(keys))
 	for _, k := range keys {
