@@ -10,6 +10,7 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
+	tls "github.com/tencentyun/tls-sig-api-v2-golang/tencentyun"
 
 	"github.com/livehook/livehook/mockserver"
 	"github.com/livehook/livehook/usersig"
@@ -346,4 +347,24 @@ func TestUnusualButValid(t *testing.T) {
 	failsWith(t, s, owner, `{"RoomId":"r"}`, mockserver.CodeBadParameter, "NewOwner_Account is missing")
 	failsWith(t, s, delMeta, `{"RoomId":"r","Keys":[]}`, mockserver.CodeBadParameter, "Keys is missing or empty")
 	failsWith(t, s, setMeta, `{"RoomId":"r","Metadata":[{"key":"k","Value":"v"}]}`, mockserver.CodeBadParameter, "Metadata[0].key is not a field")
+}
+
+// The mock takes UserSigs made by the official TLSSigAPIv2 library, and refuses them once they
+// expire by the official boundary.
+func TestOfficialUserSigOverHTTP(t *testing.T) {
+	g := NewWithT(t)
+	var mu sync.Mutex
+	now := time.Now()
+	s := newMock(t, mockserver.Config{Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }})
+	official, err := tls.GenUserSig(appID, key, admin, 60)
+	g.Expect(err).NotTo(HaveOccurred())
+	q := plainQuery()
+	q.Set("usersig", official)
+	_, env, _ := call(t, s, q, info, `{"RoomId":"x"}`)
+	g.Expect(env.ErrorCode).To(Equal(mockserver.CodeNoRoom), env.ErrorInfo)
+	mu.Lock()
+	now = now.Add(2 * time.Minute)
+	mu.Unlock()
+	_, env, _ = call(t, s, q, info, `{"RoomId":"x"}`)
+	g.Expect(env.ErrorCode).To(Equal(mockserver.CodeUserSigExpired), env.ErrorInfo)
 }
