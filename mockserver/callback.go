@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/livehook/livehook/delivery"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -121,21 +122,21 @@ func (s *Server) setCallbackToken(c call, body []byte) (any, *apiError) {
 	return nil, nil
 }
 
-// fire queues the webhook for a change, if the app's callback configuration lists its command;
-// the caller holds the app's lock, which keeps a room's webhooks in the order of its changes.
+// fire queues the webhook for a change, if the app's callback configuration lists its command.
+// The caller holds the app's lock, which keeps a room's webhooks in the order of its changes; the
+// outbox never waits, so a stalled receiver never holds up a REST call.
 func (s *Server) fire(a *app, msg webhook.Message) {
-	ev := msg.Event
 	cb := a.callback
-	if !cb.exists || !cb.commands[ev.Command()] {
+	if !cb.exists || !cb.commands[msg.Event.Command()] {
 		return
 	}
-	body, err := webhook.Encode(ev)
+	it, err := delivery.NewItem(webhook.Endpoint{URL: cb.url, SDKAppID: a.SDKAppID, Token: a.token.signingToken()}, msg, webhook.URLOptions{})
 	if err != nil {
-		s.logf("mockserver: encode %s: %v", ev.Command(), err)
+		s.logf("mockserver: %v", err)
 		return
 	}
-	s.dispatch.enqueue(job{
-		seq: s.log.fire(), cmd: ev.Command(), room: ev.Room(), meta: msg.Meta, body: body, fired: time.Now(),
-		endpoint: webhook.Endpoint{URL: cb.url, SDKAppID: a.SDKAppID, Token: a.token.signingToken()},
-	})
+	it.Tag = &tag{seq: s.log.fire(), fired: time.Now()}
+	if ok, why := s.out.put(it); !ok {
+		s.unsent(it, why)
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/livehook/livehook/delivery"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -43,8 +44,9 @@ const (
 	DefaultReadTimeout       = 30 * time.Second
 	// DefaultCloseTimeout bounds Close: how long it waits for calls in flight and deliveries.
 	DefaultCloseTimeout = 30 * time.Second
-	// deliveryWorkers is how many deliveries can be in flight; a room's go through one, in order.
-	deliveryWorkers = 32
+	// DefaultConcurrency is how many deliveries can be in flight at once, for different rooms,
+	// unless Config.Delivery says; a room's go one after another, in order.
+	DefaultConcurrency = 32
 )
 
 // App is one more app on the mock backend, beside Config's: its SDKAppID and secret key. Each app
@@ -82,6 +84,13 @@ type Config struct {
 	Retries int
 	// RetryBackoff is the wait before a retry (DefaultRetryBackoff when zero).
 	RetryBackoff time.Duration
+	// Delivery are the conditions webhooks are delivered under (package delivery): how many go
+	// at once (DefaultConcurrency when zero), and, to probe a receiver, duplicates, reordering,
+	// delays and clock skew, drawn from Seed. The zero value delivers each webhook once, in order.
+	Delivery delivery.Conditions
+	// CloseTimeout bounds Close (DefaultCloseTimeout when zero): calls and deliveries still
+	// running then are cut short, and the webhooks not delivered are recorded as failed.
+	CloseTimeout time.Duration
 	// VendorRateLimits refuses calls beyond each API's documented rate (error 60007):
 	// get_room_list 10/s, get_room_stats 100/s, the others 200/s, per app.
 	VendorRateLimits bool
@@ -100,7 +109,7 @@ type Config struct {
 	ActivityRate float64
 	// ActivityTick is how often the activity advances (DefaultActivityTick when zero).
 	ActivityTick time.Duration
-	// Seed seeds the simulated activity.
+	// Seed seeds the simulated activity and the delivery conditions.
 	Seed int64
 	// LogSize bounds the delivery log (DefaultLogSize when zero).
 	LogSize int
@@ -132,12 +141,16 @@ type Server struct {
 	sigMu    sync.Mutex
 	verified map[string]time.Time // UserSig and identifier → expiry
 
-	log       deliveryLog
-	dispatch  *dispatcher
-	stop      context.CancelFunc
-	wg        sync.WaitGroup // the server's own goroutines
-	closeOnce sync.Once
-	started   bool
+	log      deliveryLog
+	out      *outbox
+	dispatch *delivery.Dispatcher
+	stop     context.CancelFunc
+	wg       sync.WaitGroup // the server's own goroutines but the pump
+	pumped   chan struct{}  // closed when the pump has handed over the last webhook
+	started  bool
+
+	shutdownOnce sync.Once
+	shutdownErr  error
 }
 
 // NewServer starts a mock backend on 127.0.0.1 and a port the OS picks.
@@ -192,6 +205,15 @@ func newServer(cfg Config) (*Server, error) {
 	if cfg.ActivityTick <= 0 {
 		cfg.ActivityTick = DefaultActivityTick
 	}
+	if cfg.CloseTimeout <= 0 {
+		cfg.CloseTimeout = DefaultCloseTimeout
+	}
+	if cfg.Delivery.Concurrency == 0 {
+		cfg.Delivery.Concurrency = DefaultConcurrency
+	}
+	if err := cfg.Delivery.Validate(); err != nil {
+		return nil, fmt.Errorf("mockserver: delivery conditions: %w", err)
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -225,6 +247,8 @@ func newServer(cfg Config) (*Server, error) {
 		apps:     map[uint64]*app{},
 		admins:   map[string]bool{},
 		verified: map[string]time.Time{},
+		out:      newOutbox(),
+		pumped:   make(chan struct{}),
 	}
 	for _, a := range cfg.Admins {
 		s.admins[a] = true
@@ -317,9 +341,18 @@ func (s *Server) Start() error {
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
+	d, err := delivery.NewDispatcher(delivery.Config{Client: s.client, Conditions: s.cfg.Delivery, Seed: s.cfg.Seed, Now: s.cfg.Now,
+		Retries: s.cfg.Retries, RetryBackoff: s.cfg.RetryBackoff, Report: s.report})
+	if err != nil {
+		return fmt.Errorf("mockserver: %w", err)
+	}
+	s.dispatch = d
+	go func() {
+		defer close(s.pumped)
+		s.pump()
+	}()
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stop = cancel
-	s.dispatch = newDispatcher(s, deliveryWorkers)
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -344,22 +377,55 @@ func (s *Server) Start() error {
 	return nil
 }
 
-// Close stops taking calls, waits for those in flight, then delivers every webhook already fired
-// (each either acknowledged or recorded as failed) before it returns.
+// Close is Shutdown bounded by Config.CloseTimeout: it stops taking calls, waits for those in
+// flight, and delivers every webhook already fired, each either acknowledged or recorded as
+// failed, before it returns.
 func (s *Server) Close() {
-	s.closeOnce.Do(func() {
-		if !s.started {
-			s.Listener.Close()
-			return
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.CloseTimeout)
+	defer cancel()
+	_ = s.Shutdown(ctx)
+}
+
+// Shutdown stops taking calls, waits for those in flight, stops the simulated activity, and
+// delivers every webhook already fired. When ctx ends first, the calls still running are cut
+// off, the deliveries in flight are canceled, and every webhook not delivered is recorded as
+// failed; Shutdown then returns ctx's error. No webhook is lost either way: each fired one ends
+// up acknowledged or failed in the log. Later calls return the first call's result.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.shutdownOnce.Do(func() { s.shutdownErr = s.shutdown(ctx) })
+	return s.shutdownErr
+}
+
+func (s *Server) shutdown(ctx context.Context) error {
+	if !s.started {
+		s.Listener.Close()
+		s.out.close()
+		for _, it := range s.out.take() {
+			s.unsent(it, "not sent: the mock backend was never started")
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), DefaultCloseTimeout)
-		defer cancel()
-		_ = s.srv.Shutdown(ctx)
-		s.stop()
-		s.wg.Wait()
-		s.dispatch.close()
-		s.client.CloseIdleConnections()
-	})
+		return nil
+	}
+	var errs []error
+	if err := s.srv.Shutdown(ctx); err != nil {
+		errs = append(errs, err)
+		_ = s.srv.Close()
+	}
+	s.stop()
+	s.wg.Wait() // no REST call, reaper or activity is left to fire a webhook
+	s.out.close()
+	select {
+	case <-s.pumped:
+	case <-ctx.Done():
+	}
+	if err := s.dispatch.Shutdown(ctx); err != nil {
+		errs = append(errs, err)
+	}
+	<-s.pumped // quick now: the dispatcher takes no more, the rest is recorded as failed
+	s.client.CloseIdleConnections()
+	if len(errs) > 0 {
+		return fmt.Errorf("mockserver: shutdown: %w", errs[0])
+	}
+	return nil
 }
 
 // SetCallback configures where the webhooks of the server's app (Config.SDKAppID) go, as
