@@ -41,17 +41,26 @@ type roomInfoRequest struct {
 	Notice                 *string `json:"Notice"`
 }
 
-func (s *Server) createRoom(c call, body []byte) (any, *apiError) {
+// decodeRoomInfo reads the body of create_room and update_room_info: {"RoomInfo": {...}}.
+func decodeRoomInfo(body []byte) (*roomInfoRequest, *apiError) {
 	var req struct {
 		RoomInfo *roomInfoRequest `json:"RoomInfo"`
 	}
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
-	ri := req.RoomInfo
-	switch {
-	case ri == nil:
+	if req.RoomInfo == nil {
 		return nil, fail(CodeBadParameter, "RoomInfo is missing")
+	}
+	return req.RoomInfo, nil
+}
+
+func (s *Server) createRoom(c call, body []byte) (any, *apiError) {
+	ri, aerr := decodeRoomInfo(body)
+	if aerr != nil {
+		return nil, aerr
+	}
+	switch {
 	case ri.RoomId == nil || *ri.RoomId == "":
 		return nil, fail(CodeBadParameter, "RoomInfo.RoomId is missing")
 	case ri.RoomType == nil || *ri.RoomType != webhook.RoomTypeLive:
@@ -81,8 +90,8 @@ func (s *Server) createRoom(c call, body []byte) (any, *apiError) {
 	setp(&info.IsPublicVisible, ri.IsPublicVisible)
 	setp(&info.CoverURL, ri.CoverURL)
 	setp(&info.Category, ri.Category)
-	if info.MaxMemberCount < 1 {
-		return nil, fail(CodeBadParameter, "RoomInfo.MaxMemberCount is %d, want 1 or more", info.MaxMemberCount)
+	if err := room.ValidateMemberCount(info.MaxMemberCount); err != nil {
+		return nil, fail(CodeBadParameter, "%v", err)
 	}
 
 	r, msg, err := room.Create(info, c.identifier, c.meta(), now)
@@ -225,20 +234,13 @@ func (s *Server) getRoomInfo(c call, body []byte) (any, *apiError) {
 }
 
 func (s *Server) updateRoomInfo(c call, body []byte) (any, *apiError) {
-	var req struct {
-		RoomInfo *roomInfoRequest `json:"RoomInfo"`
+	ri, aerr := decodeRoomInfo(body)
+	if aerr != nil {
+		return nil, aerr
 	}
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	ri := req.RoomInfo
 	switch {
-	case ri == nil:
-		return nil, fail(CodeBadParameter, "RoomInfo is missing")
 	case ri.RoomType != nil || ri.OwnerAccount != nil || ri.IsSeatEnabled != nil || ri.MaxSeatCount != nil:
 		return nil, fail(CodeBadParameter, "RoomType, Owner_Account, IsSeatEnabled and MaxSeatCount cannot be updated (change_room_owner changes the owner)")
-	case ri.MaxMemberCount != nil && *ri.MaxMemberCount < 1:
-		return nil, fail(CodeBadParameter, "RoomInfo.MaxMemberCount is %d, want 1 or more", *ri.MaxMemberCount)
 	}
 	c.app.mu.Lock()
 	defer c.app.mu.Unlock()

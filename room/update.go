@@ -35,12 +35,26 @@ type Update struct {
 	IsUnlimitedRoomEnabled *bool
 }
 
+// ValidateMemberCount checks a MaxMemberCount that a REST call sets: a room nobody can enter is
+// refused. (A webhook body may still carry 0; Validate takes it.)
+func ValidateMemberCount(n int) error {
+	if n < 1 {
+		return fmt.Errorf("%w: RoomInfo.MaxMemberCount is %d, want 1 or more", ErrInvalid, n)
+	}
+	return nil
+}
+
 // Update changes the room's information, by operator (the owner when "") from client at the
 // instant at, and returns the update webhook. The changed room is checked against the same
 // limits as a new one; on error nothing changes.
 func (r *Room) Update(operator string, u Update, client webhook.Meta, at time.Time) (webhook.Message, error) {
 	if r.Closed {
 		return webhook.Message{}, fmt.Errorf("%w: room %q", ErrClosed, r.Info.RoomId)
+	}
+	if u.MaxMemberCount != nil {
+		if err := ValidateMemberCount(*u.MaxMemberCount); err != nil {
+			return webhook.Message{}, err
+		}
 	}
 	info := r.Info
 	set(&info.RoomName, u.RoomName)

@@ -48,6 +48,7 @@ func TestUpdate(t *testing.T) {
 	for _, u := range []room.Update{
 		{RoomName: ptr(strings.Repeat("n", room.MaxRoomNameBytes+1))},
 		{MaxMemberCount: ptr(-1)},
+		{MaxMemberCount: ptr(0)},
 		{TakeSeatMode: ptr("Whenever")},
 		{Category: ptr([]int{1, 2, 3, 4})},
 		{Notice: ptr(strings.Repeat("n", room.MaxNoticeBytes+1))},
