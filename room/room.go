@@ -1,6 +1,7 @@
 // Package room is the Live backend's rules of a room's life: the limits on a room's values, and
-// the changes a room goes through (created, admins changed, destroyed), each checked against
-// those rules and returning the webhook it fires.
+// the changes a room goes through (created, updated, owner and admins changed, metadata set and
+// deleted, destroyed), each checked against those rules and returning the webhook it fires, and
+// its live activity (viewers, gifts, likes, messages), whose totals its destroy webhook reports.
 //
 // The simulator, the scenarios, load runs and the mock backend all keep their rooms here, so a
 // rule (at most five admins, only current admins removed, what a system destroy looks like)
