@@ -17,9 +17,8 @@ import (
 // (the vendor's console sends SeatTemplate, KeepOwnerOnSeat, SortDirection). The body must be
 // valid JSON; serveAPI checks that first.
 func decode(body []byte, v any) *apiError {
-	d := json.NewDecoder(bytes.NewReader(body))
-	d.UseNumber()
-	if err := checkKeys(d, reflect.TypeOf(v), ""); err != nil {
+	var w keyWalker
+	if _, err := w.walk(body, 0, reflect.TypeOf(v)); err != nil {
 		return err
 	}
 	if err := json.Unmarshal(body, v); err != nil {
@@ -36,63 +35,163 @@ func decode(body []byte, v any) *apiError {
 	return nil
 }
 
-// checkKeys walks the next JSON value in d against the type t (nil: any value goes).
-func checkKeys(d *json.Decoder, t reflect.Type, path string) *apiError {
+// keyWalker checks the keys of valid JSON against a type in one pass over the bytes, without
+// decoding: it is on every call's path. path holds the keys and indexes above the value being
+// walked, turned into a name only for an error.
+type keyWalker struct {
+	path []pathStep
+}
+
+type pathStep struct {
+	key []byte
+	idx int // for an array element: its index; key is nil
+}
+
+// name is the dotted name of key within the current path, e.g. RoomInfo.Metadata[1].Key.
+func (w *keyWalker) name(key string) string {
+	var sb strings.Builder
+	for _, p := range w.path {
+		if p.key == nil {
+			fmt.Fprintf(&sb, "[%d]", p.idx)
+			continue
+		}
+		if sb.Len() > 0 {
+			sb.WriteByte('.')
+		}
+		sb.Write(p.key)
+	}
+	if key != "" {
+		if sb.Len() > 0 {
+			sb.WriteByte('.')
+		}
+		sb.WriteString(key)
+	}
+	return sb.String()
+}
+
+// walk checks the value at b[i:] against t (nil: any value goes) and returns the index past it.
+func (w *keyWalker) walk(b []byte, i int, t reflect.Type) (int, *apiError) {
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	tok, err := d.Token()
-	if err != nil {
-		return fail(CodeJSONParse, "body: %v", err)
+	i = skipSpace(b, i)
+	if i >= len(b) {
+		return i, fail(CodeJSONParse, "body ends early")
 	}
-	delim, ok := tok.(json.Delim)
-	if !ok {
-		return nil
-	}
-	switch delim {
+	switch b[i] {
 	case '{':
 		var fields map[string]reflect.Type
 		if t != nil && t.Kind() == reflect.Struct {
 			fields = fieldsOf(t)
 		}
-		seen := map[string]bool{}
-		for d.More() {
-			kt, err := d.Token()
-			if err != nil {
-				return fail(CodeJSONParse, "body: %v", err)
+		var seen [16][]byte
+		nseen := 0
+		var seenMap map[string]bool
+		i = skipSpace(b, i+1)
+		for i < len(b) && b[i] != '}' {
+			end := skipString(b, i)
+			key := b[i+1 : end-1]
+			if bytes.IndexByte(key, '\\') >= 0 {
+				var k string
+				_ = json.Unmarshal(b[i:end], &k)
+				key = []byte(k)
 			}
-			k := kt.(string)
-			if seen[k] {
-				return fail(CodeBadParameter, "%s%s is given twice: give each field once", path, k)
-			}
-			seen[k] = true
-			ft, known := fields[k]
-			if fields != nil && !known {
-				for name := range fields {
-					if strings.EqualFold(name, k) {
-						return fail(CodeBadParameter, "%s%s is not a field: field names are case-sensitive, write %s%s", path, k, path, name)
+			dup := false
+			if seenMap != nil {
+				dup = seenMap[string(key)]
+				seenMap[string(key)] = true
+			} else {
+				for _, k := range seen[:nseen] {
+					if bytes.Equal(k, key) {
+						dup = true
+					}
+				}
+				if nseen < len(seen) {
+					seen[nseen] = key
+					nseen++
+				} else {
+					seenMap = map[string]bool{string(key): true}
+					for _, k := range seen {
+						seenMap[string(k)] = true
 					}
 				}
 			}
-			if err := checkKeys(d, ft, path+k+"."); err != nil {
-				return err
+			if dup {
+				return i, fail(CodeBadParameter, "%s is given twice: give each field once", w.name(string(key)))
+			}
+			ft, known := fields[string(key)]
+			if fields != nil && !known {
+				for name := range fields {
+					if strings.EqualFold(name, string(key)) {
+						return i, fail(CodeBadParameter, "%s is not a field: field names are case-sensitive, write %s", w.name(string(key)), w.name(name))
+					}
+				}
+			}
+			i = skipSpace(b, end)
+			i = skipSpace(b, i+1) // the colon
+			w.path = append(w.path, pathStep{key: key})
+			var err *apiError
+			i, err = w.walk(b, i, ft)
+			w.path = w.path[:len(w.path)-1]
+			if err != nil {
+				return i, err
+			}
+			i = skipSpace(b, i)
+			if i < len(b) && b[i] == ',' {
+				i = skipSpace(b, i+1)
 			}
 		}
+		return i + 1, nil
 	case '[':
 		var elem reflect.Type
 		if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
 			elem = t.Elem()
 		}
-		for i := 0; d.More(); i++ {
-			if err := checkKeys(d, elem, fmt.Sprintf("%s[%d].", strings.TrimSuffix(path, "."), i)); err != nil {
-				return err
+		i = skipSpace(b, i+1)
+		for n := 0; i < len(b) && b[i] != ']'; n++ {
+			w.path = append(w.path, pathStep{idx: n})
+			var err *apiError
+			i, err = w.walk(b, i, elem)
+			w.path = w.path[:len(w.path)-1]
+			if err != nil {
+				return i, err
+			}
+			i = skipSpace(b, i)
+			if i < len(b) && b[i] == ',' {
+				i = skipSpace(b, i+1)
 			}
 		}
+		return i + 1, nil
+	case '"':
+		return skipString(b, i), nil
 	}
-	if _, err := d.Token(); err != nil { // the closing delimiter
-		return fail(CodeJSONParse, "body: %v", err)
+	for ; i < len(b); i++ { // a number, true, false or null
+		switch b[i] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			return i, nil
+		}
 	}
-	return nil
+	return i, nil
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index just past the string starting at b[i].
+func skipString(b []byte, i int) int {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return i
 }
 
 var fieldCache sync.Map // reflect.Type → map[string]reflect.Type

@@ -99,9 +99,11 @@ func (s *Server) createRoom(c call, body []byte) (any, *apiError) {
 		return nil, fail(CodeBadParameter, "%v", err)
 	}
 	// Fields the creation webhook does not carry, checked as an update checks them.
-	if _, err := r.Update("", room.Update{ActivityStatus: ri.ActivityStatus, IsUnlimitedRoomEnabled: ri.IsUnlimitedRoomEnabled,
-		BackgroundURL: ri.BackgroundURL, Notice: ri.Notice}, c.meta(), now); err != nil {
-		return nil, fail(CodeBadParameter, "%v", err)
+	if ri.ActivityStatus != nil || ri.IsUnlimitedRoomEnabled != nil || ri.BackgroundURL != nil || ri.Notice != nil {
+		if _, err := r.Update("", room.Update{ActivityStatus: ri.ActivityStatus, IsUnlimitedRoomEnabled: ri.IsUnlimitedRoomEnabled,
+			BackgroundURL: ri.BackgroundURL, Notice: ri.Notice}, c.meta(), now); err != nil {
+			return nil, fail(CodeBadParameter, "%v", err)
+		}
 	}
 
 	a := c.app
