@@ -4,7 +4,6 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/livehook/livehook/delivery"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -130,13 +129,9 @@ func (s *Server) fire(a *app, msg webhook.Message) {
 	if !cb.exists || !cb.commands[msg.Event.Command()] {
 		return
 	}
-	it, err := delivery.NewItem(webhook.Endpoint{URL: cb.url, SDKAppID: a.SDKAppID, Token: a.token.signingToken()}, msg, webhook.URLOptions{})
-	if err != nil {
-		s.logf("mockserver: %v", err)
-		return
-	}
-	it.Tag = &tag{seq: s.log.fire(), fired: time.Now()}
-	if ok, why := s.out.put(it); !ok {
-		s.unsent(it, why)
+	f := firing{msg: msg, endpoint: webhook.Endpoint{URL: cb.url, SDKAppID: a.SDKAppID, Token: a.token.signingToken()},
+		tag: &tag{seq: s.log.fire(), fired: time.Now()}}
+	if ok, why := s.out.put(f); !ok {
+		s.unsent(f, why)
 	}
 }

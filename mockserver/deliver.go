@@ -50,12 +50,20 @@ type tag struct {
 // not stall the Live API.
 const MaxPending = 100_000
 
+// firing is a webhook fired and not yet handed to the dispatcher: the event, where it goes, and
+// its tag. Its body is encoded by the pump, off the REST call's path and its app's lock.
+type firing struct {
+	msg      webhook.Message
+	endpoint webhook.Endpoint
+	tag      *tag
+}
+
 // outbox hands fired webhooks, in the order they were fired, from the REST calls (which hold
 // their app's lock and must never wait) to the pump, which may wait for room in the dispatcher.
 type outbox struct {
 	mu     sync.Mutex
 	cond   *sync.Cond
-	items  []*delivery.Item
+	items  []firing
 	closed bool
 }
 
@@ -65,8 +73,8 @@ func newOutbox() *outbox {
 	return o
 }
 
-// put queues an item; it reports false, queueing nothing, when the outbox is closed or full.
-func (o *outbox) put(it *delivery.Item) (ok bool, why string) {
+// put queues a webhook; it reports false, queueing nothing, when the outbox is closed or full.
+func (o *outbox) put(f firing) (ok bool, why string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	switch {
@@ -75,13 +83,14 @@ func (o *outbox) put(it *delivery.Item) (ok bool, why string) {
 	case len(o.items) >= MaxPending:
 		return false, fmt.Sprintf("not sent: more than %d webhooks were waiting for the receiver", MaxPending)
 	}
-	o.items = append(o.items, it)
+	o.items = append(o.items, f)
 	o.cond.Signal()
 	return true, ""
 }
 
-// take waits for items and returns them all; it returns none once the outbox is closed and empty.
-func (o *outbox) take() []*delivery.Item {
+// take waits for webhooks and returns them all; it returns none once the outbox is closed and
+// empty.
+func (o *outbox) take() []firing {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	for len(o.items) == 0 && !o.closed {
@@ -99,26 +108,40 @@ func (o *outbox) close() {
 	o.mu.Unlock()
 }
 
-// pump hands the outbox's items to the dispatcher, in order, until the outbox is closed and
-// drained; an item the dispatcher no longer takes is recorded as failed.
+// pump hands the outbox's webhooks to the dispatcher, in order, until the outbox is closed and
+// drained; a webhook the dispatcher no longer takes is recorded as failed.
 func (s *Server) pump() {
 	for {
 		items := s.out.take()
 		if len(items) == 0 {
 			return
 		}
-		for _, it := range items {
+		for _, f := range items {
+			body, err := webhook.Encode(f.msg.Event)
+			if err != nil {
+				s.unsent(f, fmt.Sprintf("not sent: encoding the body: %v", err))
+				continue
+			}
+			cmd := f.msg.Event.Command()
+			it := delivery.ItemFor(f.endpoint, f.msg.Event.Room(), webhook.Request{Command: cmd, Body: body}, f.msg.Meta, webhook.URLOptions{})
+			it.Tag = f.tag
 			if err := s.dispatch.Enqueue(it); err != nil {
-				s.unsent(it, "not sent: the mock backend was shut down")
+				s.report(unsentOutcome(it, "not sent: the mock backend was shut down"))
 			}
 		}
 	}
 }
 
 // unsent records a webhook that was never sent as failed.
-func (s *Server) unsent(it *delivery.Item, why string) {
-	s.report(delivery.Outcome{Delivery: delivery.Delivery{Item: it, Attempt: 1}, Result: webhook.Result{
-		Command: it.Command, Outcome: webhook.Canceled, Err: errors.New(why)}})
+func (s *Server) unsent(f firing, why string) {
+	body, _ := webhook.Encode(f.msg.Event)
+	it := &delivery.Item{Room: f.msg.Event.Room(), Command: f.msg.Event.Command(), Body: body, Tag: f.tag}
+	s.report(unsentOutcome(it, why))
+}
+
+func unsentOutcome(it *delivery.Item, why string) delivery.Outcome {
+	return delivery.Outcome{Delivery: delivery.Delivery{Item: it, Attempt: 1}, Result: webhook.Result{
+		Command: it.Command, Outcome: webhook.Canceled, Err: errors.New(why)}}
 }
 
 // report records what became of one delivery.

@@ -400,8 +400,8 @@ func (s *Server) shutdown(ctx context.Context) error {
 	if !s.started {
 		s.Listener.Close()
 		s.out.close()
-		for _, it := range s.out.take() {
-			s.unsent(it, "not sent: the mock backend was never started")
+		for _, f := range s.out.take() {
+			s.unsent(f, "not sent: the mock backend was never started")
 		}
 		return nil
 	}
