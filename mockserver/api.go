@@ -230,12 +230,12 @@ func newRequestID() string {
 // authenticate checks the query: sdkappid, identifier, usersig, random, contenttype. Parameter
 // names and values are case-sensitive, as the vendor's RESTful API overview says.
 func (s *Server) authenticate(r *http.Request, c call) (call, *apiError) {
-	q, err := url.ParseQuery(r.URL.RawQuery)
+	q, err := parseQuery(r.URL.RawQuery)
 	if err != nil {
 		return c, fail(CodeHTTPParse, "the query does not parse: %v", err)
 	}
-	c.identifier = q.Get("identifier")
-	raw := q.Get("sdkappid")
+	c.identifier = q.get("identifier")
+	raw := q.get("sdkappid")
 	if raw == "" {
 		return c, fail(CodeNoSDKAppID, "query parameter sdkappid is missing: every call names its app, e.g. ?sdkappid=%d", s.cfg.SDKAppID)
 	}
@@ -246,12 +246,10 @@ func (s *Server) authenticate(r *http.Request, c call) (call, *apiError) {
 	if c.app = s.apps[appid]; c.app == nil {
 		return c, fail(CodeBadSDKAppID, "sdkappid %d is not an app of this backend", appid)
 	}
-	for _, p := range [...]string{"identifier", "sdkappid", "usersig", "random", "contenttype"} {
-		if len(q[p]) > 1 {
-			return c, fail(CodeBadURLParams, "query parameter %s is given %d times: give it once", p, len(q[p]))
-		}
+	if q.twice != "" {
+		return c, fail(CodeBadURLParams, "query parameter %s is given twice: give it once", q.twice)
 	}
-	switch ct, rnd := q.Get("contenttype"), q.Get("random"); {
+	switch ct, rnd := q.get("contenttype"), q.get("random"); {
 	case c.identifier == "":
 		return c, fail(CodeBadURLParams, "query parameter identifier is missing: the app administrator the UserSig is for, e.g. %s", s.cfg.Admins[0])
 	case ct != "json":
@@ -264,7 +262,7 @@ func (s *Server) authenticate(r *http.Request, c call) (call, *apiError) {
 	if s.cfg.SkipUserSig {
 		return c, nil
 	}
-	sig := q.Get("usersig")
+	sig := q.get("usersig")
 	if sig == "" {
 		return c, fail(CodeUserSigEmpty, "query parameter usersig is missing or empty: sign the identifier with the app's secret key (TLSSigAPIv2)")
 	}
@@ -277,9 +275,72 @@ func (s *Server) authenticate(r *http.Request, c call) (call, *apiError) {
 	return c, nil
 }
 
+// gatewayParams are the query parameters the gateway reads.
+var gatewayParams = [...]string{"sdkappid", "identifier", "usersig", "random", "contenttype"}
+
+// query holds the gateway's parameters of a call, and the first one given twice.
+type query struct {
+	values [len(gatewayParams)]string
+	twice  string
+}
+
+func (q *query) get(name string) string {
+	for i, p := range gatewayParams {
+		if p == name {
+			return q.values[i]
+		}
+	}
+	return ""
+}
+
+// parseQuery reads the gateway's parameters from a raw query as url.ParseQuery would, keeping
+// only those five: it is on every call's path, and the others are ignored anyway.
+func parseQuery(raw string) (query, error) {
+	var q query
+	var seen [len(gatewayParams)]bool
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		if strings.Contains(pair, ";") {
+			return q, fmt.Errorf("invalid semicolon separator in query")
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		if strings.ContainsAny(k, "%+") {
+			var err error
+			if k, err = url.QueryUnescape(k); err != nil {
+				return q, err
+			}
+		}
+		if strings.ContainsAny(v, "%+") {
+			var err error
+			if v, err = url.QueryUnescape(v); err != nil {
+				return q, err
+			}
+		}
+		for i, p := range gatewayParams {
+			if p != k {
+				continue
+			}
+			if seen[i] && q.twice == "" {
+				q.twice = p
+			}
+			if !seen[i] {
+				q.values[i], seen[i] = v, true
+			}
+		}
+	}
+	return q, nil
+}
+
 func isUint32(s string) bool {
 	_, err := strconv.ParseUint(s, 10, 32)
 	return err == nil
+}
+
+// sigKey is a verified UserSig, with the app and identifier it was verified for.
+type sigKey struct {
+	app             uint64
+	identifier, sig string
 }
 
 // maxVerifiedSigs bounds the cache of verified UserSigs.
@@ -289,7 +350,7 @@ const maxVerifiedSigs = 1024
 // expires, so a verified one is remembered (with its app and identifier) until its expiry.
 func (s *Server) verifySig(a *app, sig, identifier string) error {
 	now := s.cfg.Now()
-	key := strconv.FormatUint(a.SDKAppID, 10) + "\x00" + identifier + "\x00" + sig
+	key := sigKey{a.SDKAppID, identifier, sig}
 	s.sigMu.Lock()
 	exp, ok := s.verified[key]
 	s.sigMu.Unlock()

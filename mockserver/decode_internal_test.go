@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"encoding/json"
+	"net/url"
 	"testing"
 )
 
@@ -35,6 +36,32 @@ func FuzzDecode(f *testing.F) {
 		}
 		if err := decode(body, &req); err != nil && err.code != CodeBadParameter && err.code != CodeJSONParse {
 			t.Fatalf("code %d: %s", err.code, err.info)
+		}
+	})
+}
+
+// parseQuery reads the gateway's parameters as url.ParseQuery does, for any query.
+func FuzzParseQuery(f *testing.F) {
+	f.Add("sdkappid=1400000001&identifier=admin&usersig=eJw*a-b_&random=1&contenttype=json")
+	f.Add("random=1&random=2&x=%41&identifier=a+b%20c")
+	f.Add("a=%zz&sdkappid=1")
+	f.Add("a;b=1")
+	f.Fuzz(func(t *testing.T, raw string) {
+		q, err := parseQuery(raw)
+		want, werr := url.ParseQuery(raw)
+		if (err != nil) != (werr != nil) {
+			t.Fatalf("%q: error %v, url.ParseQuery's %v", raw, err, werr)
+		}
+		if err != nil {
+			return
+		}
+		for _, p := range gatewayParams {
+			if q.get(p) != want.Get(p) {
+				t.Fatalf("%q: %s is %q, url.ParseQuery says %q", raw, p, q.get(p), want.Get(p))
+			}
+			if len(want[p]) > 1 && q.twice == "" {
+				t.Fatalf("%q: %s twice not seen", raw, p)
+			}
 		}
 	})
 }

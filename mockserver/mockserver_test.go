@@ -196,7 +196,7 @@ func TestErrorCodes(t *testing.T) {
 		{"contenttype xml", q(func(v url.Values) { v.Set("contenttype", "xml") }), info, `{}`, mockserver.CodeBadURLParams, "contenttype", nil},
 		{"random not a number", q(func(v url.Values) { v.Set("random", "-1") }), info, `{}`, mockserver.CodeBadURLParams, "random", nil},
 		{"random beyond 32 bits", q(func(v url.Values) { v.Set("random", "4294967296") }), info, `{}`, mockserver.CodeBadURLParams, "random", nil},
-		{"random twice", q(func(v url.Values) { v.Add("random", "2") }), info, `{}`, mockserver.CodeBadURLParams, "given 2 times", nil},
+		{"random twice", q(func(v url.Values) { v.Add("random", "2") }), info, `{}`, mockserver.CodeBadURLParams, "random is given twice", nil},
 		{"empty usersig", q(func(v url.Values) { v.Set("usersig", "") }), info, `{}`, mockserver.CodeUserSigEmpty, "usersig is missing or empty", nil},
 		{"no usersig", q(func(v url.Values) { v.Del("usersig") }), info, `{}`, mockserver.CodeUserSigEmpty, "usersig", nil},
 		{"not an administrator", q(func(v url.Values) { v.Set("identifier", "host_1"); v.Set("usersig", sig(t, "host_1")) }), info, `{}`, mockserver.CodeNotAdmin, `"host_1" is not an app administrator`, nil},

@@ -139,7 +139,7 @@ type Server struct {
 	admins map[string]bool
 
 	sigMu    sync.Mutex
-	verified map[string]time.Time // UserSig and identifier → expiry
+	verified map[sigKey]time.Time // UserSig, app and identifier → expiry
 
 	log      deliveryLog
 	out      *outbox
@@ -246,7 +246,7 @@ func newServer(cfg Config) (*Server, error) {
 		client:   webhook.NewClient(webhook.WithTimeout(cfg.Timeout), webhook.WithFastTransport()),
 		apps:     map[uint64]*app{},
 		admins:   map[string]bool{},
-		verified: map[string]time.Time{},
+		verified: map[sigKey]time.Time{},
 		out:      newOutbox(),
 		pumped:   make(chan struct{}),
 	}
