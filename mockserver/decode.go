@@ -128,17 +128,9 @@ func (w *keyWalker) walk(b []byte, i int, t reflect.Type) (int, *apiError) {
 				}
 			}
 			i = skipSpace(b, end)
-			i = skipSpace(b, i+1) // the colon
-			w.path = append(w.path, pathStep{key: key})
 			var err *apiError
-			i, err = w.walk(b, i, ft)
-			w.path = w.path[:len(w.path)-1]
-			if err != nil {
+			if i, err = w.member(b, skipSpace(b, i+1), pathStep{key: key}, ft); err != nil {
 				return i, err
-			}
-			i = skipSpace(b, i)
-			if i < len(b) && b[i] == ',' {
-				i = skipSpace(b, i+1)
 			}
 		}
 		return i + 1, nil
@@ -149,16 +141,9 @@ func (w *keyWalker) walk(b []byte, i int, t reflect.Type) (int, *apiError) {
 		}
 		i = skipSpace(b, i+1)
 		for n := 0; i < len(b) && b[i] != ']'; n++ {
-			w.path = append(w.path, pathStep{idx: n})
 			var err *apiError
-			i, err = w.walk(b, i, elem)
-			w.path = w.path[:len(w.path)-1]
-			if err != nil {
+			if i, err = w.member(b, i, pathStep{idx: n}, elem); err != nil {
 				return i, err
-			}
-			i = skipSpace(b, i)
-			if i < len(b) && b[i] == ',' {
-				i = skipSpace(b, i+1)
 			}
 		}
 		return i + 1, nil
@@ -170,6 +155,22 @@ func (w *keyWalker) walk(b []byte, i int, t reflect.Type) (int, *apiError) {
 		case ',', '}', ']', ' ', '\t', '\n', '\r':
 			return i, nil
 		}
+	}
+	return i, nil
+}
+
+// member walks the value of an object member or array element at b[i:], named by step, and
+// passes the comma after it.
+func (w *keyWalker) member(b []byte, i int, step pathStep, t reflect.Type) (int, *apiError) {
+	w.path = append(w.path, step)
+	i, err := w.walk(b, i, t)
+	w.path = w.path[:len(w.path)-1]
+	if err != nil {
+		return i, err
+	}
+	i = skipSpace(b, i)
+	if i < len(b) && b[i] == ',' {
+		i = skipSpace(b, i+1)
 	}
 	return i, nil
 }
