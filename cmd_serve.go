@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -14,24 +16,40 @@ import (
 
 func (m *Main) runServe(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("serve", "", `
-Run the mock Live backend: the REST API an app backend calls (create_room, destroy_room,
-get_room_info, modify_admin, get_admin_list under /v4/live_engine_http_srv/, and set_callback,
-set_callback_token under /v4/live_config/), checking UserSigs as the real one does, and firing the
-resulting webhooks at the callback URL. GET /mock/deliveries shows what became of each webhook,
-GET /mock/rooms the rooms. It runs until interrupted (Ctrl-C), then delivers what is pending.
+Run the mock Live backend: the REST API an app backend or the vendor's admin console calls,
+checking UserSigs and administrators as the real one does, and firing the resulting webhooks at
+the callback URL. Every answer is HTTP 200 with ActionStatus, ErrorCode and ErrorInfo.
+
+Under /v4/live_engine_http_srv/:
+  create_room, destroy_room, get_room_info, update_room_info, get_room_list,
+  get_room_stats (also as get_room_statistic), change_room_owner, set_room_metadata,
+  get_room_metadata, del_room_metadata, modify_admin, get_admin_list
+Under /v4/live_config/:
+  set_callback, update_callback, get_callback, set_callback_token
+
+GET /mock/deliveries shows what became of each webhook, GET /mock/rooms the rooms. It runs until
+interrupted (Ctrl-C), then delivers what is pending.
 
 Example:
-  livehook serve --callback http://127.0.0.1:8000/live/webhook --secret-key "$SECRET"`)
+  livehook serve --callback http://127.0.0.1:8000/live/webhook --skip-usersig
+  curl -s -d '{"RoomInfo":{"RoomId":"r1","RoomType":"Live"}}' \
+    'http://127.0.0.1:9090/v4/live_engine_http_srv/create_room?sdkappid=1400000001&identifier=administrator&random=1&contenttype=json'`)
 	addr := fs.String("addr", "127.0.0.1:9090", "`address` to listen on; loopback unless you name another interface")
 	appID := fs.Uint64("sdkappid", webhook.DefaultSDKAppID, "the app's `SDKAppID`")
 	key := fs.String("secret-key", mockserver.DefaultSecretKey, "the app's secret `KEY`, which UserSigs are checked with")
-	skip := fs.Bool("skip-usersig", false, "do not check UserSigs (quick local use)")
-	callback := fs.String("callback", "", "the app backend's callback `URL`, where webhooks go (set_callback changes it)")
+	var apps appFlag
+	fs.Var(&apps, "app", "serve one more app, as `SDKAPPID:KEY`, with its own rooms and callback (repeatable)")
+	admins := fs.String("admins", mockserver.DefaultAdmin, "the app administrators the REST API takes calls from, comma-separated `IDS`")
+	skip := fs.Bool("skip-usersig", false, "do not check UserSigs nor administrators (quick local use)")
+	callback := fs.String("callback", "", "the app backend's callback `URL`, where webhooks go (update_callback changes it)")
 	token := fs.String("token", "", "callback `TOKEN`: webhooks are signed (set_callback_token changes it)")
 	timeout := fs.Duration("timeout", webhook.DefaultTimeout, "deadline of each webhook's answer")
 	retries := fs.Int("retries", 0, "times a webhook that timed out is sent again")
-	rateLimit := fs.Bool("rate-limit", false, fmt.Sprintf("refuse more than %d calls per second to one API (error 60007), as the real backend", mockserver.DefaultRateLimit))
-	idle := fs.Duration("idle-timeout", 0, "dissolve rooms without a call for this long, as the system does with empty rooms (0: never)")
+	rateLimit := fs.Bool("rate-limit", false, "refuse calls beyond each API's documented rate (error 60007): get_room_list 10/s, get_room_stats 100/s, others 200/s")
+	maxMembers := fs.Int("max-members", mockserver.DefaultMaxMembers, "a new room's MaxMemberCount when the request gives none (the plan's limit)")
+	activity := fs.Float64("activity", 0, "simulate this many viewer entries, likes, messages and gifts per second in every room (0: off)")
+	seed := fs.Int64("seed", 1, "seed of the simulated activity")
+	idle := fs.Duration("idle-timeout", 0, "dissolve rooms without a call and without viewers for this long, as the system does with empty rooms (0: never)")
 	quiet := fs.Bool("q", false, "do not print a line per call and delivery")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -44,10 +62,16 @@ Example:
 			return usagef("--callback: %v", err)
 		}
 	}
-	cfg := mockserver.Config{SDKAppID: *appID, SecretKey: *key, SkipUserSig: *skip, CallbackURL: *callback, Token: *token,
-		Timeout: *timeout, Retries: *retries, IdleTimeout: *idle}
-	if *rateLimit {
-		cfg.RateLimit = mockserver.DefaultRateLimit
+	if *timeout <= 0 {
+		return usagef("--timeout is %v, want a positive duration such as 2s", *timeout)
+	}
+	cfg := mockserver.Config{SDKAppID: *appID, SecretKey: *key, Apps: apps, SkipUserSig: *skip, CallbackURL: *callback, Token: *token,
+		Timeout: *timeout, Retries: *retries, IdleTimeout: *idle, VendorRateLimits: *rateLimit, MaxMembers: *maxMembers,
+		ActivityRate: *activity, Seed: *seed}
+	for _, a := range strings.Split(*admins, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			cfg.Admins = append(cfg.Admins, a)
+		}
 	}
 	if !*quiet {
 		var mu sync.Mutex
@@ -58,14 +82,14 @@ Example:
 		}
 	}
 	tuneGC()
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return usagef("listen on %s: %v", *addr, err)
-	}
 	s, err := mockserver.NewUnstartedServer(cfg)
 	if err != nil {
-		ln.Close()
 		return usagef("%v", err)
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		s.Listener.Close()
+		return usagef("listen on %s: %v", *addr, err)
 	}
 	s.Listener.Close()
 	s.Listener = ln
@@ -75,8 +99,8 @@ Example:
 	fmt.Fprintf(m.Stdout, "livehook serve: the mock Live backend listens on %s (SdkAppid %d)\n", s.URL, *appID)
 	if *skip {
 		fmt.Fprintln(m.Stdout, "UserSigs are not checked.")
-	} else if sig, err := usersig.Gen(*key, *appID, "administrator", 24*time.Hour, time.Now()); err == nil {
-		fmt.Fprintf(m.Stdout, "A UserSig for identifier administrator, valid for a day:\n  %s\n", sig)
+	} else if sig, err := usersig.Gen(*key, *appID, cfg.Admins[0], 24*time.Hour, time.Now()); err == nil {
+		fmt.Fprintf(m.Stdout, "A UserSig for identifier %s, valid for a day:\n  %s\n", cfg.Admins[0], sig)
 	}
 	if *callback == "" {
 		fmt.Fprintln(m.Stdout, "No --callback: webhooks are fired once set_callback names a URL.")
@@ -89,5 +113,20 @@ Example:
 	s.Close()
 	st, _ := s.Deliveries()
 	fmt.Fprintf(m.Stdout, "livehook serve: %d webhooks fired, %d acknowledged, %d failed\n", st.Fired, st.Acknowledged, st.Failed)
+	return nil
+}
+
+// appFlag collects --app SDKAPPID:KEY.
+type appFlag []mockserver.App
+
+func (f *appFlag) String() string { return fmt.Sprint(len(*f), " apps") }
+
+func (f *appFlag) Set(v string) error {
+	id, key, ok := strings.Cut(v, ":")
+	n, err := strconv.ParseUint(id, 10, 64)
+	if !ok || err != nil || n == 0 || key == "" {
+		return fmt.Errorf("%q is not SDKAPPID:KEY, e.g. 1400000002:its-secret-key", v)
+	}
+	*f = append(*f, mockserver.App{SDKAppID: n, SecretKey: key})
 	return nil
 }

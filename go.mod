@@ -7,6 +7,7 @@ require (
 	github.com/brianvoe/gofakeit/v6 v6.28.0
 	github.com/onsi/ginkgo/v2 v2.34.0
 	github.com/onsi/gomega v1.44.0
+	github.com/tencentyun/tls-sig-api-v2-golang v1.4.0
 	gopkg.in/yaml.v3 v3.0.1
 )
 

@@ -286,7 +286,7 @@ var _ = Describe("livehook serve", func() {
 		s := start("serve", "--addr", "127.0.0.1:0", "--skip-usersig", "--callback", rv.URL+"/cb")
 		Eventually(s.Out, 10*time.Second).Should(gbytes.Say(`listens on (http://127\.0\.0\.1:\d+)`))
 		base := regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(string(s.Out.Contents()))
-		resp, err := http.Post(base+"/v4/live_engine_http_srv/create_room?sdkappid=1400000001&identifier=admin", "application/json",
+		resp, err := http.Post(base+"/v4/live_engine_http_srv/create_room?sdkappid=1400000001&identifier=admin&random=1&contenttype=json", "application/json",
 			strings.NewReader(`{"RoomInfo":{"RoomId":"r1","RoomType":"Live"}}`))
 		Expect(err).NotTo(HaveOccurred())
 		b, _ := io.ReadAll(resp.Body)

@@ -1,6 +1,7 @@
 package mockserver_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -38,16 +39,18 @@ func benchCreateDestroy(b *testing.B, skipSig bool) {
 	}
 	// The app's side is livehook's lean transport, so that the figure is the mock's, not the client's.
 	client := &http.Client{Transport: webhook.NewFastTransport(nil, 256)}
-	q := url.Values{"sdkappid": {fmt.Sprint(appID)}, "identifier": {admin}, "usersig": {sigFor(b)}, "contenttype": {"json"}}.Encode()
+	q := url.Values{"sdkappid": {fmt.Sprint(appID)}, "identifier": {admin}, "usersig": {sigFor(b)}, "random": {"1"}, "contenttype": {"json"}}.Encode()
 	post := func(api, body string) {
 		resp, err := client.Post(s.URL+api+"?"+q, "application/json", strings.NewReader(body))
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-			b.Fatal(err)
-		}
+		var buf [256]byte
+		m, _ := io.ReadFull(resp.Body, buf[:])
 		resp.Body.Close()
+		if !bytes.Contains(buf[:m], []byte(`"ErrorCode":0,`)) {
+			b.Fatalf("%s: %s", api, buf[:m])
+		}
 	}
 	var n atomic.Int64
 	b.ReportAllocs()

@@ -3,11 +3,13 @@ package mockserver
 import (
 	"context"
 	"encoding/json"
-	"hash/fnv"
+	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
 
+	"github.com/livehook/livehook/delivery"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -30,87 +32,143 @@ type Delivery struct {
 	Outcome      string `json:"outcome"`
 	Status       int    `json:"status,omitempty"`
 	Error        string `json:"error,omitempty"`
+	// Redelivery marks a second delivery of a webhook (Config.Delivery's Duplicate); the counts
+	// leave it out, so that they add up to the webhooks fired.
+	Redelivery bool `json:"redelivery,omitempty"`
+	// Condition names the delivery conditions it went under, if any.
+	Condition string `json:"condition,omitempty"`
 }
 
-// job is a webhook waiting for its delivery.
-type job struct {
-	seq      uint64
-	cmd      webhook.Command
-	room     string
+// tag rides on a delivery.Item: the webhook's number in the log and when it was fired.
+type tag struct {
+	seq   uint64
+	fired time.Time
+}
+
+// MaxPending bounds the webhooks fired and not yet handed to the dispatcher. Beyond it a webhook
+// is recorded as failed at once rather than making a REST call wait: a receiver that stalls must
+// not stall the Live API.
+const MaxPending = 100_000
+
+// firing is a webhook fired and not yet handed to the dispatcher: the event, where it goes, and
+// its tag. Its body is encoded by the pump, off the REST call's path and its app's lock.
+type firing struct {
+	msg      webhook.Message
 	endpoint webhook.Endpoint
-	meta     webhook.Meta
-	body     []byte
-	fired    time.Time
+	tag      *tag
 }
 
-// dispatcher delivers webhooks on a fixed set of workers; a room's webhooks always go through
-// the same worker, so they arrive in the order they were fired.
-type dispatcher struct {
-	s      *Server
-	queues []chan job
-	wg     sync.WaitGroup
+// outbox hands fired webhooks, in the order they were fired, from the REST calls (which hold
+// their app's lock and must never wait) to the pump, which may wait for room in the dispatcher.
+type outbox struct {
+	mu     sync.Mutex
+	cond   *sync.Cond
+	items  []firing
+	closed bool
 }
 
-func newDispatcher(s *Server, workers int) *dispatcher {
-	d := &dispatcher{s: s, queues: make([]chan job, workers)}
-	for i := range d.queues {
-		q := make(chan job, 1024)
-		d.queues[i] = q
-		d.wg.Add(1)
-		go func() {
-			defer d.wg.Done()
-			for j := range q {
-				d.s.log.record(d.deliver(j))
-			}
-		}()
+func newOutbox() *outbox {
+	o := &outbox{}
+	o.cond = sync.NewCond(&o.mu)
+	return o
+}
+
+// put queues a webhook; it reports false, queueing nothing, when the outbox is closed or full.
+func (o *outbox) put(f firing) (ok bool, why string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	switch {
+	case o.closed:
+		return false, "not sent: the mock backend was shut down"
+	case len(o.items) >= MaxPending:
+		return false, fmt.Sprintf("not sent: more than %d webhooks were waiting for the receiver", MaxPending)
 	}
-	return d
+	o.items = append(o.items, f)
+	o.cond.Signal()
+	return true, ""
 }
 
-// enqueue queues a webhook; the caller holds s.mu, so webhooks enter the queues in the order of
-// the state changes that fired them.
-func (d *dispatcher) enqueue(j job) {
-	h := fnv.New32a()
-	h.Write([]byte(j.room))
-	d.queues[h.Sum32()%uint32(len(d.queues))] <- j
-}
-
-// close delivers what is queued and waits for the workers.
-func (d *dispatcher) close() {
-	for _, q := range d.queues {
-		close(q)
+// take waits for webhooks and returns them all; it returns none once the outbox is closed and
+// empty.
+func (o *outbox) take() []firing {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for len(o.items) == 0 && !o.closed {
+		o.cond.Wait()
 	}
-	d.wg.Wait()
+	items := o.items
+	o.items = nil
+	return items
 }
 
-func (d *dispatcher) deliver(j job) Delivery {
-	s := d.s
-	out := Delivery{Seq: j.seq, Command: string(j.cmd), RoomId: j.room, Body: j.body, Fired: j.fired}
+func (o *outbox) close() {
+	o.mu.Lock()
+	o.closed = true
+	o.cond.Broadcast()
+	o.mu.Unlock()
+}
+
+// pump hands the outbox's webhooks to the dispatcher, in order, until the outbox is closed and
+// drained; a webhook the dispatcher no longer takes is recorded as failed.
+func (s *Server) pump() {
 	for {
-		out.Attempts++
-		// Signed when sent, so that RequestTime is fresh on a retry too.
-		url := j.endpoint.RequestURL(j.cmd, j.meta, webhook.URLOptions{Now: s.cfg.Now()})
-		res := s.client.Do(context.Background(), webhook.Request{Command: j.cmd, URL: url, Body: j.body})
-		out.URL, out.Outcome, out.Status = url, res.Outcome.String(), res.Answer.Status
-		out.Acknowledged = res.Outcome == webhook.Acknowledged
-		out.Error = ""
-		if res.Err != nil {
-			out.Error = res.Err.Error()
+		items := s.out.take()
+		if len(items) == 0 {
+			return
 		}
-		if res.Outcome != webhook.Timeout || out.Attempts > s.cfg.Retries {
-			break
+		for _, f := range items {
+			body, err := webhook.Encode(f.msg.Event)
+			if err != nil {
+				s.unsent(f, fmt.Sprintf("not sent: encoding the body: %v", err))
+				continue
+			}
+			cmd := f.msg.Event.Command()
+			it := delivery.ItemFor(f.endpoint, f.msg.Event.Room(), webhook.Request{Command: cmd, Body: body}, f.msg.Meta, webhook.URLOptions{})
+			it.Tag = f.tag
+			if err := s.dispatch.Enqueue(it); err != nil {
+				s.report(unsentOutcome(it, "not sent: the mock backend was shut down"))
+			}
 		}
-		t := time.NewTimer(s.cfg.RetryBackoff)
-		<-t.C
 	}
-	out.Done = time.Now()
-	out.Delay = out.Done.Sub(j.fired)
+}
+
+// unsent records a webhook that was never sent as failed.
+func (s *Server) unsent(f firing, why string) {
+	body, _ := webhook.Encode(f.msg.Event)
+	it := &delivery.Item{Room: f.msg.Event.Room(), Command: f.msg.Event.Command(), Body: body, Tag: f.tag}
+	s.report(unsentOutcome(it, why))
+}
+
+func unsentOutcome(it *delivery.Item, why string) delivery.Outcome {
+	return delivery.Outcome{Delivery: delivery.Delivery{Item: it, Attempt: 1}, Result: webhook.Result{
+		Command: it.Command, Outcome: webhook.Canceled, Err: errors.New(why)}}
+}
+
+// report records what became of one delivery.
+func (s *Server) report(o delivery.Outcome) {
+	it := o.Item
+	tg := it.Tag.(*tag)
+	out := Delivery{Seq: tg.seq, Command: string(it.Command), RoomId: it.Room, URL: o.Result.Request.URL, Body: it.Body,
+		Fired: tg.fired, Done: o.Result.Done, Attempts: o.Tries, Redelivery: o.Attempt > 1,
+		Acknowledged: o.Result.Outcome == webhook.Acknowledged, Outcome: o.Result.Outcome.String(), Status: o.Result.Answer.Status,
+		Condition: o.Condition()}
+	if out.Done.IsZero() {
+		out.Done = time.Now()
+	}
+	out.Delay = out.Done.Sub(tg.fired)
+	if o.Result.Err != nil {
+		out.Error = o.Result.Err.Error()
+	}
+	s.log.record(out)
 	verdict := "acknowledged"
 	if !out.Acknowledged {
 		verdict = out.Outcome + ": " + out.Error
 	}
-	s.logf("webhook #%d %s %s -> %s (%s)", out.Seq, j.cmd.Short(), j.room, verdict, out.Delay.Round(time.Microsecond))
-	return out
+	again := ""
+	if out.Redelivery {
+		again = " (again)"
+	}
+	s.logf("webhook #%d%s %s %s -> %s (%s)", out.Seq, again, it.Command.Short(), it.Room, verdict, out.Delay.Round(time.Microsecond))
 }
 
 // deliveryLog keeps the newest deliveries and counts them all.
@@ -140,9 +198,11 @@ func (l *deliveryLog) fire() uint64 {
 func (l *deliveryLog) record(d Delivery) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if d.Acknowledged {
+	switch {
+	case d.Redelivery:
+	case d.Acknowledged:
 		l.acknowledged++
-	} else {
+	default:
 		l.failed++
 	}
 	if l.size > 0 {
@@ -178,7 +238,7 @@ func (l *deliveryLog) snapshot() (Stats, []Delivery, <-chan struct{}) {
 	} else {
 		out = append(out, l.ring...)
 	}
-	slices.SortFunc(out, func(a, b Delivery) int { return int(a.Seq) - int(b.Seq) })
+	slices.SortStableFunc(out, func(a, b Delivery) int { return cmpUint(a.Seq, b.Seq) })
 	return st, out, l.changed
 }
 

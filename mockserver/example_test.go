@@ -27,7 +27,7 @@ func ExampleNewServer() {
 	defer live.Close()
 
 	// The app creates a room through the REST API...
-	resp, err := http.Post(live.URL+"/v4/live_engine_http_srv/create_room?sdkappid=1400000001&identifier=administrator&contenttype=json",
+	resp, err := http.Post(live.URL+"/v4/live_engine_http_srv/create_room?sdkappid=1400000001&identifier=administrator&random=1&contenttype=json",
 		"application/json", strings.NewReader(`{"RoomInfo":{"RoomId":"live_1","RoomType":"Live"}}`))
 	if err != nil {
 		panic(err)

@@ -11,12 +11,20 @@ import (
 )
 
 func FuzzREST(f *testing.F) {
-	f.Add("create_room", "sdkappid=1400000001&identifier=admin", []byte(`{"RoomInfo":{"RoomId":"r","RoomType":"Live"}}`))
-	f.Add("modify_admin", "sdkappid=1400000001&identifier=admin", []byte(`{"RoomId":"r","Admin_Account":["a"],"OpType":"add"}`))
-	f.Add("destroy_room", "sdkappid=1400000001&identifier=admin&random=99", []byte(`{"RoomId":"r"}`))
-	f.Add("set_callback", "sdkappid=1400000001&identifier=admin", []byte(`{"Url":"http://127.0.0.1:1/x"}`))
+	const q = "sdkappid=1400000001&identifier=admin&random=1&contenttype=json"
+	f.Add("create_room", q, []byte(`{"RoomInfo":{"RoomId":"r","RoomType":"Live"}}`))
+	f.Add("modify_admin", q, []byte(`{"RoomId":"r","Admin_Account":["a"],"OpType":"add"}`))
+	f.Add("destroy_room", q+"&random=99", []byte(`{"RoomId":"r"}`))
+	f.Add("update_room_info", q, []byte(`{"RoomInfo":{"RoomId":"r","RoomName":"n","Category":[1,2]}}`))
+	f.Add("get_room_list", q, []byte(`{"Next":"0","Count":20,"SortDirection":"descend"}`))
+	f.Add("set_room_metadata", q, []byte(`{"RoomId":"r","Metadata":[{"Key":"k","Value":"v"}]}`))
+	f.Add("del_room_metadata", q, []byte(`{"RoomId":"r","Keys":["k"]}`))
+	f.Add("change_room_owner", q, []byte(`{"RoomId":"r","NewOwner_Account":"u"}`))
+	f.Add("get_room_stats", q, []byte(`{"roomid":"r","RoomId":"r"}`))
+	f.Add("get_callback", q, []byte(`{}`))
+	f.Add("set_callback_token", q, []byte(`{"Token":"t","IsTokenEnable":false}`))
 	f.Add("get_room_info", "sdkappid=1&usersig=eJw", []byte(`{`))
-	s, err := mockserver.NewUnstartedServer(mockserver.Config{SDKAppID: appID, SkipUserSig: true})
+	s, err := mockserver.NewUnstartedServer(mockserver.Config{SDKAppID: appID, SkipUserSig: true, ActivityRate: 1})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -24,7 +32,7 @@ func FuzzREST(f *testing.F) {
 	h := s.Handler()
 	f.Fuzz(func(t *testing.T, api, query string, body []byte) {
 		prefix := mockserver.EnginePrefix
-		if api == "set_callback" || api == "set_callback_token" {
+		if api == "set_callback" || api == "update_callback" {
 			return // a fuzzed callback URL would send webhooks off this machine
 		}
 		req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))

@@ -66,6 +66,11 @@ func sig(t *testing.T, id string) string {
 	return s
 }
 
+// plainQuery is a call's query without a UserSig, for a mock that skips them.
+func plainQuery() url.Values {
+	return url.Values{"sdkappid": {fmt.Sprint(appID)}, "identifier": {admin}, "random": {"7"}, "contenttype": {"json"}}
+}
+
 // call makes a REST call as the app backend would.
 func call(t *testing.T, s *mockserver.Server, query url.Values, api, body string) (int, mockserver.Envelope, map[string]any) {
 	t.Helper()
@@ -184,8 +189,27 @@ func TestErrorCodes(t *testing.T) {
 		{"five admins", nil, modify, `{"RoomId":"r1","Admin_Account":["a","b","c","d","e"],"OpType":"add"}`, 0, "", nil},
 		{"six admins", nil, modify, `{"RoomId":"r1","Admin_Account":["f"],"OpType":"add"}`, mockserver.CodeTooManyAdmins, "at most 5", func() { advance(time.Second) }},
 		{"not JSON", nil, info, `{"RoomId":`, mockserver.CodeJSONParse, "not JSON", nil},
-		{"foreign app", q(func(v url.Values) { v.Set("sdkappid", "1400999999") }), info, `{}`, mockserver.CodeBadSDKAppID, "not this app's", nil},
-		{"no sdkappid", q(func(v url.Values) { v.Del("sdkappid") }), info, `{}`, mockserver.CodeBadSDKAppID, "sdkappid", nil},
+		{"foreign app", q(func(v url.Values) { v.Set("sdkappid", "1400999999") }), info, `{}`, mockserver.CodeBadSDKAppID, "not an app of this backend", nil},
+		{"sdkappid not a number", q(func(v url.Values) { v.Set("sdkappid", "abc") }), info, `{}`, mockserver.CodeBadSDKAppID, `sdkappid is "abc"`, nil},
+		{"no sdkappid", q(func(v url.Values) { v.Del("sdkappid") }), info, `{}`, mockserver.CodeNoSDKAppID, "sdkappid is missing", nil},
+		{"no identifier", q(func(v url.Values) { v.Del("identifier") }), info, `{}`, mockserver.CodeBadURLParams, "identifier is missing", nil},
+		{"contenttype xml", q(func(v url.Values) { v.Set("contenttype", "xml") }), info, `{}`, mockserver.CodeBadURLParams, "contenttype", nil},
+		{"random not a number", q(func(v url.Values) { v.Set("random", "-1") }), info, `{}`, mockserver.CodeBadURLParams, "random", nil},
+		{"random beyond 32 bits", q(func(v url.Values) { v.Set("random", "4294967296") }), info, `{}`, mockserver.CodeBadURLParams, "random", nil},
+		{"random twice", q(func(v url.Values) { v.Add("random", "2") }), info, `{}`, mockserver.CodeBadURLParams, "random is given twice", nil},
+		{"empty usersig", q(func(v url.Values) { v.Set("usersig", "") }), info, `{}`, mockserver.CodeUserSigEmpty, "usersig is missing or empty", nil},
+		{"no usersig", q(func(v url.Values) { v.Del("usersig") }), info, `{}`, mockserver.CodeUserSigEmpty, "usersig", nil},
+		{"not an administrator", q(func(v url.Values) { v.Set("identifier", "host_1"); v.Set("usersig", sig(t, "host_1")) }), info, `{}`, mockserver.CodeNotAdmin, `"host_1" is not an app administrator`, nil},
+		{"unknown API", nil, mockserver.EnginePrefix + "create_rooms", `{}`, mockserver.CodeNoResource, "no API at /v4/live_engine_http_srv/create_rooms", nil},
+		{"wrong-case field", nil, create, `{"RoomInfo":{"RoomId":"x","RoomType":"Live","roomname":"y"}}`, mockserver.CodeBadParameter, "RoomInfo.roomname is not a field: field names are case-sensitive, write RoomInfo.RoomName", nil},
+		{"wrong-case object", nil, create, `{"roominfo":{"roomid":"x"}}`, mockserver.CodeBadParameter, "write RoomInfo", nil},
+		{"wrong-case OpType", nil, modify, `{"RoomId":"r1","Admin_Account":["a"],"optype":"add"}`, mockserver.CodeBadParameter, "write OpType", nil},
+		{"key given twice", nil, info, `{"RoomId":"r1","RoomId":"r2"}`, mockserver.CodeBadParameter, "RoomId is given twice", nil},
+		{"negative members", nil, create, `{"RoomInfo":{"RoomId":"x","RoomType":"Live","MaxMemberCount":-5}}`, mockserver.CodeBadParameter, "MaxMemberCount is -5", nil},
+		{"fractional seats", nil, create, `{"RoomInfo":{"RoomId":"x","RoomType":"Live","MaxSeatCount":1.5}}`, mockserver.CodeBadParameter, "RoomInfo.MaxSeatCount is the number 1.5, want an integer", nil},
+		{"negative count", nil, mockserver.EnginePrefix + "get_room_list", `{"Next":"","Count":-1}`, mockserver.CodeBadParameter, "Count is -1, want 1 to 20", nil},
+		{"count over 20", nil, mockserver.EnginePrefix + "get_room_list", `{"Next":"","Count":21}`, mockserver.CodeBadParameter, "Count is 21", nil},
+		{"forged cursor", nil, mockserver.EnginePrefix + "get_room_list", `{"Next":"1693271355-123123123123!","Count":20}`, mockserver.CodeBadParameter, "not a cursor this backend gave", nil},
 		{"expired", q(func(v url.Values) { v.Set("usersig", expired) }), info, `{}`, mockserver.CodeUserSigExpired, "expired", nil},
 		{"garbage sig", q(func(v url.Values) { v.Set("usersig", "garbage") }), info, `{}`, mockserver.CodeUserSigParse, "cannot be parsed", nil},
 		{"wrong key", q(func(v url.Values) { v.Set("usersig", otherKey) }), info, `{}`, mockserver.CodeUserSigWrongKey, "key", nil},
@@ -224,29 +248,27 @@ func TestErrorCodes(t *testing.T) {
 func TestHostileRequests(t *testing.T) {
 	g := NewWithT(t)
 	s := newMock(t, mockserver.Config{SkipUserSig: true})
-	q := "?sdkappid=1400000001&identifier=admin"
+	q := "?" + plainQuery().Encode()
+	// Every API-level outcome is HTTP 200 with the error in the body, as at the vendor.
+	expect := func(resp *http.Response, err error, code int, info string) {
+		t.Helper()
+		g.Expect(err).NotTo(HaveOccurred())
+		defer resp.Body.Close()
+		g.Expect(resp.StatusCode).To(Equal(200))
+		var env mockserver.Envelope
+		g.Expect(json.NewDecoder(resp.Body).Decode(&env)).To(Succeed())
+		g.Expect(env.ActionStatus).To(Equal("FAIL"))
+		g.Expect(env.ErrorCode).To(Equal(code))
+		g.Expect(env.ErrorInfo).To(ContainSubstring(info))
+	}
 	resp, err := http.Get(s.URL + create + q)
-	g.Expect(err).NotTo(HaveOccurred())
-	resp.Body.Close()
-	g.Expect(resp.StatusCode).To(Equal(405))
-	g.Expect(resp.Header.Get("Allow")).To(Equal("POST"))
-
+	expect(resp, err, mockserver.CodeHTTPParse, "method GET is not allowed")
 	resp, err = http.Post(s.URL+mockserver.EnginePrefix+"create_rooms"+q, "application/json", strings.NewReader(`{}`))
-	g.Expect(err).NotTo(HaveOccurred())
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	g.Expect(resp.StatusCode).To(Equal(404))
-	g.Expect(string(b)).To(ContainSubstring(`unknown API \"create_rooms\"`))
-
+	expect(resp, err, mockserver.CodeNoResource, "no API at /v4/live_engine_http_srv/create_rooms")
 	resp, err = http.Post(s.URL+create+q, "application/json", bytes.NewReader(make([]byte, mockserver.MaxBodyBytes+1)))
-	g.Expect(err).NotTo(HaveOccurred())
-	resp.Body.Close()
-	g.Expect(resp.StatusCode).To(Equal(413))
-
+	expect(resp, err, mockserver.CodeHTTPParse, "body is over")
 	resp, err = http.Get(s.URL + "/somewhere")
-	g.Expect(err).NotTo(HaveOccurred())
-	resp.Body.Close()
-	g.Expect(resp.StatusCode).To(Equal(404))
+	expect(resp, err, mockserver.CodeNoResource, "no API at /somewhere")
 }
 
 func TestSignedWebhooksAndCallbackConfig(t *testing.T) {
@@ -291,7 +313,7 @@ func TestConcurrentCallsKeepEachRoomsOrder(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			q := url.Values{"sdkappid": {fmt.Sprint(appID)}, "identifier": {admin}}
+			q := plainQuery()
 			for i := range rounds {
 				id := fmt.Sprintf("room_%d", (w+i)%roomIDs)
 				call(t, s, q, create, createBody(id))
@@ -342,7 +364,7 @@ func TestCloseDeliversEverythingFired(t *testing.T) {
 	defer slow.Close()
 	s, err := mockserver.NewServer(mockserver.Config{SDKAppID: appID, SkipUserSig: true, CallbackURL: slow.URL, Timeout: 100 * time.Millisecond})
 	g.Expect(err).NotTo(HaveOccurred())
-	q := url.Values{"sdkappid": {fmt.Sprint(appID)}, "identifier": {admin}}
+	q := plainQuery()
 	for i := range 10 {
 		call(t, s, q, create, createBody(fmt.Sprintf("r%d", i)))
 	}
@@ -375,7 +397,7 @@ func TestRetryOnTimeout(t *testing.T) {
 	}))
 	defer flaky.Close()
 	s := newMock(t, mockserver.Config{SkipUserSig: true, CallbackURL: flaky.URL, Timeout: 100 * time.Millisecond, Retries: 2, RetryBackoff: 10 * time.Millisecond})
-	call(t, s, url.Values{"sdkappid": {fmt.Sprint(appID)}, "identifier": {admin}}, create, createBody("r"))
+	call(t, s, plainQuery(), create, createBody("r"))
 	ds, err := s.Await(t.Context(), 1)
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(ds[0].Attempts).To(Equal(2))
@@ -386,7 +408,7 @@ func TestIdleRoomsAreDissolvedBySystem(t *testing.T) {
 	g := NewWithT(t)
 	rv, cb := app(t, "")
 	s := newMock(t, mockserver.Config{SkipUserSig: true, CallbackURL: cb, IdleTimeout: 50 * time.Millisecond})
-	call(t, s, url.Values{"sdkappid": {fmt.Sprint(appID)}, "identifier": {admin}}, create, createBody("idle"))
+	call(t, s, plainQuery(), create, createBody("idle"))
 	ds, err := s.Await(t.Context(), 2)
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(ds[1].Command).To(Equal(string(webhook.CommandDestroyRoom)))
@@ -402,7 +424,7 @@ func TestDeliveriesEndpoint(t *testing.T) {
 	g := NewWithT(t)
 	_, cb := app(t, "")
 	s := newMock(t, mockserver.Config{SkipUserSig: true, CallbackURL: cb})
-	call(t, s, url.Values{"sdkappid": {fmt.Sprint(appID)}, "identifier": {admin}}, create, createBody("r"))
+	call(t, s, plainQuery(), create, createBody("r"))
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
 	_, err := s.Await(ctx, 1)
@@ -441,7 +463,8 @@ func TestRememberedUserSigStillExpires(t *testing.T) {
 	s := newMock(t, mockserver.Config{Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }})
 	short, err := usersig.Gen(key, appID, admin, time.Minute, now)
 	g.Expect(err).NotTo(HaveOccurred())
-	q := url.Values{"sdkappid": {fmt.Sprint(appID)}, "identifier": {admin}, "usersig": {short}}
+	q := plainQuery()
+	q.Set("usersig", short)
 	for range 2 {
 		_, env, _ := call(t, s, q, info, `{"RoomId":"x"}`)
 		g.Expect(env.ErrorCode).To(Equal(mockserver.CodeNoRoom))
@@ -470,6 +493,6 @@ func TestSlowClientsAreCutOff(t *testing.T) {
 	_, err = io.ReadAll(conn) // returns when the server closes the connection
 	g.Expect(err).NotTo(HaveOccurred(), "the server closed the connection rather than waiting 10 s")
 	// The server still serves others.
-	_, env, _ := call(t, s, url.Values{"sdkappid": {fmt.Sprint(appID)}, "identifier": {admin}}, info, `{"RoomId":"x"}`)
+	_, env, _ := call(t, s, plainQuery(), info, `{"RoomId":"x"}`)
 	g.Expect(env.ErrorCode).To(Equal(mockserver.CodeNoRoom))
 }

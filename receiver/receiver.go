@@ -358,7 +358,7 @@ func (rv *Receiver) checkQuery(q url.Values, appid, cmdName string, cmd webhook.
 	if ct := q.Get(webhook.ParamContentType); ct != "json" {
 		return refuse(http.StatusBadRequest, CodeBadQuery, "query parameter contenttype is %q, want \"json\"", ct)
 	}
-	if cmd != webhook.CommandModifyAdmin {
+	if cmd.HasClientInfo() {
 		if !q.Has(webhook.ParamClientIP) {
 			return refuse(http.StatusBadRequest, CodeBadQuery, "query parameter ClientIP is missing (%s carries it)", cmd.Short())
 		}

@@ -1,6 +1,7 @@
 // Package room is the Live backend's rules of a room's life: the limits on a room's values, and
-// the changes a room goes through (created, admins changed, destroyed), each checked against
-// those rules and returning the webhook it fires.
+// the changes a room goes through (created, updated, owner and admins changed, metadata set and
+// deleted, destroyed), each checked against those rules and returning the webhook it fires, and
+// its live activity (viewers, gifts, likes, messages), whose totals its destroy webhook reports.
 //
 // The simulator, the scenarios, load runs and the mock backend all keep their rooms here, so a
 // rule (at most five admins, only current admins removed, what a system destroy looks like)
@@ -50,6 +51,12 @@ type Room struct {
 	ActivityStatus         int
 	BackgroundURL          string
 	IsUnlimitedRoomEnabled bool
+	// Notice is the room's notice (update_room_info's Notice).
+	Notice string
+	// Metadata is the room's metadata, in the order its keys were first set.
+	Metadata []webhook.MetadataItem
+	// Activity is what happened in the room while it was open.
+	Activity Activity
 	// Admins are the current admins, in the order they were added.
 	Admins []string
 	// Client is the address and platform of the client that created the room.

@@ -86,7 +86,7 @@ var _ = Describe("the mock Live backend in a spec", func() {
 		app := httptest.NewServer(referenceReceiver(""))
 		DeferCleanup(app.Close)
 		live := suite.StartMock(mockserver.Config{SkipUserSig: true, CallbackURL: app.URL + "/live/webhook"})
-		resp, err := http.Post(live.URL+mockserver.EnginePrefix+"create_room?sdkappid=1400000001&identifier=admin", "application/json",
+		resp, err := http.Post(live.URL+mockserver.EnginePrefix+"create_room?sdkappid=1400000001&identifier=admin&random=1&contenttype=json", "application/json",
 			strings.NewReader(`{"RoomInfo":{"RoomId":"live_7","RoomType":"Live"}}`))
 		Expect(err).NotTo(HaveOccurred())
 		resp.Body.Close()

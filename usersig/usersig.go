@@ -116,7 +116,7 @@ func VerifyExpiry(userSig, key string, sdkappid uint64, identifier string, now t
 		return expiry, fmt.Errorf("%w: %d in the UserSig, %d in the request", ErrSDKAppID, s.SDKAppID, sdkappid)
 	case s.Identifier != identifier:
 		return expiry, fmt.Errorf("%w: %q in the UserSig, %q in the request", ErrIdentifier, s.Identifier, identifier)
-	case now.After(expiry):
+	case Expired(expiry, now):
 		return expiry, fmt.Errorf("%w: at %s", ErrExpired, expiry.UTC().Format(time.RFC3339))
 	}
 	want := Digest(key, s.SDKAppID, s.Identifier, s.Time, s.Expire)
@@ -125,6 +125,11 @@ func VerifyExpiry(userSig, key string, sdkappid uint64, identifier string, now t
 	}
 	return expiry, nil
 }
+
+// Expired reports whether a UserSig that expires at expiry has expired at now. The boundary is
+// the official library's: expired when the current Unix second is past TLS.time + TLS.expire,
+// so a UserSig is still good during its last second.
+func Expired(expiry, now time.Time) bool { return now.Unix() > expiry.Unix() }
 
 // decode unpacks a UserSig's JSON.
 func decode(userSig string) (*sig, error) {

@@ -297,10 +297,13 @@ func classify(ctx context.Context, err error, timeout time.Duration) (Outcome, e
 	if errors.As(err, &uerr) {
 		err = uerr.Err
 	}
+	// ctx's error is read once: read twice, the deadline can pass between the reads, and a
+	// connection deadline that fired a moment before ctx's would be called a cancellation.
+	cerr := ctx.Err()
 	switch {
-	case errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(cerr, context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded):
 		return Timeout, fmt.Errorf("no complete answer within %v", timeout)
-	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
+	case errors.Is(err, context.Canceled) || cerr != nil:
 		return Canceled, errors.New("canceled before the answer came")
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return ConnRefused, err

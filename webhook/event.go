@@ -22,9 +22,14 @@ const (
 // Commands lists the known commands in lifecycle order.
 var Commands = []Command{CommandCreateRoom, CommandModifyAdmin, CommandDestroyRoom}
 
-// Known reports whether c is one of the three room webhooks.
+// Known reports whether c is a room webhook this package has a typed event for (RoomCommands).
 func (c Command) Known() bool {
-	return c == CommandCreateRoom || c == CommandModifyAdmin || c == CommandDestroyRoom
+	for _, k := range RoomCommands {
+		if k == c {
+			return true
+		}
+	}
+	return false
 }
 
 // Short is the command's name without the "Live.CallbackAfter" prefix, e.g. "CreateRoom".
@@ -36,9 +41,10 @@ func (c Command) Short() string {
 	return string(c)
 }
 
-// hasClientInfo reports whether the command's URL carries ClientIP and OptPlatform: the
-// Create and Destroy pages show them, the Modify Admin page does not.
-func (c Command) hasClientInfo() bool { return c != CommandModifyAdmin }
+// HasClientInfo reports whether the command's URL carries ClientIP and OptPlatform: the
+// Create, Destroy, Update and metadata pages show them, the Modify Admin and Change Owner pages
+// do not.
+func (c Command) HasClientInfo() bool { return c != CommandModifyAdmin && c != CommandChangeOwner }
 
 // Values of fields that are enumerations.
 const (
@@ -316,7 +322,9 @@ func Decode(body []byte) (Event, error) {
 	case CommandDestroyRoom:
 		ev = new(DestroyRoom)
 	default:
-		return nil, fmt.Errorf("decode webhook body: unknown CallbackCommand %q", head.CallbackCommand)
+		if ev = newRoomEvent(head.CallbackCommand); ev == nil {
+			return nil, fmt.Errorf("decode webhook body: unknown CallbackCommand %q", head.CallbackCommand)
+		}
 	}
 	if err := json.Unmarshal(body, ev); err != nil {
 		return nil, fmt.Errorf("decode %s body: %w", head.CallbackCommand, err)

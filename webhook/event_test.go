@@ -116,5 +116,8 @@ func TestCommandNames(t *testing.T) {
 	g.Expect(webhook.CommandDestroyRoom.Short()).To(Equal("DestroyRoom"))
 	g.Expect(webhook.Command("Other").Short()).To(Equal("Other"))
 	g.Expect(webhook.CommandCreateRoom.Known()).To(BeTrue())
-	g.Expect(webhook.Command("Live.CallbackAfterUpdateRoomInfo").Known()).To(BeFalse())
+	g.Expect(webhook.CommandUpdateRoomInfo.Known()).To(BeTrue())
+	g.Expect(webhook.Command("Live.CallbackAfterMemberStateChanged").Known()).To(BeFalse())
+	g.Expect(webhook.Command("Live.CallbackAfterMemberStateChanged").Configurable()).To(BeTrue())
+	g.Expect(webhook.Command("Live.CallbackAfterNothing").Configurable()).To(BeFalse())
 }

@@ -39,7 +39,8 @@ func FuzzCheckResponse(f *testing.F) {
 }
 
 func FuzzDecodeValidate(f *testing.F) {
-	for _, name := range []string{"create_room.json", "modify_admin.json", "destroy_room.json", "destroy_by_system.json"} {
+	for _, name := range []string{"create_room.json", "modify_admin.json", "destroy_room.json", "destroy_by_system.json",
+		"update_room_info.json", "change_owner.json", "set_metadata.json", "del_metadata.json"} {
 		b, err := os.ReadFile("testdata/" + name)
 		if err != nil {
 			f.Fatal(err)
@@ -48,7 +49,7 @@ func FuzzDecodeValidate(f *testing.F) {
 	}
 	f.Add([]byte(`{"CallbackCommand":"Live.CallbackAfterCreateRoom","RoomInfo":{"Owner_Account":-0}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		for _, cmd := range webhook.Commands {
+		for _, cmd := range webhook.RoomCommands {
 			_ = webhook.ValidateBody(cmd, body)
 		}
 		ev, err := webhook.Decode(body)

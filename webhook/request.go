@@ -150,7 +150,7 @@ func (e Endpoint) RequestURL(cmd Command, meta Meta, opt URLOptions) string {
 	b.Write(strconv.AppendUint(num[:0], id, 10))
 	writeParam(&b, command, string(cmd))
 	writeParam(&b, ParamContentType, "json")
-	if cmd.hasClientInfo() {
+	if cmd.HasClientInfo() {
 		writeParam(&b, ParamClientIP, meta.ClientIP)
 		writeParam(&b, ParamOptPlatform, meta.OptPlatform)
 	}

@@ -37,6 +37,8 @@ const (
 	kEnum          // a string from a list
 	kTimeMS        // an integer of Unix milliseconds
 	kTimeSecs      // an integer of Unix seconds
+	kStrings       // an array of kString
+	kObjects       // an array of kObject, each checked against the field list
 )
 
 // field describes one body field for validation.
@@ -126,8 +128,9 @@ var (
 		{name: "RoomId", kind: kString},
 		{name: "RoomInfo", kind: kObject, fields: []field{{name: "RoomId", kind: kString}}},
 	}
-	int32Element = field{kind: kInt32}
-	userElement  = field{kind: kUser}
+	int32Element  = field{kind: kInt32}
+	userElement   = field{kind: kUser}
+	stringElement = field{kind: kString}
 )
 
 // ValidateBody checks a webhook body against the protocol for cmd: a JSON object (UTF-8, each
@@ -358,6 +361,10 @@ func (p *parser) value(f *field) error {
 			elem = &int32Element
 		} else if f != nil && f.kind == kUsers {
 			elem = &userElement
+		} else if f != nil && f.kind == kStrings {
+			elem = &stringElement
+		} else if f != nil && f.kind == kObjects {
+			elem = &field{kind: kObject, fields: f.fields}
 		}
 		err = p.array(elem)
 	case c == '"':
@@ -683,7 +690,7 @@ func (p *parser) check(f *field, raw []byte) {
 				p.violate("%s is a number of %d digits, want a user ID: a numeric one fits 64 bits (at most %d)", p.where(), len(raw), uint64(math.MaxUint64))
 			}
 		}
-	case kInt32s, kUsers:
+	case kInt32s, kUsers, kStrings, kObjects:
 		if raw[0] != '[' {
 			p.violate("%s is %s, want an array", p.where(), kindOf(raw))
 		}

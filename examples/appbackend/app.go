@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -36,6 +37,8 @@ type Room struct {
 	RoomName string   `json:"RoomName"`
 	Owner    string   `json:"Owner"`
 	Admins   []string `json:"Admins"`
+	// Muted is set while only the owner and admins may send messages.
+	Muted bool `json:"Muted"`
 }
 
 // App is a small app backend: it creates rooms through the Live REST API and keeps its own copy
@@ -53,7 +56,8 @@ type App struct {
 type record struct {
 	room      Room
 	created   bool
-	destroyed bool // a tombstone: a late creation must not bring the room back
+	destroyed bool  // a tombstone: a late creation must not bring the room back
+	updated   int64 // EventTime of the newest room update applied
 	admins    map[string]adminState
 }
 
@@ -72,6 +76,8 @@ func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /live/webhook", a.webhook)
 	mux.HandleFunc("POST /rooms", a.createRoom)
+	mux.HandleFunc("GET /rooms", a.listRooms)
+	mux.HandleFunc("PATCH /rooms/{id}", a.updateRoom)
 	mux.HandleFunc("GET /rooms/{id}", a.getRoom)
 	mux.HandleFunc("DELETE /rooms/{id}", a.destroyRoom)
 	mux.HandleFunc("POST /rooms/{id}/admins", a.changeAdmins)
@@ -142,7 +148,10 @@ func (a *App) apply(ev webhook.Event) {
 	switch e := ev.(type) {
 	case *webhook.CreateRoom:
 		rec.created = true
-		rec.room.RoomName, rec.room.Owner = e.RoomInfo.RoomName, e.RoomInfo.OwnerAccount.ID
+		rec.room.Owner = e.RoomInfo.OwnerAccount.ID
+		if rec.updated == 0 {
+			rec.room.RoomName = e.RoomInfo.RoomName
+		}
 	case *webhook.ModifyAdmin:
 		if rec.destroyed {
 			return // a late change of a room that is gone
@@ -151,6 +160,13 @@ func (a *App) apply(ev webhook.Event) {
 			if old, seen := rec.admins[acc]; !seen || e.EventTime >= old.at {
 				rec.admins[acc] = adminState{admin: e.OpType == webhook.OpTypeAdd, at: e.EventTime}
 			}
+		}
+	case *webhook.UpdateRoomInfo:
+		// The newest update wins, whenever it arrives; a creation that comes after an update
+		// does not undo it.
+		if !rec.destroyed && e.EventTime >= rec.updated {
+			rec.updated = e.EventTime
+			rec.room.RoomName, rec.room.Muted = e.RoomInfo.RoomName, e.RoomInfo.IsMessageDisabled
 		}
 	case *webhook.DestroyRoom:
 		rec.destroyed = true
@@ -197,6 +213,70 @@ func (a *App) createRoom(w http.ResponseWriter, r *http.Request) {
 	}
 	a.relay(w, r.Context(), "live_engine_http_srv/create_room", map[string]any{"RoomInfo": map[string]any{
 		"RoomId": req.ID, "RoomType": "Live", "RoomName": req.Name, "Owner_Account": req.Owner}}, http.StatusCreated)
+}
+
+// updateRoom renames or mutes a room through update_room_info; the app's copy follows when the
+// update webhook comes back.
+func (a *App) updateRoom(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Name *string
+		Mute *bool
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || (req.Name == nil && req.Mute == nil) {
+		http.Error(w, `{"error":"want {\"name\": \"...\"} and/or {\"mute\": true}"}`, http.StatusBadRequest)
+		return
+	}
+	info := map[string]any{"RoomId": r.PathValue("id")}
+	if req.Name != nil {
+		info["RoomName"] = *req.Name
+	}
+	if req.Mute != nil {
+		info["IsMessageDisabled"] = *req.Mute
+	}
+	a.relay(w, r.Context(), "live_engine_http_srv/update_room_info", map[string]any{"RoomInfo": info}, http.StatusOK)
+}
+
+// ListedRoom is a room as the Live backend's room list shows it.
+type ListedRoom struct {
+	RoomId    string `json:"RoomId"`
+	RoomName  string `json:"RoomName"`
+	ViewCount int    `json:"ViewCount"`
+}
+
+// ListRooms pages through the Live backend's public rooms, most viewed first.
+func (a *App) ListRooms(ctx context.Context) ([]ListedRoom, error) {
+	var out []ListedRoom
+	next := ""
+	for range 10_000 { // a bound far above any real list, should the backend never end it
+		raw, err := a.Call(ctx, "live_engine_http_srv/get_room_list", map[string]any{"Next": next, "Count": 20})
+		if err != nil {
+			return nil, err
+		}
+		var page struct {
+			Next     string
+			RoomList []ListedRoom
+		}
+		if err := json.Unmarshal(raw, &page); err != nil {
+			return nil, fmt.Errorf("get_room_list answer: %w", err)
+		}
+		out = append(out, page.RoomList...)
+		if page.Next == "" {
+			return out, nil
+		}
+		next = page.Next
+	}
+	return nil, fmt.Errorf("get_room_list: still not at the end after 10000 pages")
+}
+
+func (a *App) listRooms(w http.ResponseWriter, r *http.Request) {
+	rooms, err := a.ListRooms(r.Context())
+	w.Header().Set("Content-Type", "application/json")
+	if err != nil {
+		w.WriteHeader(http.StatusBadGateway)
+		_ = json.NewEncoder(w).Encode(map[string]string{"error": err.Error()})
+		return
+	}
+	_ = json.NewEncoder(w).Encode(rooms)
 }
 
 func (a *App) destroyRoom(w http.ResponseWriter, r *http.Request) {
@@ -274,15 +354,22 @@ func (a *App) Call(ctx context.Context, api string, body any) (json.RawMessage, 
 	return env.Response, nil
 }
 
-// RegisterCallback tells the Live backend where this app takes its webhooks.
+// RegisterCallback tells the Live backend where this app takes its webhooks: set_callback the
+// first time, update_callback when a configuration exists already (error 100300).
 func (a *App) RegisterCallback(ctx context.Context, callbackURL string) error {
-	if _, err := a.Call(ctx, "live_config/set_callback", map[string]any{"Url": callbackURL,
-		"CallbackCommandList": []string{string(webhook.CommandCreateRoom), string(webhook.CommandModifyAdmin), string(webhook.CommandDestroyRoom)}}); err != nil {
+	cfg := map[string]any{"Url": callbackURL, "CallbackCommandList": []string{string(webhook.CommandCreateRoom),
+		string(webhook.CommandModifyAdmin), string(webhook.CommandUpdateRoomInfo), string(webhook.CommandDestroyRoom)}}
+	_, err := a.Call(ctx, "live_config/set_callback", cfg)
+	var le *LiveError
+	if errors.As(err, &le) && le.Code == 100300 {
+		_, err = a.Call(ctx, "live_config/update_callback", cfg)
+	}
+	if err != nil {
 		return err
 	}
 	if a.cfg.Token == "" {
 		return nil
 	}
-	_, err := a.Call(ctx, "live_config/set_callback_token", map[string]any{"Token": a.cfg.Token, "IsTokenEnable": true})
+	_, err = a.Call(ctx, "live_config/set_callback_token", map[string]any{"Token": a.cfg.Token, "IsTokenEnable": true})
 	return err
 }

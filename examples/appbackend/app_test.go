@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -80,8 +81,53 @@ func TestRESTToWebhookLoop(t *testing.T) {
 	g.Expect(status).To(Equal(200))
 	g.Eventually(func() int { s, _ := room(); return s }).Should(Equal(404))
 
+	// Await, not Deliveries: the app's state can follow a webhook before the mock has recorded
+	// its acknowledgement.
+	_, err := live.Await(t.Context(), 4)
+	g.Expect(err).NotTo(HaveOccurred())
 	st, _ := live.Deliveries()
 	g.Expect(st).To(Equal(mockserver.Stats{Fired: 4, Acknowledged: 4}))
+}
+
+// The app's directory is the Live backend's get_room_list, paged through; renaming and muting go
+// through update_room_info, and the app's copy follows the update webhook.
+func TestListAndUpdateThroughTheLiveAPI(t *testing.T) {
+	g := NewWithT(t)
+	live, app := setUp(t)
+	var want []string
+	for i := range 23 { // more than a page of 20
+		id := fmt.Sprintf("live_%02d", i)
+		want = append(want, id)
+		status, _ := do(t, "POST", app.URL+"/rooms", fmt.Sprintf(`{"id":%q,"name":"show %d","owner":"host_%d"}`, id, i, i))
+		g.Expect(status).To(Equal(http.StatusCreated))
+	}
+	resp, err := http.Get(app.URL + "/rooms")
+	g.Expect(err).NotTo(HaveOccurred())
+	defer resp.Body.Close()
+	var listed []ListedRoom
+	g.Expect(json.NewDecoder(resp.Body).Decode(&listed)).To(Succeed())
+	var ids []string
+	for _, r := range listed {
+		ids = append(ids, r.RoomId)
+	}
+	g.Expect(ids).To(Equal(want), "every room once, across two pages")
+
+	g.Eventually(func() int { s, _ := do(t, "GET", app.URL+"/rooms/live_07", ""); return s }).Should(Equal(200))
+	status, _ := do(t, "PATCH", app.URL+"/rooms/live_07", `{"name":"late show","mute":true}`)
+	g.Expect(status).To(Equal(200))
+	g.Eventually(func() map[string]any { _, r := do(t, "GET", app.URL+"/rooms/live_07", ""); return r }).Should(And(
+		HaveKeyWithValue("RoomName", "late show"), HaveKeyWithValue("Muted", true)))
+	status, body := do(t, "PATCH", app.URL+"/rooms/nope", `{"name":"x"}`)
+	g.Expect(status).To(Equal(http.StatusBadGateway))
+	g.Expect(body["error"]).To(ContainSubstring("100004"))
+
+	// Registering again (a restart) finds the configuration and updates it.
+	a := NewApp(Config{SDKAppID: webhook.DefaultSDKAppID, SecretKey: key, Admin: "administrator", LiveAPI: live.URL, Token: token})
+	g.Expect(a.RegisterCallback(t.Context(), app.URL+"/live/webhook")).To(Succeed())
+	_, err = live.Await(t.Context(), 24)
+	g.Expect(err).NotTo(HaveOccurred())
+	st, ds := live.Deliveries()
+	g.Expect(st.Failed).To(BeZero(), "%+v", ds)
 }
 
 // The example app honours the built-in contract, and livehook's check step sees its state.

@@ -1,10 +1,13 @@
 // Command appbackend is an example app backend for the Live webhooks: it creates rooms through the
-// Live REST API and keeps its own copy of them from the webhooks. Run it against the mock backend:
+// Live REST API, lists them with get_room_list, renames and mutes them with update_room_info, and
+// keeps its own copy of them from the webhooks. Run it against the mock backend:
 //
 //	livehook serve --secret-key example-key &
 //	go run ./examples/appbackend --live http://127.0.0.1:9090 --secret-key example-key
 //	curl -X POST localhost:8000/rooms -d '{"id":"live_1","name":"evening","owner":"host_1"}'
+//	curl -X PATCH localhost:8000/rooms/live_1 -d '{"name":"late show","mute":true}'
 //	curl localhost:8000/rooms/live_1
+//	curl localhost:8000/rooms
 package main
 
 import (

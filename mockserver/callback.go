@@ -1,0 +1,137 @@
+package mockserver
+
+import (
+	"net/url"
+	"time"
+
+	"github.com/livehook/livehook/webhook"
+)
+
+// callbackRequest is the body of set_callback and update_callback.
+type callbackRequest struct {
+	URL      *string  `json:"Url"`
+	Commands []string `json:"CallbackCommandList"`
+}
+
+// parse checks the request: an http(s) URL and documented command names.
+func (req callbackRequest) parse() (callbackConfig, *apiError) {
+	if req.URL == nil || *req.URL == "" {
+		return callbackConfig{}, fail(CodeBadParameter, "Url is missing: the callback URL, starting with http:// or https://")
+	}
+	u, err := url.Parse(*req.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return callbackConfig{}, fail(CodeBadParameter, "Url %q is not an http or https URL", *req.URL)
+	}
+	if req.Commands == nil {
+		return callbackConfig{}, fail(CodeBadParameter, "CallbackCommandList is missing: list the webhooks to fire, e.g. [%q]", webhook.CommandCreateRoom)
+	}
+	cfg := callbackConfig{exists: true, url: *req.URL, commands: map[webhook.Command]bool{}}
+	for i, c := range req.Commands {
+		if !webhook.Command(c).Configurable() {
+			return callbackConfig{}, fail(CodeBadParameter, "CallbackCommandList[%d] is %q, not a Live webhook (they are %v)", i, c, webhook.CallbackCommands)
+		}
+		cfg.commands[webhook.Command(c)] = true
+	}
+	return cfg, nil
+}
+
+func (s *Server) setCallback(c call, body []byte) (any, *apiError) {
+	return s.configureCallback(c, body, false)
+}
+
+func (s *Server) updateCallback(c call, body []byte) (any, *apiError) {
+	return s.configureCallback(c, body, true)
+}
+
+// configureCallback creates (set_callback) or replaces (update_callback) the app's callback
+// configuration; creating one that exists, or replacing one that does not, is refused as at the
+// vendor.
+func (s *Server) configureCallback(c call, body []byte, update bool) (any, *apiError) {
+	var req callbackRequest
+	if err := decode(body, &req); err != nil {
+		return nil, err
+	}
+	cfg, aerr := req.parse()
+	if aerr != nil {
+		return nil, aerr
+	}
+	a := c.app
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	switch {
+	case !update && a.callback.exists:
+		return nil, fail(CodeCallbackExists, "the callback configuration exists: change it with update_callback")
+	case update && !a.callback.exists:
+		return nil, fail(CodeNoCallback, "there is no callback configuration: create it with set_callback")
+	}
+	a.callback = cfg
+	return nil, nil
+}
+
+func (s *Server) getCallback(c call, body []byte) (any, *apiError) {
+	var req struct{}
+	if err := decode(body, &req); err != nil {
+		return nil, err
+	}
+	a := c.app
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if !a.callback.exists {
+		return nil, fail(CodeNoCallback, "there is no callback configuration: create it with set_callback")
+	}
+	list := make([]string, 0, len(a.callback.commands))
+	for _, cmd := range webhook.CallbackCommands {
+		if a.callback.commands[cmd] {
+			list = append(list, string(cmd))
+		}
+	}
+	return struct {
+		URL      string   `json:"Url"`
+		Commands []string `json:"CallbackCommandList"`
+	}{a.callback.url, list}, nil
+}
+
+// setCallbackToken creates or changes the app's callback token. The first call must give both
+// Token and IsTokenEnable; later ones only what they change, as the vendor documents.
+func (s *Server) setCallbackToken(c call, body []byte) (any, *apiError) {
+	var req struct {
+		Token         *string `json:"Token"`
+		IsTokenEnable *bool   `json:"IsTokenEnable"`
+	}
+	if err := decode(body, &req); err != nil {
+		return nil, err
+	}
+	if req.Token != nil && (*req.Token == "" || len(*req.Token) > webhook.MaxTokenLength) {
+		return nil, fail(CodeBadParameter, "Token is %d characters, want 1 to %d", len(*req.Token), webhook.MaxTokenLength)
+	}
+	a := c.app
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	t := a.token
+	switch {
+	case !t.exists && (req.Token == nil || req.IsTokenEnable == nil):
+		return nil, fail(CodeBadParameter, "the first set_callback_token gives both Token and IsTokenEnable")
+	case req.Token == nil && req.IsTokenEnable == nil:
+		return nil, fail(CodeBadParameter, "give Token, IsTokenEnable or both")
+	}
+	t.exists = true
+	setp(&t.token, req.Token)
+	setp(&t.enabled, req.IsTokenEnable)
+	a.token = t
+	return nil, nil
+}
+
+// fire queues the webhook for a change, if the app's callback configuration lists its command.
+// The caller holds the app's lock, which keeps a room's webhooks in the order of its changes; the
+// outbox never waits, so a stalled receiver never holds up a REST call.
+func (s *Server) fire(a *app, msg webhook.Message) {
+	cb := a.callback
+	if !cb.exists || !cb.commands[msg.Event.Command()] {
+		return
+	}
+	f := firing{msg: msg, endpoint: webhook.Endpoint{URL: cb.url, SDKAppID: a.SDKAppID, Token: a.token.signingToken()},
+		tag: &tag{seq: s.log.fire(), fired: time.Now()}}
+	if ok, why := s.out.put(f); !ok {
+		s.unsent(f, why)
+	}
+}

@@ -1,0 +1,214 @@
+package webhook
+
+// The room webhooks beyond the three seed ones. The mock backend fires them for the REST calls
+// that change a room; they are not part of the contract a run checks (Commands stays the three),
+// but a receiver must take them as the Live backend sends them.
+const (
+	CommandUpdateRoomInfo Command = "Live.CallbackAfterUpdateRoomInfo"
+	CommandChangeOwner    Command = "Live.CallbackAfterChangeOwner"
+	CommandSetMetadata    Command = "Live.CallbackAfterSetMetadata"
+	CommandDelMetadata    Command = "Live.CallbackAfterDelMetadata"
+)
+
+// RoomCommands lists every command this package has a typed event for: the three seed ones, then
+// the others in the order the vendor's webhook list names them.
+var RoomCommands = []Command{
+	CommandCreateRoom, CommandModifyAdmin, CommandDestroyRoom,
+	CommandUpdateRoomInfo, CommandChangeOwner, CommandSetMetadata, CommandDelMetadata,
+}
+
+// CallbackCommands lists the command names the Live backend's callback configuration
+// (set_callback, update_callback) accepts: RoomCommands and the documented ones livehook has no
+// typed event for (member state and seat list changes).
+var CallbackCommands = append(append([]Command{}, RoomCommands...),
+	"Live.CallbackAfterMemberStateChanged",
+	"Mic.CallbackAfterSeatInfoChanged",
+)
+
+// Configurable reports whether c is a name the callback configuration accepts.
+func (c Command) Configurable() bool {
+	for _, k := range CallbackCommands {
+		if k == c {
+			return true
+		}
+	}
+	return false
+}
+
+// UpdateRoomInfo is the body of Live.CallbackAfterUpdateRoomInfo.
+type UpdateRoomInfo struct {
+	CallbackCommand Command `json:"CallbackCommand"`
+	OperatorAccount string  `json:"Operator_Account"`
+	// RoomInfo is the room's updatable fields after the update.
+	RoomInfo  UpdatedRoomInfo `json:"RoomInfo"`
+	EventTime int64           `json:"EventTime"`
+	Extra     Extra           `json:"-"`
+}
+
+// UpdatedRoomInfo is the room as Live.CallbackAfterUpdateRoomInfo describes it.
+type UpdatedRoomInfo struct {
+	RoomId            string `json:"RoomId"`
+	RoomName          string `json:"RoomName"`
+	MaxMemberCount    int    `json:"MaxMemberCount"`
+	IsMessageDisabled bool   `json:"IsMessageDisabled"`
+	CoverURL          string `json:"CoverURL"`
+	Category          []int  `json:"Category"`
+	ActivityStatus    int    `json:"ActivityStatus"`
+	IsPublicVisible   bool   `json:"IsPublicVisible"`
+	TakeSeatMode      string `json:"TakeSeatMode"`
+	CustomInfo        string `json:"CustomInfo"`
+}
+
+// ChangeOwner is the body of Live.CallbackAfterChangeOwner.
+type ChangeOwner struct {
+	CallbackCommand      Command `json:"CallbackCommand"`
+	RoomId               string  `json:"RoomId"`
+	EventTime            int64   `json:"EventTime"`
+	OperatorAccount      string  `json:"Operator_Account"`
+	CurrentOwnerAccount  string  `json:"CurrentOwner_Account"`
+	OriginalOwnerAccount string  `json:"OriginalOwner_Account"`
+	Extra                Extra   `json:"-"`
+}
+
+// MetadataItem is one key of a room's metadata.
+type MetadataItem struct {
+	Key   string `json:"Key"`
+	Value string `json:"Value"`
+}
+
+// SetMetadata is the body of Live.CallbackAfterSetMetadata.
+type SetMetadata struct {
+	CallbackCommand Command `json:"CallbackCommand"`
+	OperatorAccount string  `json:"Operator_Account"`
+	RoomId          string  `json:"RoomId"`
+	// Metadata are the keys set, with their new values.
+	Metadata  []MetadataItem `json:"Metadata"`
+	EventTime int64          `json:"EventTime"`
+	Extra     Extra          `json:"-"`
+}
+
+// DelMetadata is the body of Live.CallbackAfterDelMetadata.
+type DelMetadata struct {
+	CallbackCommand Command `json:"CallbackCommand"`
+	OperatorAccount string  `json:"Operator_Account"`
+	RoomId          string  `json:"RoomId"`
+	// Keys are the keys deleted.
+	Keys      []string `json:"Keys"`
+	EventTime int64    `json:"EventTime"`
+	Extra     Extra    `json:"-"`
+}
+
+// Command implements Event.
+func (e *UpdateRoomInfo) Command() Command { return CommandUpdateRoomInfo }
+
+// Room implements Event.
+func (e *UpdateRoomInfo) Room() string { return e.RoomInfo.RoomId }
+
+// Time implements Event.
+func (e *UpdateRoomInfo) Time() int64 { return e.EventTime }
+
+// Command implements Event.
+func (e *ChangeOwner) Command() Command { return CommandChangeOwner }
+
+// Room implements Event.
+func (e *ChangeOwner) Room() string { return e.RoomId }
+
+// Time implements Event.
+func (e *ChangeOwner) Time() int64 { return e.EventTime }
+
+// Command implements Event.
+func (e *SetMetadata) Command() Command { return CommandSetMetadata }
+
+// Room implements Event.
+func (e *SetMetadata) Room() string { return e.RoomId }
+
+// Time implements Event.
+func (e *SetMetadata) Time() int64 { return e.EventTime }
+
+// Command implements Event.
+func (e *DelMetadata) Command() Command { return CommandDelMetadata }
+
+// Room implements Event.
+func (e *DelMetadata) Room() string { return e.RoomId }
+
+// Time implements Event.
+func (e *DelMetadata) Time() int64 { return e.EventTime }
+
+type (
+	updateRoomInfoJSON UpdateRoomInfo
+	changeOwnerJSON    ChangeOwner
+	setMetadataJSON    SetMetadata
+	delMetadataJSON    DelMetadata
+)
+
+// MarshalJSON encodes the event with CallbackCommand set and Extra appended.
+func (e *UpdateRoomInfo) MarshalJSON() ([]byte, error) {
+	v := updateRoomInfoJSON(*e)
+	v.CallbackCommand = CommandUpdateRoomInfo
+	if v.RoomInfo.Category == nil {
+		v.RoomInfo.Category = []int{}
+	}
+	return marshalWithExtra(&v, e.Extra)
+}
+
+// MarshalJSON encodes the event with CallbackCommand set and Extra appended.
+func (e *ChangeOwner) MarshalJSON() ([]byte, error) {
+	v := changeOwnerJSON(*e)
+	v.CallbackCommand = CommandChangeOwner
+	return marshalWithExtra(&v, e.Extra)
+}
+
+// MarshalJSON encodes the event with CallbackCommand set and Extra appended.
+func (e *SetMetadata) MarshalJSON() ([]byte, error) {
+	v := setMetadataJSON(*e)
+	v.CallbackCommand = CommandSetMetadata
+	if v.Metadata == nil {
+		v.Metadata = []MetadataItem{}
+	}
+	return marshalWithExtra(&v, e.Extra)
+}
+
+// MarshalJSON encodes the event with CallbackCommand set and Extra appended.
+func (e *DelMetadata) MarshalJSON() ([]byte, error) {
+	v := delMetadataJSON(*e)
+	v.CallbackCommand = CommandDelMetadata
+	if v.Keys == nil {
+		v.Keys = []string{}
+	}
+	return marshalWithExtra(&v, e.Extra)
+}
+
+// UnmarshalJSON decodes the event; fields it does not know go into Extra.
+func (e *UpdateRoomInfo) UnmarshalJSON(b []byte) error {
+	return unmarshalWithExtra(b, (*updateRoomInfoJSON)(e), &e.Extra, "CallbackCommand", "Operator_Account", "RoomInfo", "EventTime")
+}
+
+// UnmarshalJSON decodes the event; fields it does not know go into Extra.
+func (e *ChangeOwner) UnmarshalJSON(b []byte) error {
+	return unmarshalWithExtra(b, (*changeOwnerJSON)(e), &e.Extra, "CallbackCommand", "RoomId", "EventTime", "Operator_Account", "CurrentOwner_Account", "OriginalOwner_Account")
+}
+
+// UnmarshalJSON decodes the event; fields it does not know go into Extra.
+func (e *SetMetadata) UnmarshalJSON(b []byte) error {
+	return unmarshalWithExtra(b, (*setMetadataJSON)(e), &e.Extra, "CallbackCommand", "Operator_Account", "RoomId", "Metadata", "EventTime")
+}
+
+// UnmarshalJSON decodes the event; fields it does not know go into Extra.
+func (e *DelMetadata) UnmarshalJSON(b []byte) error {
+	return unmarshalWithExtra(b, (*delMetadataJSON)(e), &e.Extra, "CallbackCommand", "Operator_Account", "RoomId", "Keys", "EventTime")
+}
+
+// newRoomEvent returns an empty event of one of the commands beyond the three seed ones, or nil.
+func newRoomEvent(c Command) Event {
+	switch c {
+	case CommandUpdateRoomInfo:
+		return new(UpdateRoomInfo)
+	case CommandChangeOwner:
+		return new(ChangeOwner)
+	case CommandSetMetadata:
+		return new(SetMetadata)
+	case CommandDelMetadata:
+		return new(DelMetadata)
+	}
+	return nil
+}
