@@ -331,3 +331,28 @@ func TestRetriesOnTimeout(t *testing.T) {
 	g.Expect(out.Tries).To(Equal(2))
 	g.Expect(out.Result.Outcome).To(Equal(webhook.Acknowledged))
 }
+
+func TestAbandonReportsEveryDeliveryUnsent(t *testing.T) {
+	g := NewWithT(t)
+	var mu sync.Mutex
+	var outs []delivery.Outcome
+	d, err := delivery.NewDispatcher(delivery.Config{
+		Client: webhook.NewClient(), Burst: true, Conditions: delivery.Conditions{Reorder: 1, Concurrency: 4},
+		Report: func(o delivery.Outcome) {
+			mu.Lock()
+			outs = append(outs, o)
+			mu.Unlock()
+		},
+	})
+	g.Expect(err).NotTo(HaveOccurred())
+	its := items(6) // with reorder 100%, some are held back by the planner, the rest queued
+	for _, it := range its {
+		g.Expect(d.Enqueue(it)).To(Succeed())
+	}
+	d.Abandon()
+	d.Close()
+	g.Expect(outs).To(HaveLen(len(its)), "queued and held back alike are reported")
+	for _, o := range outs {
+		g.Expect(o.Sent()).To(BeFalse())
+	}
+}

@@ -65,8 +65,9 @@ var ErrClosed = errors.New("delivery: dispatcher is closed")
 type Dispatcher struct {
 	cfg Config
 	mu  sync.Mutex // guards everything below
-	// wake is signalled when a room becomes ready, a delivery ends or the dispatcher closes.
-	wake    *sync.Cond
+	// work wakes senders: a room became ready, or the dispatcher is done. space wakes Enqueue
+	// when deliveries were taken. One sender is woken for each room made ready, not all of them.
+	work, space *sync.Cond
 	planner *Planner
 	closed  bool
 	rooms   map[string]*roomQueue
@@ -107,7 +108,7 @@ func NewDispatcher(cfg Config) (*Dispatcher, error) {
 	}
 	senders := max(cfg.Conditions.Concurrency, 1)
 	d := &Dispatcher{cfg: cfg, planner: NewPlanner(cfg.Conditions, cfg.Seed), rooms: map[string]*roomQueue{}, limit: cfg.QueueSize * senders, held: cfg.Burst}
-	d.wake = sync.NewCond(&d.mu)
+	d.work, d.space = sync.NewCond(&d.mu), sync.NewCond(&d.mu)
 	d.ctx, d.cancel = context.WithCancel(context.Background())
 	for range senders {
 		d.wg.Add(1)
@@ -123,9 +124,11 @@ func (d *Dispatcher) Enqueue(it *Item) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for d.pending >= d.limit && !d.closed {
-		d.held = false // a burst as large as the dispatcher holds goes now
-		d.wake.Broadcast()
-		d.wake.Wait()
+		if d.held {
+			d.held = false // a burst as large as the dispatcher holds goes now
+			d.work.Broadcast()
+		}
+		d.space.Wait()
 	}
 	if d.closed {
 		return ErrClosed
@@ -144,17 +147,25 @@ func (d *Dispatcher) queue(dels []Delivery) {
 		}
 		q.due = append(q.due, del)
 		d.pending++
-		d.makeReady(q)
+		if d.makeReady(q) && !d.held {
+			d.work.Signal()
+		}
 	}
-	d.wake.Broadcast()
 }
 
-func (d *Dispatcher) makeReady(q *roomQueue) {
+// makeReady puts a room with deliveries due and none in flight on the ready list; true when
+// it was not there.
+func (d *Dispatcher) makeReady(q *roomQueue) bool {
 	if !q.busy && !q.inReady && len(q.due) > 0 {
 		q.inReady = true
 		d.ready = append(d.ready, q)
+		return true
 	}
+	return false
 }
+
+// done reports whether nothing is left to send or being sent, after Close; the caller holds d.mu.
+func (d *Dispatcher) done() bool { return d.closed && d.busy == 0 && d.pending == 0 }
 
 // sender delivers, one at a time, the next delivery of the next ready room.
 func (d *Dispatcher) sender() {
@@ -162,11 +173,11 @@ func (d *Dispatcher) sender() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for {
-		for (d.held || len(d.ready) == 0) && !(d.closed && d.busy == 0 && d.pending == 0) {
-			d.wake.Wait()
+		for (d.held || len(d.ready) == 0) && !d.done() {
+			d.work.Wait()
 		}
 		if len(d.ready) == 0 {
-			d.wake.Broadcast() // the others see the end too
+			d.work.Broadcast() // the others see the end too
 			return
 		}
 		q := d.ready[0]
@@ -180,7 +191,7 @@ func (d *Dispatcher) sender() {
 		d.pending--
 		d.busy++
 		inFlight := d.busy - 1
-		d.wake.Broadcast() // room for Enqueue
+		d.space.Signal()
 		d.mu.Unlock()
 		out := d.deliver(del, inFlight)
 		d.cfg.Report(out)
@@ -189,10 +200,12 @@ func (d *Dispatcher) sender() {
 		d.busy--
 		if len(q.due) == 0 {
 			delete(d.rooms, q.room)
-		} else {
-			d.makeReady(q)
+		} else if d.makeReady(q) && len(d.ready) > 1 {
+			d.work.Signal() // this sender takes one; another may take the rest
 		}
-		d.wake.Broadcast()
+		if d.done() {
+			d.work.Broadcast()
+		}
 	}
 }
 
@@ -200,7 +213,7 @@ func (d *Dispatcher) sender() {
 func (d *Dispatcher) Release() {
 	d.mu.Lock()
 	d.held = false
-	d.wake.Broadcast()
+	d.work.Broadcast()
 	d.mu.Unlock()
 }
 
@@ -210,8 +223,7 @@ func (d *Dispatcher) Release() {
 func (d *Dispatcher) Abandon() {
 	d.mu.Lock()
 	d.closed, d.held = true, false
-	d.planner.Flush()
-	var unsent []Delivery
+	unsent := d.planner.Flush() // held back, never queued: not sent either
 	for room, q := range d.rooms {
 		unsent = append(unsent, q.due...)
 		d.pending -= len(q.due)
@@ -221,7 +233,8 @@ func (d *Dispatcher) Abandon() {
 		}
 	}
 	d.ready = nil
-	d.wake.Broadcast()
+	d.work.Broadcast()
+	d.space.Broadcast()
 	d.mu.Unlock()
 	for _, del := range unsent {
 		d.cfg.Report(Outcome{Delivery: del, Result: webhook.Result{Request: webhook.Request{Command: del.Item.Command, Body: del.Item.Body},
@@ -243,7 +256,8 @@ func (d *Dispatcher) Shutdown(ctx context.Context) error {
 		d.queue(d.planner.Flush())
 	}
 	d.held = false
-	d.wake.Broadcast()
+	d.work.Broadcast()
+	d.space.Broadcast()
 	d.mu.Unlock()
 	d.wg.Wait()
 	cut := !stop()
