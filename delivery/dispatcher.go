@@ -68,17 +68,17 @@ type Dispatcher struct {
 	// work wakes senders: a room became ready, or the dispatcher is done. space wakes Enqueue
 	// when deliveries were taken. One sender is woken for each room made ready, not all of them.
 	work, space *sync.Cond
-	planner *Planner
-	closed  bool
-	rooms   map[string]*roomQueue
-	ready   []*roomQueue // rooms with a delivery due and none in flight, in the order they became so
-	pending int          // deliveries queued, not yet taken
-	busy    int          // deliveries in flight
-	held    bool         // deliveries wait for Release (Config.Burst)
-	limit   int
-	wg      sync.WaitGroup
-	ctx     context.Context
-	cancel  context.CancelFunc
+	planner     *Planner
+	closed      bool
+	rooms       map[string]*roomQueue
+	ready       []*roomQueue // rooms with a delivery due and none in flight, in the order they became so
+	pending     int          // deliveries queued, not yet taken
+	busy        int          // deliveries in flight
+	held        bool         // deliveries wait for Release (Config.Burst)
+	limit       int
+	wg          sync.WaitGroup
+	ctx         context.Context
+	cancel      context.CancelFunc
 }
 
 // roomQueue is one room's deliveries due, in order.
