@@ -46,8 +46,9 @@ func WithUsers(n int) Option {
 // WithRoomPrefix sets the prefix of RoomIds, e.g. to keep two runs' rooms apart.
 func WithRoomPrefix(p string) Option { return func(g *Generator) { g.prefix = p } }
 
-// New returns a generator seeded with seed.
+// New returns a generator seeded with seed; 0 picks a seed (see PickSeed), which Seed reports.
 func New(seed int64, opts ...Option) *Generator {
+	seed = PickSeed(seed)
 	g := &Generator{seed: seed, f: gofakeit.NewUnlocked(seed), prefix: "live_"}
 	g.rnd = g.f.Rand
 	for _, o := range opts {

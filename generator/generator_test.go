@@ -75,3 +75,19 @@ func TestUsersRecur(t *testing.T) {
 	g.Expect(len(slices.Compact(ids))).To(BeNumerically("<", 100))
 	g.Expect(gen.NumericUserID()).To(MatchRegexp(`^1441152\d{11}$`))
 }
+
+// Seed 0 picks a seed, and the generator reports the one it uses: made again from that seed, it
+// makes the same values.
+func TestSeedZeroPicksARealSeed(t *testing.T) {
+	g := NewWithT(t)
+	gen := generator.New(0)
+	seed := gen.Seed()
+	g.Expect(seed).To(BeNumerically(">", 0))
+	g.Expect(seed).To(BeNumerically("<", generator.MaxPickedSeed))
+	again := generator.New(seed)
+	for range 20 {
+		g.Expect(again.RoomID()).To(Equal(gen.RoomID()))
+	}
+	g.Expect(generator.PickSeed(-7)).To(Equal(int64(-7)), "a seed given is kept, negative too")
+	g.Expect(generator.PickSeed(0)).NotTo(BeZero())
+}

@@ -60,7 +60,7 @@ var Outcomes = func() []Outcome {
 	return o
 }()
 
-var outcomeNames = [...]string{"acknowledged", "contract_violation", "not_json", "status", "timeout", "conn_refused", "conn_reset", "conn_error", "canceled"}
+var outcomeNames = [...]string{"acknowledged", "contract_violation", "not_json", "bad_status", "timeout", "conn_refused", "conn_reset", "conn_error", "canceled"}
 
 func (o Outcome) String() string {
 	if int(o) < len(outcomeNames) {
@@ -74,6 +74,9 @@ func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil 
 
 // UnmarshalText decodes an outcome name.
 func (o *Outcome) UnmarshalText(b []byte) error {
+	if string(b) == "status" { // BadStatus's name before it said "bad"
+		b = []byte("bad_status")
+	}
 	for i, n := range outcomeNames {
 		if n == string(b) {
 			*o = Outcome(i)
