@@ -91,6 +91,10 @@ type Config struct {
 	Client *webhook.Client
 	// Progress, when set, is called about once a second with the run so far.
 	Progress func(Progress)
+	// Abort, when closed, abandons the requests in flight too: they end as canceled and are
+	// counted so. Canceling Run's context only stops the sending; the requests in flight then get
+	// the rest of their deadline.
+	Abort <-chan struct{}
 }
 
 // Progress is a running total, for a progress line.
@@ -114,10 +118,16 @@ func (c *Config) prepare() error {
 	if c.Duration < 0 || c.Count < 0 {
 		errs = append(errs, errors.New("duration and count cannot be negative"))
 	}
-	if c.Timeout <= 0 {
+	if c.Timeout < 0 {
+		errs = append(errs, fmt.Errorf("timeout is %v: want a positive duration such as 2s", c.Timeout))
+	}
+	if c.Timeout == 0 {
 		c.Timeout = webhook.DefaultTimeout
 	}
-	if c.Workers <= 0 {
+	if c.Workers < 0 || c.Concurrency < 0 {
+		errs = append(errs, errors.New("workers and concurrency cannot be negative"))
+	}
+	if c.Workers == 0 {
 		c.Workers = DefaultWorkers
 	}
 	if c.Weights == (Weights{}) {
@@ -129,7 +139,7 @@ func (c *Config) prepare() error {
 	if c.Speedup == 0 {
 		c.Speedup = DefaultSpeedup
 	}
-	if c.Speedup < 0 || math.IsInf(c.Speedup, 0) || math.IsNaN(c.Speedup) {
+	if !positive(c.Speedup) {
 		errs = append(errs, fmt.Errorf("speed-up is %v: want a positive number", c.Speedup))
 	}
 	if c.Shard.Count == 0 {
@@ -138,19 +148,26 @@ func (c *Config) prepare() error {
 	if c.Shard.Count < 1 || c.Shard.Index < 0 || c.Shard.Index >= c.Shard.Count {
 		errs = append(errs, fmt.Errorf("shard %d/%d: want i/n with 0 ≤ i < n", c.Shard.Index, c.Shard.Count))
 	}
+	c.Seed = generator.PickSeed(c.Seed)
+	if c.Traffic == Rooms {
+		// The generator's own rules judge its traffic, before anything is sent.
+		if _, err := generator.New(c.Seed).Stream(c.traffic(time.Now())); err != nil {
+			errs = append(errs, fmt.Errorf("rooms %w", err))
+		}
+	}
 	switch c.Model {
 	case Open:
-		if c.Traffic == Mix && (c.Rate <= 0 || math.IsInf(c.Rate, 0) || math.IsNaN(c.Rate)) {
+		if c.Traffic == Mix && !positive(c.Rate) {
 			errs = append(errs, fmt.Errorf("rate is %v requests/s: want a positive number", c.Rate))
 		}
-		if c.RampTo < 0 {
+		if c.RampTo != 0 && !positive(c.RampTo) {
 			errs = append(errs, fmt.Errorf("ramp-to rate is %v: want a positive number", c.RampTo))
 		}
 		if c.RampTo > 0 && c.Duration == 0 {
 			errs = append(errs, errors.New("a ramp needs a duration to ramp over"))
 		}
 	case Closed:
-		if c.Concurrency <= 0 {
+		if c.Concurrency == 0 {
 			c.Concurrency = DefaultConcurrency
 		}
 		if c.Traffic == Rooms {
@@ -161,6 +178,8 @@ func (c *Config) prepare() error {
 		if c.Concurrency == 0 {
 			errs = append(errs, fmt.Errorf("concurrency leaves shard %d/%d without a sender", c.Shard.Index, c.Shard.Count))
 		}
+	default:
+		errs = append(errs, fmt.Errorf("model %d: want Open or Closed", c.Model))
 	}
 	if c.Count > 0 {
 		c.Count = int64(partOf(int(c.Count), c.Shard))
@@ -168,8 +187,20 @@ func (c *Config) prepare() error {
 	if c.Client == nil {
 		c.Client = webhook.NewClient(webhook.WithTimeout(c.Timeout), webhook.WithFastTransport())
 	}
-	return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return &ConfigError{err}
+	}
+	return nil
 }
+
+// ConfigError is a configuration Run refuses before sending anything.
+type ConfigError struct{ Err error }
+
+func (e *ConfigError) Error() string { return e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// positive reports whether f is a finite number above zero.
+func positive(f float64) bool { return f > 0 && !math.IsInf(f, 0) && !math.IsNaN(f) }
 
 // partOf is shard's share of n, the remainder going to the first shards.
 func partOf(n int, s Shard) int {

@@ -389,7 +389,7 @@ svg.wide{display:none}svg.narrow{display:block}
 <h1>livehook load report</h1>
 <p class="meta">{{.Started}} · {{.Elapsed}} · seed {{.R.Seed}} · shards {{.Shards}}</p>
 <p>{{.Summary}}</p>
-<p>Sent <b>{{.R.Sent}}</b> requests in {{.Elapsed}}: <b>{{printf "%.1f" .R.AchievedRate}}</b> requests/s.{{if .R.Interrupted}} <span class="fail">Interrupted: the figures cover what was sent until then.</span>{{end}}</p>
+<p>Sent <b>{{.R.Sent}}</b> requests in {{.Elapsed}}: <b>{{printf "%.1f" .R.AchievedRate}}</b> requests/s.{{if .R.Interrupted}} <span class="fail">Interrupted: the figures cover what was sent until then.</span>{{end}}{{if .R.Unsent}} <span class="fail">Not sent: {{.R.Unsent}} more were due before the end, but the receiver held every sender until then.</span>{{end}}</p>
 {{if .R.Thresholds}}<h2>Thresholds</h2><div class="scroll"><table>{{range .R.Thresholds}}<tr><td><code>{{.Expr}}</code></td><td>{{.Actual}}</td><td class="{{if .OK}}ok{{else}}fail{{end}}">{{if .OK}}met{{else}}NOT MET{{end}}</td></tr>{{end}}</table></div>{{end}}
 <h2 id="requests">Requests</h2>
 <div class="scroll"><table><tr><th>command</th><th>sent</th><th>acknowledged</th><th>errors</th></tr>
@@ -445,7 +445,7 @@ func (r *Report) WriteHTML(w io.Writer) error {
 			short(h.P50), short(h.P90), short(h.P99), short(h.P999), short(h.Max), short(h.Mean)})
 	}
 	for _, k := range sortedOutcomes(r.Outcomes) {
-		data.Outcomes = append(data.Outcomes, outcome{k, r.Outcomes[k], fmt.Sprintf("%.2f%%", 100*float64(r.Outcomes[k])/float64(max(r.Sent, 1)))})
+		data.Outcomes = append(data.Outcomes, outcome{OutcomeLabel(k), r.Outcomes[k], fmt.Sprintf("%.2f%%", 100*float64(r.Outcomes[k])/float64(max(r.Sent, 1)))})
 	}
 	return page.Execute(w, data)
 }

@@ -49,6 +49,9 @@ type Report struct {
 	// Sent counts every request sent; it equals the sum of Outcomes.
 	Sent     int64            `json:"sent"`
 	Outcomes map[string]int64 `json:"outcomes"`
+	// Unsent counts the requests due before the run's end that were not sent, because every
+	// sender was held up by the receiver until then.
+	Unsent int64 `json:"unsent,omitempty"`
 	// Commands holds each command's statistics, and All's.
 	Commands map[string]*CommandStats `json:"commands"`
 	// Lag is how late requests went out against their schedule (the open model).
@@ -162,6 +165,7 @@ type collector struct {
 	stop chan struct{}
 
 	sent      int64
+	unsent    int64
 	outcomes  map[string]int64
 	commands  map[string]*cmdAcc
 	lag       *hdrhistogram.Histogram
@@ -221,6 +225,13 @@ func (c *collector) run() {
 
 // finish ends run; every sender has recorded its last result by then.
 func (c *collector) finish() { close(c.stop) }
+
+// addUnsent counts requests that were due but not sent.
+func (c *collector) addUnsent(n int64) {
+	c.mu.Lock()
+	c.unsent += n
+	c.mu.Unlock()
+}
 
 // record adds one result.
 func (c *collector) record(r *webhook.Result) {
@@ -325,7 +336,7 @@ func (c *collector) report(d time.Duration) *Report {
 	r := &Report{
 		Target: cfg.Endpoint.URL, Seed: cfg.Seed, Started: c.start, Duration: d,
 		Shards: []string{fmt.Sprintf("%d/%d", cfg.Shard.Index, cfg.Shard.Count)},
-		Sent:   c.sent, Outcomes: c.outcomes, Commands: map[string]*CommandStats{},
+		Sent:   c.sent, Unsent: c.unsent, Outcomes: c.outcomes, Commands: map[string]*CommandStats{},
 		Lag: summarize(c.lag), Service: summarize(c.service), Timeline: c.timeline,
 	}
 	switch cfg.Model {
@@ -386,6 +397,18 @@ func ReadJSON(rd io.Reader) (*Report, error) {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("not a livehook load report alone: something follows the report at byte %d (run the shard with -q so that only the report reaches the log)", dec.InputOffset())
 	}
+	renameOutcomes(r.Outcomes)
+	for _, c := range r.Commands {
+		if c != nil {
+			renameOutcomes(c.Outcomes)
+		}
+	}
+	for i := range r.Errors {
+		var o webhook.Outcome
+		if o.UnmarshalText([]byte(r.Errors[i].Outcome)) == nil {
+			r.Errors[i].Outcome = o.String()
+		}
+	}
 	for name, h := range r.histograms() {
 		if h == nil {
 			return nil, fmt.Errorf("not a livehook load report: %s has no histogram", name)
@@ -395,6 +418,17 @@ func ReadJSON(rd io.Reader) (*Report, error) {
 		}
 	}
 	return &r, nil
+}
+
+// renameOutcomes gives the outcomes of a report written by an older livehook their names of now.
+func renameOutcomes(m map[string]int64) {
+	for k, v := range m {
+		var o webhook.Outcome
+		if o.UnmarshalText([]byte(k)) == nil && o.String() != k {
+			delete(m, k)
+			m[o.String()] += v
+		}
+	}
 }
 
 func (r *Report) histograms() map[string]*Histogram {
@@ -433,6 +467,7 @@ func Merge(reports ...*Report) (*Report, error) {
 		}
 		out.Shards = append(out.Shards, r.Shards...)
 		out.Sent += r.Sent
+		out.Unsent += r.Unsent
 		out.Concurrency += r.Concurrency
 		out.Interrupted = out.Interrupted || r.Interrupted
 		if r.Started.Before(out.Started) {
@@ -539,9 +574,12 @@ func (r *Report) WriteText(w io.Writer) error {
 		b.WriteString("Interrupted: the figures cover what was sent until then.\n")
 	}
 	fmt.Fprintf(&b, "Sent %d requests in %s: %.1f requests/s\n", r.Sent, r.Duration.Round(time.Millisecond), r.AchievedRate())
+	if r.Unsent > 0 {
+		fmt.Fprintf(&b, "Not sent: %d more were due before the end, but the receiver held every sender until then.\n", r.Unsent)
+	}
 	var parts []string
 	for _, k := range sortedOutcomes(r.Outcomes) {
-		parts = append(parts, fmt.Sprintf("%s %d (%.2f%%)", k, r.Outcomes[k], 100*float64(r.Outcomes[k])/float64(max(r.Sent, 1))))
+		parts = append(parts, fmt.Sprintf("%s %d (%.2f%%)", OutcomeLabel(k), r.Outcomes[k], 100*float64(r.Outcomes[k])/float64(max(r.Sent, 1))))
 	}
 	fmt.Fprintf(&b, "Outcomes: %s\n\n", strings.Join(parts, ", "))
 	fmt.Fprintf(&b, "%-12s %9s %8s %9s %9s %9s %9s %9s %9s\n", "latency", "count", "errors", "p50", "p90", "p99", "p99.9", "max", "mean")
@@ -558,11 +596,15 @@ func (r *Report) WriteText(w io.Writer) error {
 	if len(r.Errors) > 0 {
 		b.WriteString("\nErrors (the first of each kind):\n")
 		for _, e := range r.Errors {
-			fmt.Fprintf(&b, "  %-18s %-12s ×%-6d %s\n", e.Outcome, e.Command, e.Count, e.Error)
+			fmt.Fprintf(&b, "  %-22s %-12s ×%-6d %s\n", OutcomeLabel(e.Outcome), e.Command, e.Count, e.Error)
 		}
 	}
 	if len(r.Thresholds) > 0 {
-		b.WriteString("\nThresholds:\n")
+		if r.Thresholds[0].Default {
+			b.WriteString("\nThresholds (the default, as none was given):\n")
+		} else {
+			b.WriteString("\nThresholds:\n")
+		}
 		for _, t := range r.Thresholds {
 			verdict := "ok  "
 			if !t.OK {
@@ -573,6 +615,15 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// OutcomeLabel is how reports for people name an outcome: "bad status (non-200)" rather than
+// "status", which would read as HTTP 200.
+func OutcomeLabel(name string) string {
+	if name == webhook.BadStatus.String() {
+		return "bad status (non-200)"
+	}
+	return strings.ReplaceAll(name, "_", " ")
 }
 
 // sortedOutcomes lists the outcomes, the most frequent first.

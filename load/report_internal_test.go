@@ -26,6 +26,7 @@ func fixedReport() *Report {
 			c.closeSecond(false)
 		}
 	}
+	c.addUnsent(4)
 	return c.report(3 * time.Second)
 }
 

@@ -19,8 +19,10 @@ type ticket struct {
 }
 
 // Run sends the traffic cfg describes until its duration or count is reached or ctx is canceled,
-// and reports every request sent. Canceling ctx stops the sending; the requests in flight still
-// complete (within the timeout) and are counted, so that the report accounts for all of them.
+// and reports every request sent. The duration bounds the sending: a request not sent by its end
+// is not sent (Report.Unsent counts those that were due), and the requests in flight then get the
+// rest of their deadline. Canceling ctx stops the sending the same way; closing cfg.Abort also
+// abandons the requests in flight. Every request sent is counted, however it ended.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := cfg.prepare(); err != nil {
 		return nil, err
@@ -32,32 +34,65 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		col.run()
 		close(done)
 	}()
+	sending := ctx
+	if cfg.Duration > 0 {
+		var cancel context.CancelFunc
+		sending, cancel = context.WithDeadline(ctx, start.Add(cfg.Duration))
+		defer cancel()
+	}
+	// The requests' own context: not the run's, so that a request sent completes or times out
+	// and is counted either way, unless the run is aborted.
+	inFlight, abandon := context.WithCancel(context.Background())
+	aborted := make(chan struct{})
+	go func() {
+		defer close(aborted)
+		select {
+		case <-cfg.Abort:
+			abandon()
+		case <-done:
+		}
+	}()
+	r := &runner{cfg: &cfg, col: col, start: start, reqCtx: inFlight}
 	switch {
 	case cfg.Model == Closed:
-		runClosed(ctx, &cfg, start, col)
+		r.closed(sending)
 	case cfg.Traffic == Rooms:
-		runRooms(ctx, &cfg, start, col)
+		r.rooms(sending)
 	default:
-		runOpen(ctx, &cfg, start, col)
+		r.open(sending)
 	}
 	col.finish()
 	<-done
+	<-aborted
+	abandon()
 	rep := col.report(time.Since(start))
 	rep.Interrupted = ctx.Err() != nil
 	return rep, nil
 }
 
-// send makes one request and hands its result to the collector. The request's context is not
-// the run's: a request already sent completes, or times out, and is counted either way.
-func send(cfg *Config, col *collector, msg webhook.Message, intended time.Time) {
-	req, err := cfg.Endpoint.NewRequest(msg, webhook.URLOptions{})
+// runner is one run's sending side.
+type runner struct {
+	cfg    *Config
+	col    *collector
+	start  time.Time
+	reqCtx context.Context
+}
+
+// send makes one request and hands its result to the collector.
+func (r *runner) send(msg webhook.Message, intended time.Time) {
+	req, err := r.cfg.Endpoint.NewRequest(msg, webhook.URLOptions{})
 	if err != nil {
-		col.record(&webhook.Result{Request: req, Command: req.Command, Intended: intended, Sent: intended, Done: time.Now(), Outcome: webhook.ConnError, Err: err})
+		r.col.record(&webhook.Result{Request: req, Command: req.Command, Intended: intended, Sent: intended, Done: time.Now(), Outcome: webhook.ConnError, Err: err})
 		return
 	}
 	req.Intended = intended
-	res := cfg.Client.Do(context.Background(), req)
-	col.record(&res)
+	res := r.cfg.Client.Do(r.reqCtx, req)
+	r.col.record(&res)
+}
+
+// late reports whether the run's duration is over, for a request still waiting to be sent.
+func (r *runner) late() bool {
+	return r.cfg.Duration > 0 && !time.Now().Before(r.start.Add(r.cfg.Duration))
 }
 
 // shardSeed gives each shard rooms of its own.
@@ -68,12 +103,9 @@ func roomPrefix(cfg *Config) string {
 	return fmt.Sprintf("lh%x_%d_", uint32(cfg.Seed), cfg.Shard.Index)
 }
 
-// runClosed runs Concurrency senders, each sending its next request when the last is answered.
-func runClosed(ctx context.Context, cfg *Config, start time.Time, col *collector) {
-	var deadline time.Time
-	if cfg.Duration > 0 {
-		deadline = start.Add(cfg.Duration)
-	}
+// closed runs Concurrency senders, each sending its next request when the last is answered.
+func (r *runner) closed(ctx context.Context) {
+	cfg := r.cfg
 	var reserved atomic.Int64
 	var wg sync.WaitGroup
 	src := newMixSource(shardSeed(cfg), roomPrefix(cfg), cfg.Weights)
@@ -82,15 +114,12 @@ func runClosed(ctx context.Context, cfg *Config, start time.Time, col *collector
 		go func() {
 			defer wg.Done()
 			for ctx.Err() == nil {
-				now := time.Now()
-				if !deadline.IsZero() && !now.Before(deadline) {
-					return
-				}
 				if cfg.Count > 0 && reserved.Add(1) > cfg.Count {
 					return
 				}
+				now := time.Now()
 				msg, rm := src.next(now)
-				send(cfg, col, msg, now)
+				r.send(msg, now)
 				src.release(rm)
 			}
 		}()
@@ -141,10 +170,12 @@ func (p *pacer) wait(ctx context.Context, due time.Time) bool {
 	}
 }
 
-// runOpen sends the flat mix at the scheduled rate; Workers senders take the tickets, each with
+// open sends the flat mix at the scheduled rate; Workers senders take the tickets, each with
 // rooms of its own. A ticket waits for a free sender when all are busy, and its latency counts
 // from when it was due, so a receiver that stalls shows in the latency, not in a lower rate.
-func runOpen(ctx context.Context, cfg *Config, start time.Time, col *collector) {
+// A ticket still waiting when the run ends is not sent, and counts as unsent.
+func (r *runner) open(ctx context.Context) {
+	cfg := r.cfg
 	// Senders start as they are needed, up to Workers: a receiver that keeps up needs a few, and
 	// every idle goroutine would only add to the scheduling delay of the rest.
 	tickets := make(chan ticket)
@@ -158,16 +189,17 @@ func runOpen(ctx context.Context, cfg *Config, start time.Time, col *collector) 
 			defer wg.Done()
 			for t := range tickets {
 				msg, rm := src.next(t.intended)
-				send(cfg, col, msg, t.intended)
+				r.send(msg, t.intended)
 				src.release(rm)
 			}
 		}()
 	}
 	p := newPacer()
-	end := start.Add(cfg.Duration)
+	end := r.start.Add(cfg.Duration)
+	sending := true
 	var n int64
 	for i := int64(0); ; i++ {
-		due := schedule(cfg, start, i)
+		due := schedule(cfg, r.start, i)
 		if cfg.Duration > 0 && !due.Before(end) {
 			break
 		}
@@ -178,32 +210,50 @@ func runOpen(ctx context.Context, cfg *Config, start time.Time, col *collector) 
 		if cfg.Count > 0 && n >= cfg.Count {
 			break
 		}
-		if !p.wait(ctx, due) {
-			break
-		}
-		t := ticket{intended: due}
-		select {
-		case tickets <- t: // an idle sender took it
-		default:
-			if senders < cfg.Workers {
-				spawn()
-			}
-			tickets <- t // a new sender, or the first to be free: the wait shows as lag
-		}
 		n++
+		if sending {
+			if sending = r.hand(ctx, p, due, func(t ticket) bool {
+				select {
+				case tickets <- t: // an idle sender took it
+					return true
+				default:
+				}
+				if senders < cfg.Workers {
+					spawn()
+				}
+				select {
+				case tickets <- t: // a new sender, or the first to be free: the wait shows as lag
+					return true
+				case <-ctx.Done():
+					return false
+				}
+			}); sending {
+				continue
+			}
+		}
+		if !r.late() {
+			break // interrupted: what was not sent was not waited for either
+		}
+		r.col.addUnsent(1)
 	}
 	close(tickets)
 	wg.Wait()
 }
 
-// runRooms plays the generator's traffic model: every event goes at its simulated time divided
+// hand waits until a ticket is due and hands it over with give; false means the run ended first.
+func (r *runner) hand(ctx context.Context, p *pacer, due time.Time, give func(ticket) bool) bool {
+	return p.wait(ctx, due) && give(ticket{intended: due})
+}
+
+// rooms plays the generator's traffic model: every event goes at its simulated time divided
 // by the speed-up. A room's events all go through one sender, in order.
-func runRooms(ctx context.Context, cfg *Config, start time.Time, col *collector) {
+func (r *runner) rooms(ctx context.Context) {
+	cfg := r.cfg
 	// Every shard makes the same stream and sends its part of the rooms: the prefix must not differ.
 	gen := generator.New(cfg.Seed, generator.WithRoomPrefix(fmt.Sprintf("lh%x_", uint32(cfg.Seed))))
-	stream, err := gen.Stream(cfg.traffic(start))
+	stream, err := gen.Stream(cfg.traffic(r.start))
 	if err != nil {
-		col.fail(err)
+		r.col.fail(err)
 		return
 	}
 	queues := make([]chan ticket, cfg.Workers)
@@ -215,15 +265,23 @@ func runRooms(ctx context.Context, cfg *Config, start time.Time, col *collector)
 		go func() {
 			defer wg.Done()
 			for t := range q {
-				send(cfg, col, t.msg, t.intended)
+				switch {
+				case r.late(): // due before the end, but its room's sender was held up until then
+					r.col.addUnsent(1)
+					continue
+				case ctx.Err() != nil: // interrupted
+					continue
+				}
+				r.send(t.msg, t.intended)
 			}
 		}()
 	}
 	p := newPacer()
-	end := start.Add(cfg.Duration)
+	end := r.start.Add(cfg.Duration)
+	sending := true
 	var n int64
 	for ev, ok := stream.Next(); ok; ev, ok = stream.Next() {
-		due := start.Add(time.Duration(float64(ev.At.Sub(generator.DefaultStart)) / cfg.Speedup))
+		due := r.start.Add(time.Duration(float64(ev.At.Sub(generator.DefaultStart)) / cfg.Speedup))
 		if cfg.Duration > 0 && !due.Before(end) {
 			break
 		}
@@ -234,11 +292,24 @@ func runRooms(ctx context.Context, cfg *Config, start time.Time, col *collector)
 		if cfg.Count > 0 && n >= cfg.Count {
 			break
 		}
-		if !p.wait(ctx, due) {
-			break
-		}
-		queues[h%uint32(len(queues))] <- ticket{intended: due, msg: ev.Message}
 		n++
+		if sending {
+			if sending = r.hand(ctx, p, due, func(t ticket) bool {
+				t.msg = ev.Message
+				select {
+				case queues[h%uint32(len(queues))] <- t:
+					return true
+				case <-ctx.Done():
+					return false
+				}
+			}); sending {
+				continue
+			}
+		}
+		if !r.late() {
+			break // interrupted
+		}
+		r.col.addUnsent(1)
 	}
 	for _, q := range queues {
 		close(q)

@@ -2,6 +2,7 @@ package load
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -15,11 +16,32 @@ import (
 type Threshold struct {
 	Expr    string
 	Command string // a command's short name, or All
-	Metric  string // p50, p90, p95, p99, p99.9, max, mean, errors, rate, lag-p99
+	Metric  string // p50, p90, p95, p99, p99.9, max, mean, errors, acknowledged, rate, lag-p99
 	Op      string // <, <=, >, >=
 	Value   float64
 	// Percent says that an errors threshold is a share; else it is a count.
 	Percent bool
+	// Default marks the thresholds a run is judged by when none is given (DefaultThresholds).
+	Default bool
+}
+
+// MaxDefaultErrorShare is the share of requests not acknowledged above which a run without
+// thresholds fails.
+const MaxDefaultErrorShare = "1%"
+
+// DefaultThresholds judge a run for which none are given: it fails when no request was
+// acknowledged, or when more than MaxDefaultErrorShare of them were not.
+func DefaultThresholds() []Threshold {
+	var ts []Threshold
+	for _, s := range []string{"acknowledged>0", "errors<=" + MaxDefaultErrorShare} {
+		t, err := ParseThreshold(s)
+		if err != nil {
+			panic(err) // a constant that does not parse: a bug caught by every test
+		}
+		t.Default = true
+		ts = append(ts, t)
+	}
+	return ts
 }
 
 // ThresholdResult says whether a threshold was met and what the figure was.
@@ -27,6 +49,8 @@ type ThresholdResult struct {
 	Expr   string `json:"expr"`
 	OK     bool   `json:"ok"`
 	Actual string `json:"actual"`
+	// Default says the threshold is one of DefaultThresholds, as none was given.
+	Default bool `json:"default,omitempty"`
 }
 
 var thresholdRE = regexp.MustCompile(`^(?:([A-Za-z]+):)?([a-z0-9.\-]+)\s*(<=|>=|<|>)\s*(\S+)$`)
@@ -70,6 +94,12 @@ func ParseThreshold(s string) (Threshold, error) {
 			return t, fmt.Errorf("threshold %q: errors takes a share such as 0.1%% or a count such as 10", s)
 		}
 		t.Value = f
+	case t.Metric == "acknowledged":
+		f, err := strconv.ParseFloat(val, 64)
+		if err != nil || f < 0 || f != math.Trunc(f) {
+			return t, fmt.Errorf("threshold %q: acknowledged takes a count of requests, e.g. acknowledged>0", s)
+		}
+		t.Value = f
 	case t.Metric == "rate":
 		f, err := strconv.ParseFloat(val, 64)
 		if err != nil || f < 0 {
@@ -80,7 +110,7 @@ func ParseThreshold(s string) (Threshold, error) {
 		}
 		t.Value = f
 	default:
-		return t, fmt.Errorf("threshold %q: unknown metric %q: want one of %s, errors, rate", s, t.Metric, strings.Join(durationMetrics, ", "))
+		return t, fmt.Errorf("threshold %q: unknown metric %q: want one of %s, errors, acknowledged, rate", s, t.Metric, strings.Join(durationMetrics, ", "))
 	}
 	return t, nil
 }
@@ -93,7 +123,7 @@ func (r *Report) Check(ts []Threshold) bool {
 		actual, shown := r.metric(t)
 		met := compare(actual, t.Op, t.Value)
 		ok = ok && met
-		r.Thresholds = append(r.Thresholds, ThresholdResult{Expr: t.Expr, OK: met, Actual: shown})
+		r.Thresholds = append(r.Thresholds, ThresholdResult{Expr: t.Expr, OK: met, Actual: shown, Default: t.Default})
 	}
 	return ok
 }
@@ -132,6 +162,9 @@ func (r *Report) metric(t Threshold) (float64, string) {
 			return p, fmt.Sprintf("(%s = %.3f%%)", name, p)
 		}
 		return float64(c.Errors()), fmt.Sprintf("(%s = %d)", name, c.Errors())
+	case "acknowledged":
+		n := c.Outcomes[webhook.Acknowledged.String()]
+		return float64(n), fmt.Sprintf("(%s = %d)", name, n)
 	case "rate":
 		return r.AchievedRate(), fmt.Sprintf("(rate = %.1f/s)", r.AchievedRate())
 	}
