@@ -5,8 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -237,7 +237,7 @@ func TestDurationBoundsAStalledRun(t *testing.T) {
 	url, _ := stalling(t)
 	cfg := load.Config{Endpoint: webhook.Endpoint{URL: url}, Model: load.Open, Rate: 100, Duration: time.Second, Workers: 1, Timeout: 500 * time.Millisecond}
 	rep := run(t, cfg)
-	g.Expect(rep.Sent + rep.Unsent).To(Equal(int64(100)), "every request due is either sent or counted as not sent")
+	g.Expect(rep.Sent+rep.Unsent).To(Equal(int64(100)), "every request due is either sent or counted as not sent")
 	g.Expect(rep.Unsent).To(BeNumerically(">", 0))
 	g.Expect(rep.Outcomes).To(Equal(map[string]int64{"timeout": rep.Sent}))
 	g.Expect(rep.Duration).To(BeNumerically("<", 10*time.Second), "the duration and one deadline, not a deadline per request due")
