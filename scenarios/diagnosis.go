@@ -4,11 +4,15 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/livehook/livehook/webhook"
 )
 
 // Diagnosis names the one cause that explains a failed run, with how to fix it, when there is
 // such a cause; "" otherwise. WriteText leads with it, before the scenarios' details. It finds:
-//   - nothing answered at the target (a dead port, a wrong host): no request got an HTTP answer;
+//   - nothing answered at the target (a dead port, a wrong host), or it took the connections and
+//     answered none in full, or its TLS certificate is not trusted: no request got an HTTP answer
+//     (see webhook.NoAnswerHint);
 //   - a backend that checks Sign, run without a token: no webhook was acknowledged, and every
 //     webhook refused where an acknowledgement was due was refused with 401 or an ErrorInfo that
 //     names Sign or RequestTime.
@@ -17,13 +21,10 @@ func (r *Report) Diagnosis() string {
 		return ""
 	}
 	var refused, refusedForSign, acknowledged int
-	var firstError, firstRefusal string
+	var firstRefusal string
 	for _, s := range r.Scenarios {
 		for _, st := range s.Steps {
 			for _, x := range st.Exchanges {
-				if x.Status == 0 && firstError == "" {
-					firstError = x.Error
-				}
 				if x.Command == "" {
 					continue // a check step's request to the app's own API
 				}
@@ -46,11 +47,7 @@ func (r *Report) Diagnosis() string {
 	}
 	switch {
 	case !r.answered():
-		cause := ""
-		if firstError != "" {
-			cause = fmt.Sprintf(" (%s)", lastClause(firstError))
-		}
-		return fmt.Sprintf("nothing answered at %s%s: is the app backend running there, and is it the callback URL? Start it, or point --target at it.", r.Target, cause)
+		return r.noAnswerHint()
 	case !r.Token && acknowledged == 0 && refusedForSign > 0 && refusedForSign == refused:
 		return fmt.Sprintf("the app backend seems to check Sign, and this run had no token: every webhook due an acknowledgement was refused (%s). "+
 			"Give the callback token set in the console: livehook run --target %s --token \"$CALLBACK_TOKEN\"", firstRefusal, r.Target)
@@ -58,17 +55,25 @@ func (r *Report) Diagnosis() string {
 	return ""
 }
 
+// noAnswerHint explains a run in which no request got an HTTP answer.
+func (r *Report) noAnswerHint() string {
+	outcomes := map[string]int64{}
+	var errs []string
+	for _, s := range r.Scenarios {
+		for _, st := range s.Steps {
+			for _, x := range st.Exchanges {
+				if x.Outcome != "" {
+					outcomes[x.Outcome]++
+					errs = append(errs, x.Error)
+				}
+			}
+		}
+	}
+	return webhook.NoAnswerHint(r.Target, outcomes, errs)
+}
+
 // mentionsSign reports whether an answer's body talks of the signature.
 func mentionsSign(body string) bool {
 	b := strings.ToLower(body)
 	return strings.Contains(b, "sign") || strings.Contains(b, "requesttime")
-}
-
-// lastClause shortens a Go network error to its cause: "dial tcp 127.0.0.1:1: connect:
-// connection refused" becomes "connection refused".
-func lastClause(err string) string {
-	if i := strings.LastIndex(err, ": "); i >= 0 {
-		return err[i+2:]
-	}
-	return err
 }

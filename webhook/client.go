@@ -314,6 +314,9 @@ func classify(ctx context.Context, err error, timeout time.Duration) (Outcome, e
 		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return ConnReset, fmt.Errorf("connection closed before the answer was complete: %w", err)
 	}
+	if verr := (*tls.CertificateVerificationError)(nil); errors.As(err, &verr) {
+		return ConnError, fmt.Errorf("%w: %w", ErrUntrustedCertificate, err)
+	}
 	var nerr net.Error
 	if errors.As(err, &nerr) && nerr.Timeout() {
 		return Timeout, fmt.Errorf("no complete answer within %v: %w", timeout, err)
