@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/livehook/livehook/generator"
 	"github.com/livehook/livehook/load"
 	"github.com/livehook/livehook/webhook"
 )
@@ -35,66 +36,94 @@ type reportFlags struct {
 	quiet bool
 }
 
+// loadFlagScope says which runs each model- or traffic-specific flag of load applies to: a flag
+// given for a run it does not apply to is refused rather than ignored.
+var loadFlagScope = []struct {
+	flag, runs string
+	applies    func(load.Model, load.TrafficKind) bool
+}{
+	{"rate", "the open model's flat mix", func(m load.Model, t load.TrafficKind) bool { return m == load.Open && t == load.Mix }},
+	{"ramp-to", "the open model's flat mix", func(m load.Model, t load.TrafficKind) bool { return m == load.Open && t == load.Mix }},
+	{"workers", "the open model", func(m load.Model, _ load.TrafficKind) bool { return m == load.Open }},
+	{"concurrency", "the closed model", func(m load.Model, _ load.TrafficKind) bool { return m == load.Closed }},
+	{"weights", "the flat mix (--traffic mix)", func(_ load.Model, t load.TrafficKind) bool { return t == load.Mix }},
+	{"speedup", "the rooms traffic (--traffic rooms)", func(_ load.Model, t load.TrafficKind) bool { return t == load.Rooms }},
+	{"room-rate", "the rooms traffic (--traffic rooms)", func(_ load.Model, t load.TrafficKind) bool { return t == load.Rooms }},
+}
+
 func (m *Main) runLoad(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("load", "", `
+	fs := m.newFlagSet("load", "", fmt.Sprintf(`
 Measure a webhook receiver under Live traffic. Every request is a distinct, realistic, correctly
 signed webhook, and each room's webhooks go in order (create, admin changes, destroy).
 
 The open model (the default) sends at --rate requests/s, or along a ramp to --ramp-to, whatever
-the receiver does; the closed model (--model closed) has --concurrency senders that each wait for
-their answer. Latency counts from each request's scheduled time, so a receiver that stalls shows in
-the latency instead of hiding behind a lower rate (no coordinated omission).
+the receiver does; the closed model (--model closed, or --concurrency alone) has --concurrency
+senders that each wait for their answer. Latency counts from each request's scheduled time, so a
+receiver that stalls shows in the latency instead of hiding behind a lower rate (no coordinated
+omission). A flag of one model or traffic given for another is refused, not ignored.
 
 --traffic rooms plays the generator's model instead of a flat mix: rooms open, change admins and
 close at the times it gives, --speedup times faster than the simulated clock.
 
---threshold sets the exit code: 0 when every one is met, 1 when one is not, 2 for usage errors.
+--duration bounds the run: what is in flight at its end gets the rest of its deadline, and what
+no sender was free to send is reported as not sent. Ctrl-C stops the sending and reports; a
+second Ctrl-C also abandons the requests in flight.
+
+Exit code: 0 when every --threshold is met, 1 when one is not, 2 for usage errors, 3 when a
+report cannot be written, 130 when interrupted. Without --threshold the run fails (1) when no
+request was acknowledged or more than %s were not: the same as
+--threshold 'acknowledged>0' --threshold 'errors<=%s'.
+
 Examples:
-  livehook load --target http://127.0.0.1:8000/live/webhook --rate 1000 --duration 30s --threshold 'p99<300ms' --threshold 'errors<0.1%'
-  livehook load --target $URL --model closed --concurrency 50 --count 100000 --html report.html
-  livehook load --target $URL --traffic rooms --speedup 120 --duration 5m --shard 0/4 --json shard0.json`)
+  livehook load --target http://127.0.0.1:8000/live/webhook --rate 1000 --duration 30s --threshold 'p99<300ms' --threshold 'errors<0.1%%'
+  livehook load --target $URL --concurrency 50 --count 100000 --html report.html
+  livehook load --target $URL --traffic rooms --speedup 120 --duration 5m --shard 0/4 --json shard0.json`, load.MaxDefaultErrorShare, load.MaxDefaultErrorShare))
 	target := fs.String("target", "", "the receiver's callback `URL` (required)")
-	appID := fs.Uint64("sdkappid", webhook.DefaultSDKAppID, "the app's `SDKAppID`")
+	appID := sdkAppIDFlag(fs, "the app's `SDKAppID`")
 	token := fs.String("token", "", "callback `TOKEN`: every request is signed")
-	model := fs.String("model", "open", "`open` (a rate) or closed (a number of senders)")
-	rate := fs.Float64("rate", load.DefaultRate, "open model: requests per second")
-	rampTo := fs.Float64("ramp-to", 0, "open model: change the rate linearly to this over the duration")
-	concurrency := fs.Int("concurrency", load.DefaultConcurrency, "closed model: how many senders")
+	model := fs.String("model", "open", "`open` (a rate) or closed (a number of senders); --concurrency alone means closed")
+	rate := fs.Float64("rate", load.DefaultRate, "open model, flat mix: requests per second")
+	rampTo := fs.Float64("ramp-to", 0, "open model, flat mix: change the rate linearly to this over the duration")
+	concurrency := fs.Int("concurrency", load.DefaultConcurrency, "closed model: how many senders (given alone, it chooses the closed model)")
 	workers := fs.Int("workers", load.DefaultWorkers, "open model: requests in flight at most")
 	duration := fs.Duration("duration", 0, "how long to send (default 10s unless --count is given)")
 	count := fs.Int64("count", 0, "how many requests to send")
 	traffic := fs.String("traffic", "mix", "`mix` (the three webhooks by --weights) or rooms (the generator's model)")
-	weights := fs.String("weights", "create=1,modify=2,destroy=1", "the flat mix's shares")
+	weights := fs.String("weights", "create=1,modify=2,destroy=1", "flat mix: the three webhooks' shares")
 	speedup := fs.Float64("speedup", load.DefaultSpeedup, "rooms traffic: how much faster than the simulated clock")
 	roomRate := fs.Float64("room-rate", 0, "rooms traffic: rooms opening per simulated second (default the generator's)")
 	seed := fs.Int64("seed", 0, "seed `N` of the generated values; 0 picks one, which the report gives")
-	timeout := fs.Duration("timeout", webhook.DefaultTimeout, "deadline of each answer")
+	timeout := fs.Duration("timeout", webhook.DefaultTimeout, fmt.Sprintf("deadline of each answer, at most %v", maxTimeout))
 	shard := fs.String("shard", "0/1", "run part `i/n` of the schedule, for a run split over n machines (merge with 'livehook report merge')")
 	quiet := fs.Bool("q", false, "print neither the progress line nor the text report (the exit code, --json and --html still tell)")
 	insecure := fs.Bool("insecure", false, "accept any TLS certificate from an https target (self-signed test deployments)")
 	var rf reportFlags
 	fs.StringVar(&rf.json, "json", "", "write the report as JSON to `FILE` (mergeable); - writes it to standard output and the text report to standard error")
 	fs.StringVar(&rf.html, "html", "", "write the report as a self-contained HTML page to `FILE`")
-	fs.Var(&rf.thresholds, "threshold", "a `CHECK` such as 'p99<300ms', 'errors<0.1%', 'rate>=950' or 'destroy:p99<1s' (repeatable)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	rf.quiet = *quiet
-	if err := rf.check(); err != nil {
+	fs.Var(&rf.thresholds, "threshold", "a `CHECK` such as 'p99<300ms', 'errors<0.1%', 'acknowledged>0', 'rate>=950' or 'destroy:p99<1s' (repeatable)")
+	if err := m.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q: load takes only flags", fs.Arg(0))
 	}
+	rf.quiet = *quiet
 	if *target == "" {
 		return usagef("--target is required: the receiver's callback URL (try 'livehook receive' for one to practise on)")
 	}
+	if err := checkTimeout(*timeout); err != nil {
+		return err
+	}
+	set := func(name string) bool { return isSet(fs, name) }
 	cfg := load.Config{Endpoint: webhook.Endpoint{URL: *target, SDKAppID: *appID, Token: *token}, Rate: *rate, RampTo: *rampTo,
 		Concurrency: *concurrency, Workers: *workers, Duration: *duration, Count: *count, Speedup: *speedup, RoomRate: *roomRate,
-		Seed: *seed, Timeout: *timeout}
+		Seed: generator.PickSeed(*seed), Timeout: *timeout, Abort: m.Abort}
 	switch *model {
 	case "open":
 		cfg.Model = load.Open
+		if !set("model") && set("concurrency") {
+			cfg.Model = load.Closed
+		}
 	case "closed":
 		cfg.Model = load.Closed
 	default:
@@ -108,15 +137,30 @@ Examples:
 	default:
 		return usagef("--traffic %q: want mix or rooms", *traffic)
 	}
+	var misplaced []error
+	for _, sc := range loadFlagScope {
+		if set(sc.flag) && !sc.applies(cfg.Model, cfg.Traffic) {
+			misplaced = append(misplaced, fmt.Errorf("--%s applies only to %s, and this run is %s", sc.flag, sc.runs, describeLoad(cfg, set)))
+		}
+	}
+	if err := errors.Join(misplaced...); err != nil {
+		return &usageError{err}
+	}
+	if *duration < 0 || *count < 0 {
+		return usagef("--duration and --count cannot be negative")
+	}
 	var err error
 	if cfg.Weights, err = load.ParseWeights(*weights); err != nil {
-		return usagef("--weights: %v", err)
+		return usagef("--weights: %w", err)
 	}
 	if cfg.Shard, err = load.ParseShard(*shard); err != nil {
-		return usagef("--shard: %v", err)
+		return usagef("--shard: %w", err)
 	}
-	if cfg.Seed == 0 {
-		cfg.Seed = time.Now().UnixNano() % 1_000_000_000
+	if err := cfg.Endpoint.Validate(); err != nil {
+		return usagef("--target: %w", err)
+	}
+	if err := rf.check(); err != nil {
+		return err
 	}
 	if *insecure {
 		cfg.Client = webhook.NewClient(webhook.WithTimeout(*timeout), webhook.WithFastTransport(), webhook.WithInsecureTLS())
@@ -126,42 +170,67 @@ Examples:
 			fmt.Fprintf(m.Stderr, "\r\033[K%6s  %8d sent  %8.1f req/s  p99 %-8s errors %d", p.Elapsed.Round(time.Second), p.Sent, p.Rate, p.P99.Round(10*time.Microsecond), p.Errors)
 		}
 	}
+	said := m.sayOnInterrupt(ctx, "livehook load: stopping: the requests in flight get the rest of their deadline (interrupt again to abandon them)")
 	tuneGC()
 	rep, err := load.Run(ctx, cfg)
+	said()
 	if cfg.Progress != nil {
 		fmt.Fprint(m.Stderr, "\r\033[K")
 	}
 	if err != nil {
-		return usagef("%v", err)
+		return err
 	}
 	return m.finishReport(rep, rf, ctx.Err())
 }
 
-// check refuses outputs that cannot be written as asked.
+// describeLoad names a load run's model and traffic, saying which flag chose the model.
+func describeLoad(cfg load.Config, set func(string) bool) string {
+	model := "the open model"
+	if cfg.Model == load.Closed {
+		model = "the closed model"
+		if !set("model") {
+			model += " (--concurrency chose it)"
+		}
+	}
+	if cfg.Traffic == load.Rooms {
+		return model + " with the rooms traffic"
+	}
+	return model + " with the flat mix"
+}
+
+// check refuses, before the run, outputs that cannot be written as asked.
 func (rf reportFlags) check() error {
 	if rf.html == "-" {
 		return usagef("--html -: only the JSON report goes to standard output (--json -); name a file for the HTML page")
 	}
-	return nil
+	json := rf.json
+	if json == "-" {
+		json = ""
+	}
+	return errors.Join(checkOutput("--json", json), checkOutput("--html", rf.html))
 }
 
 // finishReport judges, prints and writes a load report. With --json -, the JSON report goes to
 // standard output alone and the text report to standard error, so that standard output can be
 // piped or collected (kubectl logs) as a mergeable report.
 func (m *Main) finishReport(rep *load.Report, rf reportFlags, interrupted error) error {
-	met := rep.Check(rf.thresholds)
+	thresholds := []load.Threshold(rf.thresholds)
+	if len(thresholds) == 0 {
+		thresholds = load.DefaultThresholds()
+	}
+	met := rep.Check(thresholds)
 	text := m.Stdout
 	if rf.json == "-" {
 		text = m.Stderr
 	}
 	if !rf.quiet {
 		if err := rep.WriteText(text); err != nil {
-			return err
+			return &ioError{err}
 		}
 	}
 	if rf.json == "-" {
 		if err := rep.WriteJSON(m.Stdout); err != nil {
-			return err
+			return &ioError{err}
 		}
 	} else if err := writeReport(rf.json, rep.WriteJSON); err != nil {
 		return err
@@ -216,20 +285,23 @@ the whole run. Thresholds judge the merged figures and set the exit code.`)
 	fs.StringVar(&rf.json, "json", "", "write the merged report as JSON to `FILE`; - writes it to standard output and the text report to standard error")
 	fs.StringVar(&rf.html, "html", "", "write the merged report as HTML to `FILE`")
 	fs.Var(&rf.thresholds, "threshold", "a `CHECK` such as 'p99<300ms' or 'errors<0.1%' (repeatable)")
-	if err := parseFlags(fs, args[1:]); err != nil {
-		return err
-	}
-	if err := rf.check(); err != nil {
+	if err := m.parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return usagef("no reports to merge: name the JSON files of the shards")
+	}
+	if err := rf.check(); err != nil {
+		return err
 	}
 	var reports []*load.Report
 	var errs []error
 	for _, p := range fs.Args() {
 		f, err := os.Open(p)
 		if err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				err = fmt.Errorf("%s: no such file", p)
+			}
 			errs = append(errs, err)
 			continue
 		}
@@ -246,7 +318,7 @@ the whole run. Thresholds judge the merged figures and set the exit code.`)
 	}
 	merged, err := load.Merge(reports...)
 	if err != nil {
-		return usagef("%v", err)
+		return &usageError{err}
 	}
 	if missing := missingShards(merged.Shards); missing != "" {
 		fmt.Fprintf(m.Stderr, "livehook report merge: warning: %s\n", missing)

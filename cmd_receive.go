@@ -32,7 +32,7 @@ Examples:
   livehook receive --addr 0.0.0.0:8080 --token "$TOKEN" --forward-to http://127.0.0.1:8000/live/webhook
   livehook receive --token "$TOKEN" --record staging.jsonl --redact`)
 	addr := fs.String("addr", "127.0.0.1:8080", "`address` to listen on; loopback unless you name another interface")
-	appID := fs.Uint64("sdkappid", webhook.DefaultSDKAppID, "the app's `SDKAppID`; webhooks for any other are refused")
+	appID := sdkAppIDFlag(fs, "the app's `SDKAppID`; webhooks for any other are refused")
 	token := fs.String("token", "", "callback `TOKEN`; when set, Sign and RequestTime are required and checked (it is never printed or recorded)")
 	skew := fs.Duration("max-skew", receiver.DefaultMaxSkew, "how far RequestTime may be from this clock, either way")
 	logSize := fs.Int("log-size", receiver.DefaultLogSize, "how many deliveries GET /deliveries keeps")
@@ -42,7 +42,7 @@ Examples:
 	record := fs.String("record", "", "append every delivery to `FILE` as a JSON line (tail -f works; see 'livehook generate --from')")
 	redact := fs.Bool("redact", false, "in the recording, replace user IDs, room names, URLs and client addresses with keyed hashes (key: $"+redactKeyEnv+")")
 	quiet := fs.Bool("q", false, "do not print a line per delivery")
-	if err := parseFlags(fs, args); err != nil {
+	if err := m.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -64,7 +64,7 @@ Examples:
 		Forward: receiver.Forward{URL: *forwardTo, Timeout: *forwardTimeout, Insecure: *insecure}}
 	// Check the configuration before the file is created.
 	if _, err := receiver.New(cfg); err != nil {
-		return &usageError{err}
+		return usagef("%w", err) // the configuration is all the flags'
 	}
 
 	var rec *recording.Writer
@@ -98,7 +98,7 @@ Examples:
 	}
 	srv, err := receiver.Start(*addr, cfg)
 	if err != nil {
-		return &usageError{err}
+		return listenError(*addr, err)
 	}
 	auth := "no token: Sign is not checked"
 	if *token != "" {

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/livehook/livehook/generator"
 	"github.com/livehook/livehook/receiver"
 	"github.com/livehook/livehook/scenarios"
 	"github.com/livehook/livehook/webhook"
@@ -34,11 +35,11 @@ Examples:
   livehook run --tags lifecycle --parallel 4 --junit report.xml my-scenarios.yaml
   livehook run my-scenarios.yaml --var api=https://staging.example.com   # or LIVEHOOK_VAR_api=...`)
 	target := fs.String("target", "", "the app backend's callback `URL` (default: a built-in reference receiver)")
-	appID := fs.Uint64("sdkappid", webhook.DefaultSDKAppID, "the app's `SDKAppID`, sent as SdkAppid")
+	appID := sdkAppIDFlag(fs, "the app's `SDKAppID`, sent as SdkAppid")
 	token := fs.String("token", "", "the callback `TOKEN`: requests are signed, and the Sign checks run (skipped without it)")
 	seed := fs.Int64("seed", 0, "seed `N` of the generated values; 0 picks one, which is printed so a run can be repeated")
 	parallel := fs.Int("parallel", scenarios.DefaultParallel, "how many scenarios run at once (each one's steps run in order)")
-	timeout := fs.Duration("timeout", webhook.DefaultTimeout, "deadline of each webhook's answer, as the Live backend's")
+	timeout := fs.Duration("timeout", webhook.DefaultTimeout, fmt.Sprintf("deadline of each webhook's answer, as the Live backend's; at most %v", maxTimeout))
 	tags := fs.String("tags", "", "run only scenarios with a tag in this comma-separated `LIST`; !tag leaves tag out")
 	failFast := fs.Bool("fail-fast", false, "start no scenario after one has failed")
 	jsonOut := fs.String("json", "", "also write the report as JSON to `FILE`")
@@ -47,22 +48,23 @@ Examples:
 	steps := fs.Bool("steps", true, "list every step with its latency, not only failing ones")
 	insecure := fs.Bool("insecure", false, "accept any TLS certificate from an https target (self-signed test deployments)")
 	vars := varFlag(fs)
-	if err := parseFlags(fs, args); err != nil {
+	if err := m.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *parallel < 1 {
 		return usagef("--parallel is %d: want 1 or more", *parallel)
 	}
-	if *timeout <= 0 {
-		return usagef("--timeout is %v: want a positive duration such as 2s", *timeout)
+	if err := checkTimeout(*timeout); err != nil {
+		return err
+	}
+	if err := errors.Join(checkOutput("--json", *jsonOut), checkOutput("--junit", *junitOut)); err != nil {
+		return err
 	}
 	files, err := m.readScenarioFiles(fs.Args(), vars)
 	if err != nil {
 		return err
 	}
-	if *seed == 0 {
-		*seed = time.Now().UnixNano() % 1_000_000_000
-	}
+	*seed = generator.PickSeed(*seed)
 	cfg := scenarios.Config{
 		Endpoint: webhook.Endpoint{URL: *target, SDKAppID: *appID, Token: *token},
 		Timeout:  *timeout, Seed: *seed, Parallel: *parallel, Tags: splitList(*tags), FailFast: *failFast,
@@ -80,7 +82,7 @@ Examples:
 		}
 		srv, err := receiver.Start("", receiver.Config{SDKAppID: *appID, Token: *token, LogSize: -1})
 		if err != nil {
-			return err
+			return &ioError{fmt.Errorf("starting the built-in receiver: %w", err)}
 		}
 		defer srv.Close()
 		cfg.Endpoint.URL = srv.URL + webhookPath
@@ -89,7 +91,7 @@ Examples:
 			"Point --target at your app backend's callback URL to test it.\n\n", cfg.Endpoint.URL)
 	}
 	if err := cfg.Endpoint.Validate(); err != nil {
-		return usagef("--target: %v", err)
+		return usagef("--target: %w", err)
 	}
 	if *verbose {
 		var mu sync.Mutex
@@ -122,11 +124,11 @@ Examples:
 		plural(len(selected), "scenario"), cfg.Endpoint.URL, *appID, auth, *seed)
 	rep, err := scenarios.Run(ctx, files, cfg)
 	if err != nil {
-		return usagef("%v", err)
+		return usagef("%w", err) // Run refuses only configurations, before sending anything
 	}
 	rep.TargetNote = note
 	if err := rep.WriteText(m.Stdout, scenarios.TextOptions{Steps: *steps}); err != nil {
-		return err
+		return &ioError{err}
 	}
 	if err := writeReport(*jsonOut, rep.WriteJSON); err != nil {
 		return err
@@ -149,10 +151,10 @@ func writeReport(path string, write func(io.Writer) error) error {
 	}
 	var buf bytes.Buffer
 	if err := write(&buf); err != nil {
-		return err
+		return fmt.Errorf("encoding the report: %w", err)
 	}
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		return &usageError{fmt.Errorf("writing the report: %w", err)}
+		return &ioError{fmt.Errorf("writing the report: %w", err)}
 	}
 	return nil
 }
@@ -238,7 +240,7 @@ durations, room and template references, unique names. Each problem is reported 
 file:line:column with the scenario and step. Without FILE it checks the built-in contract.
 --var and LIVEHOOK_VAR_name set the files' vars as they do for run.`)
 	vars := varFlag(fs)
-	if err := parseFlags(fs, args); err != nil {
+	if err := m.parseFlags(fs, args); err != nil {
 		return err
 	}
 	files, err := m.readScenarioFiles(fs.Args(), vars)

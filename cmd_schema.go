@@ -15,7 +15,7 @@ and a scenarios file names it in its first line, as 'livehook generate' writes i
   `+scenarios.SchemaComment+`
 Offline, save it and name the saved file instead:
   livehook schema > scenarios.schema.json`)
-	if err := parseFlags(fs, args); err != nil {
+	if err := m.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

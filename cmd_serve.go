@@ -28,14 +28,15 @@ Under /v4/live_config/:
   set_callback, update_callback, get_callback, set_callback_token
 
 GET /mock/deliveries shows what became of each webhook, GET /mock/rooms the rooms. It runs until
-interrupted (Ctrl-C), then delivers what is pending.
+interrupted (Ctrl-C or SIGTERM), then delivers the webhooks still pending; a second interrupt
+stops at once, recording those not delivered as failed.
 
 Example:
   livehook serve --callback http://127.0.0.1:8000/live/webhook --skip-usersig
   curl -s -d '{"RoomInfo":{"RoomId":"r1","RoomType":"Live"}}' \
     'http://127.0.0.1:9090/v4/live_engine_http_srv/create_room?sdkappid=1400000001&identifier=administrator&random=1&contenttype=json'`)
 	addr := fs.String("addr", "127.0.0.1:9090", "`address` to listen on; loopback unless you name another interface")
-	appID := fs.Uint64("sdkappid", webhook.DefaultSDKAppID, "the app's `SDKAppID`")
+	appID := sdkAppIDFlag(fs, "the app's `SDKAppID`")
 	key := fs.String("secret-key", mockserver.DefaultSecretKey, "the app's secret `KEY`, which UserSigs are checked with")
 	var apps appFlag
 	fs.Var(&apps, "app", "serve one more app, as `SDKAPPID:KEY`, with its own rooms and callback (repeatable)")
@@ -43,7 +44,7 @@ Example:
 	skip := fs.Bool("skip-usersig", false, "do not check UserSigs nor administrators (quick local use)")
 	callback := fs.String("callback", "", "the app backend's callback `URL`, where webhooks go (update_callback changes it)")
 	token := fs.String("token", "", "callback `TOKEN`: webhooks are signed (set_callback_token changes it)")
-	timeout := fs.Duration("timeout", webhook.DefaultTimeout, "deadline of each webhook's answer")
+	timeout := fs.Duration("timeout", webhook.DefaultTimeout, fmt.Sprintf("deadline of each webhook's answer, at most %v", maxTimeout))
 	retries := fs.Int("retries", 0, "times a webhook that timed out is sent again")
 	rateLimit := fs.Bool("rate-limit", false, "refuse calls beyond each API's documented rate (error 60007): get_room_list 10/s, get_room_stats 100/s, others 200/s")
 	maxMembers := fs.Int("max-members", mockserver.DefaultMaxMembers, "a new room's MaxMemberCount when the request gives none (the plan's limit)")
@@ -51,7 +52,8 @@ Example:
 	seed := fs.Int64("seed", 1, "seed of the simulated activity")
 	idle := fs.Duration("idle-timeout", 0, "dissolve rooms without a call and without viewers for this long, as the system does with empty rooms (0: never)")
 	quiet := fs.Bool("q", false, "do not print a line per call and delivery")
-	if err := parseFlags(fs, args); err != nil {
+	printSig := fs.Bool("print-usersig", false, "print a UserSig for the first of --admins, valid for a day, made with --secret-key (it is a credential: mind where the output goes)")
+	if err := m.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -59,11 +61,20 @@ Example:
 	}
 	if *callback != "" {
 		if err := (webhook.Endpoint{URL: *callback, SDKAppID: *appID}).Validate(); err != nil {
-			return usagef("--callback: %v", err)
+			return usagef("--callback: %w", err)
 		}
 	}
-	if *timeout <= 0 {
-		return usagef("--timeout is %v, want a positive duration such as 2s", *timeout)
+	if err := checkTimeout(*timeout); err != nil {
+		return err
+	}
+	if *retries < 0 {
+		return usagef("--retries is %d: want 0 or more", *retries)
+	}
+	if *idle < 0 {
+		return usagef("--idle-timeout is %v: want 0 (never) or a positive duration", *idle)
+	}
+	if *printSig && *skip {
+		return usagef("--print-usersig with --skip-usersig: UserSigs are not checked, so none is needed")
 	}
 	cfg := mockserver.Config{SDKAppID: *appID, SecretKey: *key, Apps: apps, SkipUserSig: *skip, CallbackURL: *callback, Token: *token,
 		Timeout: *timeout, Retries: *retries, IdleTimeout: *idle, VendorRateLimits: *rateLimit, MaxMembers: *maxMembers,
@@ -84,23 +95,31 @@ Example:
 	tuneGC()
 	s, err := mockserver.NewUnstartedServer(cfg)
 	if err != nil {
-		return usagef("%v", err)
+		return usagef("%w", err) // the configuration is all the flags'
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		s.Listener.Close()
-		return usagef("listen on %s: %v", *addr, err)
+		return listenError(*addr, err)
 	}
 	s.Listener.Close()
 	s.Listener = ln
 	if err := s.Start(); err != nil {
-		return err
+		return &ioError{err}
 	}
 	fmt.Fprintf(m.Stdout, "livehook serve: the mock Live backend listens on %s (SdkAppid %d)\n", s.URL, *appID)
-	if *skip {
+	switch {
+	case *skip:
 		fmt.Fprintln(m.Stdout, "UserSigs are not checked.")
-	} else if sig, err := usersig.Gen(*key, *appID, cfg.Admins[0], 24*time.Hour, time.Now()); err == nil {
+	case *printSig:
+		sig, err := usersig.Gen(*key, *appID, cfg.Admins[0], 24*time.Hour, time.Now())
+		if err != nil {
+			s.Close()
+			return usagef("--print-usersig: %w", err)
+		}
 		fmt.Fprintf(m.Stdout, "A UserSig for identifier %s, valid for a day:\n  %s\n", cfg.Admins[0], sig)
+	default:
+		fmt.Fprintf(m.Stdout, "UserSigs are checked (--print-usersig prints one for %s).\n", cfg.Admins[0])
 	}
 	if *callback == "" {
 		fmt.Fprintln(m.Stdout, "No --callback: webhooks are fired once set_callback names a URL.")
@@ -109,10 +128,38 @@ Example:
 	}
 	fmt.Fprintf(m.Stdout, "Deliveries: GET %s%s\n", s.URL, mockserver.DeliveriesPath)
 	<-ctx.Done()
-	fmt.Fprintln(m.Stderr, "livehook serve: stopping; delivering the webhooks still pending")
-	s.Close()
+	return m.stopServe(s)
+}
+
+// stopServe delivers the webhooks still pending, within the mock's close timeout, or until a
+// second interrupt: then those not delivered are recorded as failed at once.
+func (m *Main) stopServe(s *mockserver.Server) error {
+	pending, _ := s.Deliveries()
+	fmt.Fprintf(m.Stderr, "livehook serve: stopping; delivering the %d webhooks still pending (interrupt again to exit at once)\n", pending.Pending)
+	shut, cancel := context.WithTimeout(context.Background(), s.Config().CloseTimeout)
+	defer cancel()
+	aborted := make(chan bool, 1)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-m.Abort:
+			cancel()
+			aborted <- true
+		case <-done:
+			aborted <- false
+		}
+	}()
+	err := s.Shutdown(shut)
+	close(done)
 	st, _ := s.Deliveries()
 	fmt.Fprintf(m.Stdout, "livehook serve: %d webhooks fired, %d acknowledged, %d failed\n", st.Fired, st.Acknowledged, st.Failed)
+	if <-aborted {
+		fmt.Fprintln(m.Stdout, "livehook serve: stopped at once: the webhooks not delivered are counted as failed")
+		return context.Canceled
+	}
+	if err != nil {
+		fmt.Fprintf(m.Stdout, "livehook serve: the webhooks still pending after %v are counted as failed\n", s.Config().CloseTimeout)
+	}
 	return nil
 }
 

@@ -12,7 +12,7 @@ func (m *Main) runVersion(_ context.Context, args []string) error {
 	fs := m.newFlagSet("version", "", `
 Print livehook's version: the module version of 'go install github.com/livehook/livehook@v1.2.3',
 or, built from a checkout, the commit (+dirty with uncommitted changes), and the Go release.`)
-	if err := parseFlags(fs, args); err != nil {
+	if err := m.parseFlags(fs, args); err != nil {
 		return err
 	}
 	info, _ := debug.ReadBuildInfo()

@@ -8,13 +8,21 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
+	"github.com/livehook/livehook/load"
 	"github.com/livehook/livehook/scenarios"
+	"github.com/livehook/livehook/webhook"
 )
 
 // Version is the tool's version when set at build time with -ldflags "-X main.Version=...";
@@ -23,16 +31,33 @@ var Version string
 
 // Exit codes.
 const (
-	exitOK       = 0 // every expectation met
-	exitNotMet   = 1 // some expectation not met
-	exitUsage    = 2 // usage, configuration or input error
-	exitCanceled = 130
+	exitOK       = 0   // every expectation met
+	exitNotMet   = 1   // some expectation not met
+	exitUsage    = 2   // usage, configuration or input error
+	exitIO       = 3   // a file or the network failed livehook itself: a report not written, a port taken
+	exitInternal = 4   // a bug in livehook
+	exitCanceled = 130 // interrupted
 )
 
+// maxTimeout bounds --timeout: the Live backend waits 2 s for an answer, and an answer later
+// than a minute is a failure whatever the deadline.
+const maxTimeout = time.Minute
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	// The first SIGINT or SIGTERM cancels ctx: stop taking work, finish what is in flight, report.
+	// The second closes abort: stop at once, reporting what was measured so far.
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	abort := make(chan struct{})
+	go func() {
+		<-sigs
+		cancel()
+		<-sigs
+		close(abort)
+	}()
 	m := NewMain(os.Stdin, os.Stdout, os.Stderr)
+	m.Abort = abort
 	os.Exit(m.Run(ctx, os.Args[1:]))
 }
 
@@ -40,6 +65,9 @@ func main() {
 type Main struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
+	// Abort, when closed, asks a command that is stopping after its context was canceled to stop
+	// at once instead (the second Ctrl-C).
+	Abort <-chan struct{}
 }
 
 // NewMain returns a CLI writing to the given streams.
@@ -78,8 +106,41 @@ type usageError struct{ err error }
 func (e *usageError) Error() string { return e.err.Error() }
 func (e *usageError) Unwrap() error { return e.err }
 
+// usagef makes a usage error; %w keeps the cause's chain.
 func usagef(format string, args ...any) error {
 	return &usageError{fmt.Errorf(format, args...)}
+}
+
+// ioError is a failure of a file or the network livehook needs for itself (exit 3), as opposed
+// to one of the target's, which is data in the report.
+type ioError struct{ err error }
+
+func (e *ioError) Error() string { return e.err.Error() }
+func (e *ioError) Unwrap() error { return e.err }
+
+// exitCode is the one place where errors become exit codes: it returns the code and how the
+// error is to be introduced ("" for none printed).
+func exitCode(err error) (int, string) {
+	var (
+		usage  *usageError
+		config *load.ConfigError
+		ioErr  *ioError
+		path   *fs.PathError
+		op     *net.OpError
+	)
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return exitOK, ""
+	case errors.Is(err, errNotMet):
+		return exitNotMet, ""
+	case errors.Is(err, context.Canceled):
+		return exitCanceled, "interrupted"
+	case errors.As(err, &usage), errors.As(err, &config):
+		return exitUsage, "usage"
+	case errors.As(err, &ioErr), errors.As(err, &path), errors.As(err, &op):
+		return exitIO, "i/o"
+	}
+	return exitInternal, "internal"
 }
 
 // Run runs the command named by args[0] and returns the exit code.
@@ -95,7 +156,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 			if _, ok := commands[args[1]]; ok {
 				return m.Run(ctx, []string{args[1], "-h"})
 			}
-			fmt.Fprintf(m.Stderr, "livehook help: unknown command %q\n", args[1])
+			fmt.Fprintf(m.Stderr, "livehook help: unknown command %q%s\nRun 'livehook help' for the list.\n", args[1], scenarios.Suggest(args[1], commandNames()))
 			return exitUsage
 		}
 		m.usage(m.Stdout)
@@ -109,23 +170,23 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		return exitUsage
 	}
 	err := cmd.run(m, ctx, args[1:])
-	switch {
-	case err == nil:
-		return exitOK
-	case errors.Is(err, flag.ErrHelp):
-		return exitOK
-	case errors.Is(err, errNotMet):
-		return exitNotMet
-	case errors.Is(err, context.Canceled):
+	code, kind := exitCode(err)
+	switch kind {
+	case "":
+		return code
+	case "interrupted":
 		fmt.Fprintf(m.Stderr, "livehook %s: interrupted\n", name)
-		return exitCanceled
+		return code
+	case "internal":
+		fmt.Fprintf(m.Stderr, "livehook %s: internal error, a bug in livehook (please report it with the command line): %v\n", name, err)
+		return code
 	}
 	if msg := err.Error(); strings.Contains(msg, "\n") {
 		fmt.Fprintf(m.Stderr, "livehook %s: %d problems:\n%s\n", name, strings.Count(msg, "\n")+1, msg)
 	} else {
 		fmt.Fprintf(m.Stderr, "livehook %s: %s\n", name, msg)
 	}
-	return exitUsage
+	return code
 }
 
 func commandNames() []string {
@@ -151,34 +212,38 @@ Commands:
 	}
 	fmt.Fprintf(w, `  help      show this text, or a command's: livehook help <command>
 
-Exit codes: 0 every expectation met, 1 some not met, 2 usage, configuration or input error.
+Exit codes: 0 every expectation met, 1 some not met, 2 usage, configuration or input error,
+3 a file or the network failed livehook itself, 4 a bug in livehook, 130 interrupted.
 Start with 'livehook run', which checks the built-in contract against a built-in receiver.
 `)
 }
 
-// newFlagSet returns a flag set whose -h text names the command and says what it does.
+// newFlagSet returns a flag set whose -h text names the command and says what it does. It prints
+// nothing itself: parseFlags writes the help to standard output and errors to the caller.
 func (m *Main) newFlagSet(name, args, about string) *flag.FlagSet {
 	fs := flag.NewFlagSet("livehook "+name, flag.ContinueOnError)
-	fs.SetOutput(m.Stderr)
+	fs.SetOutput(io.Discard)
 	fs.Usage = func() {
-		w := fs.Output()
-		fmt.Fprintf(w, "Usage: livehook %s [flags]%s\n\n%s\n\nFlags:\n", name, args, strings.TrimSpace(about))
+		fmt.Fprintf(fs.Output(), "Usage: livehook %s [flags]%s\n\n%s\n\nFlags:\n", name, args, strings.TrimSpace(about))
 		fs.PrintDefaults()
 	}
 	return fs
 }
 
-// parseFlags parses args, flags and arguments in any order (livehook run my.yaml --tags x), and
-// turns a flag error into a usage error (the flag package already printed it with the usage).
-// The arguments are then fs.Args(); "--" ends the flags.
-func parseFlags(fs *flag.FlagSet, args []string) error {
+// parseFlags parses args, flags and arguments in any order (livehook run my.yaml --tags x); -h
+// writes the command's help to standard output, and a flag error becomes a usage error that
+// suggests the flag meant. The arguments are then fs.Args(); "--" ends the flags.
+func (m *Main) parseFlags(fs *flag.FlagSet, args []string) error {
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				fs.SetOutput(m.Stdout)
+				fs.Usage()
+				fs.SetOutput(io.Discard)
 				return err
 			}
-			return &usageError{err}
+			return &usageError{flagError(fs, err)}
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
@@ -192,6 +257,138 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		args = rest[1:]
 	}
 	return fs.Parse(append([]string{"--"}, positional...))
+}
+
+// invalidFlagValue matches the flag package's error for a value its flag refuses.
+var invalidFlagValue = regexp.MustCompile(`^invalid (boolean )?value (".*") for (?:flag )?-([^:]+): (.*)$`)
+
+// flagError rewrites the flag package's error in livehook's terms, with a did-you-mean.
+func flagError(fs *flag.FlagSet, err error) error {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		var names []string
+		fs.VisitAll(func(f *flag.Flag) { names = append(names, "--"+f.Name) })
+		name = "--" + strings.TrimPrefix(name, "-")
+		msg = "unknown flag " + name + scenarios.Suggest(name, names)
+	} else if m := invalidFlagValue.FindStringSubmatch(msg); m != nil {
+		why := m[4]
+		if why == "parse error" || m[1] != "" {
+			why = wantFor(fs.Lookup(m[3]))
+		}
+		msg = fmt.Sprintf("--%s %s: %s", m[3], m[2], why)
+	} else if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+		msg = fmt.Sprintf("--%s needs a value", strings.TrimPrefix(name, "-"))
+	}
+	return fmt.Errorf("%s; '%s -h' lists the flags", msg, fs.Name())
+}
+
+// sayOnInterrupt prints msg on standard error if ctx is canceled before the returned function
+// is called; that function waits for the printing goroutine.
+func (m *Main) sayOnInterrupt(ctx context.Context, msg string) (done func()) {
+	stop := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		select {
+		case <-ctx.Done():
+			fmt.Fprintf(m.Stderr, "\n%s\n", msg)
+		case <-stop:
+		}
+	}()
+	return func() {
+		close(stop)
+		<-finished
+	}
+}
+
+// wantFor says what a flag of the flag package's own types takes.
+func wantFor(f *flag.Flag) string {
+	if f == nil {
+		return "parse error"
+	}
+	switch fmt.Sprintf("%T", f.Value) {
+	case "*flag.boolValue":
+		return "want true or false"
+	case "*flag.intValue", "*flag.int64Value", "*flag.uintValue", "*flag.uint64Value":
+		return "want a whole number"
+	case "*flag.float64Value":
+		return "want a number such as 100 or 0.5"
+	case "*flag.durationValue":
+		return "want a duration such as 2s, 500ms or 1m30s"
+	}
+	return "parse error"
+}
+
+// appIDFlag is an SDKAppID flag whose error says what a valid one looks like.
+type appIDFlag uint64
+
+func (a *appIDFlag) String() string { return strconv.FormatUint(uint64(*a), 10) }
+
+func (a *appIDFlag) Set(s string) error {
+	v, err := strconv.ParseUint(s, 10, 64)
+	if err != nil || v == 0 {
+		return fmt.Errorf("want the app's SDKAppID, a positive whole number such as %d (the console's application list shows it)", webhook.DefaultSDKAppID)
+	}
+	*a = appIDFlag(v)
+	return nil
+}
+
+// sdkAppIDFlag defines --sdkappid.
+func sdkAppIDFlag(fs *flag.FlagSet, usage string) *uint64 {
+	v := uint64(webhook.DefaultSDKAppID)
+	fs.Var((*appIDFlag)(&v), "sdkappid", usage)
+	return &v
+}
+
+// checkTimeout refuses a --timeout that is not a positive duration of at most maxTimeout.
+func checkTimeout(d time.Duration) error {
+	switch {
+	case d <= 0:
+		return usagef("--timeout is %v: want a positive duration such as 2s", d)
+	case d > maxTimeout:
+		return usagef("--timeout is %v: at most %v (the Live backend waits %v for an answer)", d, maxTimeout, webhook.DefaultTimeout)
+	}
+	return nil
+}
+
+// checkOutput refuses, before a run, an output file that could not be written after it; flagName
+// is the flag as written (--json).
+func checkOutput(flagName, path string) error {
+	if path == "" {
+		return nil
+	}
+	dir := filepath.Dir(path)
+	fi, err := os.Stat(dir)
+	switch {
+	case err != nil:
+		return usagef("%s %s: the directory %s does not exist; create it or name a file elsewhere", flagName, path, dir)
+	case !fi.IsDir():
+		return usagef("%s %s: %s is not a directory", flagName, path, dir)
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return usagef("%s %s: that is a directory; name a file", flagName, path)
+	}
+	f, err := os.CreateTemp(dir, ".livehook-*")
+	if err != nil {
+		return usagef("%s %s: cannot write in %s: %w", flagName, path, dir, err)
+	}
+	f.Close()
+	_ = os.Remove(f.Name())
+	return nil
+}
+
+// listenError says why an address could not be listened on: a malformed address is a usage
+// error, a taken or forbidden port an I/O error.
+func listenError(addr string, err error) error {
+	var (
+		addrErr *net.AddrError
+		dnsErr  *net.DNSError
+		parse   *net.ParseError
+	)
+	if errors.As(err, &addrErr) || errors.As(err, &dnsErr) || errors.As(err, &parse) {
+		return usagef("--addr %s: %w; want host:port, e.g. 127.0.0.1:8080 (port 0 picks a free one)", addr, err)
+	}
+	return &ioError{fmt.Errorf("listen on %s: %w", addr, err)}
 }
 
 // isSet reports whether the flag called name was given on the command line.

@@ -599,6 +599,13 @@ func (r *Report) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, "  %-22s %-12s ×%-6d %s\n", OutcomeLabel(e.Outcome), e.Command, e.Count, e.Error)
 		}
 	}
+	var msgs []string
+	for _, e := range r.Errors {
+		msgs = append(msgs, e.Error)
+	}
+	if hint := webhook.NoAnswerHint(r.Target, r.Outcomes, msgs); hint != "" {
+		fmt.Fprintf(&b, "\n%s\n", hint)
+	}
 	if len(r.Thresholds) > 0 {
 		if r.Thresholds[0].Default {
 			b.WriteString("\nThresholds (the default, as none was given):\n")

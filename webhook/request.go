@@ -56,6 +56,9 @@ type Endpoint struct {
 
 // Validate checks the endpoint's settings.
 func (e Endpoint) Validate() error {
+	if e.URL != "" && !strings.Contains(e.URL, "://") {
+		return fmt.Errorf("callback URL %q: scheme must be http or https: write it in full, e.g. %q", e.URL, "http://"+e.URL)
+	}
 	u, err := url.Parse(e.URL)
 	if err != nil {
 		return fmt.Errorf("callback URL %q: %w", e.URL, err)
