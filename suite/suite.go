@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/livehook/livehook/mockserver"
 	"github.com/livehook/livehook/scenarios"
@@ -62,11 +63,15 @@ type Config struct {
 	Text string
 	// Labels are added to every spec, beside each scenario's tags.
 	Labels []string
+
+	targetFromEnv bool // FromEnv took Target from LIVEHOOK_TARGET
 }
 
 // FromEnv returns cfg with Target, SDKAppID, Token and Seed taken from LIVEHOOK_TARGET,
 // LIVEHOOK_SDKAPPID, LIVEHOOK_TOKEN and LIVEHOOK_SEED where they are set: a set target replaces
-// cfg's Handler. LIVEHOOK_VAR_name sets Vars[name] (scenarios.EnvVarPrefix). Malformed values are
+// cfg's Handler, and takes its token from LIVEHOOK_TOKEN alone (cfg's token is for cfg's
+// handler, not for someone else's endpoint): without LIVEHOOK_TOKEN the Sign specs are skipped,
+// saying so. LIVEHOOK_VAR_name sets Vars[name] (scenarios.EnvVarPrefix). Malformed values are
 // reported by the specs.
 func FromEnv(cfg Config) (Config, error) {
 	var errs []error
@@ -79,7 +84,8 @@ func FromEnv(cfg Config) (Config, error) {
 		cfg.Vars = vars
 	}
 	if t := os.Getenv(EnvTarget); t != "" {
-		cfg.Target, cfg.Handler = t, nil
+		cfg.Target, cfg.Handler, cfg.Token = t, nil, ""
+		cfg.targetFromEnv = true
 	}
 	if v := os.Getenv(EnvSDKAppID); v != "" {
 		id, err := strconv.ParseUint(v, 10, 64)
@@ -105,6 +111,8 @@ func FromEnv(cfg Config) (Config, error) {
 // repeats): the steps show as By lines, the tags as labels, so --label-filter and --focus work.
 // Call it at the top level of a test file: var _ = suite.Register(cfg).
 func Register(cfg Config) bool {
+	// The caller's line: a failing spec points there, not into this package or Ginkgo.
+	at := types.NewCodeLocation(1)
 	text := cfg.Text
 	if text == "" {
 		text = "Live webhook contract"
@@ -116,9 +124,9 @@ func Register(cfg Config) bool {
 	if err == nil && cfg.Target != "" && cfg.Handler != nil {
 		err = errors.New("suite: set Config.Target or Config.Handler, not both")
 	}
-	return ginkgo.Describe(text, ginkgo.Label(cfg.Labels...), func() {
+	return ginkgo.Describe(text, at, ginkgo.Label(cfg.Labels...), func() {
 		if err != nil {
-			ginkgo.It("reads its configuration", func() { ginkgo.Fail(err.Error()) })
+			ginkgo.It("reads its configuration", at, func() { ginkgo.Fail(err.Error()) })
 			return
 		}
 		for _, f := range files {
@@ -128,9 +136,9 @@ func Register(cfg Config) bool {
 					if sc.Repeat > 1 {
 						name = fmt.Sprintf("%s #%d", sc.Name, iter+1)
 					}
-					ginkgo.It(name, ginkgo.Label(sc.Tags...), func(ctx ginkgo.SpecContext) {
+					ginkgo.It(name, at, ginkgo.Label(sc.Tags...), func(ctx ginkgo.SpecContext) {
 						runSpec(ctx, cfg, sc)
-					}, ginkgo.Offset(1))
+					})
 				}
 			}
 		}
@@ -182,7 +190,11 @@ func runSpec(ctx context.Context, cfg Config, sc *scenarios.Scenario) {
 	}
 	switch res.Status {
 	case scenarios.StatusSkipped:
-		ginkgo.Skip(res.SkipReason)
+		reason := res.SkipReason
+		if cfg.targetFromEnv && cfg.Token == "" { // the only reason RunScenario skips: no token
+			reason += fmt.Sprintf(" (%s is set without %s: set it to the app's callback token to run this spec)", EnvTarget, EnvToken)
+		}
+		ginkgo.Skip(reason)
 	case scenarios.StatusFailed:
 		ginkgo.Fail(res.Failure + "\n\n" + res.Explain())
 	}

@@ -100,9 +100,15 @@ var _ = Describe("the mock Live backend in a spec", func() {
 // fixture runs the faulty user suite under testdata with a fault and returns its report.
 func fixture(bin, fault string, args ...string) types.Report {
 	GinkgoHelper()
+	return fixtureEnv(bin, []string{"FAULT=" + fault, "LIVEHOOK_TARGET="}, args...)
+}
+
+// fixtureEnv runs the faulty user suite with env added to the environment.
+func fixtureEnv(bin string, env []string, args ...string) types.Report {
+	GinkgoHelper()
 	report := filepath.Join(GinkgoT().TempDir(), "report.json")
 	cmd := exec.Command(bin, append([]string{"-ginkgo.json-report=" + report, "-ginkgo.no-color"}, args...)...)
-	cmd.Env = append(os.Environ(), "FAULT="+fault, "LIVEHOOK_TARGET=")
+	cmd.Env = append(os.Environ(), env...)
 	s, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
 	Expect(err).NotTo(HaveOccurred())
 	Eventually(s, 2*time.Minute).Should(gexec.Exit())
@@ -163,6 +169,57 @@ var _ = Describe("pointed at faulty handlers", Ordered, func() {
 			"a replayed webhook with a stale RequestTime is refused", "a webhook with a wrong Sign is refused", "a webhook without Sign is refused"}, "but it was acknowledged with OK/0"),
 		Entry("decodes Owner_Account as a string", "owner-string-only", []string{"Owner_Account as a bare JSON number beyond 2^53 is accepted"}, "HTTP status is 400 Bad Request"),
 	)
+
+	It("points a failing spec at the user's Register call, not at the suite package or Ginkgo", func() {
+		src, err := os.ReadFile("testdata/faulty/faulty_suite_test.go")
+		Expect(err).NotTo(HaveOccurred())
+		line := slices.IndexFunc(strings.Split(string(src), "\n"), func(l string) bool { return strings.Contains(l, "registerLine") }) + 1
+		Expect(line).To(BeNumerically(">", 0))
+		r := fixture(bin, "foreign-appid")
+		var seen int
+		for _, s := range r.SpecReports {
+			if !s.State.Is(types.SpecStateFailed) {
+				continue
+			}
+			seen++
+			for _, at := range []types.CodeLocation{s.LeafNodeLocation, s.Failure.FailureNodeLocation} {
+				Expect(at.FileName).To(HaveSuffix("testdata/faulty/faulty_suite_test.go"), s.LeafNodeText)
+				Expect(at.LineNumber).To(Equal(line), s.LeafNodeText)
+			}
+		}
+		Expect(seen).To(Equal(1))
+	})
+
+	It("takes a target's token from the environment with the target, and says why the Sign specs skip without one", func() {
+		// A correct receiver without a token: before, the suite kept its own test token and the
+		// three Sign specs failed against it.
+		rv := httptest.NewServer(referenceReceiver(""))
+		DeferCleanup(rv.Close)
+		env := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, suite.EnvToken+"=") })
+		cmd := func(extra ...string) types.Report {
+			return fixtureEnv(bin, append(append(slices.Clone(env), "FAULT=none", suite.EnvTarget+"="+rv.URL+"/live/webhook"), extra...))
+		}
+		r := cmd()
+		names, messages := failed(r)
+		Expect(names).To(BeEmpty(), "%v", messages)
+		skipped := 0
+		for _, s := range r.SpecReports {
+			if s.State.Is(types.SpecStateSkipped) {
+				skipped++
+				Expect(s.Failure.Message).To(ContainSubstring("needs a callback token"))
+				Expect(s.Failure.Message).To(ContainSubstring("LIVEHOOK_TARGET is set without LIVEHOOK_TOKEN: set it to the app's callback token to run this spec"))
+			}
+		}
+		Expect(skipped).To(Equal(3))
+
+		// With the token in the environment too, they run, and a receiver that checks it passes them.
+		signed := httptest.NewServer(referenceReceiver("env-token"))
+		DeferCleanup(signed.Close)
+		r = fixtureEnv(bin, append(slices.Clone(env), "FAULT=none", suite.EnvTarget+"="+signed.URL+"/live/webhook", suite.EnvToken+"=env-token"))
+		names, messages = failed(r)
+		Expect(names).To(BeEmpty(), "%v", messages)
+		Expect(r.SpecReports.CountWithState(types.SpecStateSkipped)).To(BeZero())
+	})
 
 	It("fails every acknowledgement spec on a malformed OK", func() {
 		names, messages := failed(fixture(bin, "errorcode-string"))
