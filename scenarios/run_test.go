@@ -270,7 +270,7 @@ func TestContractCatchesFaultyReceivers(t *testing.T) {
 			tags:     []string{"delivery", "ack"}, // a slow receiver: the webhooks alone, and those at once
 			failed:   []string{"webhooks for many rooms at once are each acknowledged"},
 			mayFail:  []string{"generated lifecycles at once, again and out of order are acknowledged"},
-			message:  "other webhooks were in flight: expected acknowledged (HTTP 200, OK/0) within 10s, got status",
+			message:  "other webhooks were in flight: expected acknowledged (HTTP 200, OK/0) within 10s, got bad_status",
 		},
 		{
 			name: "handles one webhook at a time, 100 ms each",
