@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -53,3 +54,31 @@ func TestAnUnclassifiedErrorIsReportedAsABug(t *testing.T) {
 }
 
 type writerBuf = strings.Builder
+
+// FuzzParseFlags: no command line panics the flag handling, and every refusal is a usage error
+// that says where the flags are listed.
+func FuzzParseFlags(f *testing.F) {
+	for _, s := range []string{"--taget x", "--sdkappid abc", "--rate NaN --duration 5", "--steps=maybe", "-h", "--", "a --rate 1 b", "--sdkappid 18446744073709551616", "---x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		m := NewMain(nil, io.Discard, io.Discard)
+		fs := m.newFlagSet("fuzz", "", "Fuzzing.")
+		sdkAppIDFlag(fs, "the app's `SDKAppID`")
+		fs.Float64("rate", 1, "")
+		fs.Duration("duration", 0, "")
+		fs.Bool("steps", true, "")
+		fs.Int("parallel", 1, "")
+		fs.String("target", "", "")
+		err := m.parseFlags(fs, strings.Fields(line))
+		if err == nil || errors.Is(err, flag.ErrHelp) {
+			return
+		}
+		if code, _ := exitCode(err); code != exitUsage {
+			t.Fatalf("%q: exit %d for %v", line, code, err)
+		}
+		if !strings.Contains(err.Error(), "'livehook fuzz -h' lists the flags") {
+			t.Fatalf("%q: %v", line, err)
+		}
+	})
+}
