@@ -234,6 +234,13 @@ func (c *Client) Do(ctx context.Context, req Request) Result {
 	}
 	body, err := c.readBody(resp)
 	res.Done = time.Now()
+	if err == nil && res.Done.Sub(res.Sent) > c.timeout {
+		// Complete, but after the deadline: the deadline's timer lost a race to the answer (a
+		// busy machine). Late is a timeout whichever won, so the outcome does not depend on luck.
+		res.Body, res.Answer.Status = body, resp.StatusCode
+		res.Outcome, res.Err = Timeout, fmt.Errorf("no complete answer within %v (it took %v)", c.timeout, res.Done.Sub(res.Sent).Round(time.Microsecond))
+		return res
+	}
 	if errors.Is(err, errBodyTooLarge) {
 		res.Body = body
 		res.Answer.Status = resp.StatusCode
