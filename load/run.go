@@ -194,9 +194,8 @@ func (r *runner) open(ctx context.Context) {
 			}
 		}()
 	}
-	p := newPacer()
+	h := &handOut{r: r, p: newPacer(), sending: true}
 	end := r.start.Add(cfg.Duration)
-	sending := true
 	var n int64
 	for i := int64(0); ; i++ {
 		due := schedule(cfg, r.start, i)
@@ -211,38 +210,50 @@ func (r *runner) open(ctx context.Context) {
 			break
 		}
 		n++
-		if sending {
-			if sending = r.hand(ctx, p, due, func(t ticket) bool {
-				select {
-				case tickets <- t: // an idle sender took it
-					return true
-				default:
-				}
-				if senders < cfg.Workers {
-					spawn()
-				}
-				select {
-				case tickets <- t: // a new sender, or the first to be free: the wait shows as lag
-					return true
-				case <-ctx.Done():
-					return false
-				}
-			}); sending {
-				continue
+		if !h.next(ctx, due, func(t ticket) bool {
+			select {
+			case tickets <- t: // an idle sender took it
+				return true
+			default:
 			}
+			if senders < cfg.Workers {
+				spawn()
+			}
+			select {
+			case tickets <- t: // a new sender, or the first to be free: the wait shows as lag
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}) {
+			break
 		}
-		if !r.late() {
-			break // interrupted: what was not sent was not waited for either
-		}
-		r.col.addUnsent(1)
 	}
 	close(tickets)
 	wg.Wait()
 }
 
-// hand waits until a ticket is due and hands it over with give; false means the run ended first.
-func (r *runner) hand(ctx context.Context, p *pacer, due time.Time, give func(ticket) bool) bool {
-	return p.wait(ctx, due) && give(ticket{intended: due})
+// handOut hands a loop's tickets to its senders as they fall due, until the run ends.
+type handOut struct {
+	r       *runner
+	p       *pacer
+	sending bool
+}
+
+// next waits until due and hands the ticket over with give (false: the run ended first). Once
+// the run's duration is over, every ticket still due is counted as not sent. It returns false
+// when the loop should stop: the run was interrupted, and what was not sent was not waited for.
+func (h *handOut) next(ctx context.Context, due time.Time, give func(ticket) bool) bool {
+	if h.sending {
+		if h.sending = h.p.wait(ctx, due) && give(ticket{intended: due}); h.sending {
+			return true
+		}
+	}
+	if !h.r.late() {
+		return false
+	}
+	h.r.col.addUnsent(1)
+	return true
 }
 
 // rooms plays the generator's traffic model: every event goes at its simulated time divided
@@ -276,9 +287,8 @@ func (r *runner) rooms(ctx context.Context) {
 			}
 		}()
 	}
-	p := newPacer()
+	hand := &handOut{r: r, p: newPacer(), sending: true}
 	end := r.start.Add(cfg.Duration)
-	sending := true
 	var n int64
 	for ev, ok := stream.Next(); ok; ev, ok = stream.Next() {
 		due := r.start.Add(time.Duration(float64(ev.At.Sub(generator.DefaultStart)) / cfg.Speedup))
@@ -293,23 +303,17 @@ func (r *runner) rooms(ctx context.Context) {
 			break
 		}
 		n++
-		if sending {
-			if sending = r.hand(ctx, p, due, func(t ticket) bool {
-				t.msg = ev.Message
-				select {
-				case queues[h%uint32(len(queues))] <- t:
-					return true
-				case <-ctx.Done():
-					return false
-				}
-			}); sending {
-				continue
+		if !hand.next(ctx, due, func(t ticket) bool {
+			t.msg = ev.Message
+			select {
+			case queues[h%uint32(len(queues))] <- t:
+				return true
+			case <-ctx.Done():
+				return false
 			}
+		}) {
+			break
 		}
-		if !r.late() {
-			break // interrupted
-		}
-		r.col.addUnsent(1)
 	}
 	for _, q := range queues {
 		close(q)
