@@ -29,9 +29,9 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 
 const ack = `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`
 
-// receiverURL starts a loopback receiver for the spec and returns its callback URL and a count of
+// countingReceiver starts a loopback receiver for the spec and returns its callback URL and a count of
 // the requests it took.
-func receiverURL(h http.HandlerFunc) (string, *atomic.Int64) {
+func countingReceiver(h http.HandlerFunc) (string, *atomic.Int64) {
 	GinkgoHelper()
 	var n atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -49,7 +49,7 @@ func stallingURL() (url string, arrived <-chan struct{}) {
 	GinkgoHelper()
 	release := make(chan struct{})
 	ch := make(chan struct{}, 1000)
-	url, _ = receiverURL(func(w http.ResponseWriter, r *http.Request) {
+	url, _ = countingReceiver(func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case ch <- struct{}{}:
 		default:
@@ -82,7 +82,7 @@ func reportSeconds(out []byte) time.Duration {
 
 var _ = Describe("exit codes and flags", func() {
 	It("refuses a load flag that does not apply to the model or traffic, and --concurrency alone chooses the closed model", func() {
-		target, n := receiverURL(answering(200, ack))
+		target, n := countingReceiver(answering(200, ack))
 		Expect(runs(2, "load", "--target", target, "--concurrency", "64", "--rate", "5").Err).To(gbytes.Say(
 			`--rate applies only to the open model's flat mix, and this run is the closed model \(--concurrency chose it\) with the flat mix`))
 		Expect(runs(2, "load", "--target", target, "--model", "closed", "--ramp-to", "50").Err).To(gbytes.Say(`--ramp-to applies only to the open model's flat mix, and this run is the closed model with the flat mix`))
@@ -98,7 +98,7 @@ var _ = Describe("exit codes and flags", func() {
 	})
 
 	It("fails a load run without thresholds when nothing, or too much, was acknowledged", func() {
-		refusing, _ := receiverURL(answering(401, `{"ActionStatus":"FAIL","ErrorInfo":"who are you","ErrorCode":1}`))
+		refusing, _ := countingReceiver(answering(401, `{"ActionStatus":"FAIL","ErrorInfo":"who are you","ErrorCode":1}`))
 		s := runs(1, "load", "--target", refusing, "--rate", "200", "--count", "20")
 		Expect(s.Out).To(gbytes.Say(`Outcomes: bad status \(non-200\) 20 \(100.00%\)`))
 		Expect(s.Out).To(gbytes.Say(`Thresholds \(the default, as none was given\):`))
@@ -106,7 +106,7 @@ var _ = Describe("exit codes and flags", func() {
 		Expect(s.Out).To(gbytes.Say(`FAIL  errors<=1% +\(errors = 100.000%\)`))
 
 		var i atomic.Int64
-		flaky, _ := receiverURL(func(w http.ResponseWriter, r *http.Request) {
+		flaky, _ := countingReceiver(func(w http.ResponseWriter, r *http.Request) {
 			if i.Add(1)%10 == 0 {
 				w.WriteHeader(http.StatusServiceUnavailable)
 				return
@@ -124,7 +124,7 @@ var _ = Describe("exit codes and flags", func() {
 	})
 
 	It("makes an invalid load configuration a usage error, not data", func() {
-		target, n := receiverURL(answering(200, ack))
+		target, n := countingReceiver(answering(200, ack))
 		Expect(runs(2, "load", "--target", target, "--traffic", "rooms", "--room-rate", "-1").Err).To(gbytes.Say(`livehook load: rooms traffic: rate is -1 rooms/s: want a positive number`))
 		Expect(runs(2, "load", "--target", target, "--workers", "-1").Err).To(gbytes.Say(`workers and concurrency cannot be negative`))
 		Expect(runs(2, "load", "--target", target, "--rate", "NaN").Err).To(gbytes.Say(`rate is NaN requests/s`))
@@ -165,7 +165,7 @@ var _ = Describe("exit codes and flags", func() {
 		Expect(s.Out).To(gbytes.Say(regexp.QuoteMeta(stalling) + ` took the connections but never gave a complete answer`))
 		Expect(string(s.Out.Contents())).NotTo(ContainSubstring("Nothing answered"))
 
-		resetting, _ := receiverURL(func(w http.ResponseWriter, r *http.Request) {
+		resetting, _ := countingReceiver(func(w http.ResponseWriter, r *http.Request) {
 			conn, _, err := w.(http.Hijacker).Hijack()
 			if err == nil {
 				_ = conn.(*net.TCPConn).SetLinger(0)
@@ -193,7 +193,7 @@ var _ = Describe("exit codes and flags", func() {
 	})
 
 	It("checks the report files before the run", func() {
-		target, n := receiverURL(answering(200, ack))
+		target, n := countingReceiver(answering(200, ack))
 		Expect(runs(2, "load", "--target", target, "--json", "/no/such/dir/r.json").Err).To(gbytes.Say(`--json /no/such/dir/r.json: the directory /no/such/dir does not exist; create it or name a file elsewhere`))
 		Expect(runs(2, "run", "--target", target, "--junit", "/no/such/dir/r.xml").Err).To(gbytes.Say(`--junit /no/such/dir/r.xml: the directory /no/such/dir does not exist`))
 		dir := GinkgoT().TempDir()
@@ -241,7 +241,7 @@ var _ = Describe("reproducibility", func() {
 		again := runs(0, "generate", "--rooms", "3", "--seed", string(m[1]))
 		Expect(bytes.Equal(again.Out.Contents(), s.Out.Contents())).To(BeTrue())
 
-		target, _ := receiverURL(answering(200, ack))
+		target, _ := countingReceiver(answering(200, ack))
 		Expect(runs(0, "load", "--target", target, "--count", "5").Out).To(gbytes.Say(`seed [1-9]\d*, shard`))
 	})
 })
