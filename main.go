@@ -271,7 +271,7 @@ func flagError(fs *flag.FlagSet, err error) error {
 		name = "--" + strings.TrimPrefix(name, "-")
 		msg = "unknown flag " + name + scenarios.Suggest(name, names)
 	} else if m := invalidFlagValue.FindStringSubmatch(msg); m != nil {
-		why := m[4]
+		why := strings.TrimPrefix(m[4], m[2]+": ") // a flag's own error may name the value too
 		if why == "parse error" || m[1] != "" {
 			why = wantFor(fs.Lookup(m[3]))
 		}

@@ -117,7 +117,7 @@ var _ = Describe("livehook run", func() {
 		Expect(runs(0, "validate", "--var", "foreign_app=1400999998").Out).To(gbytes.Say(`ok, 29 scenarios`))
 		Expect(runs(2, "run", path, "--var", "apy=x").Err).To(gbytes.Say(`--var: variable "apy" is not declared under vars: in any file \(did you mean "api"\?\)`))
 		Expect(runs(2, "validate", "--var", "foreign_app=abc").Err).To(gbytes.Say(`create_room.sdkappid: want a non-negative integer, got "abc" \(from \$\{vars.foreign_app\}\)`))
-		Expect(runs(2, "validate", "--var", "app").Err).To(gbytes.Say(`invalid value "app" for flag -var: "app": want name=value`))
+		Expect(runs(2, "validate", "--var", "app").Err).To(gbytes.Say(`--var "app": want name=value`))
 	})
 
 	It("leads with the diagnosis when a backend checks Sign and the run has no token", func() {

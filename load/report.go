@@ -604,7 +604,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		msgs = append(msgs, e.Error)
 	}
 	if hint := webhook.NoAnswerHint(r.Target, r.Outcomes, msgs); hint != "" {
-		fmt.Fprintf(&b, "\n%s\n", hint)
+		fmt.Fprintf(&b, "\n%s%s\n", strings.ToUpper(hint[:1]), hint[1:]) // the hint starts with a lower-case ASCII word
 	}
 	if len(r.Thresholds) > 0 {
 		if r.Thresholds[0].Default {
