@@ -152,7 +152,7 @@ scenarios:
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	rep, err := scenarios.Run(ctx, []*scenarios.File{f, extra}, scenarios.Config{
-		Endpoint: webhook.Endpoint{URL: app.URL + "/live/webhook", SDKAppID: webhook.DefaultSDKAppID, Token: token}, Seed: 1, Parallel: 4})
+		Endpoint: webhook.Endpoint{URL: app.URL + "/live/webhook", SDKAppID: webhook.DefaultSDKAppID, Token: token}, Seed: 1, Timeout: contractDeadline, Parallel: 4})
 	g.Expect(err).NotTo(HaveOccurred())
 	for _, s := range rep.Scenarios {
 		g.Expect(s.Status).To(Equal(scenarios.StatusPassed), "%s: %s", s.Name, s.Failure)
@@ -179,7 +179,7 @@ func TestAppIsIdempotentAndOrderTolerant(t *testing.T) {
 	defer cancel()
 	run := func(target, api string) *scenarios.Report {
 		rep, err := scenarios.Run(ctx, []*scenarios.File{idempotency(t, api)}, scenarios.Config{
-			Endpoint: webhook.Endpoint{URL: target + "/live/webhook", SDKAppID: webhook.DefaultSDKAppID, Token: token}, Seed: 1})
+			Endpoint: webhook.Endpoint{URL: target + "/live/webhook", SDKAppID: webhook.DefaultSDKAppID, Token: token}, Seed: 1, Timeout: contractDeadline})
 		g.Expect(err).NotTo(HaveOccurred())
 		return rep
 	}

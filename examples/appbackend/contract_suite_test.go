@@ -24,6 +24,7 @@ var _ = suite.Register(suite.Config{
 	Path:     "/live/webhook",
 	SDKAppID: webhook.DefaultSDKAppID,
 	Token:    "example-token",
+	Timeout:  contractDeadline,
 })
 
 var _ = Describe("rooms created through the Live REST API", func() {
