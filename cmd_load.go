@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/livehook/livehook/delivery"
 	"github.com/livehook/livehook/generator"
 	"github.com/livehook/livehook/load"
 	"github.com/livehook/livehook/webhook"
@@ -97,6 +98,7 @@ Examples:
 	shard := fs.String("shard", "0/1", "run part `i/n` of the schedule, for a run split over n machines (merge with 'livehook report merge')")
 	quiet := fs.Bool("q", false, "print neither the progress line nor the text report (the exit code, --json and --html still tell)")
 	insecure := fs.Bool("insecure", false, "accept any TLS certificate from an https target (self-signed test deployments)")
+	deliveryFlag := fs.String("delivery", "", "deliver as the Live backend does: `CONDITIONS` such as 'duplicate=1%,reorder=1%,jitter=5ms,skew=-30s,retry=same-url' (see the README's Delivery section; redeliveries count on top of --count)")
 	var rf reportFlags
 	fs.StringVar(&rf.json, "json", "", "write the report as JSON to `FILE` (mergeable); - writes it to standard output and the text report to standard error")
 	fs.StringVar(&rf.html, "html", "", "write the report as a self-contained HTML page to `FILE`")
@@ -118,6 +120,13 @@ Examples:
 	cfg := load.Config{Endpoint: webhook.Endpoint{URL: *target, SDKAppID: *appID, Token: *token}, Rate: *rate, RampTo: *rampTo,
 		Concurrency: *concurrency, Workers: *workers, Duration: *duration, Count: *count, Speedup: *speedup, RoomRate: *roomRate,
 		Seed: generator.PickSeed(*seed), Timeout: *timeout, Abort: m.Abort}
+	if *deliveryFlag != "" {
+		c, err := delivery.Parse(*deliveryFlag)
+		if err != nil {
+			return usagef("--delivery: %v", err)
+		}
+		cfg.Delivery = c
+	}
 	switch *model {
 	case "open":
 		cfg.Model = load.Open

@@ -328,6 +328,8 @@ var _ = Describe("livehook load", func() {
 		Expect(runs(2, "load").Err).To(gbytes.Say(`--target is required`))
 		Expect(runs(2, "load", "--target", target, "--threshold", "p99<soon").Err).To(gbytes.Say(`p99 takes a duration`))
 		Expect(runs(2, "load", "--target", target, "--shard", "4/4").Err).To(gbytes.Say(`want i/n`))
+		Expect(runs(2, "load", "--target", target, "--delivery", "dupilcate=1%").Err).To(gbytes.Say(`--delivery: unknown delivery condition "dupilcate": want one of concurrency, duplicate`))
+		Expect(runs(2, "load", "--target", target, "--delivery", "concurrency=8").Err).To(gbytes.Say(`concurrency does not apply to load runs`))
 		Expect(runs(2, "load", "--target", target, "--model", "half-open").Err).To(gbytes.Say(`want open or closed`))
 	})
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/livehook/livehook/delivery"
 	"github.com/livehook/livehook/generator"
 	"github.com/livehook/livehook/webhook"
 )
@@ -95,6 +96,11 @@ type Config struct {
 	// counted so. Canceling Run's context only stops the sending; the requests in flight then get
 	// the rest of their deadline.
 	Abort <-chan struct{}
+	// Delivery delivers the webhooks as the Live backend does (package delivery): redelivered,
+	// held back behind their room's next webhook, delayed, signed off the clock. A redelivery is a
+	// request of its own, counted on top of Count. Its Concurrency must be unset: a load run's
+	// concurrency is Concurrency (closed model) or Workers (open model).
+	Delivery delivery.Conditions
 }
 
 // Progress is a running total, for a progress line.
@@ -186,6 +192,12 @@ func (c *Config) prepare() error {
 	}
 	if c.Client == nil {
 		c.Client = webhook.NewClient(webhook.WithTimeout(c.Timeout), webhook.WithFastTransport())
+	}
+	if err := c.Delivery.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("delivery: %w", err))
+	}
+	if c.Delivery.Concurrency > 1 {
+		errs = append(errs, errors.New("delivery: concurrency does not apply to load runs: their concurrency is --concurrency (closed model) or --workers (open model)"))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return &ConfigError{err}

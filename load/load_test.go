@@ -9,6 +9,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,6 +18,7 @@ import (
 
 	. "github.com/onsi/gomega"
 
+	"github.com/livehook/livehook/delivery"
 	"github.com/livehook/livehook/load"
 	"github.com/livehook/livehook/receiver"
 	"github.com/livehook/livehook/webhook"
@@ -311,4 +313,58 @@ func TestOldOutcomeNamesRead(t *testing.T) {
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(back.Outcomes).To(HaveKeyWithValue("bad_status", int64(2)))
 	g.Expect(back.Outcomes).NotTo(HaveKey("status"))
+}
+
+// Under delivery conditions a load run redelivers events (a second request with the same body,
+// signed afresh or with the same URL), holds webhooks back behind their room's next one, and
+// signs off the clock; every request is still counted, and the receiver sees what was counted.
+func TestDeliveryConditions(t *testing.T) {
+	g := NewWithT(t)
+	var mu sync.Mutex
+	bodies := map[string]int{}
+	var createdAfter, requestTimes []int64
+	rv, err := receiver.New(receiver.Config{SDKAppID: appID, Token: "tok", LogSize: -1, MaxSkew: time.Hour})
+	g.Expect(err).NotTo(HaveOccurred())
+	created := map[string]bool{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		if ev, err := webhook.Decode(b); err == nil {
+			mu.Lock()
+			bodies[string(b)]++
+			if _, ok := ev.(*webhook.CreateRoom); ok {
+				created[ev.Room()] = true
+			} else if !created[ev.Room()] {
+				createdAfter = append(createdAfter, 1)
+			}
+			rt, _ := strconv.ParseInt(r.URL.Query().Get("RequestTime"), 10, 64)
+			requestTimes = append(requestTimes, rt-time.Now().Unix())
+			mu.Unlock()
+		}
+		rv.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	rep := run(t, load.Config{Endpoint: webhook.Endpoint{URL: srv.URL, Token: "tok"}, Model: load.Closed, Concurrency: 4, Count: 2000, Seed: 5,
+		Delivery: delivery.Conditions{Duplicate: 0.1, Reorder: 0.2, Skew: 5 * time.Minute}})
+	g.Expect(rep.Delivery).To(Equal("duplicate=10%,reorder=20%,skew=+5m0s"))
+	g.Expect(rep.Redelivered).To(BeNumerically("~", 200, 80))
+	g.Expect(rep.Reordered).To(BeNumerically(">", 50))
+	g.Expect(rep.Sent).To(Equal(2000+rep.Redelivered-rep.Unsent), "a redelivery is a request of its own")
+	g.Expect(rep.Outcomes["acknowledged"]).To(Equal(rep.Sent), "%+v", rep.Errors)
+	accepted, rejected := rv.Counts()
+	g.Expect(int64(accepted) + int64(rejected)).To(Equal(rep.Sent), "every request sent is counted")
+	twice := 0
+	for _, n := range bodies {
+		if n > 1 {
+			twice++
+		}
+	}
+	g.Expect(int64(twice)).To(BeNumerically(">=", rep.Redelivered*9/10), "the same event arrives twice")
+	g.Expect(createdAfter).NotTo(BeEmpty(), "changes arrive before their room's creation")
+	for _, d := range requestTimes {
+		g.Expect(d).To(BeNumerically("~", 300, 2), "RequestTime is 5 minutes ahead")
+	}
+
+	_, err = load.Run(context.Background(), load.Config{Endpoint: webhook.Endpoint{URL: srv.URL, SDKAppID: appID}, Delivery: delivery.Conditions{Concurrency: 8}})
+	g.Expect(err).To(MatchError(ContainSubstring("concurrency does not apply to load runs")))
 }

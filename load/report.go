@@ -52,6 +52,12 @@ type Report struct {
 	// Unsent counts the requests due before the run's end that were not sent, because every
 	// sender was held up by the receiver until then.
 	Unsent int64 `json:"unsent,omitempty"`
+	// Delivery is the run's delivery conditions (package delivery's text form), if any;
+	// Redelivered counts the requests that delivered an event again, Reordered those sent after
+	// a later webhook of their room.
+	Delivery    string `json:"delivery,omitempty"`
+	Redelivered int64  `json:"redelivered,omitempty"`
+	Reordered   int64  `json:"reordered,omitempty"`
 	// Commands holds each command's statistics, and All's.
 	Commands map[string]*CommandStats `json:"commands"`
 	// Lag is how late requests went out against their schedule (the open model).
@@ -164,20 +170,22 @@ type collector struct {
 	mu   sync.Mutex
 	stop chan struct{}
 
-	sent      int64
-	unsent    int64
-	outcomes  map[string]int64
-	commands  map[string]*cmdAcc
-	lag       *hdrhistogram.Histogram
-	service   *hdrhistogram.Histogram
-	timeline  []Second
-	second    int
-	secAcc    map[string]*secAcc
-	errors    map[string]*ErrorSample
-	errorKeys []string
-	lastSent  int64
-	lastTick  time.Time
-	secLag    *hdrhistogram.Histogram
+	sent   int64
+	unsent int64
+	// redelivered and reordered count the deliveries under conditions (guarded by mu).
+	redelivered, reordered int64
+	outcomes               map[string]int64
+	commands               map[string]*cmdAcc
+	lag                    *hdrhistogram.Histogram
+	service                *hdrhistogram.Histogram
+	timeline               []Second
+	second                 int
+	secAcc                 map[string]*secAcc
+	errors                 map[string]*ErrorSample
+	errorKeys              []string
+	lastSent               int64
+	lastTick               time.Time
+	secLag                 *hdrhistogram.Histogram
 }
 
 type cmdAcc struct {
@@ -225,6 +233,19 @@ func (c *collector) run() {
 
 // finish ends run; every sender has recorded its last result by then.
 func (c *collector) finish() { close(c.stop) }
+
+// recordDelivery adds one result of a delivery under conditions.
+func (c *collector) recordDelivery(res *webhook.Result, redelivery, reordered bool) {
+	c.mu.Lock()
+	if redelivery {
+		c.redelivered++
+	}
+	if reordered {
+		c.reordered++
+	}
+	c.mu.Unlock()
+	c.record(res)
+}
 
 // addUnsent counts requests that were due but not sent.
 func (c *collector) addUnsent(n int64) {
@@ -337,7 +358,11 @@ func (c *collector) report(d time.Duration) *Report {
 		Target: cfg.Endpoint.URL, Seed: cfg.Seed, Started: c.start, Duration: d,
 		Shards: []string{fmt.Sprintf("%d/%d", cfg.Shard.Index, cfg.Shard.Count)},
 		Sent:   c.sent, Unsent: c.unsent, Outcomes: c.outcomes, Commands: map[string]*CommandStats{},
+		Redelivered: c.redelivered, Reordered: c.reordered,
 		Lag: summarize(c.lag), Service: summarize(c.service), Timeline: c.timeline,
+	}
+	if !cfg.Delivery.IsZero() {
+		r.Delivery = cfg.Delivery.String()
 	}
 	switch cfg.Model {
 	case Open:
@@ -468,6 +493,8 @@ func Merge(reports ...*Report) (*Report, error) {
 		out.Shards = append(out.Shards, r.Shards...)
 		out.Sent += r.Sent
 		out.Unsent += r.Unsent
+		out.Redelivered += r.Redelivered
+		out.Reordered += r.Reordered
 		out.Concurrency += r.Concurrency
 		out.Interrupted = out.Interrupted || r.Interrupted
 		if r.Started.Before(out.Started) {
@@ -576,6 +603,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "Sent %d requests in %s: %.1f requests/s\n", r.Sent, r.Duration.Round(time.Millisecond), r.AchievedRate())
 	if r.Unsent > 0 {
 		fmt.Fprintf(&b, "Not sent: %d more were due before the end, but the receiver held every sender until then.\n", r.Unsent)
+	}
+	if r.Delivery != "" {
+		fmt.Fprintf(&b, "Delivered under %s: %d redeliveries, %d sent after a later webhook of their room\n", r.Delivery, r.Redelivered, r.Reordered)
 	}
 	var parts []string
 	for _, k := range sortedOutcomes(r.Outcomes) {

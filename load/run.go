@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/livehook/livehook/delivery"
 	"github.com/livehook/livehook/generator"
 	"github.com/livehook/livehook/webhook"
 )
@@ -53,6 +54,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 	}()
 	r := &runner{cfg: &cfg, col: col, start: start, reqCtx: inFlight}
+	if !cfg.Delivery.IsZero() {
+		r.planner = delivery.NewPlanner(cfg.Delivery, shardSeed(&cfg))
+	}
 	switch {
 	case cfg.Model == Closed:
 		r.closed(sending)
@@ -61,6 +65,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	default:
 		r.open(sending)
 	}
+	r.flush()
 	col.finish()
 	<-done
 	<-aborted
@@ -76,18 +81,70 @@ type runner struct {
 	col    *collector
 	start  time.Time
 	reqCtx context.Context
+	// planner schedules the deliveries under cfg.Delivery; nil without conditions.
+	mu      sync.Mutex
+	planner *delivery.Planner
 }
 
-// send makes one request and hands its result to the collector.
+// send makes one request and hands its result to the collector; under delivery conditions,
+// the deliveries the schedule makes of it (none while it is held back, or two, or it and an
+// earlier webhook of its room that it overtook).
 func (r *runner) send(msg webhook.Message, intended time.Time) {
 	req, err := r.cfg.Endpoint.NewRequest(msg, webhook.URLOptions{})
 	if err != nil {
 		r.col.record(&webhook.Result{Request: req, Command: req.Command, Intended: intended, Sent: intended, Done: time.Now(), Outcome: webhook.ConnError, Err: err})
 		return
 	}
-	req.Intended = intended
-	res := r.cfg.Client.Do(r.reqCtx, req)
-	r.col.record(&res)
+	if r.planner == nil {
+		req.Intended = intended
+		res := r.cfg.Client.Do(r.reqCtx, req)
+		r.col.record(&res)
+		return
+	}
+	it := delivery.ItemFor(r.cfg.Endpoint, msg.Event.Room(), req, msg.Meta, webhook.URLOptions{})
+	r.mu.Lock()
+	dels := r.planner.Add(it)
+	r.mu.Unlock()
+	r.deliver(dels, it, intended)
+}
+
+// deliver makes planned deliveries one after another. The item's own first delivery keeps its
+// schedule; the others (redeliveries, earlier webhooks released) are due when they go.
+func (r *runner) deliver(dels []delivery.Delivery, own *delivery.Item, intended time.Time) {
+	for _, d := range dels {
+		if d.Wait > 0 {
+			t := time.NewTimer(d.Wait)
+			select {
+			case <-t.C:
+			case <-r.reqCtx.Done():
+			}
+			t.Stop()
+		}
+		now := time.Now()
+		due := now
+		if d.Item == own && d.Attempt == 1 {
+			due = intended.Add(d.Wait)
+		}
+		req := webhook.Request{Command: d.Item.Command, URL: d.Item.URLFor(d, now, r.cfg.Delivery.SameURL), Body: d.Item.Body, Intended: due}
+		res := r.cfg.Client.Do(r.reqCtx, req)
+		r.col.recordDelivery(&res, d.Attempt > 1, d.Overtaken)
+	}
+}
+
+// flush delivers the webhooks the schedule still holds back, once the senders are done; past
+// the run's duration they are counted as not sent.
+func (r *runner) flush() {
+	if r.planner == nil {
+		return
+	}
+	r.mu.Lock()
+	dels := r.planner.Flush()
+	r.mu.Unlock()
+	if r.late() || r.reqCtx.Err() != nil {
+		r.col.addUnsent(int64(len(dels)))
+		return
+	}
+	r.deliver(dels, nil, time.Now())
 }
 
 // late reports whether the run's duration is over, for a request still waiting to be sent.
