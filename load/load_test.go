@@ -352,7 +352,7 @@ func TestDeliveryConditions(t *testing.T) {
 	g.Expect(rep.Sent).To(Equal(2000+rep.Redelivered-rep.Unsent), "a redelivery is a request of its own")
 	g.Expect(rep.Outcomes["acknowledged"]).To(Equal(rep.Sent), "%+v", rep.Errors)
 	accepted, rejected := rv.Counts()
-	g.Expect(int64(accepted) + int64(rejected)).To(Equal(rep.Sent), "every request sent is counted")
+	g.Expect(int64(accepted)+int64(rejected)).To(Equal(rep.Sent), "every request sent is counted")
 	twice := 0
 	for _, n := range bodies {
 		if n > 1 {
