@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/livehook/livehook/delivery"
 	"github.com/livehook/livehook/mockserver"
 	"github.com/livehook/livehook/usersig"
 	"github.com/livehook/livehook/webhook"
@@ -52,6 +53,7 @@ Example:
 	seed := fs.Int64("seed", 1, "seed of the simulated activity")
 	idle := fs.Duration("idle-timeout", 0, "dissolve rooms without a call and without viewers for this long, as the system does with empty rooms (0: never)")
 	quiet := fs.Bool("q", false, "do not print a line per call and delivery")
+	deliveryFlag := fs.String("delivery", "", "deliver the webhooks as the Live backend does: `CONDITIONS` such as 'concurrency=32,duplicate=1%,reorder=1%,skew=-30s' (see the README's Delivery section)")
 	printSig := fs.Bool("print-usersig", false, "print a UserSig for the first of --admins, valid for a day, made with --secret-key (it is a credential: mind where the output goes)")
 	if err := m.parseFlags(fs, args); err != nil {
 		return err
@@ -79,6 +81,13 @@ Example:
 	cfg := mockserver.Config{SDKAppID: *appID, SecretKey: *key, Apps: apps, SkipUserSig: *skip, CallbackURL: *callback, Token: *token,
 		Timeout: *timeout, Retries: *retries, IdleTimeout: *idle, VendorRateLimits: *rateLimit, MaxMembers: *maxMembers,
 		ActivityRate: *activity, Seed: *seed}
+	if *deliveryFlag != "" {
+		c, err := delivery.Parse(*deliveryFlag)
+		if err != nil {
+			return usagef("--delivery: %v", err)
+		}
+		cfg.Delivery = c
+	}
 	for _, a := range strings.Split(*admins, ",") {
 		if a = strings.TrimSpace(a); a != "" {
 			cfg.Admins = append(cfg.Admins, a)
