@@ -78,7 +78,7 @@ request was acknowledged or more than %s were not: the same as
 Examples:
   livehook load --target http://127.0.0.1:8000/live/webhook --rate 1000 --duration 30s --threshold 'p99<300ms' --threshold 'errors<0.1%%'
   livehook load --target $URL --concurrency 50 --count 100000 --html report.html
-  livehook load --target $URL --traffic rooms --speedup 120 --duration 5m --shard 0/4 --json shard0.json`, load.MaxDefaultErrorShare, load.MaxDefaultErrorShare))
+  livehook load --target $URL --traffic rooms --speedup 120 --duration 5m --seed 5 --shard 0/4 --json shard0.json   (every shard the same --seed)`, load.MaxDefaultErrorShare, load.MaxDefaultErrorShare))
 	target := fs.String("target", "", "the receiver's callback `URL` (required)")
 	appID := sdkAppIDFlag(fs, "the app's `SDKAppID`")
 	token := fs.String("token", "", "callback `TOKEN`: every request is signed")

@@ -54,6 +54,10 @@ Examples:
 	if *parallel < 1 {
 		return usagef("--parallel is %d: want 1 or more", *parallel)
 	}
+	if *token == "" && isSet(fs, "token") {
+		// --token "$CALLBACK_TOKEN" with the variable unset must not pass with the Sign checks skipped.
+		return usagef("--token is empty (is the variable it came from set?): give the callback token, or leave --token out to skip the Sign checks")
+	}
 	if err := checkTimeout(*timeout); err != nil {
 		return err
 	}

@@ -302,6 +302,7 @@ var _ = Describe("livehook serve", func() {
 	It("refuses a bad callback URL", func() {
 		Expect(runs(2, "serve", "--callback", "nope").Err).To(gbytes.Say(`--callback: callback URL "nope": scheme must be http or https`))
 		Expect(runs(2, "serve", "--delivery", "duplicate=2").Err).To(gbytes.Say(`--delivery: duplicate: want a share from 0% to 100%`))
+		Expect(runs(2, "run", "--token", "").Err).To(gbytes.Say(`--token is empty \(is the variable it came from set\?\)`))
 	})
 })
 

@@ -180,7 +180,7 @@ func (r *Report) WriteText(w io.Writer, opt TextOptions) error {
 			ew.printf("%s  %-*s  %s, %s\n", label, width, s.Title(), plural(len(s.Steps), "step"), round(s.Duration))
 		}
 		if s.Delivery != "" && (opt.Steps || s.Status == StatusFailed) {
-			ew.printf("       delivered under %s: the schedule follows the seed, the order answers arrive in may not\n", s.Delivery)
+			ew.printf("       delivered under %s\n", s.Delivery)
 		}
 		for _, st := range s.Steps {
 			if !opt.Steps && st.Status != StatusFailed {
@@ -191,6 +191,12 @@ func (r *Report) WriteText(w io.Writer, opt TextOptions) error {
 	}
 	if diagnosis != "" {
 		ew.printf("\n%s\n", capitalize(diagnosis))
+	}
+	for _, s := range r.Scenarios {
+		if s.Delivery != "" && s.Status != StatusSkipped {
+			ew.printf("\nScenarios delivered under conditions follow the seed's schedule; the order their answers arrive in may vary.\n")
+			break
+		}
 	}
 	ew.printf("\n%d passed, %d failed, %d skipped\n", r.Passed, r.Failed, r.Skipped)
 	ew.printf("%s in %s, seed %d (repeat with --seed %d)\n", plural(r.Requests, "request"), round(r.Duration), r.Seed, r.Seed)
