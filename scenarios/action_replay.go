@@ -11,6 +11,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/livehook/livehook/delivery"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -74,8 +75,21 @@ func (r *Replay) run(ctx context.Context, x *execution, st *Step, sr *StepResult
 	query, cmd := replayQuery(r.Query, id)
 	opt := x.urlOptions(&r.Probe)
 	opt.SDKAppID = 0 // the query carries it
-	req := webhook.Request{Command: cmd, URL: x.cfg.Endpoint.QueryURL(query, opt), Body: body}
-	x.send(ctx, st, sr, webhook.Message{}, req, opt, true)
+	ep := x.cfg.Endpoint
+	if x.cond.IsZero() {
+		x.exchange(ctx, st, webhook.Request{Command: cmd, URL: ep.QueryURL(query, opt), Body: body}, sr)
+		return
+	}
+	// Under delivery conditions the URL is signed when the delivery goes, not when it is queued.
+	room := cmd.Short()
+	if ev, err := webhook.Decode(body); err == nil {
+		room = ev.Room()
+	}
+	x.enqueue(st, sr, &delivery.Item{Room: room, Command: cmd, Body: body, URL: func(now time.Time, skew time.Duration) string {
+		o := opt
+		o.Now, o.Skew = now, o.Skew+skew
+		return ep.QueryURL(query, o)
+	}})
 }
 
 // replayQuery returns the query with its SdkAppid (or SdkAppId) set to id, every other byte

@@ -2,9 +2,13 @@ package scenarios_test
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -126,4 +130,44 @@ func FuzzReplayBodyRoundTrip(f *testing.F) {
 			t.Fatalf("body %q came back as %q through\n%s", body, got, buf.String())
 		}
 	})
+}
+
+// Under delivery conditions a replayed webhook is signed when it goes: a redelivery gets a fresh
+// RequestTime, and the scenario's skew moves it.
+func TestReplayUnderDeliveryConditionsSignsWhenItGoes(t *testing.T) {
+	g := NewWithT(t)
+	var mu sync.Mutex
+	var times []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		times = append(times, r.URL.Query().Get("RequestTime"))
+		mu.Unlock()
+		_, _ = w.Write(webhook.Acknowledgement)
+	}))
+	defer srv.Close()
+	f, err := scenarios.Parse("r.yaml", strings.NewReader(`
+scenarios:
+  - name: r
+    delivery: {duplicate: 100%, skew: 90s}
+    steps:
+      - replay: {query: "SdkAppid=1&CallbackCommand=Live.CallbackAfterModifyAdmin&contenttype=json", body: "{}", rebase: false}
+`))
+	g.Expect(err).NotTo(HaveOccurred())
+	tick := time.Unix(1_700_000_000, 0)
+	rep, err := scenarios.Run(context.Background(), []*scenarios.File{f}, scenarios.Config{
+		Endpoint: webhook.Endpoint{URL: srv.URL, SDKAppID: 1, Token: "t"}, Seed: 1,
+		Now: func() time.Time {
+			mu.Lock()
+			defer mu.Unlock()
+			tick = tick.Add(10 * time.Second)
+			return tick
+		},
+	})
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(rep.Passed).To(Equal(1), "%+v", rep.Scenarios)
+	g.Expect(times).To(HaveLen(2))
+	g.Expect(times[0]).NotTo(Equal(times[1]), "each delivery signed when it goes")
+	for _, rt := range times {
+		g.Expect(strconv.ParseInt(rt, 10, 64)).To(BeNumerically(">=", int64(1_700_000_090)), "skewed 90 s ahead")
+	}
 }
