@@ -247,6 +247,9 @@ func (m *Main) finishReport(rep *load.Report, rf reportFlags, interrupted error)
 	if err := writeReport(rf.html, rep.WriteHTML); err != nil {
 		return err
 	}
+	if rf.html != "" && !rf.quiet {
+		fmt.Fprintf(text, "HTML report written to %s\n", rf.html)
+	}
 	if interrupted != nil {
 		return interrupted
 	}

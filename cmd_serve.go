@@ -144,7 +144,11 @@ Example:
 // second interrupt: then those not delivered are recorded as failed at once.
 func (m *Main) stopServe(s *mockserver.Server) error {
 	pending, _ := s.Deliveries()
-	fmt.Fprintf(m.Stderr, "livehook serve: stopping; delivering the %d webhooks still pending (interrupt again to exit at once)\n", pending.Pending)
+	if pending.Pending == 0 {
+		fmt.Fprintf(m.Stderr, "livehook serve: stopping; no webhook is pending\n")
+	} else {
+		fmt.Fprintf(m.Stderr, "livehook serve: stopping; delivering the %d webhooks still pending (interrupt again to exit at once)\n", pending.Pending)
+	}
 	shut, cancel := context.WithTimeout(context.Background(), s.Config().CloseTimeout)
 	defer cancel()
 	aborted := make(chan bool, 1)

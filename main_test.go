@@ -344,6 +344,7 @@ var _ = Describe("livehook load", func() {
 		s := runs(0, "report", "merge", "--html", html, "--threshold", "errors<1%", a, b)
 		Expect(s.Out).To(gbytes.Say(`shard 0/2 1/2`))
 		Expect(s.Out).To(gbytes.Say(`Sent 200 requests`))
+		Expect(s.Out).To(gbytes.Say(`HTML report written to .*merged.html`))
 		page, err := os.ReadFile(html)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(string(page)).To(ContainSubstring("<svg"))
