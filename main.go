@@ -388,6 +388,10 @@ func listenError(addr string, err error) error {
 	if errors.As(err, &addrErr) || errors.As(err, &dnsErr) || errors.As(err, &parse) {
 		return usagef("--addr %s: %w; want host:port, e.g. 127.0.0.1:8080 (port 0 picks a free one)", addr, err)
 	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		err = op.Err // the address once, not three times: "bind: address already in use"
+	}
 	return &ioError{fmt.Errorf("listen on %s: %w", addr, err)}
 }
 

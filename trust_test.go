@@ -137,7 +137,7 @@ var _ = Describe("exit codes and flags", func() {
 		DeferCleanup(ln.Close)
 		s := runs(3, "serve", "--addr", ln.Addr().String())
 		Expect(s.Err).To(gbytes.Say(`livehook serve: listen on ` + ln.Addr().String() + `: .*address already in use`))
-		Expect(runs(3, "receive", "--addr", ln.Addr().String()).Err).To(gbytes.Say(`address already in use`))
+		Expect(runs(3, "receive", "--addr", ln.Addr().String()).Err).To(gbytes.Say(`^livehook receive: listen on ` + ln.Addr().String() + `: bind: address already in use\n`))
 		if _, err := os.Stat("/dev/full"); err == nil {
 			Expect(runs(3, "generate", "--rooms", "50", "-o", "/dev/full").Err).To(gbytes.Say(`no space left on device`))
 		}
