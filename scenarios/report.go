@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/livehook/livehook/webhook"
 )
 
 // Statuses of scenarios and steps.
@@ -221,6 +223,9 @@ func writeStep(ew *errWriter, s *ScenarioResult, st *StepResult, dumped map[stri
 		extra := ""
 		if st.Sent > 1 {
 			extra = fmt.Sprintf(", %d requests, slowest", st.Sent)
+		} else if len(st.Exchanges) == 1 && st.Exchanges[0].Command != "" && refused(st.Exchanges[0]) {
+			// A refusal that was due reads as one, not as a plain "ok" that looks like an acknowledgement.
+			extra = fmt.Sprintf(", refused as expected (HTTP %d)", st.Exchanges[0].Status)
 		}
 		ew.printf("      %2d %-14s  ok%s %s\n", st.Index, name, extra, round(st.Latency))
 		return
@@ -384,4 +389,13 @@ func clip(s string, n int) string {
 		return s[:n] + fmt.Sprintf("... (%d bytes)", len(s))
 	}
 	return s
+}
+
+// refused reports whether a webhook's answer was a refusal: a status other than 200, or FAIL or
+// a non-zero ErrorCode in the body.
+func refused(x Exchange) bool {
+	if x.Status == 0 {
+		return false
+	}
+	return webhook.CheckResponse(x.Status, []byte(x.ResponseBody)).Refusal()
 }
