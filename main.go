@@ -224,6 +224,12 @@ func (m *Main) newFlagSet(name, args, about string) *flag.FlagSet {
 	fs := flag.NewFlagSet("livehook "+name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {
+		hasFlags := false
+		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
+		if !hasFlags {
+			fmt.Fprintf(fs.Output(), "Usage: livehook %s%s\n\n%s\n", name, args, strings.TrimSpace(about))
+			return
+		}
 		fmt.Fprintf(fs.Output(), "Usage: livehook %s [flags]%s\n\n%s\n\nFlags:\n", name, args, strings.TrimSpace(about))
 		fs.PrintDefaults()
 	}
