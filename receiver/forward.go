@@ -38,8 +38,9 @@ type Forward struct {
 type AppResult struct {
 	// Status is the app's HTTP status; 0 when it gave no answer.
 	Status int `json:"status,omitempty"`
-	// Verdict is "OK/0" when the app's answer is the acknowledgement the contract wants, else
-	// what is wrong with it (webhook.CheckResponse).
+	// Verdict is "OK/0" when the app's answer is the acknowledgement the contract wants,
+	// "refused" followed by the app's reason when it is a refusal, else what is wrong with it
+	// (webhook.CheckResponse).
 	Verdict string `json:"verdict,omitempty"`
 	// Error says why the app's answer was not passed on: it gave none, or one too large.
 	Error string `json:"error,omitempty"`
@@ -122,8 +123,14 @@ func (f *forwarder) send(r *http.Request, body []byte) (*AppResult, *Answer) {
 		return res, nil
 	}
 	res.Verdict = "OK/0"
-	if v := webhook.CheckResponse(resp.StatusCode, b).Violation; v != nil {
-		res.Verdict = v.Message
+	if a := webhook.CheckResponse(resp.StatusCode, b); a.Refusal() {
+		// A refusal is an answer, not a broken acknowledgement: the app may be right to refuse.
+		res.Verdict = "refused"
+		if a.IsJSON && a.Response.ErrorInfo != "" {
+			res.Verdict += fmt.Sprintf(" (ErrorCode %d, %q)", a.Response.ErrorCode, a.Response.ErrorInfo)
+		}
+	} else if a.Violation != nil {
+		res.Verdict = a.Violation.Message
 	}
 	h := connectionless(resp.Header)
 	h.Del("Content-Length")
