@@ -22,7 +22,8 @@ type GeneratedSummary struct {
 // it is open. header is written first as a comment.
 func WriteGenerated(w io.Writer, s *generator.Stream, header string) (GeneratedSummary, error) {
 	var sum GeneratedSummary
-	if _, err := fmt.Fprintf(w, "%s\n# %s\n\nscenarios:\n", SchemaComment, header); err != nil {
+	const order = "Scenarios come in the order their rooms close; \"room N\" is the Nth room to open."
+	if _, err := fmt.Fprintf(w, "%s\n# %s\n# %s\n\nscenarios:\n", SchemaComment, header, order); err != nil {
 		return sum, err
 	}
 	open := map[string]*yaml.Node{} // RoomId → its steps, while the room is open
