@@ -137,7 +137,7 @@ func Register(cfg Config) bool {
 						name = fmt.Sprintf("%s #%d", sc.Name, iter+1)
 					}
 					ginkgo.It(name, at, ginkgo.Label(sc.Tags...), func(ctx ginkgo.SpecContext) {
-						runSpec(ctx, cfg, sc)
+						runSpec(ctx, cfg, sc, at)
 					})
 				}
 			}
@@ -161,8 +161,10 @@ func readFiles(paths []string, opts ...scenarios.ParseOption) ([]*scenarios.File
 	return files, scenarios.CheckNames(files)
 }
 
-// runSpec runs one scenario inside a spec.
-func runSpec(ctx context.Context, cfg Config, sc *scenarios.Scenario) {
+// runSpec runs one scenario inside a spec. at is the user's Register call: the spec's header
+// and the failure's node point there, and so does the failure message, because the "In [It]
+// at:" line Ginkgo prints is taken from the stack, which no public Ginkgo API lets us set.
+func runSpec(ctx context.Context, cfg Config, sc *scenarios.Scenario, at types.CodeLocation) {
 	ginkgo.GinkgoHelper()
 	target := cfg.Target
 	if cfg.Handler != nil {
@@ -185,8 +187,9 @@ func runSpec(ctx context.Context, cfg Config, sc *scenarios.Scenario) {
 			ginkgo.By(fmt.Sprintf("step %d: %s (%s)", i, st.Action(), st.Pos))
 		},
 	})
+	registered := fmt.Sprintf("\n\nscenario %q (%s), registered at %s", sc.Name, sc.Pos, at)
 	if err != nil {
-		ginkgo.Fail(fmt.Sprintf("the scenario cannot run: %v", err))
+		ginkgo.Fail(fmt.Sprintf("the scenario cannot run: %v", err) + registered)
 	}
 	switch res.Status {
 	case scenarios.StatusSkipped:
@@ -196,7 +199,7 @@ func runSpec(ctx context.Context, cfg Config, sc *scenarios.Scenario) {
 		}
 		ginkgo.Skip(reason)
 	case scenarios.StatusFailed:
-		ginkgo.Fail(res.Failure + "\n\n" + res.Explain())
+		ginkgo.Fail(res.Failure + "\n\n" + res.Explain() + registered)
 	}
 }
 

@@ -186,6 +186,9 @@ var _ = Describe("pointed at faulty handlers", Ordered, func() {
 				Expect(at.FileName).To(HaveSuffix("testdata/faulty/faulty_suite_test.go"), s.LeafNodeText)
 				Expect(at.LineNumber).To(Equal(line), s.LeafNodeText)
 			}
+			// Ginkgo's "In [It] at:" line comes from the stack; the message names the call.
+			Expect(s.Failure.Message).To(MatchRegexp(`registered at \S*testdata/faulty/faulty_suite_test\.go:%d\b`, line))
+			Expect(s.Failure.Message).To(MatchRegexp(`scenario "a webhook for a foreign SdkAppid is refused" \(scenarios\.yaml \(built-in\):\d+:\d+\)`))
 		}
 		Expect(seen).To(Equal(1))
 	})
