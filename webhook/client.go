@@ -213,6 +213,17 @@ func (c *Client) Do(ctx context.Context, req Request) Result {
 	if res.Intended.IsZero() {
 		res.Intended = res.Sent
 	}
+	if c.fast != nil {
+		if tg, uri, ok := c.fast.split(req.URL); ok {
+			deadline := res.Sent.Add(c.timeout)
+			if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+				deadline = d
+			}
+			status, body, err := c.fast.post(ctx, deadline, tg, uri, req.Body, c.readAnswer)
+			c.finish(ctx, &res, status, body, err)
+			return res
+		}
+	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, req.URL, bytes.NewReader(req.Body))
@@ -221,68 +232,73 @@ func (c *Client) Do(ctx context.Context, req Request) Result {
 		return res
 	}
 	hreq.Header = http.Header{"Content-Type": {ContentType}}
-	var resp *http.Response
-	if c.fast != nil && c.fast.handles(hreq) {
-		resp, err = c.fast.roundTrip(hreq, req.Body)
-	} else {
-		resp, err = c.http.Do(hreq)
-	}
+	resp, err := c.http.Do(hreq)
 	if err != nil {
-		res.Done = time.Now()
-		res.Outcome, res.Err = classify(ctx, err, c.timeout)
+		c.finish(ctx, &res, 0, nil, err)
 		return res
 	}
-	body, err := c.readBody(resp)
+	body, err := c.readAnswer(resp.Body)
+	resp.Body.Close()
+	c.finish(ctx, &res, resp.StatusCode, body, err)
+	return res
+}
+
+// finish judges an answer: its status (0 when none came), its body as read, and the error
+// that ended the exchange, if any.
+func (c *Client) finish(ctx context.Context, res *Result, status int, body []byte, err error) {
 	res.Done = time.Now()
+	if status == 0 {
+		res.Outcome, res.Err = classify(ctx, err, c.timeout)
+		return
+	}
 	if err == nil && res.Done.Sub(res.Sent) > c.timeout {
 		// Complete, but after the deadline: the deadline's timer lost a race to the answer (a
 		// busy machine). Late is a timeout whichever won, so the outcome does not depend on luck.
-		res.Body, res.Answer.Status = body, resp.StatusCode
+		res.Body, res.Answer.Status = body, status
 		res.Outcome, res.Err = Timeout, fmt.Errorf("no complete answer within %v (it took %v)", c.timeout, res.Done.Sub(res.Sent).Round(time.Microsecond))
-		return res
+		return
 	}
 	if errors.Is(err, errBodyTooLarge) {
 		res.Body = body
-		res.Answer.Status = resp.StatusCode
+		res.Answer.Status = status
 		res.Answer.Violation = &Violation{Message: fmt.Sprintf("answer body is over %d bytes; an acknowledgement is 50", c.maxResponse)}
 		res.Outcome, res.Err = ContractViolation, res.Answer.Violation
-		if resp.StatusCode != http.StatusOK {
+		if status != http.StatusOK {
 			res.Outcome = BadStatus
 		}
-		return res
+		return
 	}
 	if err != nil {
-		res.Answer.Status = resp.StatusCode
+		res.Answer.Status = status
 		res.Outcome, res.Err = classify(ctx, err, c.timeout)
-		return res
+		return
 	}
-	res.Answer = CheckResponse(resp.StatusCode, body)
+	res.Answer = CheckResponse(status, body)
 	res.Body = body
 	switch v := res.Answer.Violation; {
 	case v == nil:
 		res.Outcome = Acknowledged
-	case resp.StatusCode != http.StatusOK:
+	case status != http.StatusOK:
 		res.Outcome, res.Err = BadStatus, v
 	case !res.Answer.IsJSON:
 		res.Outcome, res.Err = NotJSON, v
 	default:
 		res.Outcome, res.Err = ContractViolation, v
 	}
-	return res
 }
 
 var errBodyTooLarge = errors.New("answer body too large")
 
-// readBody reads at most maxResponse bytes; a longer body is a contract violation of its own.
-func (c *Client) readBody(resp *http.Response) ([]byte, error) {
-	defer resp.Body.Close()
+// readAnswer reads at most maxResponse bytes of an answer's body; a longer body is a contract
+// violation of its own.
+func (c *Client) readAnswer(r io.Reader) ([]byte, error) {
 	bp, _ := c.bufs.Get().(*[]byte)
 	if bp == nil {
 		b := make([]byte, 0, 512)
 		bp = &b
 	}
 	buf := bytes.NewBuffer((*bp)[:0])
-	n, err := buf.ReadFrom(io.LimitReader(resp.Body, c.maxResponse+1))
+	n, err := buf.ReadFrom(io.LimitReader(r, c.maxResponse+1))
 	if err != nil {
 		return nil, err
 	}

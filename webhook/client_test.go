@@ -279,3 +279,54 @@ func TestOutcomeText(t *testing.T) {
 	g.Expect(webhook.Acknowledged.Answered()).To(BeTrue())
 	g.Expect(webhook.Timeout.Answered()).To(BeFalse())
 }
+
+// A kept-alive connection watches the context of its last request: a later request under
+// another context reuses it after the first context was canceled, and a cancellation in the
+// middle of a request on a reused connection ends that request at once.
+func TestFastClientContextsOnKeptAliveConnections(t *testing.T) {
+	g := NewWithT(t)
+	var conns atomic.Int32
+	block := make(chan struct{})
+	var calls atomic.Int32
+	arrived := make(chan struct{}, 1)
+	s := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		if calls.Add(1) == 3 {
+			arrived <- struct{}{}
+			select {
+			case <-block:
+			case <-r.Context().Done():
+			}
+			return
+		}
+		_, _ = w.Write(webhook.Acknowledgement)
+	}))
+	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	s.Start()
+	t.Cleanup(s.Close)
+	defer close(block)
+	c := webhook.NewClient(webhook.WithFastTransport(), webhook.WithTimeout(time.Minute))
+	req := webhook.Request{URL: s.URL + "/cb", Body: []byte(`{}`)}
+
+	first, cancelFirst := context.WithCancel(context.Background())
+	g.Expect(c.Do(first, req).Outcome).To(Equal(webhook.Acknowledged))
+	cancelFirst()
+	second, cancelSecond := context.WithCancel(context.Background())
+	defer cancelSecond()
+	g.Expect(c.Do(second, req).Outcome).To(Equal(webhook.Acknowledged))
+	g.Expect(conns.Load()).To(Equal(int32(1)), "the connection is reused after the first context was canceled")
+
+	go func() { <-arrived; cancelSecond() }()
+	res := c.Do(second, req) // the third request blocks until canceled; the timeout is a minute
+	g.Expect(res.Outcome).To(Equal(webhook.Canceled), "%v", res.Err)
+	g.Expect(conns.Load()).To(Equal(int32(1)))
+
+	// A context canceled before the request: nothing is sent.
+	res = c.Do(second, req)
+	g.Expect(res.Outcome).To(Equal(webhook.Canceled))
+	g.Expect(calls.Load()).To(Equal(int32(3)))
+}

@@ -9,17 +9,20 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // fastTransport is a lean HTTP/1.1 transport for plain-http load: each request is written in
 // one system call and its answer read on the caller's goroutine, over keep-alive connections,
-// without the two goroutine hand-offs per request of net/http's Transport. It speaks what a
-// webhook exchange needs (a POST with a body; answers with Content-Length, chunked, or read to
-// the close) and hands https and anything else to the fallback.
+// without the two goroutine hand-offs per request of net/http's Transport, and, on the Client's
+// path (post), without an http.Request, an http.Response, a header map or a context per request.
+// It speaks what a webhook exchange needs (a POST with a body; answers with Content-Length,
+// chunked, or read to the close) and hands https and anything else to the fallback.
 type fastTransport struct {
 	fallback http.RoundTripper
 	dialer   net.Dialer
@@ -27,6 +30,10 @@ type fastTransport struct {
 
 	mu   sync.Mutex
 	idle map[string][]*fastConn
+
+	// last is the target of the last URL split, so that a run's URLs, which all share one
+	// scheme and host, are split without parsing.
+	last atomic.Pointer[target]
 }
 
 type fastConn struct {
@@ -34,6 +41,53 @@ type fastConn struct {
 	br       *bufio.Reader
 	buf      []byte
 	lastUsed time.Time
+
+	// The cancellation (a context's Done) that unblocks the connection's I/O at once. A
+	// connection keeps watching the context of its last request, so that a run's requests,
+	// which share one context, register with it once per connection, not once per request.
+	mu        sync.Mutex
+	watching  <-chan struct{}
+	stopWatch func() bool
+}
+
+// watch makes a cancellation of ctx unblock c's reads and writes at once, until c watches
+// another context or closes.
+func (c *fastConn) watch(ctx context.Context) {
+	done := ctx.Done()
+	if done == nil || c.watching == done {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.stopWatch != nil {
+		c.stopWatch()
+	}
+	c.watching = done
+	c.stopWatch = context.AfterFunc(ctx, func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.watching == done { // not a context watched before, whose callback ran late
+			_ = c.Conn.SetDeadline(time.Unix(1, 0))
+		}
+	})
+}
+
+// Close stops the watch and closes the connection.
+func (c *fastConn) Close() error {
+	c.mu.Lock()
+	if c.stopWatch != nil {
+		c.stopWatch()
+		c.stopWatch, c.watching = nil, nil
+	}
+	c.mu.Unlock()
+	return c.Conn.Close()
+}
+
+// target is where the requests of a plain-http URL go.
+type target struct {
+	prefix string // "http://host[:port]" as the URL writes it
+	addr   string // host:port, to dial
+	host   string // the Host header
 }
 
 // maxIdleAge retires kept-alive connections before the usual server idle timeouts (60 s and
@@ -49,14 +103,88 @@ func newFastTransport(fallback http.RoundTripper, maxIdle int) *fastTransport {
 		dialer: net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}}
 }
 
-// handles reports whether the transport takes the request itself rather than the fallback.
-func (t *fastTransport) handles(req *http.Request) bool {
-	return req.URL.Scheme == "http" && req.Method == http.MethodPost && req.URL.User == nil
+// split returns the target and the request-target (path and query) of a URL the lean path
+// sends: plain http, no user information. A URL that shares the last one's scheme and host and
+// needs no escaping is split without parsing.
+func (t *fastTransport) split(raw string) (*target, string, bool) {
+	if tg := t.last.Load(); tg != nil && strings.HasPrefix(raw, tg.prefix) {
+		rest := raw[len(tg.prefix):]
+		if (rest == "" || rest[0] == '/' || rest[0] == '?') && plainURI(rest) {
+			if rest == "" || rest[0] == '?' {
+				rest = "/" + rest
+			}
+			return tg, rest, true
+		}
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "http" || u.User != nil || u.Host == "" || u.Opaque != "" {
+		return nil, "", false
+	}
+	tg := &target{prefix: "http://" + u.Host, addr: u.Host, host: u.Host}
+	if u.Port() == "" {
+		tg.addr = net.JoinHostPort(u.Hostname(), "80")
+	}
+	if strings.HasPrefix(raw, tg.prefix) {
+		t.last.Store(tg)
+	}
+	return tg, u.RequestURI(), true
+}
+
+// plainURI reports whether a path and query are sent as written: only characters that need no
+// escaping, and every % followed by two hex digits.
+func plainURI(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("-._~!$&'()*+,;=:@/?", c) >= 0:
+		case c == '%' && i+2 < len(s) && ishex(s[i+1]) && ishex(s[i+2]):
+			i += 2
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func ishex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// post sends one POST of body to uri at tg before deadline, or until ctx is done, and reads the
+// answer with read. status is 0 when no answer head came. A request goes again on a new
+// connection only when writing it failed on a kept-alive one: a POST whose answer fails is
+// never repeated, as in net/http.
+func (t *fastTransport) post(ctx context.Context, deadline time.Time, tg *target, uri string, body []byte,
+	read func(io.Reader) ([]byte, error)) (status int, answer []byte, err error) {
+	for attempt := 0; ; attempt++ {
+		c, reused, err := t.conn(ctx, deadline, tg.addr)
+		if err != nil {
+			return 0, nil, err
+		}
+		h, writeFailed, err := t.exchange(ctx, c, deadline, tg.host, uri, nil, body, nil)
+		if err != nil {
+			c.Close()
+			if reused && writeFailed && attempt == 0 && ctx.Err() == nil {
+				continue
+			}
+			return 0, nil, err
+		}
+		r, keep := h.body(c.br)
+		fb := fastBody{r: r}
+		answer, err = read(&fb)
+		if err == nil && keep && (fb.eof || h.fullyRead(r)) {
+			t.put(tg.addr, c)
+		} else {
+			c.Close()
+		}
+		return h.status, answer, err
+	}
 }
 
 // RoundTrip implements http.RoundTripper.
 func (t *fastTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if !t.handles(req) {
+	if req.URL.Scheme != "http" || req.Method != http.MethodPost || req.URL.User != nil {
 		return t.fallback.RoundTrip(req)
 	}
 	var body []byte
@@ -68,38 +196,46 @@ func (t *fastTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		body = b
 	}
-	return t.roundTrip(req, body)
-}
-
-// roundTrip sends req with body. A request goes again on a new connection only when writing it
-// failed on a kept-alive one: a POST whose answer fails is never repeated, as in net/http.
-func (t *fastTransport) roundTrip(req *http.Request, body []byte) (*http.Response, error) {
-	host := req.URL.Host
+	addr, host := req.URL.Host, req.Host
 	if req.URL.Port() == "" {
-		host = net.JoinHostPort(req.URL.Hostname(), "80")
+		addr = net.JoinHostPort(req.URL.Hostname(), "80")
 	}
+	if host == "" {
+		host = req.URL.Host
+	}
+	ctx := req.Context()
+	deadline, _ := ctx.Deadline()
 	for attempt := 0; ; attempt++ {
-		c, reused, err := t.conn(req.Context(), host)
+		c, reused, err := t.conn(ctx, deadline, addr)
 		if err != nil {
 			return nil, err
 		}
-		resp, writeFailed, err := t.exchange(req, c, body)
-		if err == nil {
-			return resp, nil
+		hdr := http.Header{}
+		h, writeFailed, err := t.exchange(ctx, c, deadline, host, req.URL.RequestURI(), req.Header, body, hdr)
+		if err != nil {
+			c.Close()
+			if reused && writeFailed && attempt == 0 && ctx.Err() == nil {
+				continue
+			}
+			return nil, ctxErr(ctx, err)
 		}
-		c.Close()
-		if reused && writeFailed && attempt == 0 && req.Context().Err() == nil {
-			continue
-		}
-		return nil, err
+		r, keep := h.body(c.br)
+		resp := &http.Response{StatusCode: h.status, Status: h.statusText, Proto: "HTTP/1." + strconv.Itoa(h.minor),
+			ProtoMajor: 1, ProtoMinor: h.minor, Header: hdr, Request: req, ContentLength: h.length}
+		resp.Body = &fastBody{t: t, c: c, addr: addr, r: r, keep: keep}
+		return resp, nil
 	}
 }
 
-func (t *fastTransport) conn(ctx context.Context, host string) (*fastConn, bool, error) {
+// conn returns a kept-alive connection to addr, or dials one.
+func (t *fastTransport) conn(ctx context.Context, deadline time.Time, addr string) (*fastConn, bool, error) {
 	t.mu.Lock()
-	for list := t.idle[host]; len(list) > 0; list = t.idle[host] {
+	for list := t.idle[addr]; len(list) > 0; list = t.idle[addr] {
 		c := list[len(list)-1]
-		t.idle[host] = list[:len(list)-1]
+		t.idle[addr] = list[:len(list)-1]
+		// A canceled context the connection watched set a past deadline on it: clear it, for
+		// the check and for the next request.
+		_ = c.Conn.SetDeadline(time.Time{})
 		if idle := time.Since(c.lastUsed); idle > maxIdleAge || (idle > aliveCheckAfter && !alive(c.Conn)) {
 			c.Close()
 			continue
@@ -108,33 +244,35 @@ func (t *fastTransport) conn(ctx context.Context, host string) (*fastConn, bool,
 		return c, true, nil
 	}
 	t.mu.Unlock()
-	nc, err := t.dialer.DialContext(ctx, "tcp", host)
+	d := t.dialer
+	d.Deadline = deadline
+	nc, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, false, err
 	}
 	return &fastConn{Conn: nc, br: bufio.NewReaderSize(nc, 4096), buf: make([]byte, 0, 1024)}, false, nil
 }
 
-func (t *fastTransport) put(host string, c *fastConn) {
+func (t *fastTransport) put(addr string, c *fastConn) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if len(t.idle[host]) >= t.maxIdle {
+	if len(t.idle[addr]) >= t.maxIdle {
 		c.Close()
 		return
 	}
 	c.lastUsed = time.Now()
-	t.idle[host] = append(t.idle[host], c)
+	t.idle[addr] = append(t.idle[addr], c)
 }
 
 // CloseIdleConnections closes the kept-alive connections.
 func (t *fastTransport) CloseIdleConnections() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for host, list := range t.idle {
+	for addr, list := range t.idle {
 		for _, c := range list {
 			c.Close()
 		}
-		delete(t.idle, host)
+		delete(t.idle, addr)
 	}
 	if f, ok := t.fallback.(interface{ CloseIdleConnections() }); ok {
 		f.CloseIdleConnections()
@@ -143,28 +281,27 @@ func (t *fastTransport) CloseIdleConnections() {
 
 var errMalformed = errors.New("malformed HTTP answer")
 
-// exchange writes the request and reads the answer's head; writeFailed reports that the request
-// could not be written.
-func (t *fastTransport) exchange(req *http.Request, c *fastConn, body []byte) (*http.Response, bool, error) {
-	ctx := req.Context()
-	if d, ok := ctx.Deadline(); ok {
-		_ = c.SetDeadline(d)
-	} else {
-		_ = c.SetDeadline(time.Time{})
+// exchange writes a POST on c and reads the answer's head (its header lines into hdr, when not
+// nil), until deadline or ctx's cancellation; writeFailed reports that the request could not be
+// written. The headers of extra go beside Host, User-Agent and Content-Length; without extra, a
+// webhook's Content-Type does.
+func (t *fastTransport) exchange(ctx context.Context, c *fastConn, deadline time.Time, host, uri string, extra http.Header, body []byte, hdr http.Header) (h head, writeFailed bool, err error) {
+	// In this order: a cancellation after the check below sets its past deadline after ours.
+	c.watch(ctx)
+	_ = c.SetDeadline(deadline) // zero: none
+	if err := ctx.Err(); err != nil {
+		return head{}, false, err
 	}
-	stop := context.AfterFunc(ctx, func() { _ = c.SetDeadline(time.Unix(1, 0)) }) // cancel: unblock I/O now
-	defer stop()
-
 	b := c.buf[:0]
 	b = append(b, "POST "...)
-	b = append(b, req.URL.RequestURI()...)
+	b = append(b, uri...)
 	b = append(b, " HTTP/1.1\r\nHost: "...)
-	b = append(b, req.Host...)
-	if req.Host == "" {
-		b = append(b, req.URL.Host...)
-	}
+	b = append(b, host...)
 	b = append(b, "\r\nUser-Agent: livehook\r\n"...)
-	for k, vs := range req.Header {
+	if extra == nil {
+		b = append(b, "Content-Type: "+ContentType+"\r\n"...)
+	}
+	for k, vs := range extra {
 		for _, v := range vs {
 			b = append(b, k...)
 			b = append(b, ": "...)
@@ -178,14 +315,10 @@ func (t *fastTransport) exchange(req *http.Request, c *fastConn, body []byte) (*
 	b = append(b, body...)
 	c.buf = b[:0]
 	if _, err := c.Write(b); err != nil {
-		return nil, true, ctxErr(ctx, err)
+		return head{}, true, err
 	}
-	resp, err := readHead(c.br, req)
-	if err != nil {
-		return nil, false, ctxErr(ctx, err)
-	}
-	t.attachBody(resp, c, req.URL.Host)
-	return resp, false, nil
+	h, err = readHead(c.br, hdr)
+	return h, false, err
 }
 
 func ctxErr(ctx context.Context, err error) error {
@@ -195,90 +328,158 @@ func ctxErr(ctx context.Context, err error) error {
 	return err
 }
 
-// readHead reads the status line and headers, skipping 1xx interim answers.
-func readHead(br *bufio.Reader, req *http.Request) (*http.Response, error) {
+// head is what the transport needs of an answer's head.
+type head struct {
+	status     int
+	statusText string // "200 OK"; only when the header lines are collected
+	minor      int    // HTTP/1.minor
+	length     int64  // Content-Length, or -1
+	chunked    bool
+	close      bool // Connection: close
+}
+
+// readHead reads the status line and header lines, skipping 1xx interim answers; the header
+// lines go into hdr when it is not nil.
+func readHead(br *bufio.Reader, hdr http.Header) (head, error) {
 	for {
 		line, err := readLine(br)
 		if err != nil {
-			return nil, err
+			return head{}, err
 		}
-		proto, rest, ok := strings.Cut(line, " ")
-		code, _, _ := strings.Cut(rest, " ")
-		status, err := strconv.Atoi(code)
-		if !ok || !strings.HasPrefix(proto, "HTTP/1.") || err != nil || status < 100 || status > 999 {
-			return nil, fmt.Errorf("%w: status line %q", errMalformed, line)
+		proto, rest, ok := bytes.Cut(line, []byte(" "))
+		code, _, _ := bytes.Cut(rest, []byte(" "))
+		status, ok2 := atoi3(code)
+		if !ok || !ok2 || len(proto) != 8 || !bytes.HasPrefix(proto, []byte("HTTP/1.")) || proto[7] < '0' || proto[7] > '9' {
+			return head{}, fmt.Errorf("%w: status line %q", errMalformed, line)
 		}
-		resp := &http.Response{StatusCode: status, Status: rest, Proto: proto, ProtoMajor: 1, ProtoMinor: int(proto[len(proto)-1] - '0'),
-			Header: http.Header{}, Request: req, ContentLength: -1}
+		h := head{status: status, minor: int(proto[7] - '0'), length: -1}
+		if hdr != nil {
+			h.statusText = string(rest)
+		}
+		var sawLength bool
 		for {
-			h, err := readLine(br)
+			l, err := readLine(br)
 			if err != nil {
-				return nil, err
+				return head{}, err
 			}
-			if h == "" {
+			if len(l) == 0 {
 				break
 			}
-			k, v, ok := strings.Cut(h, ":")
+			k, v, ok := bytes.Cut(l, []byte(":"))
 			if !ok {
-				return nil, fmt.Errorf("%w: header line %q", errMalformed, h)
+				return head{}, fmt.Errorf("%w: header line %q", errMalformed, l)
 			}
-			resp.Header.Add(http.CanonicalHeaderKey(strings.TrimSpace(k)), strings.TrimSpace(v))
+			k, v = bytes.TrimSpace(k), bytes.TrimSpace(v)
+			switch {
+			case bytes.EqualFold(k, []byte("Content-Length")):
+				if !sawLength { // the first one, as net/http's Header.Get reads it
+					sawLength = true
+					if n, err := strconv.ParseInt(string(v), 10, 64); err == nil && n >= 0 {
+						h.length = n
+					}
+				}
+			case bytes.EqualFold(k, []byte("Transfer-Encoding")):
+				h.chunked = h.chunked || bytes.EqualFold(v, []byte("chunked"))
+			case bytes.EqualFold(k, []byte("Connection")):
+				h.close = h.close || hasToken(v, "close")
+			}
+			if hdr != nil {
+				hdr.Add(http.CanonicalHeaderKey(string(k)), string(v))
+			}
 		}
 		if status >= 200 || status == http.StatusSwitchingProtocols {
-			return resp, nil
+			return h, nil
+		}
+		if hdr != nil {
+			clear(hdr)
 		}
 	}
+}
+
+// atoi3 reads a three-digit status code.
+func atoi3(b []byte) (int, bool) {
+	if len(b) != 3 || b[0] < '1' || b[0] > '9' || b[1] < '0' || b[1] > '9' || b[2] < '0' || b[2] > '9' {
+		return 0, false
+	}
+	return int(b[0]-'0')*100 + int(b[1]-'0')*10 + int(b[2]-'0'), true
+}
+
+// hasToken reports whether a comma-separated header value has token, in any case.
+func hasToken(v []byte, token string) bool {
+	for part := range bytes.SplitSeq(v, []byte(",")) {
+		if bytes.EqualFold(bytes.TrimSpace(part), []byte(token)) {
+			return true
+		}
+	}
+	return false
+}
+
+// body returns the reader of the answer's body and whether the connection can be kept for
+// another request once it is read to the end.
+func (h *head) body(br *bufio.Reader) (io.Reader, bool) {
+	keep := !h.close && h.minor >= 1
+	switch {
+	case h.status == http.StatusNoContent || h.status == http.StatusNotModified || h.status < 200:
+		h.length = 0
+		return eofReader{}, keep
+	case h.chunked:
+		h.length = -1
+		return newChunkedReader(br), keep
+	case h.length >= 0:
+		return io.LimitReader(br, h.length), keep
+	default:
+		return br, false // read to the close
+	}
+}
+
+// fullyRead reports whether a body reader that has not said EOF has nothing left: a body of a
+// known length read to its last byte (a reader that stops at the length does not read on to
+// the EOF).
+func (h *head) fullyRead(r io.Reader) bool {
+	lr, ok := r.(*io.LimitedReader)
+	return ok && lr.N == 0
 }
 
 // maxLine bounds a status or header line.
 const maxLine = 64 << 10
 
-func readLine(br *bufio.Reader) (string, error) {
-	part, more, err := br.ReadLine()
-	if err != nil || !more {
-		return string(part), err // the common case: the line fits the buffer
-	}
-	line := append([]byte(nil), part...)
-	for more {
-		if part, more, err = br.ReadLine(); err != nil {
-			return "", err
+// readLine reads a line without its line ending; the line is valid until the next read.
+func readLine(br *bufio.Reader) ([]byte, error) {
+	line, err := br.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		long := append([]byte(nil), line...)
+		for err == bufio.ErrBufferFull {
+			line, err = br.ReadSlice('\n')
+			long = append(long, line...)
+			if len(long) > maxLine {
+				return nil, fmt.Errorf("%w: a header line over %d bytes", errMalformed, maxLine)
+			}
 		}
-		line = append(line, part...)
-		if len(line) > maxLine {
-			return "", fmt.Errorf("%w: a header line over %d bytes", errMalformed, maxLine)
-		}
+		line = long
 	}
-	return string(line), nil
-}
-
-// attachBody sets the answer's body; reading it to the end gives the connection back for reuse.
-func (t *fastTransport) attachBody(resp *http.Response, c *fastConn, host string) {
-	keep := !strings.EqualFold(resp.Header.Get("Connection"), "close") && resp.ProtoMinor >= 1
-	fb := &fastBody{t: t, c: c, host: host, keep: keep}
-	switch {
-	case resp.StatusCode == http.StatusNoContent || resp.StatusCode == http.StatusNotModified || resp.StatusCode < 200:
-		fb.r, resp.ContentLength = eofReader{}, 0
-	case strings.EqualFold(resp.Header.Get("Transfer-Encoding"), "chunked"):
-		fb.r = newChunkedReader(c.br)
-	default:
-		if n, err := strconv.ParseInt(resp.Header.Get("Content-Length"), 10, 64); err == nil && n >= 0 {
-			fb.r, resp.ContentLength = io.LimitReader(c.br, n), n
-		} else {
-			fb.r, fb.keep = c.br, false // read to the close
+	if err != nil {
+		if err == io.EOF && len(line) > 0 {
+			err = io.ErrUnexpectedEOF
 		}
+		return nil, err
 	}
-	resp.Body = fb
+	line = line[:len(line)-1]
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	return line, nil
 }
 
 type eofReader struct{}
 
 func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
 
-// fastBody returns its connection to the pool when read to the end, and closes it otherwise.
+// fastBody is an answer's body. On the RoundTrip path it returns its connection to the pool
+// when read to the end, and closes it otherwise; on the post path (t nil) it only notes the end.
 type fastBody struct {
 	t    *fastTransport
 	c    *fastConn
-	host string
+	addr string
 	r    io.Reader
 	keep bool
 	eof  bool
@@ -297,12 +498,12 @@ func (b *fastBody) Read(p []byte) (int, error) {
 }
 
 func (b *fastBody) Close() error {
-	if b.done {
+	if b.done || b.t == nil {
 		return nil
 	}
 	b.done = true
 	if b.eof && b.keep {
-		b.t.put(b.host, b.c)
+		b.t.put(b.addr, b.c)
 		return nil
 	}
 	return b.c.Close()
@@ -327,8 +528,8 @@ func (c *chunked) Read(p []byte) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		size, _, _ := strings.Cut(line, ";")
-		n, err := strconv.ParseInt(strings.TrimSpace(size), 16, 64)
+		size, _, _ := bytes.Cut(line, []byte(";"))
+		n, err := strconv.ParseInt(string(bytes.TrimSpace(size)), 16, 64)
 		if err != nil || n < 0 {
 			return 0, fmt.Errorf("%w: chunk size %q", errMalformed, line)
 		}
@@ -338,7 +539,7 @@ func (c *chunked) Read(p []byte) (int, error) {
 				if err != nil {
 					return 0, err
 				}
-				if l == "" {
+				if len(l) == 0 {
 					break
 				}
 			}
