@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"sort"
 )
 
 // Command names a webhook, as sent in the CallbackCommand query parameter and body field.
@@ -223,30 +222,6 @@ type (
 	destroyRoomJSON DestroyRoom
 )
 
-// MarshalJSON encodes the event with CallbackCommand set and Extra appended.
-func (e *CreateRoom) MarshalJSON() ([]byte, error) {
-	v := createRoomJSON(*e)
-	v.CallbackCommand = CommandCreateRoom
-	return marshalWithExtra(&v, e.Extra)
-}
-
-// MarshalJSON encodes the event with CallbackCommand set and Extra appended.
-func (e *ModifyAdmin) MarshalJSON() ([]byte, error) {
-	v := modifyAdminJSON(*e)
-	v.CallbackCommand = CommandModifyAdmin
-	if v.AdminAccount == nil {
-		v.AdminAccount = []string{}
-	}
-	return marshalWithExtra(&v, e.Extra)
-}
-
-// MarshalJSON encodes the event with CallbackCommand set and Extra appended.
-func (e *DestroyRoom) MarshalJSON() ([]byte, error) {
-	v := destroyRoomJSON(*e)
-	v.CallbackCommand = CommandDestroyRoom
-	return marshalWithExtra(&v, e.Extra)
-}
-
 // UnmarshalJSON decodes the event; fields it does not know go into Extra.
 func (e *CreateRoom) UnmarshalJSON(b []byte) error {
 	return unmarshalWithExtra(b, (*createRoomJSON)(e), &e.Extra, "CallbackCommand", "Operator_Account", "RoomInfo", "EventTime")
@@ -260,31 +235,6 @@ func (e *ModifyAdmin) UnmarshalJSON(b []byte) error {
 // UnmarshalJSON decodes the event; fields it does not know go into Extra.
 func (e *DestroyRoom) UnmarshalJSON(b []byte) error {
 	return unmarshalWithExtra(b, (*destroyRoomJSON)(e), &e.Extra, "CallbackCommand", "Operator_Account", "RoomId", "EventType", "EventTime", "RoomInfo", "Statistic")
-}
-
-func marshalWithExtra(v any, extra Extra) ([]byte, error) {
-	b, err := json.Marshal(v)
-	if err != nil || len(extra) == 0 {
-		return b, err
-	}
-	keys := make([]string, 0, len(extra))
-	for k := range extra {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := b[:len(b)-1] // drop the closing brace
-	for _, k := range keys {
-		raw := extra[k]
-		if !json.Valid(raw) {
-			return nil, fmt.Errorf("extra field %q: value is not valid JSON: %q", k, raw)
-		}
-		kb, _ := json.Marshal(k)
-		out = append(out, ',')
-		out = append(out, kb...)
-		out = append(out, ':')
-		out = append(out, raw...)
-	}
-	return append(out, '}'), nil
 }
 
 func unmarshalWithExtra(b []byte, v any, extra *Extra, known ...string) error {
