@@ -173,9 +173,12 @@ func (s *Server) report(o delivery.Outcome) {
 
 // deliveryLog keeps the newest deliveries and counts them all.
 type deliveryLog struct {
-	mu           sync.Mutex
-	size         int
-	ring         []Delivery
+	mu   sync.Mutex
+	size int
+	// chunks hold the newest size deliveries, n of them so far, as a ring from next; in chunks
+	// of logChunk, so that a long log grows without copying what it holds.
+	chunks       [][]Delivery
+	n            int
 	next         int
 	fired        uint64
 	acknowledged uint64
@@ -183,10 +186,14 @@ type deliveryLog struct {
 	changed      chan struct{} // closed and replaced at every delivery
 }
 
+const logChunk = 1024
+
 func (l *deliveryLog) init(size int) {
 	l.size = size
 	l.changed = make(chan struct{})
 }
+
+func (l *deliveryLog) at(i int) *Delivery { return &l.chunks[i/logChunk][i%logChunk] }
 
 func (l *deliveryLog) fire() uint64 {
 	l.mu.Lock()
@@ -206,11 +213,13 @@ func (l *deliveryLog) record(d Delivery) {
 		l.failed++
 	}
 	if l.size > 0 {
-		if len(l.ring) < l.size {
-			l.ring = append(l.ring, d)
-		} else {
-			l.ring[l.next] = d
+		if l.n < l.size {
+			if l.n%logChunk == 0 {
+				l.chunks = append(l.chunks, make([]Delivery, min(logChunk, l.size-l.n)))
+			}
+			l.n++
 		}
+		*l.at(l.next) = d
 		l.next = (l.next + 1) % l.size
 	}
 	close(l.changed)
@@ -231,12 +240,13 @@ func (l *deliveryLog) snapshot() (Stats, []Delivery, <-chan struct{}) {
 	defer l.mu.Unlock()
 	st := Stats{Fired: l.fired, Acknowledged: l.acknowledged, Failed: l.failed}
 	st.Pending = st.Fired - st.Acknowledged - st.Failed
-	out := make([]Delivery, 0, len(l.ring))
-	if len(l.ring) == l.size {
-		out = append(out, l.ring[l.next:]...)
-		out = append(out, l.ring[:l.next]...)
-	} else {
-		out = append(out, l.ring...)
+	out := make([]Delivery, 0, l.n)
+	first := 0
+	if l.n == l.size {
+		first = l.next // the oldest
+	}
+	for i := range l.n {
+		out = append(out, *l.at((first + i) % max(l.size, 1)))
 	}
 	slices.SortStableFunc(out, func(a, b Delivery) int { return cmpUint(a.Seq, b.Seq) })
 	return st, out, l.changed
