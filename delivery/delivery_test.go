@@ -356,3 +356,58 @@ func TestAbandonReportsEveryDeliveryUnsent(t *testing.T) {
 		g.Expect(o.Sent()).To(BeFalse())
 	}
 }
+
+// TryEnqueue takes an item while the dispatcher has room and refuses it, without waiting, when
+// it is full or shut down; what it takes is delivered in order with what Enqueue takes.
+func TestTryEnqueueNeverWaits(t *testing.T) {
+	g := NewWithT(t)
+	release, arrived := make(chan struct{}), make(chan struct{}, 16)
+	var mu sync.Mutex
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		<-release
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		got = append(got, string(b))
+		mu.Unlock()
+		_, _ = w.Write(webhook.Acknowledgement)
+	}))
+	defer srv.Close()
+	var once sync.Once
+	open := func() { once.Do(func() { close(release) }) }
+	defer open() // before srv.Close, even when an expectation fails
+	d, err := delivery.NewDispatcher(delivery.Config{Client: webhook.NewClient(webhook.WithTimeout(time.Minute)), QueueSize: 3})
+	g.Expect(err).NotTo(HaveOccurred())
+	its := items(2) // two rooms, four steps each
+	var room0, room1 []*delivery.Item
+	for _, it := range its {
+		it.URL = func(time.Time, time.Duration) string { return srv.URL }
+		if it.Room == its[0].Room {
+			room0 = append(room0, it)
+		} else {
+			room1 = append(room1, it)
+		}
+	}
+	g.Expect(d.TryEnqueue(room0[0])).To(BeTrue())
+	<-arrived // in flight: it no longer counts against the limit
+	g.Expect(d.Enqueue(room0[1])).To(Succeed())
+	g.Expect(d.TryEnqueue(room0[2])).To(BeTrue())
+	g.Expect(d.TryEnqueue(room0[3])).To(BeTrue())
+	g.Expect(d.TryEnqueue(room1[0])).To(BeFalse(), "three held besides the one in flight: the limit")
+	open()
+	g.Expect(d.Enqueue(room1[0])).To(Succeed(), "Enqueue waits for room instead")
+	d.Close()
+	g.Expect(d.TryEnqueue(room1[1])).To(BeFalse(), "shut down")
+	g.Expect(got).To(HaveLen(5))
+	var order []string
+	for _, b := range got {
+		if strings.Contains(b, its[0].Room) {
+			order = append(order, b)
+		}
+	}
+	g.Expect(order).To(HaveLen(4))
+	for step, b := range order {
+		g.Expect(b).To(ContainSubstring(fmt.Sprintf(`"step":%d`, step)), "in the order taken")
+	}
+}

@@ -137,6 +137,18 @@ func (d *Dispatcher) Enqueue(it *Item) error {
 	return nil
 }
 
+// TryEnqueue is Enqueue without the wait: it reports false, queueing nothing, when the
+// dispatcher holds its limit of deliveries or is shut down.
+func (d *Dispatcher) TryEnqueue(it *Item) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed || d.pending >= d.limit {
+		return false
+	}
+	d.queue(d.planner.Add(it))
+	return true
+}
+
 // queue adds deliveries to their rooms' queues; the caller holds d.mu.
 func (d *Dispatcher) queue(dels []Delivery) {
 	for _, del := range dels {

@@ -1,18 +1,20 @@
 package mockserver
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+
 	"net"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/livehook/livehook/usersig"
@@ -145,11 +147,13 @@ func (s *Server) Handler() http.Handler {
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	reqID := newRequestID()
 	c, name, resp, aerr := s.handle(w, r)
-	verdict := "OK"
-	if aerr != nil {
-		verdict = fmt.Sprintf("FAIL %d %s", aerr.code, aerr.info)
+	if s.cfg.Logf != nil {
+		verdict := "OK"
+		if aerr != nil {
+			verdict = fmt.Sprintf("FAIL %d %s", aerr.code, aerr.info)
+		}
+		s.logf("REST %s by %q from %s: %s", name, c.identifier, c.ip, verdict)
 	}
-	s.logf("REST %s by %q from %s: %s", name, c.identifier, c.ip, verdict)
 	writeEnvelope(w, reqID, resp, aerr)
 }
 
@@ -165,7 +169,15 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) (call, string, a
 	if r.Method != http.MethodPost {
 		return c, a.name, nil, fail(CodeHTTPParse, "method %s is not allowed: the REST API takes POST", r.Method)
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	buf := bodies.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 64<<10 { // a rare large body's buffer is not kept
+			buf.Reset()
+			bodies.Put(buf)
+		}
+	}()
+	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	body := buf.Bytes() // the APIs decode it and keep none of it
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -207,10 +219,16 @@ func writeEnvelope(w http.ResponseWriter, reqID string, resp any, aerr *apiError
 	if aerr != nil {
 		b, _ = json.Marshal(Envelope{ActionStatus: "FAIL", ErrorCode: aerr.code, ErrorInfo: aerr.info, RequestId: reqID})
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header()["Content-Type"] = jsonContentType
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(b)
 }
+
+// jsonContentType is shared by every answer and never modified.
+var jsonContentType = []string{"application/json; charset=utf-8"}
+
+// bodies are the buffers REST bodies are read into.
+var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // requestIDs are a random prefix, drawn once, and a counter: unique without a system call per
 // request.

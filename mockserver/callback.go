@@ -131,7 +131,7 @@ func (s *Server) fire(a *app, msg webhook.Message) {
 	}
 	f := firing{msg: msg, endpoint: webhook.Endpoint{URL: cb.url, SDKAppID: a.SDKAppID, Token: a.token.signingToken()},
 		tag: &tag{seq: s.log.fire(), fired: time.Now()}}
-	if ok, why := s.out.put(f); !ok {
+	if ok, why := s.out.put(f, s.dispatchNow); !ok {
 		s.unsent(f, why)
 	}
 }

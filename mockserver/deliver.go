@@ -51,7 +51,8 @@ type tag struct {
 const MaxPending = 100_000
 
 // firing is a webhook fired and not yet handed to the dispatcher: the event, where it goes, and
-// its tag. Its body is encoded by the pump, off the REST call's path and its app's lock.
+// its tag. Its body is encoded when it goes to the dispatcher: by the pump, or by the REST call
+// itself when the pump is idle and the dispatcher has room.
 type firing struct {
 	msg      webhook.Message
 	endpoint webhook.Endpoint
@@ -60,11 +61,15 @@ type firing struct {
 
 // outbox hands fired webhooks, in the order they were fired, from the REST calls (which hold
 // their app's lock and must never wait) to the pump, which may wait for room in the dispatcher.
+// While the pump waits with nothing in hand and the dispatcher has room, a webhook goes to the
+// dispatcher at once instead, without the hand-off: that keeps the order too, since everything
+// fired before it is in the dispatcher already.
 type outbox struct {
-	mu     sync.Mutex
-	cond   *sync.Cond
-	items  []firing
-	closed bool
+	mu      sync.Mutex
+	cond    *sync.Cond
+	items   []firing
+	closed  bool
+	waiting bool // the pump waits in take, holding nothing
 }
 
 func newOutbox() *outbox {
@@ -73,8 +78,9 @@ func newOutbox() *outbox {
 	return o
 }
 
-// put queues a webhook; it reports false, queueing nothing, when the outbox is closed or full.
-func (o *outbox) put(f firing) (ok bool, why string) {
+// put queues a webhook, or gives it to now when the pump is idle (now reports whether it took
+// it, without waiting); it reports false, queueing nothing, when the outbox is closed or full.
+func (o *outbox) put(f firing, now func(firing) bool) (ok bool, why string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	switch {
@@ -82,6 +88,8 @@ func (o *outbox) put(f firing) (ok bool, why string) {
 		return false, "not sent: the mock backend was shut down"
 	case len(o.items) >= MaxPending:
 		return false, fmt.Sprintf("not sent: more than %d webhooks were waiting for the receiver", MaxPending)
+	case o.waiting && len(o.items) == 0 && now(f):
+		return true, ""
 	}
 	o.items = append(o.items, f)
 	o.cond.Signal()
@@ -94,7 +102,9 @@ func (o *outbox) take() []firing {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	for len(o.items) == 0 && !o.closed {
+		o.waiting = true
 		o.cond.Wait()
+		o.waiting = false
 	}
 	items := o.items
 	o.items = nil
@@ -117,19 +127,33 @@ func (s *Server) pump() {
 			return
 		}
 		for _, f := range items {
-			body, err := webhook.Encode(f.msg.Event)
+			it, err := item(f)
 			if err != nil {
 				s.unsent(f, fmt.Sprintf("not sent: encoding the body: %v", err))
 				continue
 			}
-			cmd := f.msg.Event.Command()
-			it := delivery.ItemFor(f.endpoint, f.msg.Event.Room(), webhook.Request{Command: cmd, Body: body}, f.msg.Meta, webhook.URLOptions{})
-			it.Tag = f.tag
 			if err := s.dispatch.Enqueue(it); err != nil {
 				s.report(unsentOutcome(it, "not sent: the mock backend was shut down"))
 			}
 		}
 	}
+}
+
+// dispatchNow gives a webhook to the dispatcher if it has room, without waiting.
+func (s *Server) dispatchNow(f firing) bool {
+	it, err := item(f)
+	return err == nil && s.dispatch.TryEnqueue(it) // the pump records an encoding error
+}
+
+// item encodes a fired webhook into the dispatcher's item.
+func item(f firing) (*delivery.Item, error) {
+	body, err := webhook.Encode(f.msg.Event)
+	if err != nil {
+		return nil, err
+	}
+	it := delivery.ItemFor(f.endpoint, f.msg.Event.Room(), webhook.Request{Command: f.msg.Event.Command(), Body: body}, f.msg.Meta, webhook.URLOptions{})
+	it.Tag = f.tag
+	return it, nil
 }
 
 // unsent records a webhook that was never sent as failed.
@@ -160,6 +184,9 @@ func (s *Server) report(o delivery.Outcome) {
 		out.Error = o.Result.Err.Error()
 	}
 	s.log.record(out)
+	if s.cfg.Logf == nil {
+		return
+	}
 	verdict := "acknowledged"
 	if !out.Acknowledged {
 		verdict = out.Outcome + ": " + out.Error
