@@ -295,7 +295,7 @@ func (a Answer) header() http.Header {
 
 // check reads the request and returns its body and the reason to refuse it, if any.
 func (rv *Receiver) check(w http.ResponseWriter, r *http.Request, d *Delivery) (body []byte, tooLarge bool, ref *refusal) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, rv.cfg.MaxBodyBytes))
+	body, err := readBody(w, r, rv.cfg.MaxBodyBytes)
 	if err != nil {
 		var tl *http.MaxBytesError
 		if errors.As(err, &tl) {
@@ -335,6 +335,33 @@ func (rv *Receiver) check(w http.ResponseWriter, r *http.Request, d *Delivery) (
 		return body, false, refuse(http.StatusBadRequest, code, "%s body: %v", cmd.Short(), err)
 	}
 	return body, false, nil
+}
+
+// readBody reads the whole body, at most limit bytes (http.MaxBytesReader's error beyond).
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	n := r.ContentLength
+	if n < 0 || n > limit {
+		return io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	}
+	// The length is announced and allowed: one slice of that size, which the log keeps. net/http
+	// gives io.EOF with a body's last bytes, so that there is nothing more to read.
+	b := make([]byte, 0, n)
+	for len(b) < cap(b) {
+		m, err := r.Body.Read(b[len(b):cap(b)])
+		b = b[:len(b)+m]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+	// Whatever follows, if anything, counts against the limit too.
+	rest, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit-n))
+	if len(rest) > 0 {
+		b = append(b, rest...)
+	}
+	return b, err
 }
 
 func (rv *Receiver) checkQuery(q url.Values, appid, cmdName string, cmd webhook.Command) *refusal {

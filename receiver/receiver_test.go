@@ -279,3 +279,30 @@ func TestTheTokenNeverReachesTheLog(t *testing.T) {
 	g.Expect(logPage.Body.String()).NotTo(ContainSubstring(token))
 	g.Expect(logPage.Body.String()).To(ContainSubstring(`"token_removed":true`))
 }
+
+// A body that runs past its Content-Length, as a handler's caller may hand one, is read whole,
+// and the limit holds for all of it.
+func TestBodyPastItsContentLength(t *testing.T) {
+	g := NewWithT(t)
+	body := seed(t, "modify_admin.json")
+	u := webhookURL(webhook.CommandModifyAdmin, "", webhook.URLOptions{})
+	for _, tc := range []struct {
+		name          string
+		length, limit int64
+		status, bytes int
+	}{
+		{"within the limit", 10, int64(len(body)), 200, len(body)},
+		{"past the limit", 10, int64(len(body)) - 1, 413, len(body) - 1},
+		{"announced at the limit", int64(len(body)) - 1, int64(len(body)) - 1, 413, len(body) - 1},
+		{"shorter than announced", int64(len(body)) + 5, int64(len(body)) + 5, 200, len(body)},
+	} {
+		rv, err := receiver.New(receiver.Config{SDKAppID: appID, MaxBodyBytes: tc.limit})
+		g.Expect(err).NotTo(HaveOccurred())
+		req := httptest.NewRequest(http.MethodPost, u, bytes.NewReader(body))
+		req.ContentLength = tc.length
+		rec := httptest.NewRecorder()
+		rv.ServeHTTP(rec, req)
+		g.Expect(rec.Code).To(Equal(tc.status), "%s: %s", tc.name, rec.Body)
+		g.Expect(rv.Deliveries()[0].BodyBytes).To(Equal(tc.bytes), tc.name)
+	}
+}
