@@ -262,9 +262,7 @@ func (rv *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	d.Header = connectionless(r.Header)
 	d.RawBody = body
 	rv.record(&d)
-	for k, v := range d.Answer.header() {
-		w.Header()[k] = v
-	}
+	d.Answer.setHeader(w.Header())
 	if ref != nil && ref.status == http.StatusMethodNotAllowed && d.Answer.From == FromReceiver {
 		w.Header().Set("Allow", http.MethodPost)
 	}
@@ -272,9 +270,15 @@ func (rv *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(d.Answer.Body)
 }
 
+// jsonType is the Content-Type of the receiver's own answers; jsonContentType holds it for
+// every answer, one slice for all: a header's values are replaced, never written in place.
+const jsonType = "application/json"
+
+var jsonContentType = []string{jsonType}
+
 // ownAnswer is the receiver's answer: OK/0, or FAIL with the refusal's status, code and reason.
 func ownAnswer(ref *refusal) Answer {
-	a := Answer{From: FromReceiver, Status: http.StatusOK, ContentType: "application/json", Body: webhook.Acknowledgement}
+	a := Answer{From: FromReceiver, Status: http.StatusOK, ContentType: jsonType, Body: webhook.Acknowledgement}
 	if ref != nil {
 		a.Status = ref.status
 		a.Body, _ = json.Marshal(webhook.Response{ActionStatus: "FAIL", ErrorInfo: ref.reason, ErrorCode: ref.code})
@@ -282,15 +286,18 @@ func ownAnswer(ref *refusal) Answer {
 	return a
 }
 
-// header is what the answer sets besides the status and Content-Length.
-func (a Answer) header() http.Header {
-	if a.appHeader != nil {
-		return a.appHeader
+// setHeader sets in h what the answer sets besides the status and Content-Length.
+func (a *Answer) setHeader(h http.Header) {
+	switch {
+	case a.appHeader != nil:
+		for k, v := range a.appHeader {
+			h[k] = v
+		}
+	case a.ContentType == jsonType:
+		h["Content-Type"] = jsonContentType
+	case a.ContentType != "":
+		h["Content-Type"] = []string{a.ContentType}
 	}
-	if a.ContentType == "" {
-		return nil
-	}
-	return http.Header{"Content-Type": {a.ContentType}}
 }
 
 // check reads the request and returns its body and the reason to refuse it, if any.

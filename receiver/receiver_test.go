@@ -306,3 +306,15 @@ func TestBodyPastItsContentLength(t *testing.T) {
 		g.Expect(rv.Deliveries()[0].BodyBytes).To(Equal(tc.bytes), tc.name)
 	}
 }
+
+func TestOwnAnswersAreJSON(t *testing.T) {
+	g := NewWithT(t)
+	rv := newReceiver(t, "")
+	u := webhookURL(webhook.CommandModifyAdmin, "", webhook.URLOptions{})
+	for _, body := range [][]byte{seed(t, "modify_admin.json"), []byte("not json")} {
+		rec, _ := post(t, rv, http.MethodPost, u, body)
+		g.Expect(rec.Header()).To(HaveKeyWithValue("Content-Type", []string{"application/json"}))
+	}
+	rec, _ := post(t, rv, http.MethodPut, u, nil)
+	g.Expect(rec.Header()).To(Equal(http.Header{"Content-Type": {"application/json"}, "Allow": {"POST"}}))
+}
