@@ -259,7 +259,10 @@ func (rv *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d.Took = rv.cfg.Now().Sub(start)
-	d.Header = connectionless(r.Header)
+	// The log keeps no headers: they are copied for OnDelivery, and for removeToken to look in.
+	if rv.cfg.OnDelivery != nil || rv.cfg.Token != "" {
+		d.Header = connectionless(r.Header)
+	}
 	d.RawBody = body
 	rv.record(&d)
 	d.Answer.setHeader(w.Header())

@@ -318,3 +318,21 @@ func TestOwnAnswersAreJSON(t *testing.T) {
 	rec, _ := post(t, rv, http.MethodPut, u, nil)
 	g.Expect(rec.Header()).To(Equal(http.Header{"Content-Type": {"application/json"}, "Allow": {"POST"}}))
 }
+
+// OnDelivery gets a copy of the request's headers, less those of the connection.
+func TestOnDeliverySeesTheHeaders(t *testing.T) {
+	g := NewWithT(t)
+	var seen []receiver.Delivery
+	rv, err := receiver.New(receiver.Config{SDKAppID: appID, OnDelivery: func(d receiver.Delivery) {
+		d.Header.Set("X-Trace", "changed")
+		seen = append(seen, d)
+	}})
+	g.Expect(err).NotTo(HaveOccurred())
+	req := httptest.NewRequest(http.MethodPost, webhookURL(webhook.CommandModifyAdmin, "", webhook.URLOptions{}), bytes.NewReader(seed(t, "modify_admin.json")))
+	req.Header = http.Header{"X-Trace": {"t-1"}, "Connection": {"keep-alive, x-hop"}, "X-Hop": {"hop"}, "Te": {"trailers"}, "User-Agent": {"ua"}}
+	rv.ServeHTTP(httptest.NewRecorder(), req)
+	g.Expect(seen).To(HaveLen(1))
+	g.Expect(seen[0].Header).To(Equal(http.Header{"X-Trace": {"changed"}, "User-Agent": {"ua"}}))
+	g.Expect(req.Header.Get("X-Trace")).To(Equal("t-1"))
+	g.Expect(rv.Deliveries()[0].Header).To(BeNil(), "the log keeps no headers")
+}
