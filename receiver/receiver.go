@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -316,8 +315,8 @@ func (rv *Receiver) check(w http.ResponseWriter, r *http.Request, d *Delivery) (
 	if r.Method != http.MethodPost {
 		return body, false, refuse(http.StatusMethodNotAllowed, CodeBadMethod, "method %q is not allowed: webhooks are POST", r.Method)
 	}
-	q, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
+	var q query
+	if err := q.parse(r.URL.RawQuery); err != nil {
 		d.Room = webhook.BodyRoom(body)
 		return body, false, refuse(http.StatusBadRequest, CodeBadQuery, "query does not parse: %v", err)
 	}
@@ -327,11 +326,11 @@ func (rv *Receiver) check(w http.ResponseWriter, r *http.Request, d *Delivery) (
 	}
 	cmd := webhook.Command(q.Get(cmdName))
 	d.Command = string(cmd)
-	if ref := rv.checkQuery(q, appid, cmdName, cmd); ref != nil {
+	if ref := rv.checkQuery(&q, appid, cmdName, cmd); ref != nil {
 		d.Room = webhook.BodyRoom(body)
 		return body, false, ref
 	}
-	if ref := rv.checkSign(q); ref != nil {
+	if ref := rv.checkSign(&q); ref != nil {
 		d.Room = webhook.BodyRoom(body)
 		return body, false, ref
 	}
@@ -374,7 +373,7 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	return b, err
 }
 
-func (rv *Receiver) checkQuery(q url.Values, appid, cmdName string, cmd webhook.Command) *refusal {
+func (rv *Receiver) checkQuery(q *query, appid, cmdName string, cmd webhook.Command) *refusal {
 	raw := q.Get(appid)
 	if raw == "" {
 		return refuse(http.StatusBadRequest, CodeBadQuery, "query parameter %s is missing", webhook.ParamSdkAppid)
@@ -406,7 +405,7 @@ func (rv *Receiver) checkQuery(q url.Values, appid, cmdName string, cmd webhook.
 	return nil
 }
 
-func (rv *Receiver) checkSign(q url.Values) *refusal {
+func (rv *Receiver) checkSign(q *query) *refusal {
 	if rv.cfg.Token == "" {
 		return nil
 	}
