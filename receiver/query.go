@@ -36,7 +36,7 @@ var parseQueryAllowed = func() bool {
 
 // parse parses raw; the error is url.ParseQuery's.
 func (q *query) parse(raw string) error {
-	if !parseQueryAllowed || strings.ContainsAny(raw, "%+;") || strings.Count(raw, "&") >= maxPlainParams {
+	if !plainQuery(raw) {
 		var err error
 		q.values, err = url.ParseQuery(raw)
 		return err
@@ -52,6 +52,14 @@ func (q *query) parse(raw string) error {
 		q.n++
 	}
 	return nil
+}
+
+// plainQuery reports whether raw has nothing to unescape, no semicolon, and few enough
+// parameters for the pairs.
+func plainQuery(raw string) bool {
+	// IndexByte, unlike ContainsAny, looks at many bytes at a time.
+	return parseQueryAllowed && strings.IndexByte(raw, '%') < 0 && strings.IndexByte(raw, '+') < 0 &&
+		strings.IndexByte(raw, ';') < 0 && strings.Count(raw, "&") < maxPlainParams
 }
 
 // Get returns the first value of name, "" when there is none.

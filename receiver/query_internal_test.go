@@ -34,3 +34,16 @@ func FuzzQueryIsParseQuery(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkQueryParse parses a signed CreateRoom's query.
+func BenchmarkQueryParse(b *testing.B) {
+	raw := "SdkAppid=1400000001&CallbackCommand=Live.CallbackAfterCreateRoom&contenttype=json&ClientIP=10.1.2.3&OptPlatform=Android&Sign=9c6d4f0c6e2f1a3b5d7e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c&RequestTime=1700000000"
+	b.ReportAllocs()
+	for b.Loop() {
+		var q query
+		_ = q.parse(raw)
+		if q.Get("OptPlatform") != "Android" {
+			b.Fatal()
+		}
+	}
+}
