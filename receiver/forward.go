@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -159,17 +160,28 @@ var hopByHop = []string{"Connection", "Keep-Alive", "Proxy-Connection", "Proxy-A
 
 // connectionless returns a copy of h without the headers of the connection.
 func connectionless(h http.Header) http.Header {
-	out := h.Clone()
-	if out == nil {
-		out = http.Header{}
+	// As h.Clone copies, one slice for all the values, but without the hop-by-hop headers:
+	// their names are canonical, so that Del would delete just them.
+	nv := 0
+	for _, vs := range h {
+		nv += len(vs)
 	}
-	for _, f := range h.Values("Connection") {
-		for _, name := range strings.Split(f, ",") {
-			out.Del(textproto.TrimString(name))
+	sv := make([]string, nv)
+	out := make(http.Header, len(h))
+	for name, vs := range h {
+		switch {
+		case slices.Contains(hopByHop, name):
+		case vs == nil:
+			out[name] = nil
+		default:
+			n := copy(sv, vs)
+			out[name], sv = sv[:n:n], sv[n:]
 		}
 	}
-	for _, name := range hopByHop {
-		out.Del(name)
+	for _, f := range h.Values("Connection") {
+		for name := range strings.SplitSeq(f, ",") {
+			out.Del(textproto.TrimString(name))
+		}
 	}
 	return out
 }

@@ -5,13 +5,14 @@ package receiver
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -259,12 +260,13 @@ func (rv *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d.Took = rv.cfg.Now().Sub(start)
-	d.Header = connectionless(r.Header)
+	// The log keeps no headers: they are copied for OnDelivery, and for removeToken to look in.
+	if rv.cfg.OnDelivery != nil || rv.cfg.Token != "" {
+		d.Header = connectionless(r.Header)
+	}
 	d.RawBody = body
 	rv.record(&d)
-	for k, v := range d.Answer.header() {
-		w.Header()[k] = v
-	}
+	d.Answer.setHeader(w.Header())
 	if ref != nil && ref.status == http.StatusMethodNotAllowed && d.Answer.From == FromReceiver {
 		w.Header().Set("Allow", http.MethodPost)
 	}
@@ -272,9 +274,15 @@ func (rv *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(d.Answer.Body)
 }
 
+// jsonType is the Content-Type of the receiver's own answers; jsonContentType holds it for
+// every answer, one slice for all: a header's values are replaced, never written in place.
+const jsonType = "application/json"
+
+var jsonContentType = []string{jsonType}
+
 // ownAnswer is the receiver's answer: OK/0, or FAIL with the refusal's status, code and reason.
 func ownAnswer(ref *refusal) Answer {
-	a := Answer{From: FromReceiver, Status: http.StatusOK, ContentType: "application/json", Body: webhook.Acknowledgement}
+	a := Answer{From: FromReceiver, Status: http.StatusOK, ContentType: jsonType, Body: webhook.Acknowledgement}
 	if ref != nil {
 		a.Status = ref.status
 		a.Body, _ = json.Marshal(webhook.Response{ActionStatus: "FAIL", ErrorInfo: ref.reason, ErrorCode: ref.code})
@@ -282,20 +290,23 @@ func ownAnswer(ref *refusal) Answer {
 	return a
 }
 
-// header is what the answer sets besides the status and Content-Length.
-func (a Answer) header() http.Header {
-	if a.appHeader != nil {
-		return a.appHeader
+// setHeader sets in h what the answer sets besides the status and Content-Length.
+func (a *Answer) setHeader(h http.Header) {
+	switch {
+	case a.appHeader != nil:
+		for k, v := range a.appHeader {
+			h[k] = v
+		}
+	case a.ContentType == jsonType:
+		h["Content-Type"] = jsonContentType
+	case a.ContentType != "":
+		h["Content-Type"] = []string{a.ContentType}
 	}
-	if a.ContentType == "" {
-		return nil
-	}
-	return http.Header{"Content-Type": {a.ContentType}}
 }
 
 // check reads the request and returns its body and the reason to refuse it, if any.
 func (rv *Receiver) check(w http.ResponseWriter, r *http.Request, d *Delivery) (body []byte, tooLarge bool, ref *refusal) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, rv.cfg.MaxBodyBytes))
+	body, err := readBody(w, r, rv.cfg.MaxBodyBytes)
 	if err != nil {
 		var tl *http.MaxBytesError
 		if errors.As(err, &tl) {
@@ -306,8 +317,8 @@ func (rv *Receiver) check(w http.ResponseWriter, r *http.Request, d *Delivery) (
 	if r.Method != http.MethodPost {
 		return body, false, refuse(http.StatusMethodNotAllowed, CodeBadMethod, "method %q is not allowed: webhooks are POST", r.Method)
 	}
-	q, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
+	var q query
+	if err := q.parse(r.URL.RawQuery); err != nil {
 		d.Room = webhook.BodyRoom(body)
 		return body, false, refuse(http.StatusBadRequest, CodeBadQuery, "query does not parse: %v", err)
 	}
@@ -317,11 +328,11 @@ func (rv *Receiver) check(w http.ResponseWriter, r *http.Request, d *Delivery) (
 	}
 	cmd := webhook.Command(q.Get(cmdName))
 	d.Command = string(cmd)
-	if ref := rv.checkQuery(q, appid, cmdName, cmd); ref != nil {
+	if ref := rv.checkQuery(&q, appid, cmdName, cmd); ref != nil {
 		d.Room = webhook.BodyRoom(body)
 		return body, false, ref
 	}
-	if ref := rv.checkSign(q); ref != nil {
+	if ref := rv.checkSign(&q); ref != nil {
 		d.Room = webhook.BodyRoom(body)
 		return body, false, ref
 	}
@@ -337,7 +348,34 @@ func (rv *Receiver) check(w http.ResponseWriter, r *http.Request, d *Delivery) (
 	return body, false, nil
 }
 
-func (rv *Receiver) checkQuery(q url.Values, appid, cmdName string, cmd webhook.Command) *refusal {
+// readBody reads the whole body, at most limit bytes (http.MaxBytesReader's error beyond).
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	n := r.ContentLength
+	if n < 0 || n > limit {
+		return io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	}
+	// The length is announced and allowed: one slice of that size, which the log keeps. net/http
+	// gives io.EOF with a body's last bytes, so that there is nothing more to read.
+	b := make([]byte, 0, n)
+	for len(b) < cap(b) {
+		m, err := r.Body.Read(b[len(b):cap(b)])
+		b = b[:len(b)+m]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+	// Whatever follows, if anything, counts against the limit too.
+	rest, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit-n))
+	if len(rest) > 0 {
+		b = append(b, rest...)
+	}
+	return b, err
+}
+
+func (rv *Receiver) checkQuery(q *query, appid, cmdName string, cmd webhook.Command) *refusal {
 	raw := q.Get(appid)
 	if raw == "" {
 		return refuse(http.StatusBadRequest, CodeBadQuery, "query parameter %s is missing", webhook.ParamSdkAppid)
@@ -369,7 +407,7 @@ func (rv *Receiver) checkQuery(q url.Values, appid, cmdName string, cmd webhook.
 	return nil
 }
 
-func (rv *Receiver) checkSign(q url.Values) *refusal {
+func (rv *Receiver) checkSign(q *query) *refusal {
 	if rv.cfg.Token == "" {
 		return nil
 	}
@@ -385,11 +423,20 @@ func (rv *Receiver) checkSign(q url.Values) *refusal {
 	if skew > rv.cfg.MaxSkew || skew < -rv.cfg.MaxSkew {
 		return refuse(http.StatusUnauthorized, CodeStale, "RequestTime %d is %v from this receiver's clock, more than %v", t, skew.Round(time.Second), rv.cfg.MaxSkew)
 	}
-	want := webhook.Sign(rv.cfg.Token, t)
-	if subtle.ConstantTimeCompare([]byte(sign), []byte(want)) != 1 {
+	want := signature(rv.cfg.Token, t)
+	if subtle.ConstantTimeCompare([]byte(sign), want[:]) != 1 {
 		return refuse(http.StatusUnauthorized, CodeBadSign, "Sign does not match SHA-256(token + RequestTime)")
 	}
 	return nil
+}
+
+// signature is webhook.Sign(token, requestTime) in an array, without the two allocations of
+// making it a string.
+func signature(token string, requestTime int64) (sign [2 * sha256.Size]byte) {
+	var buf [webhook.MaxTokenLength + 20]byte
+	sum := sha256.Sum256(strconv.AppendInt(append(buf[:0], token...), requestTime, 10))
+	hex.Encode(sign[:], sum[:])
+	return sign
 }
 
 // record numbers the delivery, logs it and hands it to OnDelivery.

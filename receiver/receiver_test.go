@@ -279,3 +279,60 @@ func TestTheTokenNeverReachesTheLog(t *testing.T) {
 	g.Expect(logPage.Body.String()).NotTo(ContainSubstring(token))
 	g.Expect(logPage.Body.String()).To(ContainSubstring(`"token_removed":true`))
 }
+
+// A body that runs past its Content-Length, as a handler's caller may hand one, is read whole,
+// and the limit holds for all of it.
+func TestBodyPastItsContentLength(t *testing.T) {
+	g := NewWithT(t)
+	body := seed(t, "modify_admin.json")
+	u := webhookURL(webhook.CommandModifyAdmin, "", webhook.URLOptions{})
+	for _, tc := range []struct {
+		name          string
+		length, limit int64
+		status, bytes int
+	}{
+		{"within the limit", 10, int64(len(body)), 200, len(body)},
+		{"past the limit", 10, int64(len(body)) - 1, 413, len(body) - 1},
+		{"announced at the limit", int64(len(body)) - 1, int64(len(body)) - 1, 413, len(body) - 1},
+		{"shorter than announced", int64(len(body)) + 5, int64(len(body)) + 5, 200, len(body)},
+	} {
+		rv, err := receiver.New(receiver.Config{SDKAppID: appID, MaxBodyBytes: tc.limit})
+		g.Expect(err).NotTo(HaveOccurred())
+		req := httptest.NewRequest(http.MethodPost, u, bytes.NewReader(body))
+		req.ContentLength = tc.length
+		rec := httptest.NewRecorder()
+		rv.ServeHTTP(rec, req)
+		g.Expect(rec.Code).To(Equal(tc.status), "%s: %s", tc.name, rec.Body)
+		g.Expect(rv.Deliveries()[0].BodyBytes).To(Equal(tc.bytes), tc.name)
+	}
+}
+
+func TestOwnAnswersAreJSON(t *testing.T) {
+	g := NewWithT(t)
+	rv := newReceiver(t, "")
+	u := webhookURL(webhook.CommandModifyAdmin, "", webhook.URLOptions{})
+	for _, body := range [][]byte{seed(t, "modify_admin.json"), []byte("not json")} {
+		rec, _ := post(t, rv, http.MethodPost, u, body)
+		g.Expect(rec.Header()).To(HaveKeyWithValue("Content-Type", []string{"application/json"}))
+	}
+	rec, _ := post(t, rv, http.MethodPut, u, nil)
+	g.Expect(rec.Header()).To(Equal(http.Header{"Content-Type": {"application/json"}, "Allow": {"POST"}}))
+}
+
+// OnDelivery gets a copy of the request's headers, less those of the connection.
+func TestOnDeliverySeesTheHeaders(t *testing.T) {
+	g := NewWithT(t)
+	var seen []receiver.Delivery
+	rv, err := receiver.New(receiver.Config{SDKAppID: appID, OnDelivery: func(d receiver.Delivery) {
+		d.Header.Set("X-Trace", "changed")
+		seen = append(seen, d)
+	}})
+	g.Expect(err).NotTo(HaveOccurred())
+	req := httptest.NewRequest(http.MethodPost, webhookURL(webhook.CommandModifyAdmin, "", webhook.URLOptions{}), bytes.NewReader(seed(t, "modify_admin.json")))
+	req.Header = http.Header{"X-Trace": {"t-1"}, "Connection": {"keep-alive, x-hop"}, "X-Hop": {"hop"}, "Te": {"trailers"}, "User-Agent": {"ua"}}
+	rv.ServeHTTP(httptest.NewRecorder(), req)
+	g.Expect(seen).To(HaveLen(1))
+	g.Expect(seen[0].Header).To(Equal(http.Header{"X-Trace": {"changed"}, "User-Agent": {"ua"}}))
+	g.Expect(req.Header.Get("X-Trace")).To(Equal("t-1"))
+	g.Expect(rv.Deliveries()[0].Header).To(BeNil(), "the log keeps no headers")
+}
