@@ -173,7 +173,7 @@ func (t *fastTransport) post(ctx context.Context, deadline time.Time, tg *target
 		r, keep := h.body(c.br)
 		fb := fastBody{r: r}
 		answer, err = read(&fb)
-		if err == nil && keep && (fb.eof || h.fullyRead(r)) {
+		if err == nil && keep && fb.eof { // read is read to the end: anything else is an error
 			t.put(tg.addr, c)
 		} else {
 			c.Close()
@@ -430,14 +430,6 @@ func (h *head) body(br *bufio.Reader) (io.Reader, bool) {
 	default:
 		return br, false // read to the close
 	}
-}
-
-// fullyRead reports whether a body reader that has not said EOF has nothing left: a body of a
-// known length read to its last byte (a reader that stops at the length does not read on to
-// the EOF).
-func (h *head) fullyRead(r io.Reader) bool {
-	lr, ok := r.(*io.LimitedReader)
-	return ok && lr.N == 0
 }
 
 // maxLine bounds a status or header line.
