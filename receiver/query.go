@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"sync"
 )
 
 // maxPlainParams bounds the parameters of a query parsed without url.ParseQuery.
@@ -19,8 +20,8 @@ type query struct {
 }
 
 // parseQueryAllowed is false when a GODEBUG may cap the count of query parameters, which only
-// url.ParseQuery knows.
-var parseQueryAllowed = func() bool {
+// url.ParseQuery knows. It is found out at the first webhook, not at every program's start.
+var parseQueryAllowed = sync.OnceValue(func() bool {
 	if strings.Contains(os.Getenv("GODEBUG"), "urlmaxqueryparams") {
 		return false
 	}
@@ -32,7 +33,7 @@ var parseQueryAllowed = func() bool {
 		}
 	}
 	return true
-}()
+})
 
 // parse parses raw; the error is url.ParseQuery's.
 func (q *query) parse(raw string) error {
@@ -58,7 +59,7 @@ func (q *query) parse(raw string) error {
 // parameters for the pairs.
 func plainQuery(raw string) bool {
 	// IndexByte, unlike ContainsAny, looks at many bytes at a time.
-	return parseQueryAllowed && strings.IndexByte(raw, '%') < 0 && strings.IndexByte(raw, '+') < 0 &&
+	return parseQueryAllowed() && strings.IndexByte(raw, '%') < 0 && strings.IndexByte(raw, '+') < 0 &&
 		strings.IndexByte(raw, ';') < 0 && strings.Count(raw, "&") < maxPlainParams
 }
 
