@@ -1,6 +1,7 @@
 package webhook_test
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"net"
@@ -329,4 +330,44 @@ func TestFastClientContextsOnKeptAliveConnections(t *testing.T) {
 	res = c.Do(second, req)
 	g.Expect(res.Outcome).To(Equal(webhook.Canceled))
 	g.Expect(calls.Load()).To(Equal(int32(3)))
+}
+
+// A receiver that keeps a connection open after an answer, then closes it on the next request
+// without answering, fails that request, and the error says what the receiver did.
+func TestFastClientNamesAnUnannouncedClose(t *testing.T) {
+	g := NewWithT(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	g.Expect(err).NotTo(HaveOccurred())
+	t.Cleanup(func() { _ = ln.Close() })
+	ack := string(webhook.Acknowledgement)
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				br := bufio.NewReader(conn)
+				for i := 0; ; i++ {
+					req, err := http.ReadRequest(br)
+					if err != nil {
+						return
+					}
+					_, _ = io.Copy(io.Discard, req.Body)
+					if i == 1 {
+						return // the second request on the connection: closed, unanswered
+					}
+					_, _ = io.WriteString(conn, "HTTP/1.1 200 OK\r\nContent-Length: "+strconv.Itoa(len(ack))+"\r\n\r\n"+ack)
+				}
+			}()
+		}
+	}()
+	c := webhook.NewClient(webhook.WithFastTransport())
+	url := "http://" + ln.Addr().String() + "/cb"
+	g.Expect(deliver(t, c, url).Outcome).To(Equal(webhook.Acknowledged))
+	res := deliver(t, c, url)
+	g.Expect(res.Outcome).To(Equal(webhook.ConnReset))
+	g.Expect(res.Err).To(MatchError(ContainSubstring(`closed a kept-alive connection without answering, though its previous answer on it did not say "Connection: close"`)))
+	g.Expect(deliver(t, c, url).Outcome).To(Equal(webhook.Acknowledged), "the next goes on a new connection")
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -162,7 +163,7 @@ func (t *fastTransport) post(ctx context.Context, deadline time.Time, tg *target
 		if err != nil {
 			return 0, nil, err
 		}
-		h, writeFailed, err := t.exchange(ctx, c, deadline, tg.host, uri, nil, body, nil)
+		h, writeFailed, err := t.exchange(ctx, c, reused, deadline, tg.host, uri, nil, body, nil)
 		if err != nil {
 			c.Close()
 			if reused && writeFailed && attempt == 0 && ctx.Err() == nil {
@@ -211,7 +212,7 @@ func (t *fastTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 		hdr := http.Header{}
-		h, writeFailed, err := t.exchange(ctx, c, deadline, host, req.URL.RequestURI(), req.Header, body, hdr)
+		h, writeFailed, err := t.exchange(ctx, c, reused, deadline, host, req.URL.RequestURI(), req.Header, body, hdr)
 		if err != nil {
 			c.Close()
 			if reused && writeFailed && attempt == 0 && ctx.Err() == nil {
@@ -285,7 +286,7 @@ var errMalformed = errors.New("malformed HTTP answer")
 // nil), until deadline or ctx's cancellation; writeFailed reports that the request could not be
 // written. The headers of extra go beside Host, User-Agent and Content-Length; without extra, a
 // webhook's Content-Type does.
-func (t *fastTransport) exchange(ctx context.Context, c *fastConn, deadline time.Time, host, uri string, extra http.Header, body []byte, hdr http.Header) (h head, writeFailed bool, err error) {
+func (t *fastTransport) exchange(ctx context.Context, c *fastConn, reused bool, deadline time.Time, host, uri string, extra http.Header, body []byte, hdr http.Header) (h head, writeFailed bool, err error) {
 	// In this order: a cancellation after the check below sets its past deadline after ours.
 	c.watch(ctx)
 	_ = c.SetDeadline(deadline) // zero: none
@@ -317,9 +318,17 @@ func (t *fastTransport) exchange(ctx context.Context, c *fastConn, deadline time
 	if _, err := c.Write(b); err != nil {
 		return head{}, true, err
 	}
+	if _, err := c.br.Peek(1); err != nil && reused && (errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET)) {
+		// Not a byte of an answer: the server closed the connection it had kept open. The request
+		// is not sent again (a POST may have been acted on), so say why it failed.
+		return head{}, false, fmt.Errorf("%w; %s", err, closedUnannounced)
+	}
 	h, err = readHead(c.br, hdr)
 	return h, false, err
 }
+
+// closedUnannounced explains an answer that never came on a kept-alive connection.
+const closedUnannounced = `the receiver closed a kept-alive connection without answering, though its previous answer on it did not say "Connection: close"`
 
 func ctxErr(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
