@@ -51,6 +51,12 @@ func (x *execution) record(st *Step, sr *StepResult, res webhook.Result, conditi
 		ex.Error = res.Err.Error()
 	}
 	sr.Sent++
+	switch {
+	case res.Outcome == webhook.Acknowledged:
+		sr.Acknowledged++
+	case res.Outcome.Answered() && res.Answer.Refusal():
+		sr.Refused++
+	}
 	sr.Latency = max(sr.Latency, ex.Latency)
 	x.observe(sr, ex)
 	if msg := st.Expect.check(&res, x.cfg.Timeout); msg != "" {

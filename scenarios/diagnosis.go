@@ -15,7 +15,10 @@ import (
 //     (see webhook.NoAnswerHint);
 //   - a backend that checks Sign, run without a token: no webhook was acknowledged, and every
 //     webhook refused where an acknowledgement was due was refused with 401 or an ErrorInfo that
-//     names Sign or RequestTime.
+//     names Sign or RequestTime;
+//   - a target that refused every webhook, the control's included (a wrong path answers 404 to
+//     all of them): its refusals of foreign SdkAppids and bad Signs show nothing, and the
+//     scenarios that passed on them fail (see Control).
 func (r *Report) Diagnosis() string {
 	if r.Failed == 0 {
 		return ""
@@ -24,13 +27,12 @@ func (r *Report) Diagnosis() string {
 	var firstRefusal string
 	for _, s := range r.Scenarios {
 		for _, st := range s.Steps {
+			acknowledged += st.Acknowledged
 			for _, x := range st.Exchanges {
 				if x.Command == "" {
 					continue // a check step's request to the app's own API
 				}
 				switch {
-				case x.Outcome == "acknowledged":
-					acknowledged++
 				case x.Status == 0 || st.Status != StatusFailed:
 					// no answer, or a refusal where one was due (a foreign SdkAppid, say)
 				case x.Status == http.StatusUnauthorized || mentionsSign(x.ResponseBody):
@@ -51,6 +53,11 @@ func (r *Report) Diagnosis() string {
 	case !r.Token && acknowledged == 0 && refusedForSign > 0 && refusedForSign == refused:
 		return fmt.Sprintf("the app backend seems to check Sign, and this run had no token: every webhook due an acknowledgement was refused (%s). "+
 			"Give the callback token set in the console: livehook run --target %s --token \"$CALLBACK_TOKEN\"", firstRefusal, r.Target)
+	}
+	if statuses, all := r.refusedEverything(); all {
+		summary, hint := refusalSummary(statuses)
+		return fmt.Sprintf("the target refused every webhook (%s): %s. A refusal counts only beside an acknowledgement, "+
+			"so the scenarios that passed on refusals fail too", summary, hint)
 	}
 	return ""
 }

@@ -25,6 +25,14 @@ func report(token bool, steps ...scenarios.StepResult) *scenarios.Report {
 	r := &scenarios.Report{Target: "http://127.0.0.1:1/cb", Token: token, Seed: 1}
 	for i, st := range steps {
 		st.Index, st.Action, st.Line, st.Sent = 1, "create_room", 10+i, 1
+		for _, x := range st.Exchanges {
+			switch {
+			case x.Outcome == "acknowledged":
+				st.Acknowledged++
+			case x.Status > 0 && x.Status != 200:
+				st.Refused++
+			}
+		}
 		s := scenarios.ScenarioResult{Name: strings.Repeat("s", i+1), File: "f.yaml", Status: st.Status, Steps: []scenarios.StepResult{st}}
 		switch st.Status {
 		case scenarios.StatusFailed:
@@ -74,10 +82,18 @@ func TestDiagnosisOfAMissingToken(t *testing.T) {
 }
 
 // Failures that one cause does not explain get no diagnosis: the details speak for themselves.
+func TestDiagnosisOfATargetThatRefusesEverything(t *testing.T) {
+	g := NewWithT(t)
+	sign := failed(webhookX(401, unsigned401, "status", ""))
+	g.Expect(report(true, sign, sign).Diagnosis()).To(HavePrefix("the target refused every webhook (all HTTP 401): does it expect another SdkAppid (--sdkappid) or token (--token)?"),
+		"with a token, a Sign refusal is the token's, not a missing one's")
+	notFound := failed(webhookX(404, "404 page not found", "status", ""))
+	g.Expect(report(false, notFound, passed(webhookX(404, "404 page not found", "status", ""))).Diagnosis()).To(HavePrefix("the target refused every webhook (all HTTP 404): is the path right?"))
+}
+
 func TestNoDiagnosisWithoutOneCause(t *testing.T) {
 	sign := failed(webhookX(401, unsigned401, "status", ""))
 	for name, r := range map[string]*scenarios.Report{
-		"a token was given":                report(true, sign, sign),
 		"an unsigned one was acknowledged": report(false, sign, passed(webhookX(200, ok, "acknowledged", ""))),
 		"another refusal too":              report(false, sign, failed(webhookX(500, "boom", "status", ""))),
 		"all passed":                       report(false, passed(webhookX(200, ok, "acknowledged", ""))),

@@ -38,6 +38,9 @@ type Report struct {
 	// Requests counts every request sent, webhooks and checks alike.
 	Requests  int              `json:"requests"`
 	Scenarios []ScenarioResult `json:"scenarios"`
+	// Control is the valid webhooks the run sent of its own because scenarios passed on
+	// refusals and nothing else was acknowledged (see Control); nil when none was needed.
+	Control *ScenarioResult `json:"control,omitempty"`
 }
 
 // ScenarioResult is the outcome of one scenario (one iteration of it, when it repeats).
@@ -96,6 +99,10 @@ type StepResult struct {
 	Latency time.Duration `json:"latency_ns"`
 	// Sent counts the requests the step sent.
 	Sent int `json:"sent"`
+	// Acknowledged and Refused count the webhooks answered OK/0 and the ones refused (a status
+	// other than 200, FAIL or a non-zero ErrorCode), whatever the step expected.
+	Acknowledged int `json:"acknowledged"`
+	Refused      int `json:"refused"`
 	// Exchanges holds the request and answer (for a generate step, the first and the failing ones).
 	Exchanges []Exchange `json:"exchanges,omitempty"`
 }
@@ -189,6 +196,23 @@ func (r *Report) WriteText(w io.Writer, opt TextOptions) error {
 				continue
 			}
 			writeStep(ew, &s, &st, dumped)
+		}
+	}
+	if c := r.Control; c != nil {
+		switch {
+		case c.Status == StatusPassed:
+			ew.printf("\nNo scenario had a webhook acknowledged, so the run sent a control of its own to show that its refusals mean something:\n")
+		case !c.refusedOrUnanswered():
+			ew.printf("\nNo scenario had a webhook acknowledged, so the run sent a control of its own; it was answered, not acknowledged, but not refused either, so the refusals stand:\n")
+		default:
+			ew.printf("\nNo scenario had a webhook acknowledged, so the run sent a control of its own; it was not acknowledged either, so no refusal counts:\n")
+		}
+		label := map[string]string{StatusPassed: "PASS", StatusFailed: "FAIL", StatusSkipped: "SKIP"}[c.Status]
+		ew.printf("%s  %s  %s, %s\n", label, c.Title(), plural(len(c.Steps), "step"), round(c.Duration))
+		for _, st := range c.Steps {
+			if opt.Steps || st.Status == StatusFailed {
+				writeStep(ew, c, &st, dumped)
+			}
 		}
 	}
 	if diagnosis != "" {

@@ -205,6 +205,12 @@ func Run(ctx context.Context, files []*File, cfg Config) (*Report, error) {
 	}
 	close(queue)
 	wg.Wait()
+	if ctl := control(ctx, &cfg, results); ctl != nil {
+		rep.Control = ctl
+		for _, st := range ctl.Steps {
+			rep.Requests += st.Sent
+		}
+	}
 	for _, r := range results {
 		rep.add(*r)
 	}

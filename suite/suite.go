@@ -21,6 +21,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
@@ -124,6 +125,7 @@ func Register(cfg Config) bool {
 	if err == nil && cfg.Target != "" && cfg.Handler != nil {
 		err = errors.New("suite: set Config.Target or Config.Handler, not both")
 	}
+	ctl := &controlOnce{}
 	return ginkgo.Describe(text, at, ginkgo.Label(cfg.Labels...), func() {
 		if err != nil {
 			ginkgo.It("reads its configuration", at, func() { ginkgo.Fail(err.Error()) })
@@ -137,7 +139,7 @@ func Register(cfg Config) bool {
 						name = fmt.Sprintf("%s #%d", sc.Name, iter+1)
 					}
 					ginkgo.It(name, at, ginkgo.Label(sc.Tags...), func(ctx ginkgo.SpecContext) {
-						runSpec(ctx, cfg, sc, at)
+						runSpec(ctx, cfg, sc, at, ctl)
 					})
 				}
 			}
@@ -164,7 +166,7 @@ func readFiles(paths []string, opts ...scenarios.ParseOption) ([]*scenarios.File
 // runSpec runs one scenario inside a spec. at is the user's Register call: the spec's header
 // and the failure's node point there, and so does the failure message, because the "In [It]
 // at:" line Ginkgo prints is taken from the stack, which no public Ginkgo API lets us set.
-func runSpec(ctx context.Context, cfg Config, sc *scenarios.Scenario, at types.CodeLocation) {
+func runSpec(ctx context.Context, cfg Config, sc *scenarios.Scenario, at types.CodeLocation, ctl *controlOnce) {
 	ginkgo.GinkgoHelper()
 	target := cfg.Target
 	if cfg.Handler != nil {
@@ -180,16 +182,24 @@ func runSpec(ctx context.Context, cfg Config, sc *scenarios.Scenario, at types.C
 	if appID == 0 {
 		appID = webhook.DefaultSDKAppID
 	}
-	res, err := scenarios.RunScenario(ctx, sc, scenarios.Config{
+	run := scenarios.Config{
 		Endpoint: webhook.Endpoint{URL: target, SDKAppID: appID, Token: cfg.Token},
 		Timeout:  cfg.Timeout, Seed: seed,
 		OnStep: func(_ string, i int, st *scenarios.Step) {
 			ginkgo.By(fmt.Sprintf("step %d: %s (%s)", i, st.Action(), st.Pos))
 		},
-	})
+	}
+	res, err := scenarios.RunScenario(ctx, sc, run)
 	registered := fmt.Sprintf("\n\nscenario %q (%s), registered at %s", sc.Name, sc.Pos, at)
 	if err != nil {
 		ginkgo.Fail(fmt.Sprintf("the scenario cannot run: %v", err) + registered)
+	}
+	if res.RestsOnRefusals() && res.Acknowledged() == 0 {
+		// A refusal counts only beside an acknowledgement (see scenarios.Control).
+		run.OnStep = nil
+		if c := ctl.get(ctx, run); c.Discredits() {
+			res.Discredit(c)
+		}
 	}
 	switch res.Status {
 	case scenarios.StatusSkipped:
@@ -201,6 +211,25 @@ func runSpec(ctx context.Context, cfg Config, sc *scenarios.Scenario, at types.C
 	case scenarios.StatusFailed:
 		ginkgo.Fail(res.Failure + "\n\n" + res.Explain() + registered)
 	}
+}
+
+// controlOnce sends the control of a Register call once, for the first spec that needs it.
+type controlOnce struct {
+	mu  sync.Mutex
+	res *scenarios.ScenarioResult
+}
+
+func (c *controlOnce) get(ctx context.Context, cfg scenarios.Config) *scenarios.ScenarioResult {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.res == nil || c.res.Status == scenarios.StatusSkipped {
+		res, err := scenarios.Control(ctx, cfg)
+		if err != nil {
+			res = &scenarios.ScenarioResult{Name: scenarios.ControlName, Status: scenarios.StatusSkipped, SkipReason: err.Error()}
+		}
+		c.res = res
+	}
+	return c.res
 }
 
 // StartMock starts a mock Live backend for the current spec and closes it when the spec ends,

@@ -231,6 +231,23 @@ var _ = Describe("pointed at faulty handlers", Ordered, func() {
 		Expect(messages["room creation is acknowledged"]).To(ContainSubstring(`ErrorCode is the string "0", want the integer 0`))
 	})
 
+	It("credits no refusal when the handler refuses valid webhooks too", func() {
+		r := fixture(bin, "not-found")
+		Expect(r.SpecReports.CountWithState(types.SpecStatePassed)).To(BeZero())
+		names, messages := failed(r)
+		Expect(names).To(ContainElements("a webhook for a foreign SdkAppid is refused", "a webhook without Sign is refused", "room creation is acknowledged"))
+		Expect(messages["a webhook for a foreign SdkAppid is refused"]).To(ContainSubstring(
+			"refused as expected, but that shows nothing: the target acknowledged no valid webhook in this run, not even the control webhook (Live.CallbackAfterCreateRoom answered 404"))
+		Expect(messages["a webhook for a foreign SdkAppid is refused"]).To(ContainSubstring("sent:     POST http://127.0.0.1:"))
+	})
+
+	It("credits the refusals of a correct handler when only refusal specs run", func() {
+		r := fixture(bin, "none", "-ginkgo.label-filter=security")
+		names, messages := failed(r)
+		Expect(names).To(BeEmpty(), "%v", messages)
+		Expect(r.SpecReports.CountWithState(types.SpecStatePassed)).To(Equal(8))
+	})
+
 	It("selects specs by the scenarios' tags", func() {
 		r := fixture(bin, "foreign-appid", "-ginkgo.label-filter=security")
 		names, _ := failed(r)

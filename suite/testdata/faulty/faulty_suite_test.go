@@ -40,6 +40,9 @@ func handler(fault string) http.Handler {
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		switch fault {
+		case "not-found": // a wrong path: everything is refused, valid webhooks too
+			http.NotFound(w, r)
+			return
 		case "foreign-appid": // takes any SdkAppid
 			q := r.URL.Query()
 			if q.Has("SdkAppid") {
