@@ -106,7 +106,7 @@ func (s *ScenarioResult) controlAnswer() string {
 			if x.Status == 0 {
 				return fmt.Sprintf("the control webhook (%s: nothing: %s)", x.Command, x.Error)
 			}
-			return fmt.Sprintf("the control webhook (%s answered %d %s)", x.Command, x.Status, clip(strings.TrimSpace(x.ResponseBody), 200))
+			return fmt.Sprintf("the control webhook (%s answered %d %s)", x.Command, x.Status, clip(strings.TrimSpace(x.ResponseBody), 80))
 		}
 	}
 	if s.Status == StatusSkipped {
@@ -183,7 +183,7 @@ func refusalSummary(statuses map[int]int) (summary, hint string) {
 	switch s := cs[0].status; {
 	case s == 404:
 		hint = "is the path right?"
-	case s == 405:
+	case s == 405 || s == 501:
 		hint = "does that path take POST? The Live backend posts every webhook"
 	case s == 401 || s == 403:
 		hint = "does it expect another SdkAppid (--sdkappid) or token (--token)?"
