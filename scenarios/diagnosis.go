@@ -18,7 +18,9 @@ import (
 //     names Sign or RequestTime;
 //   - a target that refused every webhook, the control's included (a wrong path answers 404 to
 //     all of them): its refusals of foreign SdkAppids and bad Signs show nothing, and the
-//     scenarios that passed on them fail (see Control).
+//     scenarios that passed on them fail (see Control);
+//   - a receiver that slows down as it runs (see Trend): its failures under concurrency may be
+//     that, not concurrency.
 func (r *Report) Diagnosis() string {
 	if r.Failed == 0 {
 		return ""
@@ -58,6 +60,9 @@ func (r *Report) Diagnosis() string {
 		summary, hint := refusalSummary(statuses)
 		return fmt.Sprintf("the target refused every webhook (%s): %s. A refusal counts only beside an acknowledgement, "+
 			"so the scenarios that passed on refusals fail too", summary, hint)
+	}
+	if r.Trend.Rising() {
+		return r.Trend.String()
 	}
 	return ""
 }

@@ -41,6 +41,8 @@ type Report struct {
 	// Control is the valid webhooks the run sent of its own because scenarios passed on
 	// refusals and nothing else was acknowledged (see Control); nil when none was needed.
 	Control *ScenarioResult `json:"control,omitempty"`
+	// Trend compares the first and the last webhooks sent one at a time; nil for a short run.
+	Trend *Trend `json:"trend,omitempty"`
 }
 
 // ScenarioResult is the outcome of one scenario (one iteration of it, when it repeats).
@@ -139,6 +141,9 @@ func (r *Report) add(s ScenarioResult) {
 func (r *Report) answered() bool {
 	for _, s := range r.Scenarios {
 		for _, st := range s.Steps {
+			if st.Acknowledged > 0 || st.Refused > 0 {
+				return true
+			}
 			for _, x := range st.Exchanges {
 				if x.Status > 0 {
 					return true
@@ -217,6 +222,9 @@ func (r *Report) WriteText(w io.Writer, opt TextOptions) error {
 	}
 	if diagnosis != "" {
 		ew.printf("\n%s\n", capitalize(diagnosis))
+	}
+	if r.Trend.Rising() && !strings.HasPrefix(diagnosis, "latency rose") {
+		ew.printf("\n%s.\n", capitalize(r.Trend.String()))
 	}
 	for _, s := range r.Scenarios {
 		if s.Delivery != "" && s.Status != StatusSkipped {

@@ -42,6 +42,8 @@ type Config struct {
 	OnStep func(scenario string, index int, st *Step)
 	// Now is the clock of EventTime, CreateTime, RequestTime and ${now}; time.Now unless set.
 	Now func() time.Time
+
+	trend *trendRecorder // Run's, for the report's Trend
 }
 
 // prepare checks the configuration and fills in its defaults.
@@ -139,6 +141,7 @@ func Run(ctx context.Context, files []*File, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	selected := Selected(files, cfg.Tags)
+	cfg.trend = &trendRecorder{}
 	rep := &Report{
 		Target: cfg.Endpoint.URL, SDKAppID: cfg.Endpoint.SDKAppID, Token: cfg.Endpoint.Token != "",
 		Seed: cfg.Seed, Timeout: cfg.Timeout, Parallel: cfg.Parallel, Started: time.Now(),
@@ -214,6 +217,7 @@ func Run(ctx context.Context, files []*File, cfg Config) (*Report, error) {
 	for _, r := range results {
 		rep.add(*r)
 	}
+	rep.Trend = cfg.trend.trend()
 	rep.Duration = time.Since(rep.Started)
 	return rep, nil
 }
