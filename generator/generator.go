@@ -107,8 +107,8 @@ func userID(name string, i int) string {
 func (g *Generator) RoomID() string {
 	g.rooms++
 	id := g.prefix + strconv.FormatUint(g.rooms, 36) + "_" + strconv.FormatUint(uint64(g.rnd.Int63()), 36)[:6]
-	if len(id) > room.MaxRoomIDBytes {
-		id = id[len(id)-room.MaxRoomIDBytes:]
+	if len(id) > webhook.MaxRoomIDBytes {
+		id = id[len(id)-webhook.MaxRoomIDBytes:]
 	}
 	return id
 }
@@ -124,17 +124,17 @@ func (g *Generator) RoomName() string {
 	default:
 		name = capitalise(g.f.AdjectiveDescriptive()) + " " + g.f.Noun() + " live"
 	}
-	return truncate(name, room.ClientRoomNameBytes)
+	return truncate(name, webhook.ClientRoomNameBytes)
 }
 
 // URL returns an image URL of at most 200 bytes under the given kind, e.g. "covers".
 func (g *Generator) URL(kind string) string {
-	return truncate(fmt.Sprintf("https://cdn.%s.com/%s/%x.jpg", strings.ToLower(g.f.Noun()), kind, g.rnd.Uint64()), room.MaxURLBytes)
+	return truncate(fmt.Sprintf("https://cdn.%s.com/%s/%x.jpg", strings.ToLower(g.f.Noun()), kind, g.rnd.Uint64()), webhook.MaxURLBytes)
 }
 
 // Categories returns up to three app-defined category numbers.
 func (g *Generator) Categories() []int {
-	n := g.rnd.Intn(room.MaxCategories + 1)
+	n := g.rnd.Intn(webhook.MaxCategories + 1)
 	c := make([]int, n)
 	for i := range c {
 		c[i] = 1 + g.rnd.Intn(20)
@@ -224,10 +224,10 @@ func (g *Generator) Statistic(life time.Duration, maxMembers int) webhook.Statis
 }
 
 // NewAdmins picks up to n users of the population who are neither admins of r nor its owner,
-// within the limit of room.MaxAdmins. In a population too small to find them in a few draws, it
+// within the limit of webhook.MaxAdmins. In a population too small to find them in a few draws, it
 // falls back on fresh numeric user IDs.
 func (g *Generator) NewAdmins(r *room.Room, n int) []string {
-	n = min(n, room.MaxAdmins-len(r.Admins))
+	n = min(n, webhook.MaxAdmins-len(r.Admins))
 	var out []string
 	fits := func(u string) bool {
 		return u != r.Info.OwnerAccount.ID && !r.IsAdmin(u) && !slices.Contains(out, u)
@@ -249,13 +249,13 @@ func (g *Generator) NewAdmins(r *room.Room, n int) []string {
 // admins, or, when the room is full and one time in three otherwise, some of the current ones
 // removed. add is false for a removal.
 func (g *Generator) AdminChange(r *room.Room) (add bool, accounts []string) {
-	if len(r.Admins) > 0 && (len(r.Admins) >= room.MaxAdmins || g.rnd.Intn(3) == 0) {
+	if len(r.Admins) > 0 && (len(r.Admins) >= webhook.MaxAdmins || g.rnd.Intn(3) == 0) {
 		k := 1 + g.rnd.Intn(len(r.Admins))
 		picked := slices.Clone(r.Admins)
 		g.rnd.Shuffle(len(picked), func(i, j int) { picked[i], picked[j] = picked[j], picked[i] })
 		return false, picked[:k]
 	}
-	return true, g.NewAdmins(r, 1+g.rnd.Intn(min(2, room.MaxAdmins-len(r.Admins))))
+	return true, g.NewAdmins(r, 1+g.rnd.Intn(min(2, webhook.MaxAdmins-len(r.Admins))))
 }
 
 // ApplyAdminChange makes the traffic model's next admin change of r, by its owner at the instant

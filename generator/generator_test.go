@@ -11,7 +11,6 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/livehook/livehook/generator"
-	"github.com/livehook/livehook/room"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -25,13 +24,13 @@ func TestValuesKeepTheProtocolsLimits(t *testing.T) {
 		seen := map[string]bool{}
 		for range 200 {
 			info := gen.RoomInfo(created, "")
-			g.Expect(len(info.RoomId)).To(BeNumerically("<=", room.MaxRoomIDBytes))
+			g.Expect(len(info.RoomId)).To(BeNumerically("<=", webhook.MaxRoomIDBytes))
 			g.Expect(seen[info.RoomId]).To(BeFalse(), "RoomId %s repeats", info.RoomId)
 			seen[info.RoomId] = true
 			g.Expect(utf8.ValidString(info.RoomName)).To(BeTrue())
-			g.Expect(len(info.RoomName)).To(BeNumerically("<=", room.ClientRoomNameBytes))
-			g.Expect(len(info.CoverURL)).To(BeNumerically("<=", room.MaxURLBytes))
-			g.Expect(len(info.Category)).To(BeNumerically("<=", room.MaxCategories))
+			g.Expect(len(info.RoomName)).To(BeNumerically("<=", webhook.ClientRoomNameBytes))
+			g.Expect(len(info.CoverURL)).To(BeNumerically("<=", webhook.MaxURLBytes))
+			g.Expect(len(info.Category)).To(BeNumerically("<=", webhook.MaxCategories))
 			g.Expect(generator.SeatCounts).To(ContainElement(info.MaxSeatCount))
 			g.Expect(webhook.TakeSeatModes).To(ContainElement(info.TakeSeatMode))
 			g.Expect(info.OwnerAccount.ID).To(MatchRegexp(userIDPattern.String()))

@@ -9,7 +9,6 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/livehook/livehook/generator"
-	"github.com/livehook/livehook/room"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -51,7 +50,7 @@ func checkStream(t *testing.T, seed int64, tr generator.Traffic) (events, rooms 
 			lives[id] = r
 			rooms++
 			g.Expect(e.RoomInfo.CreateTime).To(Equal(e.EventTime/1000), "CreateTime is the creation instant")
-			g.Expect(len(id)).To(BeNumerically("<=", room.MaxRoomIDBytes))
+			g.Expect(len(id)).To(BeNumerically("<=", webhook.MaxRoomIDBytes))
 			g.Expect(webhook.Platforms).To(ContainElement(ev.Meta.OptPlatform))
 		case *webhook.ModifyAdmin:
 			g.Expect(r).NotTo(BeNil(), "room %s is changed before its creation", id)
@@ -63,7 +62,7 @@ func checkStream(t *testing.T, seed int64, tr generator.Traffic) (events, rooms 
 					g.Expect(a).NotTo(Equal(r.owner))
 				}
 				r.admins = append(r.admins, e.AdminAccount...)
-				g.Expect(len(r.admins)).To(BeNumerically("<=", room.MaxAdmins))
+				g.Expect(len(r.admins)).To(BeNumerically("<=", webhook.MaxAdmins))
 			} else {
 				for _, a := range e.AdminAccount {
 					g.Expect(r.admins).To(ContainElement(a), "only current admins are deleted")

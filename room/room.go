@@ -1,4 +1,5 @@
-// Package room is the Live backend's rules of a room's life: the limits on a room's values, and
+// Package room is the Live backend's rules of a room's life: a room's values checked against the
+// protocol's limits (webhook.MaxRoomIDBytes and the rest of that table), and
 // the changes a room goes through (created, updated, owner and admins changed, metadata set and
 // deleted, destroyed), each checked against those rules and returning the webhook it fires, and
 // its live activity (viewers, gifts, likes, messages), whose totals its destroy webhook reports.
@@ -18,24 +19,11 @@ import (
 	"github.com/livehook/livehook/webhook"
 )
 
-// Limits of the protocol's values.
-const (
-	MaxRoomIDBytes   = 48
-	MaxRoomNameBytes = 100
-	MaxURLBytes      = 200
-	MaxUserIDBytes   = 32
-	MaxCategories    = 3
-	MaxAdmins        = 5
-	MaxSeatCount     = 16
-	// ClientRoomNameBytes is what client SDKs allow for a room name.
-	ClientRoomNameBytes = 30
-)
-
 // Errors of the rules, matched with errors.Is; the error's text says which value broke which rule.
 var (
 	// ErrInvalid: a value breaks the protocol's limits.
 	ErrInvalid = errors.New("invalid room")
-	// ErrTooManyAdmins: the change would leave the room with more than MaxAdmins admins.
+	// ErrTooManyAdmins: the change would leave the room with more than webhook.MaxAdmins admins.
 	ErrTooManyAdmins = errors.New("too many admins")
 	// ErrNotAdmin: an account to remove is not an admin of the room.
 	ErrNotAdmin = errors.New("not an admin")
@@ -72,30 +60,30 @@ func Validate(info webhook.RoomInfo) error {
 	switch {
 	case info.RoomId == "":
 		return fmt.Errorf("%w: RoomInfo.RoomId is missing", ErrInvalid)
-	case len(info.RoomId) > MaxRoomIDBytes || !printableASCII(info.RoomId):
-		return fmt.Errorf("%w: RoomInfo.RoomId must be at most %d bytes of printable ASCII", ErrInvalid, MaxRoomIDBytes)
+	case !webhook.IsRoomID(info.RoomId):
+		return fmt.Errorf("%w: RoomInfo.RoomId must be at most %d bytes of printable ASCII", ErrInvalid, webhook.MaxRoomIDBytes)
 	case info.RoomType != webhook.RoomTypeLive:
 		return fmt.Errorf("%w: RoomInfo.RoomType must be %q", ErrInvalid, webhook.RoomTypeLive)
-	case len(info.RoomName) > MaxRoomNameBytes:
-		return fmt.Errorf("%w: RoomInfo.RoomName is over %d bytes", ErrInvalid, MaxRoomNameBytes)
-	case len(info.CoverURL) > MaxURLBytes:
-		return fmt.Errorf("%w: RoomInfo.CoverURL is over %d bytes", ErrInvalid, MaxURLBytes)
-	case len(info.Category) > MaxCategories:
-		return fmt.Errorf("%w: RoomInfo.Category has %d items, at most %d are allowed", ErrInvalid, len(info.Category), MaxCategories)
+	case len(info.RoomName) > webhook.MaxRoomNameBytes:
+		return fmt.Errorf("%w: RoomInfo.RoomName is over %d bytes", ErrInvalid, webhook.MaxRoomNameBytes)
+	case len(info.CoverURL) > webhook.MaxURLBytes:
+		return fmt.Errorf("%w: RoomInfo.CoverURL is over %d bytes", ErrInvalid, webhook.MaxURLBytes)
+	case len(info.Category) > webhook.MaxCategories:
+		return fmt.Errorf("%w: RoomInfo.Category has %d items, at most %d are allowed", ErrInvalid, len(info.Category), webhook.MaxCategories)
 	case info.TakeSeatMode != "" && !slices.Contains(webhook.TakeSeatModes, info.TakeSeatMode):
 		return fmt.Errorf("%w: RoomInfo.TakeSeatMode is %q, want one of %s", ErrInvalid, info.TakeSeatMode, strings.Join(webhook.TakeSeatModes, ", "))
-	case info.MaxSeatCount < 0 || info.MaxSeatCount > MaxSeatCount:
-		return fmt.Errorf("%w: RoomInfo.MaxSeatCount is %d, want 0 to %d", ErrInvalid, info.MaxSeatCount, MaxSeatCount)
+	case info.MaxSeatCount < 0 || info.MaxSeatCount > webhook.MaxSeatCount:
+		return fmt.Errorf("%w: RoomInfo.MaxSeatCount is %d, want 0 to %d", ErrInvalid, info.MaxSeatCount, webhook.MaxSeatCount)
 	case info.MaxMemberCount < 0:
 		return fmt.Errorf("%w: RoomInfo.MaxMemberCount is %d, want 0 or more", ErrInvalid, info.MaxMemberCount)
 	}
 	return ValidateUser("RoomInfo.Owner_Account", info.OwnerAccount.ID)
 }
 
-// ValidateUser checks a user ID: 1 to MaxUserIDBytes bytes. what names the field, for the message.
+// ValidateUser checks a user ID: 1 to webhook.MaxUserIDBytes bytes. what names the field, for the message.
 func ValidateUser(what, id string) error {
-	if id == "" || len(id) > MaxUserIDBytes {
-		return fmt.Errorf("%w: %s is %q: a user ID is 1 to %d bytes", ErrInvalid, what, id, MaxUserIDBytes)
+	if id == "" || len(id) > webhook.MaxUserIDBytes {
+		return fmt.Errorf("%w: %s is %q: a user ID is 1 to %d bytes", ErrInvalid, what, id, webhook.MaxUserIDBytes)
 	}
 	return nil
 }
@@ -136,8 +124,8 @@ func (r *Room) AddAdmins(operator string, accounts []string, at time.Time) (msg 
 			added = append(added, a)
 		}
 	}
-	if n := len(r.Admins) + len(added); n > MaxAdmins {
-		return msg, false, fmt.Errorf("%w: room %q would have %d admins, at most %d are allowed", ErrTooManyAdmins, r.Info.RoomId, n, MaxAdmins)
+	if n := len(r.Admins) + len(added); n > webhook.MaxAdmins {
+		return msg, false, fmt.Errorf("%w: room %q would have %d admins, at most %d are allowed", ErrTooManyAdmins, r.Info.RoomId, n, webhook.MaxAdmins)
 	}
 	if len(added) == 0 {
 		return msg, false, nil
@@ -240,15 +228,6 @@ func (r *Room) Destroy(d Destruction) (webhook.Message, error) {
 		ev.OperatorAccount = d.Operator
 	}
 	return webhook.Message{Event: ev, Meta: meta}, nil
-}
-
-func printableASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 || s[i] > 0x7e {
-			return false
-		}
-	}
-	return true
 }
 
 func listOrNone(s []string) string {

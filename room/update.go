@@ -73,8 +73,8 @@ func (r *Room) Update(operator string, u Update, client webhook.Meta, at time.Ti
 	if u.Notice != nil && len(*u.Notice) > MaxNoticeBytes {
 		return webhook.Message{}, fmt.Errorf("%w: RoomInfo.Notice is over %d bytes", ErrInvalid, MaxNoticeBytes)
 	}
-	if u.BackgroundURL != nil && len(*u.BackgroundURL) > MaxURLBytes {
-		return webhook.Message{}, fmt.Errorf("%w: RoomInfo.BackgroundURL is over %d bytes", ErrInvalid, MaxURLBytes)
+	if u.BackgroundURL != nil && len(*u.BackgroundURL) > webhook.MaxURLBytes {
+		return webhook.Message{}, fmt.Errorf("%w: RoomInfo.BackgroundURL is over %d bytes", ErrInvalid, webhook.MaxURLBytes)
 	}
 	r.Info = info
 	set(&r.ActivityStatus, u.ActivityStatus)

@@ -46,20 +46,20 @@ func TestUpdate(t *testing.T) {
 
 	// A change that breaks a limit leaves the room as it was.
 	for _, u := range []room.Update{
-		{RoomName: ptr(strings.Repeat("n", room.MaxRoomNameBytes+1))},
+		{RoomName: ptr(strings.Repeat("n", webhook.MaxRoomNameBytes+1))},
 		{MaxMemberCount: ptr(-1)},
 		{MaxMemberCount: ptr(0)},
 		{TakeSeatMode: ptr("Whenever")},
 		{Category: ptr([]int{1, 2, 3, 4})},
 		{Notice: ptr(strings.Repeat("n", room.MaxNoticeBytes+1))},
-		{BackgroundURL: ptr(strings.Repeat("u", room.MaxURLBytes+1)), RoomName: ptr("three")},
+		{BackgroundURL: ptr(strings.Repeat("u", webhook.MaxURLBytes+1)), RoomName: ptr("three")},
 	} {
 		_, err := r.Update("", u, client, at)
 		g.Expect(errors.Is(err, room.ErrInvalid)).To(BeTrue(), "%v", err)
 		g.Expect(r.Info.RoomName).To(Equal("two"))
 	}
 	// At the limits exactly, it passes.
-	_, err = r.Update("", room.Update{RoomName: ptr(strings.Repeat("n", room.MaxRoomNameBytes)), Notice: ptr(strings.Repeat("n", room.MaxNoticeBytes)),
+	_, err = r.Update("", room.Update{RoomName: ptr(strings.Repeat("n", webhook.MaxRoomNameBytes)), Notice: ptr(strings.Repeat("n", room.MaxNoticeBytes)),
 		Category: ptr([]int{})}, client, at)
 	g.Expect(err).NotTo(HaveOccurred())
 
@@ -83,7 +83,7 @@ func TestChangeOwner(t *testing.T) {
 	g.Expect(changed).To(BeFalse())
 	_, _, err = r.ChangeOwner("admin", "", at)
 	g.Expect(err).To(MatchError(room.ErrInvalid))
-	_, _, err = r.ChangeOwner("admin", strings.Repeat("x", room.MaxUserIDBytes+1), at)
+	_, _, err = r.ChangeOwner("admin", strings.Repeat("x", webhook.MaxUserIDBytes+1), at)
 	g.Expect(err).To(MatchError(room.ErrInvalid))
 }
 

@@ -42,8 +42,8 @@ type RoomFields struct {
 func (c *CreateRoom) probe() *Probe { return &c.Probe }
 
 func (c *CreateRoom) validate(v *stepCheck) {
-	if id := c.RoomInfo.RoomId; id != nil && !strings.Contains(*id, "${") && len(*id) > room.MaxRoomIDBytes {
-		v.errorf("create_room: RoomInfo.RoomId is %d bytes, at most %d are allowed", len(*id), room.MaxRoomIDBytes)
+	if id := c.RoomInfo.RoomId; id != nil && !strings.Contains(*id, "${") && len(*id) > webhook.MaxRoomIDBytes {
+		v.errorf("create_room: RoomInfo.RoomId is %d bytes, at most %d are allowed", len(*id), webhook.MaxRoomIDBytes)
 	}
 	if o := c.RoomInfo.OwnerAccount; c.OwnerAsNumber && o != nil && !strings.Contains(*o, "${") && !isDigits(*o) {
 		v.errorf("create_room: owner_as_number needs a numeric Owner_Account, got %q", *o)

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/livehook/livehook/room"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -31,8 +30,8 @@ func (m *ModifyAdmin) validate(v *stepCheck) {
 	if m.OwnerAsNumber {
 		v.errorf("modify_admin: owner_as_number does not apply: this webhook carries no Owner_Account")
 	}
-	if len(m.Accounts) > room.MaxAdmins {
-		v.errorf("modify_admin: %d accounts, but a room has at most %d admins", len(m.Accounts), room.MaxAdmins)
+	if len(m.Accounts) > webhook.MaxAdmins {
+		v.errorf("modify_admin: %d accounts, but a room has at most %d admins", len(m.Accounts), webhook.MaxAdmins)
 	}
 	v.checkBodyPaths(webhook.CommandModifyAdmin, &m.Probe)
 }
@@ -69,7 +68,7 @@ func (m *ModifyAdmin) change(x *execution) (webhook.Message, error) {
 	case !changed && len(accounts) == 0 && m.Op == webhook.OpTypeDelete:
 		return msg, fmt.Errorf("room %q has no admins to remove: add some first", r.Info.RoomId)
 	case !changed && len(accounts) == 0:
-		return msg, fmt.Errorf("room %q has %d admins, at most %d are allowed: remove some first", r.Info.RoomId, len(r.Admins), room.MaxAdmins)
+		return msg, fmt.Errorf("room %q has %d admins, at most %d are allowed: remove some first", r.Info.RoomId, len(r.Admins), webhook.MaxAdmins)
 	case !changed:
 		return msg, fmt.Errorf("%s already admins of room %q: the Live backend reports only changes", strings.Join(accounts, ", "), r.Info.RoomId)
 	}

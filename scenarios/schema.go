@@ -5,7 +5,7 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/livehook/livehook/room"
+	"github.com/livehook/livehook/webhook"
 )
 
 // SchemaID is the schema's identifier and the address it is served from: the committed
@@ -57,7 +57,7 @@ var fieldRules = map[reflect.Type]struct {
 	reflect.TypeOf(RoomFields{}): {
 		// A RoomId is printable ASCII, so its length in characters is its length in bytes.
 		fields: map[string]func(schema) schema{"RoomId": func(s schema) schema {
-			return orTemplate(schema{"type": "string", "maxLength": room.MaxRoomIDBytes, "pattern": "^[ -~]*$"})
+			return orTemplate(schema{"type": "string", "maxLength": webhook.MaxRoomIDBytes, "pattern": "^[ -~]*$"})
 		}},
 	},
 }

@@ -7,8 +7,8 @@ import (
 
 	. "github.com/onsi/gomega"
 
-	"github.com/livehook/livehook/room"
 	"github.com/livehook/livehook/scenarios"
+	"github.com/livehook/livehook/webhook"
 )
 
 // The committed schema is what the Go types make: change a type, run with -update, commit both.
@@ -111,5 +111,5 @@ func TestSchemaStatesTheParsersRules(t *testing.T) {
 	g.Expect(sc.Items.Properties.Steps.MinItems).To(Equal(1))
 	id := sc.Items.Properties.Steps.Items.Properties.CreateRoom.Properties.RoomInfo.Properties.RoomId
 	g.Expect(id.AnyOf).NotTo(BeEmpty())
-	g.Expect(id.AnyOf[0].MaxLength).To(Equal(room.MaxRoomIDBytes))
+	g.Expect(id.AnyOf[0].MaxLength).To(Equal(webhook.MaxRoomIDBytes))
 }

@@ -12,9 +12,6 @@ import (
 	"unicode/utf8"
 )
 
-// MaxUserIDBytes is the longest user ID the Live backend has: 32 bytes.
-const MaxUserIDBytes = 32
-
 // MaxBodyDepth is how deeply a body may nest objects and arrays; the protocol's bodies nest
 // three levels, and a deeper body is refused before it costs more than a scan.
 const MaxBodyDepth = 1000
