@@ -33,6 +33,10 @@ type Conditions struct {
 	// Sign). By default a retry is a new request, signed afresh: no source says which the vendor
 	// does, and a receiver must accept both.
 	SameURL bool
+	// Overlap is the share of webhooks (0 to 1) delivered twice at once: the redelivery starts
+	// while the first delivery is still in flight, as a retry on timeout does when the first
+	// attempt was only slow. A room's other webhooks still wait for both.
+	Overlap float64
 	// Reorder is the share of webhooks (0 to 1) held back and delivered after the next webhook
 	// of their room: an admin change or a destroy then arrives before the room's creation, or
 	// before an earlier change. A destroy, the last webhook of its room, is never held back.
@@ -63,7 +67,7 @@ func (c Conditions) Validate() error {
 	for _, s := range []struct {
 		name string
 		v    float64
-	}{{"duplicate", c.Duplicate}, {"reorder", c.Reorder}} {
+	}{{"duplicate", c.Duplicate}, {"overlap", c.Overlap}, {"reorder", c.Reorder}} {
 		if s.v < 0 || s.v > 1 || math.IsNaN(s.v) {
 			errs = append(errs, fmt.Errorf("%s is %v: want a share from 0%% to 100%%", s.name, FormatShare(s.v)))
 		}
@@ -81,11 +85,11 @@ func (c Conditions) Validate() error {
 }
 
 // Keys are the names of the conditions, in the text form and in YAML.
-var Keys = []string{"concurrency", "duplicate", "reorder", "delay", "jitter", "skew", "retry"}
+var Keys = []string{"concurrency", "duplicate", "overlap", "reorder", "delay", "jitter", "skew", "retry"}
 
 // Parse reads conditions written as comma-separated key=value pairs, for a command-line flag:
 //
-//	concurrency=32,duplicate=1%,reorder=0.5%,delay=20ms,jitter=10ms,skew=-30s,retry=same-url
+//	concurrency=32,duplicate=1%,overlap=1%,reorder=0.5%,delay=20ms,jitter=10ms,skew=-30s,retry=same-url
 //
 // Shares are percentages (1%) or fractions (0.01); durations as Go writes them; skew may be
 // negative; retry is fresh-sign (the default) or same-url.
@@ -126,6 +130,8 @@ func (c *Conditions) Set(key, value string) error {
 		}
 	case "duplicate":
 		c.Duplicate, err = ParseShare(value)
+	case "overlap":
+		c.Overlap, err = ParseShare(value)
 	case "reorder":
 		c.Reorder, err = ParseShare(value)
 	case "delay":
@@ -160,6 +166,9 @@ func (c Conditions) String() string {
 	}
 	if c.Duplicate > 0 {
 		parts = append(parts, "duplicate="+FormatShare(c.Duplicate))
+	}
+	if c.Overlap > 0 {
+		parts = append(parts, "overlap="+FormatShare(c.Overlap))
 	}
 	if c.SameURL {
 		parts = append(parts, "retry=same-url")

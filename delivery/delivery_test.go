@@ -411,3 +411,81 @@ func TestTryEnqueueNeverWaits(t *testing.T) {
 		g.Expect(b).To(ContainSubstring(fmt.Sprintf(`"step":%d`, step)), "in the order taken")
 	}
 }
+
+// pairs answers a request only when the other delivery of the same body is in flight too (or
+// after a bound, with 503): a redelivery that overlaps its first attempt gets OK, one sent
+// after the first was answered does not.
+type pairs struct {
+	mu      sync.Mutex
+	waiting map[string]chan struct{}
+	ok      atomic.Int64
+}
+
+func (p *pairs) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	key := string(body)
+	p.mu.Lock()
+	ch, partner := p.waiting[key]
+	if partner {
+		delete(p.waiting, key)
+		close(ch)
+	} else {
+		ch = make(chan struct{})
+		p.waiting[key] = ch
+	}
+	p.mu.Unlock()
+	if !partner {
+		t := time.NewTimer(5 * time.Second)
+		defer t.Stop()
+		select {
+		case <-ch:
+		case <-t.C:
+			http.Error(w, "no overlapping delivery came", http.StatusServiceUnavailable)
+			return
+		}
+	}
+	p.ok.Add(1)
+	_, _ = io.WriteString(w, `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`)
+}
+
+func TestOverlapSendsTheRetryWhileTheFirstIsInFlight(t *testing.T) {
+	g := NewWithT(t)
+	p := &pairs{waiting: map[string]chan struct{}{}}
+	srv := httptest.NewServer(p)
+	defer srv.Close()
+	var mu sync.Mutex
+	var outs []delivery.Outcome
+	d, err := delivery.NewDispatcher(delivery.Config{
+		Client: webhook.NewClient(webhook.WithTimeout(10 * time.Second)), Conditions: delivery.Conditions{Overlap: 1},
+		Report: func(o delivery.Outcome) { mu.Lock(); outs = append(outs, o); mu.Unlock() },
+	})
+	g.Expect(err).NotTo(HaveOccurred())
+	for _, it := range items(3) {
+		it.URL = func(time.Time, time.Duration) string { return srv.URL }
+		g.Expect(d.Enqueue(it)).To(Succeed())
+	}
+	d.Close()
+	g.Expect(outs).To(HaveLen(24), "every webhook twice, each reported")
+	for _, o := range outs {
+		g.Expect(o.Result.Outcome).To(Equal(webhook.Acknowledged), "%s: %v", o.Condition(), o.Result.Err)
+		g.Expect(o.Condition()).To(Or(HavePrefix("first delivery of an event whose retry was sent while it was in flight"),
+			HavePrefix("second delivery of the same event, sent while the first was in flight")))
+	}
+	g.Expect(p.ok.Load()).To(Equal(int64(24)))
+	g.Expect(p.waiting).To(BeEmpty())
+}
+
+func TestOverlapParsesAndPlans(t *testing.T) {
+	g := NewWithT(t)
+	c, err := delivery.Parse("overlap=25%")
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(c.Overlap).To(Equal(0.25))
+	g.Expect(c.String()).To(Equal("overlap=25%"))
+	_, err = delivery.Parse("overlap=125%")
+	g.Expect(err).To(MatchError(ContainSubstring("overlap")))
+	ds := plan(delivery.Conditions{Overlap: 1}, 1, items(2))
+	g.Expect(ds).To(HaveLen(8), "one entry a webhook: the overlapping retry goes with it")
+	for _, d := range ds {
+		g.Expect(d.Overlapped).To(BeTrue())
+	}
+}

@@ -205,8 +205,13 @@ func (d *Dispatcher) sender() {
 		inFlight := d.busy - 1
 		d.space.Signal()
 		d.mu.Unlock()
-		out := d.deliver(del, inFlight)
-		d.cfg.Report(out)
+		if del.Overlapped {
+			first, again := d.deliverOverlapping(del, inFlight)
+			d.cfg.Report(first)
+			d.cfg.Report(again)
+		} else {
+			d.cfg.Report(d.deliver(del, inFlight, ""))
+		}
 		d.mu.Lock()
 		q.busy = false
 		d.busy--
@@ -280,8 +285,27 @@ func (d *Dispatcher) Shutdown(ctx context.Context) error {
 	return nil
 }
 
-// deliver makes one delivery, retrying on timeout as configured.
-func (d *Dispatcher) deliver(del Delivery, inFlight int) Outcome {
+// deliverOverlapping makes a delivery and its redelivery at once, each one in flight while the
+// other is. Their URLs are made first, in order, as Item.URLFor requires.
+func (d *Dispatcher) deliverOverlapping(del Delivery, inFlight int) (first, again Outcome) {
+	re := Delivery{Item: del.Item, Attempt: 2, Overlapping: true, Wait: del.Wait, Skew: del.Skew}
+	now := d.cfg.Now()
+	url1 := del.Item.URLFor(del, now, d.cfg.Conditions.SameURL)
+	url2 := del.Item.URLFor(re, now, d.cfg.Conditions.SameURL)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		again = d.deliver(re, inFlight+1, url2)
+	}()
+	first = d.deliver(del, inFlight+1, url1)
+	wg.Wait()
+	return first, again
+}
+
+// deliver makes one delivery, retrying on timeout as configured; url, when set, is its first
+// try's URL, made already.
+func (d *Dispatcher) deliver(del Delivery, inFlight int, url string) Outcome {
 	out := Outcome{Delivery: del, InFlight: inFlight}
 	if del.Wait > 0 && d.ctx.Err() == nil {
 		t := time.NewTimer(del.Wait)
@@ -294,7 +318,9 @@ func (d *Dispatcher) deliver(del Delivery, inFlight int) Outcome {
 	it := del.Item
 	for {
 		out.Tries++
-		url := it.URLFor(del, d.cfg.Now(), d.cfg.Conditions.SameURL)
+		if url == "" || out.Tries > 1 {
+			url = it.URLFor(del, d.cfg.Now(), d.cfg.Conditions.SameURL)
+		}
 		req := webhook.Request{Command: it.Command, URL: url, Body: it.Body}
 		if d.ctx.Err() != nil {
 			out.Tries--

@@ -77,6 +77,9 @@ type Delivery struct {
 	// Wait is how long the delivery waits before it goes; Skew moves its RequestTime.
 	Wait time.Duration
 	Skew time.Duration
+	// Overlapped, on a first delivery, sends its redelivery at the same time (Conditions.Overlap);
+	// Overlapping marks that redelivery.
+	Overlapped, Overlapping bool
 }
 
 // DefaultWindow is how many further webhooks a held-back one waits for the next webhook of its
@@ -149,6 +152,9 @@ func (p *Planner) release(out []Delivery, due func(heldItem) bool) []Delivery {
 func (p *Planner) emit(out []Delivery, d Delivery) []Delivery {
 	d.Attempt = 1
 	d.Wait, d.Skew = p.wait(), p.c.Skew
+	if p.c.Overlap > 0 && p.rnd.Float64() < p.c.Overlap {
+		d.Overlapped = true // its redelivery goes with it: one entry, two requests
+	}
 	out = append(out, d)
 	if p.c.Duplicate > 0 && p.rnd.Float64() < p.c.Duplicate {
 		again := Delivery{Item: d.Item, Attempt: 2, Wait: p.wait(), Skew: p.c.Skew}
@@ -171,6 +177,10 @@ func (p *Planner) wait() time.Duration {
 func (d Delivery) Condition(inFlight int) string {
 	var parts []string
 	switch {
+	case d.Overlapping:
+		parts = append(parts, "second delivery of the same event, sent while the first was in flight (an overlapping retry)")
+	case d.Overlapped:
+		parts = append(parts, "first delivery of an event whose retry was sent while it was in flight (overlapping)")
 	case d.Attempt == 2:
 		parts = append(parts, "second delivery of the same event (a retry)")
 	case d.Attempt > 2:

@@ -45,7 +45,7 @@ func (r *Replay) validate(v *stepCheck) {
 	case q.Has(webhook.ParamSign) || q.Has(webhook.ParamRequestTime):
 		v.errorf("replay: the query holds Sign or RequestTime: remove them, the run signs with its own token (sign: chooses how)")
 	}
-	if r.OwnerAsNumber || len(r.Omit) > 0 || len(r.Extra) > 0 || r.NewParamNames || r.ClientIP != "" || r.Platform != "" {
+	if r.OwnerAsNumber || len(r.Omit) > 0 || len(r.Extra) > 0 || r.NewParamNames || r.NoSDKAppID || r.ClientIP != "" || r.Platform != "" {
 		v.errorf("replay: only sdkappid and sign apply: the query and body go as recorded")
 	}
 	if r.RecordedAt != "" {

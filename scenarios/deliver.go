@@ -103,7 +103,7 @@ func (x *execution) meta(p *Probe) webhook.Meta {
 func (x *execution) urlOptions(p *Probe) webhook.URLOptions {
 	opt := webhook.URLOptions{Now: x.now()}
 	if p != nil {
-		opt.SDKAppID, opt.Signing, opt.NewParamNames = p.SDKAppID, p.Sign.signing(), p.NewParamNames
+		opt.SDKAppID, opt.Signing, opt.NewParamNames, opt.NoSDKAppID = p.SDKAppID, p.Sign.signing(), p.NewParamNames, p.NoSDKAppID
 	}
 	return opt
 }

@@ -13,7 +13,7 @@ import (
 
 // Delivery is how webhooks are delivered: as the Live backend does, many at once, some twice,
 // some out of order, late, or signed by a clock that is not the receiver's (package delivery).
-// In YAML: {concurrency: 32, duplicate: 10%, reorder: 10%, delay: 20ms, jitter: 10ms, skew: -75s,
+// In YAML: {concurrency: 32, duplicate: 10%, overlap: 10%, reorder: 10%, delay: 20ms, jitter: 10ms, skew: -75s,
 // retry: same-url}; every field is optional.
 //
 // On a scenario, its webhook steps are delivered together under the conditions, in batches that
@@ -24,6 +24,9 @@ type Delivery struct {
 	Concurrency int `yaml:"concurrency" json:"concurrency,omitempty"`
 	// Duplicate is the share of webhooks delivered twice, as a retry after a timeout is.
 	Duplicate Share `yaml:"duplicate" json:"duplicate,omitempty"`
+	// Overlap is the share of webhooks delivered twice at once, the retry in flight with the
+	// first delivery.
+	Overlap Share `yaml:"overlap" json:"overlap,omitempty"`
 	// Reorder is the share of webhooks held back until after their room's next webhook.
 	Reorder Share `yaml:"reorder" json:"reorder,omitempty"`
 	// Delay, give or take Jitter, is how long each webhook waits before it goes.
@@ -83,7 +86,7 @@ func (dl *Delivery) conditions() delivery.Conditions {
 		return delivery.Conditions{}
 	}
 	return delivery.Conditions{
-		Concurrency: dl.Concurrency, Duplicate: float64(dl.Duplicate), Reorder: float64(dl.Reorder),
+		Concurrency: dl.Concurrency, Duplicate: float64(dl.Duplicate), Overlap: float64(dl.Overlap), Reorder: float64(dl.Reorder),
 		Delay: time.Duration(dl.Delay), Jitter: time.Duration(dl.Jitter), Skew: time.Duration(dl.Skew),
 		SameURL: dl.Retry == "same-url",
 	}

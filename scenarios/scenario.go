@@ -63,6 +63,8 @@ type Probe struct {
 	Omit []string `yaml:"omit" json:"omit,omitempty"`
 	// NewParamNames sends SdkAppId and WebhookCommand, as newer doc versions name them.
 	NewParamNames bool `yaml:"new_param_names" json:"new_param_names,omitempty"`
+	// NoSDKAppID leaves SdkAppid out of the URL altogether.
+	NoSDKAppID bool `yaml:"no_sdkappid" json:"no_sdkappid,omitempty"`
 	// ClientIP and Platform set the URL's ClientIP and OptPlatform (generated unless set).
 	ClientIP string   `yaml:"client_ip" json:"client_ip,omitempty"`
 	Platform Platform `yaml:"platform" json:"platform,omitempty"`
@@ -86,7 +88,9 @@ type (
 )
 
 // Values lists the allowed values.
-func (Signing) Values() []string { return []string{"valid", "bad", "stale", "missing"} }
+func (Signing) Values() []string {
+	return []string{"valid", "bad", "stale", "missing", "wrong_tail", "wrong_upper", "truncated"}
+}
 
 // Values lists the allowed values.
 func (Platform) Values() []string { return webhook.Platforms }
@@ -108,6 +112,12 @@ func (s Signing) signing() webhook.Signing {
 		return webhook.SignStale
 	case "missing":
 		return webhook.SignMissing
+	case "wrong_tail":
+		return webhook.SignWrongTail
+	case "wrong_upper":
+		return webhook.SignWrongUpper
+	case "truncated":
+		return webhook.SignTruncated
 	}
 	return webhook.SignValid
 }

@@ -90,6 +90,9 @@ func (d *decoder) validateSteps(s *Scenario) {
 		if st.Expect != nil && st.probe() == nil {
 			c.errorf("expect applies to webhook steps, not to %s", key)
 		}
+		if p := st.probe(); p != nil && p.NoSDKAppID && p.SDKAppID != 0 {
+			c.errorf("%s: sdkappid and no_sdkappid: true contradict each other; keep one", key)
+		}
 		c.checkTemplates(st)
 		if cr, ok := act.(*CreateRoom); ok {
 			c.created = true

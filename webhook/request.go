@@ -114,6 +114,11 @@ const (
 	SignBad                    // a Sign that does not match
 	SignStale                  // a correct Sign over a RequestTime ten minutes old
 	SignMissing                // neither Sign nor RequestTime, even with a token
+	// The near misses: a receiver that compares only a prefix, only the length, or the
+	// alphabet takes them; one that compares the whole Sign refuses them.
+	SignWrongTail  // the correct Sign with its last hex digit changed
+	SignWrongUpper // a Sign that does not match, of the right length, in upper-case hex
+	SignTruncated  // the correct Sign without its last two hex digits
 )
 
 // StaleAge is how old RequestTime is under SignStale: well past the receiver's 60 s window.
@@ -136,6 +141,9 @@ type URLOptions struct {
 	Skew time.Duration
 	// NewParamNames sends SdkAppId and WebhookCommand for this request.
 	NewParamNames bool
+	// NoSDKAppID leaves the SdkAppid parameter out altogether (to probe a receiver that takes a
+	// request naming no app for its own).
+	NoSDKAppID bool
 }
 
 // RequestURL returns the URL for a webhook: the callback URL with SdkAppid, CallbackCommand,
@@ -155,10 +163,16 @@ func (e Endpoint) RequestURL(cmd Command, meta Meta, opt URLOptions) string {
 		id = opt.SDKAppID
 	}
 	var num [20]byte
-	b.WriteString(appid)
-	b.WriteByte('=')
-	b.Write(strconv.AppendUint(num[:0], id, 10))
-	writeParam(&b, command, string(cmd))
+	if opt.NoSDKAppID {
+		b.WriteString(command)
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(string(cmd)))
+	} else {
+		b.WriteString(appid)
+		b.WriteByte('=')
+		b.Write(strconv.AppendUint(num[:0], id, 10))
+		writeParam(&b, command, string(cmd))
+	}
 	writeParam(&b, ParamContentType, "json")
 	if cmd.HasClientInfo() {
 		writeParam(&b, ParamClientIP, meta.ClientIP)
@@ -194,6 +208,18 @@ func (e Endpoint) writeSign(b *strings.Builder, opt URLOptions) {
 		sign = Sign(e.Token, t)
 	case SignBad:
 		sign = Sign(e.Token+"-wrong", t)
+	case SignWrongTail:
+		sign = Sign(e.Token, t)
+		last := byte('0')
+		if sign[len(sign)-1] == '0' {
+			last = '1'
+		}
+		sign = sign[:len(sign)-1] + string(last)
+	case SignWrongUpper:
+		sign = strings.ToUpper(Sign(e.Token+"-wrong", t))
+	case SignTruncated:
+		sign = Sign(e.Token, t)
+		sign = sign[:len(sign)-2]
 	default:
 		sign = Sign(e.Token, t)
 	}
