@@ -468,8 +468,8 @@ func TestOverlapSendsTheRetryWhileTheFirstIsInFlight(t *testing.T) {
 	g.Expect(outs).To(HaveLen(24), "every webhook twice, each reported")
 	for _, o := range outs {
 		g.Expect(o.Result.Outcome).To(Equal(webhook.Acknowledged), "%s: %v", o.Condition(), o.Result.Err)
-		g.Expect(o.Condition()).To(Or(HavePrefix("first delivery of an event whose retry was sent while it was in flight"),
-			HavePrefix("second delivery of the same event, sent while the first was in flight")))
+		g.Expect(o.Condition()).To(Or(HavePrefix("first of two deliveries of the same event in flight at once (an overlapping retry)"),
+			HavePrefix("second of two deliveries of the same event in flight at once (an overlapping retry)")))
 	}
 	g.Expect(p.ok.Load()).To(Equal(int64(24)))
 	g.Expect(p.waiting).To(BeEmpty())

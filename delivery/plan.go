@@ -178,9 +178,9 @@ func (d Delivery) Condition(inFlight int) string {
 	var parts []string
 	switch {
 	case d.Overlapping:
-		parts = append(parts, "second delivery of the same event, sent while the first was in flight (an overlapping retry)")
+		parts = append(parts, "second of two deliveries of the same event in flight at once (an overlapping retry)")
 	case d.Overlapped:
-		parts = append(parts, "first delivery of an event whose retry was sent while it was in flight (overlapping)")
+		parts = append(parts, "first of two deliveries of the same event in flight at once (an overlapping retry)")
 	case d.Attempt == 2:
 		parts = append(parts, "second delivery of the same event (a retry)")
 	case d.Attempt > 2:

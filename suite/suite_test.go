@@ -166,7 +166,9 @@ var _ = Describe("pointed at faulty handlers", Ordered, func() {
 		Entry("takes any SdkAppid", "foreign-appid", []string{"a webhook for a foreign SdkAppid is refused"}, "but it was acknowledged with OK/0"),
 		Entry("does not check Sign", "no-sign-check", []string{"a RequestTime 10 minutes ahead of the receiver's clock is refused",
 			"a RequestTime 62 s ahead, just outside the window, is refused", "a RequestTime 62 s behind, just outside the window, is refused",
-			"a replayed webhook with a stale RequestTime is refused", "a webhook with a wrong Sign is refused", "a webhook without Sign is refused"}, "but it was acknowledged with OK/0"),
+			"a Sign wrong only in its last digit is refused",
+			"a replayed webhook with a stale RequestTime is refused", "a truncated Sign is refused", "a webhook with a wrong Sign is refused", "a webhook without Sign is refused",
+			"a wrong Sign of the right length in upper-case hex is refused"}, "but it was acknowledged with OK/0"),
 		Entry("decodes Owner_Account as a string", "owner-string-only", []string{"Owner_Account as a bare JSON number beyond 2^53 is accepted"}, "HTTP status is 400 Bad Request"),
 	)
 
@@ -245,16 +247,16 @@ var _ = Describe("pointed at faulty handlers", Ordered, func() {
 		r := fixture(bin, "none", "-ginkgo.label-filter=security")
 		names, messages := failed(r)
 		Expect(names).To(BeEmpty(), "%v", messages)
-		Expect(r.SpecReports.CountWithState(types.SpecStatePassed)).To(Equal(8))
+		Expect(r.SpecReports.CountWithState(types.SpecStatePassed)).To(Equal(12))
 	})
 
 	It("selects specs by the scenarios' tags", func() {
 		r := fixture(bin, "foreign-appid", "-ginkgo.label-filter=security")
 		names, _ := failed(r)
 		Expect(names).To(Equal([]string{"a webhook for a foreign SdkAppid is refused"}))
-		// The other security scenarios: foreign SdkAppid under the newer names, three Sign and
-		// three clock-skew checks.
-		Expect(r.SpecReports.CountWithState(types.SpecStatePassed)).To(Equal(7))
+		// The other security scenarios: foreign SdkAppid under the newer names, no SdkAppid,
+		// six Sign and three clock-skew checks.
+		Expect(r.SpecReports.CountWithState(types.SpecStatePassed)).To(Equal(11))
 	})
 
 	It("works the same under ginkgo -p", func() {
