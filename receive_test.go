@@ -282,7 +282,7 @@ var _ = Describe("livehook receive --forward-to --record", func() {
 		resp, err := http.Post(base+"/cb?SdkAppid=1400000001&CallbackCommand=%1b%5b2J%0a12%3a00%3a00+FORGED&contenttype=json", "application/json", strings.NewReader(`{}`))
 		Expect(err).NotTo(HaveOccurred())
 		resp.Body.Close()
-		Eventually(s.Err).Should(gbytes.Say(`#1 "\\x1b\[2J\\n12:00:00 FORGED": FAIL 400 CallbackCommand "\\x1b\[2J\\n12:00:00 FORGED" is not a room webhook`))
+		Eventually(s.Err).Should(gbytes.Say(`#1 "\\x1b\[2J\\n12:00:00 FORGED": FAIL 400 CallbackCommand "\\x1b\[2J\\n12:00:00 FORGED" is not a command name`))
 		Expect(string(s.Err.Contents())).NotTo(ContainSubstring("\x1b"))
 	})
 })

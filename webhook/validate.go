@@ -39,6 +39,7 @@ const (
 	kTimeSecs      // an integer of Unix seconds
 	kStrings       // an array of kString
 	kObjects       // an array of kObject, each checked against the field list
+	kAny           // any JSON value; an object's fields, if listed, are looked at but never wrong
 )
 
 // field describes one body field for validation.
@@ -128,6 +129,14 @@ var (
 		{name: "RoomId", kind: kString},
 		{name: "RoomInfo", kind: kObject, fields: []field{{name: "RoomId", kind: kString}}},
 	}
+	// otherFields are all that is known of a body of a command without a field list: its
+	// CallbackCommand, when it has one, is the URL's; RoomId and RoomInfo.RoomId, of any type,
+	// are only read for the log.
+	otherFields = []field{
+		{name: "CallbackCommand", kind: kCommand},
+		{name: "RoomId", kind: kAny},
+		{name: "RoomInfo", kind: kAny, fields: []field{{name: "RoomId", kind: kAny}}},
+	}
 	int32Element  = field{kind: kInt32}
 	userElement   = field{kind: kUser}
 	stringElement = field{kind: kString}
@@ -160,6 +169,18 @@ func CheckBody(cmd Command, body []byte) (room string, err error) {
 	p := parsers.Get().(*parser)
 	defer p.release()
 	err = p.body(cmd, body, fields)
+	return p.roomID(), err
+}
+
+// CheckOtherBody checks what can be checked of a body of a command that has no field list here
+// (one that Command.Known does not report): a JSON object, as ValidateBody checks it, whose
+// CallbackCommand, when it has one, equals cmd. It returns the room the body names, as CheckBody.
+// A receiver placed in front of the Live backend runs it for commands it does not know, which
+// it must acknowledge when they are well formed, never refuse.
+func CheckOtherBody(cmd Command, body []byte) (room string, err error) {
+	p := parsers.Get().(*parser)
+	defer p.release()
+	err = p.body(cmd, body, otherFields)
 	return p.roomID(), err
 }
 
@@ -351,7 +372,7 @@ func (p *parser) value(f *field) error {
 	switch c := p.b[p.i]; {
 	case c == '{':
 		var fields []field
-		if f != nil && f.kind == kObject {
+		if f != nil && (f.kind == kObject || f.kind == kAny) {
 			fields = f.fields
 		}
 		err = p.object(fields)
