@@ -3,6 +3,7 @@ package mockserver_test
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	. "github.com/onsi/gomega"
@@ -49,4 +50,58 @@ func TestConfigCommandsTakeEveryDocumentedCommand(t *testing.T) {
 	newMock(t, mockserver.Config{Commands: webhook.CallbackCommands})
 	_, err := mockserver.NewServer(mockserver.Config{SDKAppID: appID, SecretKey: key, Commands: []webhook.Command{"Live.CallbackAfterNothing"}})
 	g.Expect(err).To(MatchError(ContainSubstring(`command "Live.CallbackAfterNothing" is not a Live webhook`)))
+}
+
+// The limits of categories and metadata are refused with the codes of the vendor console's
+// error table, and a refused change fires no webhook; at the limits, everything passes.
+func TestRoomLimitCodes(t *testing.T) {
+	g := NewWithT(t)
+	rv, cb := app(t, "")
+	s := newMock(t, mockserver.Config{CallbackURL: cb})
+	_, env, _ := call(t, s, nil, create, `{"RoomInfo":{"RoomId":"r1","RoomType":"Live","Category":[1,2,3,4]}}`)
+	g.Expect(env.ErrorCode).To(Equal(mockserver.CodeTooManyCategories), env.ErrorInfo)
+	_, env, _ = call(t, s, nil, create, `{"RoomInfo":{"RoomId":"r1","RoomType":"Live","Category":[1,2,3]}}`)
+	g.Expect(env.ErrorCode).To(BeZero(), env.ErrorInfo)
+	_, env, _ = call(t, s, nil, mockserver.EnginePrefix+"update_room_info", `{"RoomInfo":{"RoomId":"r1","Category":[1,2,3,4]}}`)
+	g.Expect(env.ErrorCode).To(Equal(mockserver.CodeTooManyCategories), env.ErrorInfo)
+
+	setMeta, delMeta := mockserver.EnginePrefix+"set_room_metadata", mockserver.EnginePrefix+"del_room_metadata"
+	items := func(n, keyBytes, valueBytes int) string {
+		var b []map[string]string
+		for i := range n {
+			b = append(b, map[string]string{"Key": fmt.Sprintf("%0*d", keyBytes, i), "Value": fmt.Sprintf("%0*d", valueBytes, 0)})
+		}
+		out, _ := json.Marshal(map[string]any{"RoomId": "r1", "Metadata": b})
+		return string(out)
+	}
+	for _, tc := range []struct {
+		name string
+		body string
+		code int
+	}{
+		{"eleven keys", items(11, 2, 1), mockserver.CodeTooManyMetadataKeys},
+		{"a value of 2049 bytes", items(1, 2, 2049), mockserver.CodeMetadataValueTooLarge},
+		{"nine values of 2 KiB", items(9, 2, 2048), mockserver.CodeMetadataTooLarge},
+		{"a key of 51 bytes", items(1, 51, 1), mockserver.CodeMetadataKeyTooLarge},
+		{"an empty key", `{"RoomId":"r1","Metadata":[{"Key":"","Value":"x"}]}`, mockserver.CodeBadParameter},
+		{"at the limits", items(8, 50, 2048), 0},
+		{"deleting absent keys", `{"RoomId":"r1","Keys":["nope","neither"]}`, mockserver.CodeNoMetadataKeys},
+		{"deleting one present key among absent ones", fmt.Sprintf(`{"RoomId":"r1","Keys":["nope",%q]}`, fmt.Sprintf("%050d", 0)), 0},
+	} {
+		api := setMeta
+		if strings.Contains(tc.body, `"Keys"`) {
+			api = delMeta
+		}
+		_, env, _ = call(t, s, nil, api, tc.body)
+		g.Expect(env.ErrorCode).To(Equal(tc.code), "%s: %s", tc.name, env.ErrorInfo)
+	}
+	// Fired: the creation, one set and one delete; no refused change.
+	ds, err := s.Await(t.Context(), 3)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(ds).To(HaveLen(3))
+	cmds := []string{}
+	for _, d := range rv.Deliveries() {
+		cmds = append(cmds, d.Command)
+	}
+	g.Expect(cmds).To(Equal([]string{string(webhook.CommandCreateRoom), string(webhook.CommandSetMetadata), string(webhook.CommandDelMetadata)}))
 }

@@ -41,6 +41,22 @@ var (
 	ErrNotAdmin = errors.New("not an admin")
 	// ErrClosed: the room was destroyed already.
 	ErrClosed = errors.New("room is destroyed")
+
+	// The limits the vendor's console tells apart by error code (TUILiveKit_Manager's error
+	// table): each error matching one of them also matches ErrInvalid.
+
+	// ErrTooManyCategories: more than MaxCategories categories (the console's 100009).
+	ErrTooManyCategories = errors.New("too many categories")
+	// ErrTooManyMetadataKeys: more than MaxMetadataKeys metadata keys (100500).
+	ErrTooManyMetadataKeys = errors.New("too many metadata keys")
+	// ErrMetadataValueTooLarge: a metadata value over MaxMetadataValueBytes (100501).
+	ErrMetadataValueTooLarge = errors.New("metadata value too large")
+	// ErrMetadataTooLarge: the metadata values together over MaxMetadataBytes (100502).
+	ErrMetadataTooLarge = errors.New("metadata values too large together")
+	// ErrNoMetadataKeys: none of the metadata keys to delete exists (100503).
+	ErrNoMetadataKeys = errors.New("no such metadata keys")
+	// ErrMetadataKeyTooLarge: a metadata key over MaxMetadataKeyBytes (100504).
+	ErrMetadataKeyTooLarge = errors.New("metadata key too large")
 )
 
 // Room is a room as the Live backend knows it while it lives.
@@ -81,7 +97,7 @@ func Validate(info webhook.RoomInfo) error {
 	case len(info.CoverURL) > MaxURLBytes:
 		return fmt.Errorf("%w: RoomInfo.CoverURL is over %d bytes", ErrInvalid, MaxURLBytes)
 	case len(info.Category) > MaxCategories:
-		return fmt.Errorf("%w: RoomInfo.Category has %d items, at most %d are allowed", ErrInvalid, len(info.Category), MaxCategories)
+		return fmt.Errorf("%w: %w: RoomInfo.Category has %d items, at most %d are allowed", ErrInvalid, ErrTooManyCategories, len(info.Category), MaxCategories)
 	case info.TakeSeatMode != "" && !slices.Contains(webhook.TakeSeatModes, info.TakeSeatMode):
 		return fmt.Errorf("%w: RoomInfo.TakeSeatMode is %q, want one of %s", ErrInvalid, info.TakeSeatMode, strings.Join(webhook.TakeSeatModes, ", "))
 	case info.MaxSeatCount < 0 || info.MaxSeatCount > MaxSeatCount:
