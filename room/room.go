@@ -205,8 +205,11 @@ type Destruction struct {
 	BySystem bool
 	// Operator is Operator_Account: the owner, or the system's account, when "".
 	Operator string
-	// Client is who caused it: the client that created the room when zero. A system destroy
-	// keeps the creating client's address, with OptPlatform Unknown.
+	// Client is who caused it: the client that created the room when zero. A system destroy has
+	// no client, whatever Client says: its URL carries an empty ClientIP and OptPlatform Unknown,
+	// the overview's platform of "an unknown type of device" (no page shows a system destroy's URL;
+	// the one captured from production is a body only, and no source gives it the creator's
+	// address).
 	Client webhook.Meta
 	// Statistic sums up the room's life.
 	Statistic webhook.Statistic
@@ -221,6 +224,9 @@ func (r *Room) Destroy(d Destruction) (webhook.Message, error) {
 	}
 	r.Closed = true
 	info, st := r.Info, d.Statistic
+	if info.Category == nil {
+		info.Category = []int{} // a user destroy carries Category, empty or not, as the sample does
+	}
 	ev := &webhook.DestroyRoom{
 		OperatorAccount: info.OwnerAccount.ID, RoomId: info.RoomId, EventType: webhook.DestroyByUser,
 		EventTime: d.At.UnixMilli(), Statistic: &st,
@@ -250,7 +256,7 @@ func (r *Room) Destroy(d Destruction) (webhook.Message, error) {
 	if d.BySystem {
 		ev.EventType, ev.OperatorAccount = webhook.DestroyBySystem, webhook.SystemAccount
 		ev.RoomInfo.RoomId, ev.RoomInfo.Category, ev.Statistic = info.RoomId, nil, nil
-		meta.OptPlatform = webhook.PlatformUnknown // no client caused it
+		meta = webhook.Meta{OptPlatform: webhook.PlatformUnknown} // no client caused it
 	}
 	if d.Operator != "" {
 		ev.OperatorAccount = d.Operator

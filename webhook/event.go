@@ -166,8 +166,9 @@ type DestroyedRoomInfo struct {
 	TakeSeatMode   string  `json:"TakeSeatMode"`
 	MaxMemberCount int     `json:"MaxMemberCount"`
 	MaxSeatCount   int     `json:"MaxSeatCount"`
-	// Category is nil in the production shape of a system destroy.
-	Category               []int  `json:"Category,omitempty"`
+	// Category is nil, and left out, in the production shape of a system destroy; an empty
+	// Category is sent as [], as a user destroy sends it.
+	Category               []int  `json:"Category,omitzero"`
 	CustomInfo             string `json:"CustomInfo"`
 	IsMessageDisabled      bool   `json:"IsMessageDisabled"`
 	CoverURL               string `json:"CoverURL"`
