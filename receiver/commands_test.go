@@ -146,3 +146,38 @@ func TestQuerySpellings(t *testing.T) {
 		})
 	}
 }
+
+// The member, seat, threshold, battle and gift webhooks are checked field by field: the vendor's
+// samples are acknowledged, checked (not Unchecked), and a broken one is refused.
+func TestChecksLiveCommands(t *testing.T) {
+	for file, cmd := range map[string]webhook.Command{
+		"room_threshold.json":       webhook.CommandRoomThreshold,
+		"member_state_changed.json": webhook.CommandMemberStateChanged,
+		"seat_info_changed.json":    webhook.CommandSeatInfoChanged,
+		"create_battle.json":        webhook.CommandCreateBattle,
+		"start_battle.json":         webhook.CommandStartBattle,
+		"end_battle.json":           webhook.CommandEndBattle,
+		"before_send_gift.json":     webhook.CommandBeforeSendGift,
+	} {
+		t.Run(file, func(t *testing.T) {
+			g := NewWithT(t)
+			rv := newReceiver(t, "")
+			rec, _ := post(t, rv, http.MethodPost, webhookURL(cmd, "", webhook.URLOptions{}), seed(t, file))
+			g.Expect(rec.Code).To(Equal(200), rec.Body.String())
+			d := rv.Deliveries()[0]
+			g.Expect(d.Accepted).To(BeTrue())
+			g.Expect(d.Unchecked).To(BeFalse())
+			g.Expect(d.Note).To(BeEmpty())
+			// Every one of these pages' URLs carries ClientIP, so it is required.
+			rec, resp := post(t, rv, http.MethodPost, strings.Replace(webhookURL(cmd, "", webhook.URLOptions{}), "&ClientIP=10.1.2.3", "", 1), seed(t, file))
+			g.Expect(rec.Code).To(Equal(400))
+			g.Expect(resp.ErrorInfo).To(ContainSubstring("ClientIP is missing"))
+		})
+	}
+	g := NewWithT(t)
+	bad := bytes.Replace(seed(t, "before_send_gift.json"), []byte(`"Count": 1`), []byte(`"Count": "one"`), 1)
+	rec, resp := post(t, newReceiver(t, ""), http.MethodPost, webhookURL(webhook.CommandBeforeSendGift, "", webhook.URLOptions{}), bad)
+	g.Expect(rec.Code).To(Equal(400))
+	g.Expect(resp.ErrorCode).To(Equal(receiver.CodeBadBody))
+	g.Expect(resp.ErrorInfo).To(ContainSubstring(`BeforeSendGift body: GiftWater.Count is the string "one", want an integer`))
+}

@@ -21,9 +21,10 @@ const (
 // Commands lists the known commands in lifecycle order.
 var Commands = []Command{CommandCreateRoom, CommandModifyAdmin, CommandDestroyRoom}
 
-// Known reports whether c is a room webhook this package has a typed event for (RoomCommands).
+// Known reports whether c is a webhook this package has a typed event and a field list for
+// (EventCommands).
 func (c Command) Known() bool {
-	for _, k := range RoomCommands {
+	for _, k := range EventCommands {
 		if k == c {
 			return true
 		}
@@ -274,6 +275,9 @@ func Decode(body []byte) (Event, error) {
 		ev = new(DestroyRoom)
 	default:
 		if ev = newRoomEvent(head.CallbackCommand); ev == nil {
+			ev = newLiveEvent(head.CallbackCommand)
+		}
+		if ev == nil {
 			return nil, fmt.Errorf("decode webhook body: unknown CallbackCommand %q", head.CallbackCommand)
 		}
 	}

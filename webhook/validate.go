@@ -40,6 +40,7 @@ const (
 	kStrings       // an array of kString
 	kObjects       // an array of kObject, each checked against the field list
 	kAny           // any JSON value; an object's fields, if listed, are looked at but never wrong
+	kIntEnum       // an integer from a list, written as in enum
 )
 
 // field describes one body field for validation.
@@ -718,6 +719,12 @@ func (p *parser) check(f *field, raw []byte) {
 	case kObject:
 		if raw[0] != '{' {
 			p.violate("%s is %s, want an object", p.where(), kindOf(raw))
+		}
+	case kIntEnum:
+		if !isIntegerLiteral(raw) {
+			p.violate("%s is %s, want an integer", p.where(), kindOf(raw))
+		} else if !inEnum(f.enum, raw) {
+			p.violate("%s is %s, want one of %s", p.where(), raw, strings.Join(f.enum, ", "))
 		}
 	case kCommand, kEnum:
 		if raw[0] != '"' {
