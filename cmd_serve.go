@@ -15,6 +15,26 @@ import (
 	"github.com/livehook/livehook/webhook"
 )
 
+// commandList is webhook.Documented for serve's help, a few names a line.
+func commandList() string {
+	var b strings.Builder
+	line := 0
+	for i, d := range webhook.Documented {
+		switch {
+		case i == 0:
+			b.WriteString("  ")
+		case line+len(d.Command)+2 > 96:
+			b.WriteString(",\n  ")
+			line = 0
+		default:
+			b.WriteString(", ")
+		}
+		b.WriteString(string(d.Command))
+		line += len(d.Command) + 2
+	}
+	return b.String()
+}
+
 func (m *Main) runServe(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("serve", "", `
 Run the mock Live backend: the REST API an app backend or the vendor's admin console calls,
@@ -27,6 +47,9 @@ Under /v4/live_engine_http_srv/:
   get_room_metadata, del_room_metadata, modify_admin, get_admin_list
 Under /v4/live_config/:
   set_callback, update_callback, get_callback, set_callback_token
+set_callback and update_callback take every name of the vendor's webhook command list
+(https://trtc.io/document/64413):
+`+commandList()+`
 
 GET /mock/deliveries shows what became of each webhook, GET /mock/rooms the rooms. It runs until
 interrupted (Ctrl-C or SIGTERM), then delivers the webhooks still pending; a second interrupt
