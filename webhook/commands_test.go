@@ -72,3 +72,12 @@ func TestCheckOtherBody(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateBodyWithoutFieldList(t *testing.T) {
+	g := NewWithT(t)
+	err := webhook.ValidateBody("Group.CallbackAfterSendMsg", []byte(`{}`))
+	g.Expect(err).To(MatchError(ContainSubstring(`no field list for command "Group.CallbackAfterSendMsg"`)))
+	g.Expect(err).To(MatchError(ContainSubstring(string(webhook.CommandBeforeSendGift))), "the message lists every command with one")
+	_, err = webhook.CheckBody("Live.CallbackAfterSomethingNew", []byte(`{}`))
+	g.Expect(err).To(MatchError(ContainSubstring("CheckOtherBody")))
+}

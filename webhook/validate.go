@@ -151,7 +151,7 @@ var (
 func ValidateBody(cmd Command, body []byte) error {
 	fields, ok := bodyFields[cmd]
 	if !ok {
-		return fmt.Errorf("unknown command %q: want one of %s", cmd, joinCommands())
+		return fmt.Errorf("no field list for command %q (CheckOtherBody checks what can be checked of it): want one of %s", cmd, joinCommands())
 	}
 	// The receiver runs this for every webhook: one scan over the bytes checks the syntax,
 	// the encoding and the fields, without decoding into maps.
@@ -165,7 +165,7 @@ func ValidateBody(cmd Command, body []byte) error {
 func CheckBody(cmd Command, body []byte) (room string, err error) {
 	fields, ok := bodyFields[cmd]
 	if !ok {
-		return BodyRoom(body), fmt.Errorf("unknown command %q: want one of %s", cmd, joinCommands())
+		return BodyRoom(body), fmt.Errorf("no field list for command %q (CheckOtherBody checks what can be checked of it): want one of %s", cmd, joinCommands())
 	}
 	p := parsers.Get().(*parser)
 	defer p.release()
@@ -195,8 +195,8 @@ func BodyRoom(body []byte) string {
 }
 
 func joinCommands() string {
-	s := make([]string, len(Commands))
-	for i, c := range Commands {
+	s := make([]string, len(EventCommands))
+	for i, c := range EventCommands {
 		s[i] = string(c)
 	}
 	return strings.Join(s, ", ")
