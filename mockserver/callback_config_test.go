@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	. "github.com/onsi/gomega"
 
@@ -104,4 +105,42 @@ func TestRoomLimitCodes(t *testing.T) {
 		cmds = append(cmds, d.Command)
 	}
 	g.Expect(cmds).To(Equal([]string{string(webhook.CommandCreateRoom), string(webhook.CommandSetMetadata), string(webhook.CommandDelMetadata)}))
+}
+
+// With activity on and Live.CallbackAfterMemberStateChanged in the callback list, viewers
+// entering and leaving fire it, each valid for the reference receiver and in order per room;
+// without it in the list, activity fires nothing.
+func TestActivityFiresMemberState(t *testing.T) {
+	g := NewWithT(t)
+	rv, cb := app(t, "")
+	s := newMock(t, mockserver.Config{CallbackURL: cb, ActivityRate: 2000, ActivityTick: 5 * time.Millisecond, MaxMembers: 50, Seed: 3,
+		Commands: []webhook.Command{webhook.CommandCreateRoom, webhook.CommandMemberStateChanged}})
+	_, env, _ := call(t, s, nil, create, `{"RoomInfo":{"RoomId":"a","RoomType":"Live"}}`)
+	g.Expect(env.ErrorCode).To(BeZero(), env.ErrorInfo)
+	g.Eventually(func() int { return len(rv.Deliveries()) }).WithTimeout(20 * time.Second).Should(BeNumerically(">", 20))
+	_, env, _ = call(t, s, nil, destroy, `{"RoomId":"a"}`)
+	g.Expect(env.ErrorCode).To(BeZero(), env.ErrorInfo)
+	ds := rv.Deliveries()
+	g.Expect(ds[0].Command).To(Equal(string(webhook.CommandCreateRoom)))
+	in := map[string]bool{}
+	for _, d := range ds[1:] {
+		g.Expect(d.Command).To(Equal(string(webhook.CommandMemberStateChanged)))
+		g.Expect(d.Accepted).To(BeTrue(), d.Reason)
+		g.Expect(d.Unchecked).To(BeFalse())
+		g.Expect(d.Room).To(Equal("a"))
+		var ev webhook.MemberStateChanged
+		g.Expect(json.Unmarshal(d.Body, &ev)).To(Succeed())
+		user := ev.MemberList[0].MemberAccount.ID
+		g.Expect(in[user]).To(Equal(ev.EventType == webhook.MemberOffline), "%s %s: in the order of the room's changes", user, ev.EventType)
+		in[user] = ev.EventType == webhook.MemberOnline
+	}
+
+	rv2, cb2 := app(t, "")
+	s2 := newMock(t, mockserver.Config{CallbackURL: cb2, ActivityRate: 2000, ActivityTick: 5 * time.Millisecond, MaxMembers: 50, Seed: 3})
+	_, env, _ = call(t, s2, nil, create, `{"RoomInfo":{"RoomId":"a","RoomType":"Live"}}`)
+	g.Expect(env.ErrorCode).To(BeZero(), env.ErrorInfo)
+	g.Eventually(func() float64 { return ok(t, s2, stats, `{"RoomId":"a"}`)["TotalViewers"].(float64) }).WithTimeout(20 * time.Second).Should(BeNumerically(">", 20))
+	_, err := s2.Await(t.Context(), 1)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(rv2.Deliveries()).To(HaveLen(1), "only the creation: the member webhook is not in the list")
 }
