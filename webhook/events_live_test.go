@@ -77,7 +77,7 @@ func TestLiveEventAccessors(t *testing.T) {
 		&webhook.SeatInfoChanged{RoomId: "r", EventTime: 1739965885831},
 		&webhook.CreateBattle{OperatorAccount: "a", BattleId: "b", FromRoomId: "r", EventTime: 1739965885831},
 		&webhook.StartBattle{BattleId: "b", CreateTime: 1739965885, StartTime: 1739965885, FromRoomInfo: webhook.BattleRoom{RoomId: "r"}, EventTime: 1739965885831},
-		&webhook.EndBattle{BattleId: "b", CreateTime: 1739965885, StartTime: 1739965885, EndTime: 1739965885, OpType: webhook.BattleEndNeverBegan, FromRoomInfo: webhook.BattleRoom{RoomId: "r"}, EventTime: 1739965885831},
+		&webhook.EndBattle{BattleId: "b", CreateTime: 1739965885, StartTime: 0, EndTime: 1739965885, OpType: webhook.BattleEndNeverBegan, FromRoomInfo: webhook.BattleRoom{RoomId: "r"}, EventTime: 1739965885831},
 		&webhook.BeforeSendGift{OperatorAccount: "a", RoomId: "r", GiftWater: webhook.GiftWater{FromAccount: "f", Time: 1739965885, GiftId: "g", Count: 1, Coins: 1}},
 		&webhook.RoomThreshold{OperatorAccount: "a", EventTime: 1739965885831, CurRoomCount: 7, MaxRoomCount: 10},
 	} {
@@ -110,6 +110,8 @@ func TestLiveBodiesRefused(t *testing.T) {
 		{"start_battle.json", `"StartTime": 1739954005`, `"StartTime": 1739954005000`, "StartTime is 1739954005000, which looks like Unix milliseconds"},
 		{"start_battle.json", `{"RoomId": "pk-5", "Owner_Account": "tandy"}`, `{"Owner_Account": "tandy"}`, "ToRoomList[0].RoomId is missing"},
 		{"end_battle.json", `"OpType": 0`, `"OpType": 3`, "OpType is 3, want one of 0, 1, 2"},
+		{"end_battle.json", `"StartTime": 1739956115`, `"StartTime": 1739956`, "StartTime is 1739956, want Unix seconds"},
+		{"end_battle.json", `"EndTime": 1739956145`, `"EndTime": 0`, "EndTime is 0"},
 		{"end_battle.json", `"OpType": 0`, `"OpType": "0"`, `OpType is the string "0", want an integer`},
 		{"end_battle.json", `"Score": 0, "Owner_Account": 144115245353757792`, `"Score": -1, "Owner_Account": 144115245353757792`, "FromRoomInfo.Score is the number -1"},
 		{"before_send_gift.json", `"Coins": 1000`, `"Coins": 10.5`, "GiftWater.Coins is the number 10.5"},

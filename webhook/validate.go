@@ -41,6 +41,7 @@ const (
 	kObjects       // an array of kObject, each checked against the field list
 	kAny           // any JSON value; an object's fields, if listed, are looked at but never wrong
 	kIntEnum       // an integer from a list, written as in enum
+	kTimeSecsOr0   // kTimeSecs, or 0 for an instant that never came (a battle that never began)
 )
 
 // field describes one body field for validation.
@@ -687,7 +688,7 @@ func (p *parser) check(f *field, raw []byte) {
 		if raw[0] != '"' {
 			p.violate("%s is %s, want a string", p.where(), kindOf(raw))
 		}
-	case kCount, kInt32, kTotal, kTimeMS, kTimeSecs:
+	case kCount, kInt32, kTotal, kTimeMS, kTimeSecs, kTimeSecsOr0:
 		p.checkInteger(f.kind, raw)
 	case kBool:
 		if raw[0] != 't' && raw[0] != 'f' {
@@ -779,6 +780,12 @@ func (p *parser) checkInteger(k kind, raw []byte) {
 		return
 	}
 	n, ok := parseInt(raw)
+	if k == kTimeSecsOr0 {
+		if ok && n == 0 {
+			return
+		}
+		k = kTimeSecs
+	}
 	if k == kTimeMS || k == kTimeSecs {
 		if !ok {
 			p.violate("%s is %s, want an integer that fits 64 bits", p.where(), kindOf(raw))

@@ -68,7 +68,9 @@ var (
 			{name: "BattleId", kind: kString, required: true},
 			{name: "Duration", kind: kCount},
 			{name: "CreateTime", kind: kTimeSecs},
-			{name: "StartTime", kind: kTimeSecs},
+			// A battle that never began (OpType 2) has no start time to give; no sample shows
+			// one, so 0 is taken beside Unix seconds.
+			{name: "StartTime", kind: kTimeSecsOr0},
 			{name: "EndTime", kind: kTimeSecs},
 			{name: "OpType", kind: kIntEnum, required: true, enum: []string{"0", "1", "2"}},
 			{name: "FromRoomInfo", kind: kObject, required: true, fields: battleRoomFields},
