@@ -23,25 +23,25 @@ const MaxBodyDepth = 1000
 type kind uint8
 
 const (
-	kString      kind = iota
-	kCount            // an integer from 0 to 2^32-1: a size or a count
-	kInt32            // an app-defined integer of 32 bits, signed
-	kTotal            // an integer from 0 to 2^63-1: a total over a room's life
-	kBool             // true or false
-	kUser             // a user ID: a string of at most MaxUserIDBytes
-	kAccount          // a user ID, or a non-negative integer that fits 64 bits as in the Destroy sample
-	kInt32s           // an array of kInt32
-	kUsers            // an array of kUser
-	kObject           // an object, checked against its own field list
-	kCommand          // a string equal to the command
-	kEnum             // a string from a list
-	kTimeMS           // an integer of Unix milliseconds
-	kTimeSecs         // an integer of Unix seconds
-	kStrings          // an array of kString
-	kObjects          // an array of kObject, each checked against the field list
-	kAny              // any JSON value; an object's fields, if listed, are looked at but never wrong
-	kIntEnum          // an integer from a list, written as in enum
-	kTimeSecsOr0      // kTimeSecs, or 0 for an instant that never came (a battle that never began)
+	kString   kind = iota
+	kCount         // an integer from 0 to 2^32-1: a size or a count
+	kInt32         // an app-defined integer of 32 bits, signed
+	kTotal         // an integer from 0 to 2^63-1: a total over a room's life
+	kBool          // true or false
+	kUser          // a user ID: a string of at most MaxUserIDBytes
+	kAccount       // a user ID, or a non-negative integer that fits 64 bits as in the Destroy sample
+	kInt32s        // an array of kInt32
+	kUsers         // an array of kUser
+	kObject        // an object, checked against its own field list
+	kCommand       // a string equal to the command
+	kEnum          // a string from a list
+	kTimeMS        // an integer of Unix milliseconds
+	kTimeSecs      // an integer of Unix seconds
+	kStrings       // an array of kString
+	kObjects       // an array of kObject, each checked against the field list
+	kAny           // any JSON value; an object's fields, if listed, are looked at but never wrong
+	kIntEnum       // an integer from a list, written as in enum
+	kSecsOr0       // kTimeSecs, or 0 for an instant that never came (a battle that never began)
 )
 
 // field describes one body field for validation.
@@ -688,7 +688,7 @@ func (p *parser) check(f *field, raw []byte) {
 		if raw[0] != '"' {
 			p.violate("%s is %s, want a string", p.where(), kindOf(raw))
 		}
-	case kCount, kInt32, kTotal, kTimeMS, kTimeSecs, kTimeSecsOr0:
+	case kCount, kInt32, kTotal, kTimeMS, kTimeSecs, kSecsOr0:
 		p.checkInteger(f.kind, raw)
 	case kBool:
 		if raw[0] != 't' && raw[0] != 'f' {
@@ -780,7 +780,7 @@ func (p *parser) checkInteger(k kind, raw []byte) {
 		return
 	}
 	n, ok := parseInt(raw)
-	if k == kTimeSecsOr0 {
+	if k == kSecsOr0 {
 		if ok && n == 0 {
 			return
 		}

@@ -70,7 +70,7 @@ var (
 			{name: "CreateTime", kind: kTimeSecs},
 			// A battle that never began (OpType 2) has no start time to give; no sample shows
 			// one, so 0 is taken beside Unix seconds.
-			{name: "StartTime", kind: kTimeSecsOr0},
+			{name: "StartTime", kind: kSecsOr0},
 			{name: "EndTime", kind: kTimeSecs},
 			{name: "OpType", kind: kIntEnum, required: true, enum: []string{"0", "1", "2"}},
 			{name: "FromRoomInfo", kind: kObject, required: true, fields: battleRoomFields},
