@@ -2,8 +2,11 @@ package main_test
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"syscall"
 	"time"
 
@@ -61,5 +64,27 @@ var _ = Describe("livehook receive in front of the whole Live family", func() {
 		s2 := start("receive", "--addr", "127.0.0.1:0", "-q")
 		r := runs(0, "run", replay, "--target", receiverURL(s2)+"/cb")
 		Expect(r.Out).To(gbytes.Say(`\d+ passed, 0 failed, 0 skipped`))
+	})
+})
+
+var _ = Describe("livehook serve --commands", func() {
+	It("fires the commands listed, such as the member webhooks of --activity, which the reference receiver checks", func() {
+		rs := start("receive", "--addr", "127.0.0.1:0")
+		target := receiverURL(rs) + "/cb"
+		s := start("serve", "--addr", "127.0.0.1:0", "--skip-usersig", "--callback", target, "--commands", "all", "--activity", "2000", "-q")
+		Eventually(s.Out, 10*time.Second).Should(gbytes.Say(`listens on (http://127\.0\.0\.1:\d+)`))
+		base := regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(string(s.Out.Contents()))
+		resp, err := http.Post(base+"/v4/live_engine_http_srv/create_room?sdkappid=1400000001&identifier=admin&random=1&contenttype=json", "application/json",
+			strings.NewReader(`{"RoomInfo":{"RoomId":"r1","RoomType":"Live"}}`))
+		Expect(err).NotTo(HaveOccurred())
+		resp.Body.Close()
+		Eventually(rs.Err, 20*time.Second).Should(gbytes.Say(`"Live.CallbackAfterMemberStateChanged" room "r1": OK\n`))
+		Expect(string(rs.Err.Contents())).NotTo(ContainSubstring("FAIL"))
+	})
+
+	It("refuses names outside the command list, and a list without --callback", func() {
+		Expect(runs(2, "serve", "--callback", "http://127.0.0.1:1/x", "--commands", "Live.CallbackAfterCreateRoom,Live.Nope").Err).To(
+			gbytes.Say(`--commands: "Live.Nope" is not in the vendor's webhook command list`))
+		Expect(runs(2, "serve", "--commands", "all").Err).To(gbytes.Say(`--commands applies to --callback URL`))
 	})
 })
