@@ -124,7 +124,7 @@ var _ = Describe("livehook receive --forward-to --record", func() {
 
 		// Generated lifecycles, sent by livehook run.
 		gen := filepath.Join(dir, "gen.yaml")
-		runs(0, "generate", "--rooms", "4", "--seed", "11", "--speed-up", "0", "-o", gen)
+		runs(0, "generate", "--rooms", "4", "--seed", "11", "--speedup", "0", "-o", gen)
 		runs(0, "run", gen, "--target", base+"/cb", "--token", recToken)
 		Eventually(s.Err).Should(gbytes.Say(`"Live.CallbackAfterCreateRoom" room "tandy-test-rest": OK; app 200 OK/0 in \S+\n`))
 

@@ -20,16 +20,13 @@ type GeneratedSummary struct {
 	Waited time.Duration
 }
 
-// DefaultSpeedUp is GeneratedOptions.SpeedUp's usual value: an hour of the evening in a minute.
-const DefaultSpeedUp = 60
-
 // GeneratedOptions vary what WriteGenerated writes.
 type GeneratedOptions struct {
-	// SpeedUp divides the simulated time between a room's events into the waits written between
+	// Speedup divides the simulated time between a room's events into the waits written between
 	// its steps, so that the file replays as the evening it simulates rather than as a burst: 1
-	// is real time, DefaultSpeedUp an hour in a minute; 0 writes no waits. A wait shorter than a
+	// is real time, generator.DefaultSpeedup an hour in a minute; 0 writes no waits. A wait shorter than a
 	// millisecond is left out; one longer than a wait step takes is written as several.
-	SpeedUp float64
+	Speedup float64
 }
 
 // WriteGenerated writes the rooms of a stream as a scenarios file, one scenario per room with its
@@ -38,8 +35,8 @@ type GeneratedOptions struct {
 // it is open. header is written first as a comment.
 func WriteGenerated(w io.Writer, s *generator.Stream, header string, opt GeneratedOptions) (GeneratedSummary, error) {
 	var sum GeneratedSummary
-	if opt.SpeedUp < 0 || math.IsNaN(opt.SpeedUp) || math.IsInf(opt.SpeedUp, 0) {
-		return sum, fmt.Errorf("speed-up is %v: want a positive number, or 0 for no waits", opt.SpeedUp)
+	if opt.Speedup < 0 || math.IsNaN(opt.Speedup) || math.IsInf(opt.Speedup, 0) {
+		return sum, fmt.Errorf("speed-up is %v: want a positive number, or 0 for no waits", opt.Speedup)
 	}
 	const order = "Scenarios come in the order their rooms close; \"room N\" is the Nth room to open."
 	if _, err := fmt.Fprintf(w, "%s\n# %s\n# %s\n\nscenarios:\n", SchemaComment, header, order); err != nil {
@@ -49,10 +46,10 @@ func WriteGenerated(w io.Writer, s *generator.Stream, header string, opt Generat
 	index := map[string]int{}
 	last := map[string]time.Time{} // RoomId → the instant of its latest event, while it is open
 	pause := func(id string, at time.Time) {
-		if opt.SpeedUp == 0 {
+		if opt.Speedup == 0 {
 			return
 		}
-		d := time.Duration(float64(at.Sub(last[id])) / opt.SpeedUp).Round(time.Millisecond)
+		d := time.Duration(float64(at.Sub(last[id])) / opt.Speedup).Round(time.Millisecond)
 		last[id] = at
 		sum.Waited += d
 		for d > 0 {

@@ -55,7 +55,7 @@ func TestGeneratedWaits(t *testing.T) {
 		s, err := generator.New(42).Stream(generator.Traffic{Rooms: 20})
 		g.Expect(err).NotTo(HaveOccurred())
 		var b bytes.Buffer
-		sum, err := scenarios.WriteGenerated(&b, s, "test", scenarios.GeneratedOptions{SpeedUp: speedUp})
+		sum, err := scenarios.WriteGenerated(&b, s, "test", scenarios.GeneratedOptions{Speedup: speedUp})
 		return b.String(), sum, err
 	}
 	// The rooms' lives, from the stream itself.
