@@ -181,3 +181,13 @@ func TestChecksLiveCommands(t *testing.T) {
 	g.Expect(resp.ErrorCode).To(Equal(receiver.CodeBadBody))
 	g.Expect(resp.ErrorInfo).To(ContainSubstring(`BeforeSendGift body: GiftWater.Count is the string "one", want an integer`))
 }
+
+// An unknown command's page, if any, is unknown too, so its URL is not asked for ClientIP and
+// OptPlatform, nor contenttype: only the SDKAppID, the command and, with a token, the Sign.
+func TestUnknownCommandNeedsNoClientInfo(t *testing.T) {
+	g := NewWithT(t)
+	rec, _ := post(t, newReceiver(t, ""), http.MethodPost, "/cb?SdkAppid=1400000001&CallbackCommand=Live.CallbackAfterSomethingNew", []byte(`{}`))
+	g.Expect(rec.Code).To(Equal(200), rec.Body.String())
+	rec, _ = post(t, newReceiver(t, ""), http.MethodPost, "/cb?SdkAppid=1400000001&CallbackCommand=Live.CallbackAfterCreateRoom", seed(t, "create_room.json"))
+	g.Expect(rec.Code).To(Equal(400), "a known command's page shows ClientIP: %s", rec.Body)
+}
