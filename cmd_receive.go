@@ -21,6 +21,8 @@ func (m *Main) runReceive(ctx context.Context, args []string) error {
 Run the reference receiver: it checks every webhook sent to it against the Live protocol
 (method, query parameters, SdkAppid, Sign and RequestTime when a token is set, body fields and
 types) and answers OK/0, or FAIL with the reason. Point your own sender at it to debug it.
+It never refuses a command only because it does not know it: a well-formed command it has no
+notes on is acknowledged, and its delivery marked "not in livehook's protocol notes".
 GET /deliveries shows what it received, as JSON; DELETE /deliveries clears that log.
 
 With --forward-to, each webhook also goes on, unchanged, to your app, and the sender gets the

@@ -15,6 +15,26 @@ import (
 	"github.com/livehook/livehook/webhook"
 )
 
+// commandList is webhook.Documented for serve's help, a few names a line.
+func commandList() string {
+	var b strings.Builder
+	line := 0
+	for i, d := range webhook.Documented {
+		switch {
+		case i == 0:
+			b.WriteString("  ")
+		case line+len(d.Command)+2 > 96:
+			b.WriteString(",\n  ")
+			line = 0
+		default:
+			b.WriteString(", ")
+		}
+		b.WriteString(string(d.Command))
+		line += len(d.Command) + 2
+	}
+	return b.String()
+}
+
 func (m *Main) runServe(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("serve", "", `
 Run the mock Live backend: the REST API an app backend or the vendor's admin console calls,
@@ -27,6 +47,9 @@ Under /v4/live_engine_http_srv/:
   get_room_metadata, del_room_metadata, modify_admin, get_admin_list
 Under /v4/live_config/:
   set_callback, update_callback, get_callback, set_callback_token
+set_callback and update_callback take every name of the vendor's webhook command list
+(https://trtc.io/document/64413):
+`+commandList()+`
 
 GET /mock/deliveries shows what became of each webhook, GET /mock/rooms the rooms. It runs until
 interrupted (Ctrl-C or SIGTERM), then delivers the webhooks still pending; a second interrupt
@@ -45,6 +68,7 @@ Example:
 	skip := fs.Bool("skip-usersig", false, "do not check UserSigs nor administrators (quick local use)")
 	callback := fs.String("callback", "", "the app backend's callback `URL`, where webhooks go (update_callback changes it)")
 	token := fs.String("token", "", "callback `TOKEN`: webhooks are signed (set_callback_token changes it)")
+	commands := fs.String("commands", "", "with --callback, the `COMMANDS` it fires, comma-separated names of the command list above, or 'all' (default: the room webhooks)")
 	timeout := fs.Duration("timeout", webhook.DefaultTimeout, fmt.Sprintf("deadline of each webhook's answer, at most %v", maxTimeout))
 	retries := fs.Int("retries", 0, "times a webhook that timed out is sent again")
 	rateLimit := fs.Bool("rate-limit", false, "refuse calls beyond each API's documented rate (error 60007): get_room_list 10/s, get_room_stats 100/s, others 200/s")
@@ -66,6 +90,21 @@ Example:
 			return usagef("--callback: %w", err)
 		}
 	}
+	var cmds []webhook.Command
+	switch {
+	case *commands != "" && *callback == "":
+		return usagef("--commands applies to --callback URL")
+	case *commands == "all":
+		cmds = webhook.CallbackCommands
+	case *commands != "":
+		for _, c := range strings.Split(*commands, ",") {
+			cmd := webhook.Command(strings.TrimSpace(c))
+			if !cmd.Configurable() {
+				return usagef("--commands: %q is not in the vendor's webhook command list (serve -h lists it)", cmd)
+			}
+			cmds = append(cmds, cmd)
+		}
+	}
 	if err := checkTimeout(*timeout); err != nil {
 		return err
 	}
@@ -78,7 +117,7 @@ Example:
 	if *printSig && *skip {
 		return usagef("--print-usersig with --skip-usersig: UserSigs are not checked, so none is needed")
 	}
-	cfg := mockserver.Config{SDKAppID: *appID, SecretKey: *key, Apps: apps, SkipUserSig: *skip, CallbackURL: *callback, Token: *token,
+	cfg := mockserver.Config{SDKAppID: *appID, SecretKey: *key, Apps: apps, SkipUserSig: *skip, CallbackURL: *callback, Commands: cmds, Token: *token,
 		Timeout: *timeout, Retries: *retries, IdleTimeout: *idle, VendorRateLimits: *rateLimit, MaxMembers: *maxMembers,
 		ActivityRate: *activity, Seed: *seed}
 	if *deliveryFlag != "" {

@@ -221,9 +221,10 @@ var _ = Describe("livehook generate", func() {
 	It("writes the same file for the same seed, which run replays", func() {
 		dir := GinkgoT().TempDir()
 		a, b := filepath.Join(dir, "a.yaml"), filepath.Join(dir, "b.yaml")
-		s := runs(0, "generate", "--rooms", "20", "--seed", "42", "-o", a)
+		// --speedup 0: no waits, so that the run below takes no minutes.
+		s := runs(0, "generate", "--rooms", "20", "--seed", "42", "--speedup", "0", "-o", a)
 		Expect(s.Err).To(gbytes.Say(`livehook generate: 20 rooms, \d+ events, seed 42, written to ` + regexp.QuoteMeta(a)))
-		runs(0, "generate", "--seed", "42", "--rooms", "20", "-o", b)
+		runs(0, "generate", "--seed", "42", "--speedup", "0", "--rooms", "20", "-o", b)
 		ab, _ := os.ReadFile(a)
 		bb, _ := os.ReadFile(b)
 		Expect(ab).To(Equal(bb))
@@ -236,6 +237,8 @@ var _ = Describe("livehook generate", func() {
 
 	It("refuses bad flags", func() {
 		Expect(runs(2, "generate", "--rooms", "-5").Err).To(gbytes.Say(`--rooms is -5`))
+		Expect(runs(2, "generate", "--speedup", "-2").Err).To(gbytes.Say(`--speedup is -2: want a positive number`))
+		Expect(runs(2, "generate", "--from", "x.jsonl", "--speedup", "2").Err).To(gbytes.Say(`--speedup does not apply to --from`))
 		Expect(runs(2, "generate", "--rate", "-1", "--rooms", "1").Err).To(gbytes.Say(`rate is -1 rooms/s`))
 		Expect(runs(2, "generate", "out.yaml").Err).To(gbytes.Say(`write the file with -o`))
 	})

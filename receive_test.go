@@ -124,7 +124,7 @@ var _ = Describe("livehook receive --forward-to --record", func() {
 
 		// Generated lifecycles, sent by livehook run.
 		gen := filepath.Join(dir, "gen.yaml")
-		runs(0, "generate", "--rooms", "4", "--seed", "11", "-o", gen)
+		runs(0, "generate", "--rooms", "4", "--seed", "11", "--speedup", "0", "-o", gen)
 		runs(0, "run", gen, "--target", base+"/cb", "--token", recToken)
 		Eventually(s.Err).Should(gbytes.Say(`"Live.CallbackAfterCreateRoom" room "tandy-test-rest": OK; app 200 OK/0 in \S+\n`))
 
@@ -282,7 +282,7 @@ var _ = Describe("livehook receive --forward-to --record", func() {
 		resp, err := http.Post(base+"/cb?SdkAppid=1400000001&CallbackCommand=%1b%5b2J%0a12%3a00%3a00+FORGED&contenttype=json", "application/json", strings.NewReader(`{}`))
 		Expect(err).NotTo(HaveOccurred())
 		resp.Body.Close()
-		Eventually(s.Err).Should(gbytes.Say(`#1 "\\x1b\[2J\\n12:00:00 FORGED": FAIL 400 CallbackCommand "\\x1b\[2J\\n12:00:00 FORGED" is not a room webhook`))
+		Eventually(s.Err).Should(gbytes.Say(`#1 "\\x1b\[2J\\n12:00:00 FORGED": FAIL 400 CallbackCommand "\\x1b\[2J\\n12:00:00 FORGED" is not a command name`))
 		Expect(string(s.Err.Contents())).NotTo(ContainSubstring("\x1b"))
 	})
 })

@@ -229,6 +229,8 @@ var _ = Describe("reproducibility", func() {
 		want, err := os.ReadFile(path)
 		Expect(err).NotTo(HaveOccurred(), "go test . -run CLI -update writes it")
 		Expect(string(s.Out.Contents())).To(Equal(string(want)), "a change of the generator changes every user's 'same seed, same bytes' file: refresh with -update only on purpose")
+		Expect(string(s.Out.Contents())).To(ContainSubstring("\n      - wait: "), "by default a file replays its rooms' time, sped up")
+		Expect(s.Err).To(gbytes.Say(`its waits \(--speedup 60\) take \d+m\d+s with the rooms one at a time`))
 	})
 
 	It("prints a real seed when none is given, which repeats the run", func() {

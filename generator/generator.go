@@ -168,9 +168,6 @@ var (
 // Platform returns an OptPlatform, most often a phone.
 func (g *Generator) Platform() string { return weighted(g.rnd, webhook.Platforms, platformWeights) }
 
-// ClientIP returns a client's IPv4 address.
-func (g *Generator) ClientIP() string { return g.f.IPv4Address() }
-
 // Meta returns a client address and platform for a request URL.
 func (g *Generator) Meta() webhook.Meta {
 	return webhook.Meta{ClientIP: g.ClientIP(), OptPlatform: g.Platform()}

@@ -27,6 +27,9 @@ const (
 	DefaultAdminChangesPerHour = 3.0
 	// DefaultSystemShare is the share of rooms the system dissolves after they stayed empty.
 	DefaultSystemShare = 0.1
+	// DefaultSpeedup is how much faster than its simulated clock generated traffic plays unless
+	// told otherwise, by load runs and generated files alike: an hour of the evening in a minute.
+	DefaultSpeedup = 60.0
 	// maxAdminChanges bounds the admin changes of one room.
 	maxAdminChanges = 20
 )

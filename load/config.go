@@ -26,7 +26,7 @@ const (
 	// DefaultOpenRooms is how many rooms the flat mix keeps open at most.
 	DefaultOpenRooms = 1000
 	// DefaultSpeedup plays the generator's simulated day this much faster than the wall clock.
-	DefaultSpeedup = 60.0
+	DefaultSpeedup = generator.DefaultSpeedup
 )
 
 // Model is how requests are paced.

@@ -22,13 +22,22 @@ import (
 // Error codes of the Live backend's REST API: the common ones of the IM REST gateway (60000 to
 // 79999) and the Live APIs' own (100000 and up).
 const (
-	CodeInternal         = 100001
-	CodeBadParameter     = 100002
-	CodeRoomExists       = 100003
-	CodeNoRoom           = 100004
-	CodeRoomExistsOwner  = 100010
-	CodeCreatedTwice     = 100012
-	CodeTooManyAdmins    = 100020
+	CodeInternal        = 100001
+	CodeBadParameter    = 100002
+	CodeRoomExists      = 100003
+	CodeNoRoom          = 100004
+	CodeRoomExistsOwner = 100010
+	CodeCreatedTwice    = 100012
+	CodeTooManyAdmins   = 100020
+	// The codes of the vendor console's error table (TUILiveKit_Manager) for the limits of
+	// categories and room metadata.
+	CodeTooManyCategories     = 100009
+	CodeTooManyMetadataKeys   = 100500
+	CodeMetadataValueTooLarge = 100501
+	CodeMetadataTooLarge      = 100502
+	CodeNoMetadataKeys        = 100503
+	CodeMetadataKeyTooLarge   = 100504
+
 	CodeCallbackExists   = 100300
 	CodeNoCallback       = 100301
 	CodeHTTPParse        = 60002

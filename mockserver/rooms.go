@@ -91,18 +91,18 @@ func (s *Server) createRoom(c call, body []byte) (any, *apiError) {
 	setp(&info.CoverURL, ri.CoverURL)
 	setp(&info.Category, ri.Category)
 	if err := room.ValidateMemberCount(info.MaxMemberCount); err != nil {
-		return nil, fail(CodeBadParameter, "%v", err)
+		return nil, roomError(err)
 	}
 
 	r, msg, err := room.Create(info, c.identifier, c.meta(), now)
 	if err != nil {
-		return nil, fail(CodeBadParameter, "%v", err)
+		return nil, roomError(err)
 	}
 	// Fields the creation webhook does not carry, checked as an update checks them.
 	if ri.ActivityStatus != nil || ri.IsUnlimitedRoomEnabled != nil || ri.BackgroundURL != nil || ri.Notice != nil {
 		if _, err := r.Update("", room.Update{ActivityStatus: ri.ActivityStatus, IsUnlimitedRoomEnabled: ri.IsUnlimitedRoomEnabled,
 			BackgroundURL: ri.BackgroundURL, Notice: ri.Notice}, c.meta(), now); err != nil {
-			return nil, fail(CodeBadParameter, "%v", err)
+			return nil, roomError(err)
 		}
 	}
 
@@ -256,7 +256,7 @@ func (s *Server) updateRoomInfo(c call, body []byte) (any, *apiError) {
 		CustomInfo: ri.CustomInfo, Notice: ri.Notice, BackgroundURL: ri.BackgroundURL, IsUnlimitedRoomEnabled: ri.IsUnlimitedRoomEnabled,
 	}, c.meta(), s.cfg.Now())
 	if err != nil {
-		return nil, fail(CodeBadParameter, "%v", err)
+		return nil, roomError(err)
 	}
 	s.fire(c.app, msg)
 	return nil, nil
@@ -294,7 +294,7 @@ func (s *Server) changeRoomOwner(c call, body []byte) (any, *apiError) {
 		}
 		msg, changed, err := r.ChangeOwner(c.identifier, *req.NewOwnerAccount, s.cfg.Now())
 		if err != nil {
-			return nil, fail(CodeBadParameter, "%v", err)
+			return nil, roomError(err)
 		}
 		if changed {
 			s.fire(c.app, msg)
@@ -311,7 +311,7 @@ func (s *Server) setRoomMetadata(c call, body []byte) (any, *apiError) {
 	return s.withRoom(c, body, &req, &req.RoomId, func(r *liveRoom) (any, *apiError) {
 		msg, err := r.SetMetadata(c.identifier, req.Metadata, c.meta(), s.cfg.Now())
 		if err != nil {
-			return nil, fail(CodeBadParameter, "%v", err)
+			return nil, roomError(err)
 		}
 		s.fire(c.app, msg)
 		return nil, nil
@@ -337,13 +337,11 @@ func (s *Server) delRoomMetadata(c call, body []byte) (any, *apiError) {
 		if len(req.Keys) == 0 {
 			return nil, fail(CodeBadParameter, "Keys is missing or empty: name the keys to delete")
 		}
-		msg, changed, err := r.DelMetadata(c.identifier, req.Keys, c.meta(), s.cfg.Now())
+		msg, err := r.DelMetadata(c.identifier, req.Keys, c.meta(), s.cfg.Now())
 		if err != nil {
-			return nil, fail(CodeBadParameter, "%v", err)
+			return nil, roomError(err)
 		}
-		if changed {
-			s.fire(c.app, msg)
-		}
+		s.fire(c.app, msg)
 		return nil, nil
 	})
 }
@@ -379,15 +377,38 @@ func (s *Server) modifyAdmin(c call, body []byte) (any, *apiError) {
 			msg, changed, err = r.RemoveAdmins(c.identifier, req.AdminAccount, s.cfg.Now(), false)
 		}
 		switch {
-		case errors.Is(err, room.ErrTooManyAdmins):
-			return nil, fail(CodeTooManyAdmins, "%v", err)
 		case err != nil:
-			return nil, fail(CodeBadParameter, "%v", err)
+			return nil, roomError(err)
 		case changed:
 			s.fire(c.app, msg)
 		}
 		return nil, nil
 	})
+}
+
+// roomErrors are the codes of the room model's errors that the vendor tells apart; any other
+// is a bad parameter.
+var roomErrors = []struct {
+	err  error
+	code int
+}{
+	{room.ErrTooManyAdmins, CodeTooManyAdmins},
+	{room.ErrTooManyCategories, CodeTooManyCategories},
+	{room.ErrTooManyMetadataKeys, CodeTooManyMetadataKeys},
+	{room.ErrMetadataValueTooLarge, CodeMetadataValueTooLarge},
+	{room.ErrMetadataTooLarge, CodeMetadataTooLarge},
+	{room.ErrNoMetadataKeys, CodeNoMetadataKeys},
+	{room.ErrMetadataKeyTooLarge, CodeMetadataKeyTooLarge},
+}
+
+// roomError is the API's answer to an error of the room model.
+func roomError(err error) *apiError {
+	for _, e := range roomErrors {
+		if errors.Is(err, e.err) {
+			return fail(e.code, "%v", err)
+		}
+	}
+	return fail(CodeBadParameter, "%v", err)
 }
 
 func setp[T any](dst *T, v *T) {

@@ -20,6 +20,8 @@ func FuzzReceiver(f *testing.F) {
 	}
 	f.Add("POST", "SdkAppid=1400000001&CallbackCommand=Live.CallbackAfterCreateRoom&contenttype=json&ClientIP=1.2.3.4&OptPlatform=iOS", create)
 	f.Add("POST", "SdkAppid=1400000001&CallbackCommand=Live.CallbackAfterModifyAdmin&contenttype=json&Sign=ab&RequestTime=1700000000", []byte(`{"Admin_Account":[1]}`))
+	f.Add("POST", "SdkAppId=1400000001&CallbackCommand=Live.CallbackAfterSomethingNew", []byte(`{"CallbackCommand":"Live.CallbackAfterSomethingNew","RoomId":"r"}`))
+	f.Add("POST", "SdkAppid=1400000001&WebhookCommand=Live.CallbackBeforeSendGift&contenttype=JSON&ClientIP=&OptPlatform=Unknown", []byte(`{"GiftWater":{"Count":1}}`))
 	f.Add("GET", "", []byte(nil))
 	f.Add("POST", "%zz", []byte(`{`))
 	f.Fuzz(func(t *testing.T, method, query string, body []byte) {

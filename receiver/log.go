@@ -13,7 +13,7 @@ const deliveryOverhead = 256
 // size is what a logged delivery costs, for LogBytes.
 func (d *Delivery) size() int {
 	n := deliveryOverhead + len(d.Method) + len(d.Path) + len(d.Query) + len(d.Command) + len(d.Room) +
-		len(d.RemoteIP) + len(d.Body) + len(d.BodyText) + len(d.Reason) + len(d.Answer.Body) + len(d.Answer.ContentType)
+		len(d.RemoteIP) + len(d.Body) + len(d.BodyText) + len(d.Reason) + len(d.Note) + len(d.Answer.Body) + len(d.Answer.ContentType)
 	if d.App != nil {
 		n += deliveryOverhead + len(d.App.Error) + len(d.App.Verdict)
 	}

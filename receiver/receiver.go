@@ -48,7 +48,7 @@ const (
 	CodeForeignApp = 4 // SdkAppid is not the receiver's
 	CodeBadSign    = 5 // Sign missing or wrong
 	CodeStale      = 6 // RequestTime outside the allowed skew
-	CodeUnknownCmd = 7 // a CallbackCommand the receiver does not know
+	CodeBadCommand = 7 // a CallbackCommand that is not a command name (a well-formed unknown one is acknowledged)
 	CodeNotJSON    = 8 // the body is not a JSON object
 	CodeBadBody    = 9 // a field missing or of the wrong type, or CallbackCommand differing from the URL's
 )
@@ -104,6 +104,13 @@ type Delivery struct {
 	Status    int    `json:"status"`
 	ErrorCode int    `json:"error_code"`
 	Reason    string `json:"reason,omitempty"`
+	// Unchecked marks an acknowledged webhook whose command has no field list in livehook's
+	// protocol notes (docs/protocol.md): a well-formed command the receiver does not know, which
+	// it acknowledges rather than refuse, so that it can stand in front of the Live backend, which
+	// may send commands livehook has never heard of. Only its query and that its body is a JSON
+	// object were checked. Note says so in words.
+	Unchecked bool   `json:"unchecked,omitempty"`
+	Note      string `json:"note,omitempty"`
 	// App is what became of the webhook forwarded to the app; nil when it was not forwarded.
 	App *AppResult `json:"app,omitempty"`
 	// Answer is what the sender was answered.
@@ -320,13 +327,15 @@ func (rv *Receiver) check(w http.ResponseWriter, r *http.Request, d *Delivery) (
 		d.Room = webhook.BodyRoom(body)
 		return body, false, refuse(http.StatusBadRequest, CodeBadQuery, "query does not parse: %v", err)
 	}
-	appid, cmdName := webhook.ParamSdkAppid, webhook.ParamCallbackCommand
-	if !q.Has(appid) && q.Has(webhook.ParamSdkAppIdNew) {
-		appid, cmdName = webhook.ParamSdkAppIdNew, webhook.ParamWebhookCommand
+	// Either spelling of each name, in any pairing: the samples write SdkAppid and
+	// CallbackCommand, the overview's table SdkAppId, newer pages WebhookCommand.
+	cmdName := webhook.ParamCallbackCommand
+	if !q.Has(cmdName) && q.Has(webhook.ParamWebhookCommand) {
+		cmdName = webhook.ParamWebhookCommand
 	}
 	cmd := webhook.Command(q.Get(cmdName))
 	d.Command = string(cmd)
-	if ref := rv.checkQuery(&q, appid, cmdName, cmd); ref != nil {
+	if ref := rv.checkQuery(&q, cmdName, cmd); ref != nil {
 		d.Room = webhook.BodyRoom(body)
 		return body, false, ref
 	}
@@ -334,7 +343,14 @@ func (rv *Receiver) check(w http.ResponseWriter, r *http.Request, d *Delivery) (
 		d.Room = webhook.BodyRoom(body)
 		return body, false, ref
 	}
-	room, err := webhook.CheckBody(cmd, body)
+	var room string
+	if cmd.Known() {
+		room, err = webhook.CheckBody(cmd, body)
+	} else {
+		if room, err = webhook.CheckOtherBody(cmd, body); err == nil {
+			d.Unchecked, d.Note = true, uncheckedNote(cmd)
+		}
+	}
 	d.Room = room
 	if err != nil {
 		code := CodeBadBody
@@ -344,6 +360,15 @@ func (rv *Receiver) check(w http.ResponseWriter, r *http.Request, d *Delivery) (
 		return body, false, refuse(http.StatusBadRequest, code, "%s body: %v", cmd.Short(), err)
 	}
 	return body, false, nil
+}
+
+// uncheckedNote is the verdict on a well-formed command without a field list: the vendor
+// documents it, or not even that.
+func uncheckedNote(cmd webhook.Command) string {
+	if doc, ok := cmd.Doc(); ok {
+		return fmt.Sprintf("%s is documented by the vendor (%s) but not in livehook's protocol notes: acknowledged, its body checked only as a JSON object", cmd, doc.Page)
+	}
+	return fmt.Sprintf("%s is not in livehook's protocol notes nor in the vendor's command list: acknowledged, its body checked only as a JSON object", cmd)
 }
 
 // readBody reads the whole body, at most limit bytes (http.MaxBytesReader's error beyond).
@@ -373,28 +398,43 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	return b, err
 }
 
-func (rv *Receiver) checkQuery(q *query, appid, cmdName string, cmd webhook.Command) *refusal {
-	raw := q.Get(appid)
-	if raw == "" {
-		return refuse(http.StatusBadRequest, CodeBadQuery, "query parameter %s is missing", webhook.ParamSdkAppid)
+// appIDParams are the spellings of the SDKAppID parameter: the samples' and the overview's.
+var appIDParams = [...]string{webhook.ParamSdkAppid, webhook.ParamSdkAppIdNew}
+
+func (rv *Receiver) checkQuery(q *query, cmdName string, cmd webhook.Command) *refusal {
+	found := false
+	// Every spelling present must name this app, so that a second one cannot smuggle in another.
+	for _, appid := range appIDParams {
+		if !q.Has(appid) {
+			continue
+		}
+		found = true
+		raw := q.Get(appid)
+		id, err := strconv.ParseUint(raw, 10, 64)
+		if err != nil {
+			return refuse(http.StatusBadRequest, CodeBadQuery, "query parameter %s is %q, want a number", appid, raw)
+		}
+		if id != rv.cfg.SDKAppID {
+			return refuse(http.StatusForbidden, CodeForeignApp, "%s %d is not this app's (%d)", appid, id, rv.cfg.SDKAppID)
+		}
 	}
-	id, err := strconv.ParseUint(raw, 10, 64)
-	if err != nil {
-		return refuse(http.StatusBadRequest, CodeBadQuery, "query parameter %s is %q, want a number", appid, raw)
-	}
-	if id != rv.cfg.SDKAppID {
-		return refuse(http.StatusForbidden, CodeForeignApp, "%s %d is not this app's (%d)", appid, id, rv.cfg.SDKAppID)
+	if !found {
+		return refuse(http.StatusBadRequest, CodeBadQuery, "query parameter %s (or %s) is missing", webhook.ParamSdkAppid, webhook.ParamSdkAppIdNew)
 	}
 	if cmd == "" {
-		return refuse(http.StatusBadRequest, CodeBadQuery, "query parameter %s is missing", cmdName)
+		return refuse(http.StatusBadRequest, CodeBadQuery, "query parameter %s (or %s) is missing", webhook.ParamCallbackCommand, webhook.ParamWebhookCommand)
 	}
-	if !cmd.Known() {
-		return refuse(http.StatusBadRequest, CodeUnknownCmd, "%s %q is not a room webhook this receiver knows", cmdName, cmd)
+	if !cmd.WellFormed() {
+		return refuse(http.StatusBadRequest, CodeBadCommand, "%s %q is not a command name: want a namespace and a name of ASCII letters, digits and underscores joined by a dot, at most %d bytes, e.g. %q",
+			cmdName, prefix([]byte(cmd), 80), webhook.MaxCommandBytes, webhook.CommandCreateRoom)
 	}
-	if ct := q.Get(webhook.ParamContentType); ct != "json" {
-		return refuse(http.StatusBadRequest, CodeBadQuery, "query parameter contenttype is %q, want \"json\"", ct)
+	// The overview calls contenttype optional, "usually JSON": absent or in any case is taken.
+	if q.Has(webhook.ParamContentType) {
+		if ct := q.Get(webhook.ParamContentType); !strings.EqualFold(ct, "json") {
+			return refuse(http.StatusBadRequest, CodeBadQuery, "query parameter contenttype is %q, want \"json\" (or none)", ct)
+		}
 	}
-	if cmd.HasClientInfo() {
+	if cmd.Known() && cmd.HasClientInfo() {
 		if !q.Has(webhook.ParamClientIP) {
 			return refuse(http.StatusBadRequest, CodeBadQuery, "query parameter ClientIP is missing (%s carries it)", cmd.Short())
 		}
@@ -497,7 +537,7 @@ func (rv *Receiver) removeToken(d *Delivery) {
 		}
 		return []byte(cut(string(b)))
 	}
-	d.Path, d.Query, d.Command, d.Room, d.Reason, d.Method = cut(d.Path), cut(d.Query), cut(d.Command), cut(d.Room), cut(d.Reason), cut(d.Method)
+	d.Path, d.Query, d.Command, d.Room, d.Reason, d.Note, d.Method = cut(d.Path), cut(d.Query), cut(d.Command), cut(d.Room), cut(d.Reason), cut(d.Note), cut(d.Method)
 	d.RawBody = cutBytes(d.RawBody)
 	d.Answer.Body = cutBytes(d.Answer.Body)
 	if d.App != nil {

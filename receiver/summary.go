@@ -26,9 +26,12 @@ func (d *Delivery) Summary() string {
 	if d.Room != "" {
 		fmt.Fprintf(&b, " room %s", strconv.QuoteToGraphic(d.Room))
 	}
-	if d.Accepted {
+	switch {
+	case d.Accepted && d.Note != "":
+		fmt.Fprintf(&b, ": OK (%s)", Printable(d.Note))
+	case d.Accepted:
 		b.WriteString(": OK")
-	} else {
+	default:
 		fmt.Fprintf(&b, ": FAIL %d %s", d.Status, Printable(d.Reason))
 	}
 	switch app := d.App; {

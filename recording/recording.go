@@ -53,6 +53,9 @@ type Verdict struct {
 	Status    int    `json:"status"`
 	ErrorCode int    `json:"error_code"`
 	Reason    string `json:"reason,omitempty"`
+	// Unchecked and Note are the receiver's: a well-formed command it does not know, acknowledged.
+	Unchecked bool   `json:"unchecked,omitempty"`
+	Note      string `json:"note,omitempty"`
 }
 
 // Answer is an answer as given: who gave it, its status, content type and body byte for byte.
@@ -68,7 +71,7 @@ func FromDelivery(d receiver.Delivery) Entry {
 	e := Entry{
 		Time: d.Time, Seq: d.Seq, Method: d.Method, Path: d.Path, Query: d.Query,
 		Header: recordedHeader(d.Header), Body: d.RawBody, Command: d.Command, Room: d.Room,
-		Verdict:      Verdict{Accepted: d.Accepted, Status: d.Status, ErrorCode: d.ErrorCode, Reason: d.Reason},
+		Verdict:      Verdict{Accepted: d.Accepted, Status: d.Status, ErrorCode: d.ErrorCode, Reason: d.Reason, Unchecked: d.Unchecked, Note: d.Note},
 		Answer:       Answer{From: d.Answer.From, Status: d.Answer.Status, ContentType: d.Answer.ContentType, Body: d.Answer.Body},
 		App:          d.App,
 		TokenRemoved: d.TokenRemoved,

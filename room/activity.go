@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/livehook/livehook/webhook"
 )
@@ -87,7 +88,34 @@ func (r *Room) Messages() int { return r.Activity.messages }
 // Simulate makes n things happen in the room, drawn from rng: viewers entering (most often) and
 // leaving, likes, messages and now and then a gift from a viewer in the room. The same rng state
 // and room make the same history.
-func (r *Room) Simulate(rng *rand.Rand, n int) {
+func (r *Room) Simulate(rng *rand.Rand, n int) { r.simulate(rng, n, nil) }
+
+// SimulateMembers is Simulate that also returns, in order, the member state webhook
+// (Live.CallbackAfterMemberStateChanged) of each viewer who entered or left, dated at. It draws
+// from rng exactly as Simulate does, so the history is the same either way.
+func (r *Room) SimulateMembers(rng *rand.Rand, n int, at time.Time) []webhook.Message {
+	var out []webhook.Message
+	r.simulate(rng, n, func(user string, online bool) { out = append(out, r.MemberEvent(user, online, at)) })
+	return out
+}
+
+// simulatedClient is the URL's ClientIP and OptPlatform of a simulated viewer's entry or exit:
+// a simulated viewer has no address, and no platform livehook could know.
+var simulatedClient = webhook.Meta{OptPlatform: webhook.PlatformUnknown}
+
+// MemberEvent is the member state webhook of user entering (online) or leaving the room at at,
+// with the cause Enter or Leave.
+func (r *Room) MemberEvent(user string, online bool, at time.Time) webhook.Message {
+	ev := &webhook.MemberStateChanged{RoomId: r.Info.RoomId, EventType: webhook.MemberOffline, EventCause: webhook.CauseLeave,
+		MemberList: []webhook.Member{{MemberAccount: webhook.Account{ID: user}}}, EventTime: at.UnixMilli()}
+	if online {
+		ev.EventType, ev.EventCause = webhook.MemberOnline, webhook.CauseEnter
+	}
+	return webhook.Message{Event: ev, Meta: simulatedClient}
+}
+
+// simulate is Simulate, calling moved, when not nil, for each viewer who entered or left.
+func (r *Room) simulate(rng *rand.Rand, n int, moved func(user string, online bool)) {
 	pool := max(4*r.Info.MaxMemberCount, 16)
 	for range n {
 		if r.Closed {
@@ -96,10 +124,14 @@ func (r *Room) Simulate(rng *rand.Rand, n int) {
 		online := r.Activity.online
 		switch p := rng.IntN(100); {
 		case p < 35:
-			r.Enter("viewer-" + strconv.Itoa(rng.IntN(pool)))
+			if user := "viewer-" + strconv.Itoa(rng.IntN(pool)); r.Enter(user) && moved != nil {
+				moved(user, true)
+			}
 		case p < 55:
 			if len(online) > 0 {
-				r.Leave(online[rng.IntN(len(online))])
+				if user := online[rng.IntN(len(online))]; r.Leave(user) && moved != nil {
+					moved(user, false)
+				}
 			}
 		case p < 85:
 			r.Like(1 + rng.IntN(5))

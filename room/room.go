@@ -29,6 +29,22 @@ var (
 	ErrNotAdmin = errors.New("not an admin")
 	// ErrClosed: the room was destroyed already.
 	ErrClosed = errors.New("room is destroyed")
+
+	// The limits the vendor's console tells apart by error code (TUILiveKit_Manager's error
+	// table): each error matching one of them also matches ErrInvalid.
+
+	// ErrTooManyCategories: more than webhook.MaxCategories categories (the console's 100009).
+	ErrTooManyCategories = errors.New("too many categories")
+	// ErrTooManyMetadataKeys: more than MaxMetadataKeys metadata keys (100500).
+	ErrTooManyMetadataKeys = errors.New("too many metadata keys")
+	// ErrMetadataValueTooLarge: a metadata value over MaxMetadataValueBytes (100501).
+	ErrMetadataValueTooLarge = errors.New("metadata value too large")
+	// ErrMetadataTooLarge: the metadata values together over MaxMetadataBytes (100502).
+	ErrMetadataTooLarge = errors.New("metadata values too large together")
+	// ErrNoMetadataKeys: none of the metadata keys to delete exists (100503).
+	ErrNoMetadataKeys = errors.New("no such metadata keys")
+	// ErrMetadataKeyTooLarge: a metadata key over MaxMetadataKeyBytes (100504).
+	ErrMetadataKeyTooLarge = errors.New("metadata key too large")
 )
 
 // Room is a room as the Live backend knows it while it lives.
@@ -69,7 +85,7 @@ func Validate(info webhook.RoomInfo) error {
 	case len(info.CoverURL) > webhook.MaxURLBytes:
 		return fmt.Errorf("%w: RoomInfo.CoverURL is over %d bytes", ErrInvalid, webhook.MaxURLBytes)
 	case len(info.Category) > webhook.MaxCategories:
-		return fmt.Errorf("%w: RoomInfo.Category has %d items, at most %d are allowed", ErrInvalid, len(info.Category), webhook.MaxCategories)
+		return fmt.Errorf("%w: %w: RoomInfo.Category has %d items, at most %d are allowed", ErrInvalid, ErrTooManyCategories, len(info.Category), webhook.MaxCategories)
 	case info.TakeSeatMode != "" && !slices.Contains(webhook.TakeSeatModes, info.TakeSeatMode):
 		return fmt.Errorf("%w: RoomInfo.TakeSeatMode is %q, want one of %s", ErrInvalid, info.TakeSeatMode, strings.Join(webhook.TakeSeatModes, ", "))
 	case info.MaxSeatCount < 0 || info.MaxSeatCount > webhook.MaxSeatCount:
@@ -177,8 +193,11 @@ type Destruction struct {
 	BySystem bool
 	// Operator is Operator_Account: the owner, or the system's account, when "".
 	Operator string
-	// Client is who caused it: the client that created the room when zero. A system destroy
-	// keeps the creating client's address, with OptPlatform Unknown.
+	// Client is who caused it: the client that created the room when zero. A system destroy has
+	// no client, whatever Client says: its URL carries an empty ClientIP and OptPlatform Unknown,
+	// the overview's platform of "an unknown type of device" (no page shows a system destroy's URL;
+	// the one captured from production is a body only, and no source gives it the creator's
+	// address).
 	Client webhook.Meta
 	// Statistic sums up the room's life.
 	Statistic webhook.Statistic
@@ -193,6 +212,9 @@ func (r *Room) Destroy(d Destruction) (webhook.Message, error) {
 	}
 	r.Closed = true
 	info, st := r.Info, d.Statistic
+	if info.Category == nil {
+		info.Category = []int{} // a user destroy carries Category, empty or not, as the sample does
+	}
 	ev := &webhook.DestroyRoom{
 		OperatorAccount: info.OwnerAccount.ID, RoomId: info.RoomId, EventType: webhook.DestroyByUser,
 		EventTime: d.At.UnixMilli(), Statistic: &st,
@@ -222,7 +244,7 @@ func (r *Room) Destroy(d Destruction) (webhook.Message, error) {
 	if d.BySystem {
 		ev.EventType, ev.OperatorAccount = webhook.DestroyBySystem, webhook.SystemAccount
 		ev.RoomInfo.RoomId, ev.RoomInfo.Category, ev.Statistic = info.RoomId, nil, nil
-		meta.OptPlatform = webhook.PlatformUnknown // no client caused it
+		meta = webhook.Meta{OptPlatform: webhook.PlatformUnknown} // no client caused it
 	}
 	if d.Operator != "" {
 		ev.OperatorAccount = d.Operator

@@ -130,10 +130,12 @@ func (r *Room) SetMetadata(operator string, items []webhook.MetadataItem, client
 	next := slices.Clone(r.Metadata)
 	for i, it := range items {
 		switch {
-		case it.Key == "" || len(it.Key) > MaxMetadataKeyBytes:
-			return webhook.Message{}, fmt.Errorf("%w: Metadata[%d].Key is %q: a key is 1 to %d bytes", ErrInvalid, i, it.Key, MaxMetadataKeyBytes)
+		case it.Key == "":
+			return webhook.Message{}, fmt.Errorf("%w: Metadata[%d].Key is empty: a key is 1 to %d bytes", ErrInvalid, i, MaxMetadataKeyBytes)
+		case len(it.Key) > MaxMetadataKeyBytes:
+			return webhook.Message{}, fmt.Errorf("%w: %w: Metadata[%d].Key is %d bytes, at most %d are allowed", ErrInvalid, ErrMetadataKeyTooLarge, i, len(it.Key), MaxMetadataKeyBytes)
 		case len(it.Value) > MaxMetadataValueBytes:
-			return webhook.Message{}, fmt.Errorf("%w: Metadata[%d].Value is %d bytes, at most %d are allowed", ErrInvalid, i, len(it.Value), MaxMetadataValueBytes)
+			return webhook.Message{}, fmt.Errorf("%w: %w: Metadata[%d].Value is %d bytes, at most %d are allowed", ErrInvalid, ErrMetadataValueTooLarge, i, len(it.Value), MaxMetadataValueBytes)
 		case slices.ContainsFunc(items[:i], func(o webhook.MetadataItem) bool { return o.Key == it.Key }):
 			return webhook.Message{}, fmt.Errorf("%w: Metadata[%d].Key %q is given twice", ErrInvalid, i, it.Key)
 		}
@@ -149,9 +151,9 @@ func (r *Room) SetMetadata(operator string, items []webhook.MetadataItem, client
 	}
 	switch {
 	case len(next) > MaxMetadataKeys:
-		return webhook.Message{}, fmt.Errorf("%w: room %q would have %d metadata keys, at most %d are allowed", ErrInvalid, r.Info.RoomId, len(next), MaxMetadataKeys)
+		return webhook.Message{}, fmt.Errorf("%w: %w: room %q would have %d metadata keys, at most %d are allowed", ErrInvalid, ErrTooManyMetadataKeys, r.Info.RoomId, len(next), MaxMetadataKeys)
 	case total > MaxMetadataBytes:
-		return webhook.Message{}, fmt.Errorf("%w: room %q would hold %d bytes of metadata values, at most %d are allowed", ErrInvalid, r.Info.RoomId, total, MaxMetadataBytes)
+		return webhook.Message{}, fmt.Errorf("%w: %w: room %q would hold %d bytes of metadata values, at most %d are allowed", ErrInvalid, ErrMetadataTooLarge, r.Info.RoomId, total, MaxMetadataBytes)
 	}
 	r.Metadata = next
 	return webhook.Message{Event: &webhook.SetMetadata{
@@ -160,11 +162,11 @@ func (r *Room) SetMetadata(operator string, items []webhook.MetadataItem, client
 }
 
 // DelMetadata deletes keys from the room's metadata, by operator (the owner when "") from client
-// at the instant at. Keys the room does not have are left out of the webhook; changed is false
-// when none was there, and then no webhook is due.
-func (r *Room) DelMetadata(operator string, keys []string, client webhook.Meta, at time.Time) (msg webhook.Message, changed bool, err error) {
+// at the instant at. Keys the room does not have are left out of the webhook; when none of them
+// is there, nothing changes and the error is ErrNoMetadataKeys, as the vendor refuses it.
+func (r *Room) DelMetadata(operator string, keys []string, client webhook.Meta, at time.Time) (msg webhook.Message, err error) {
 	if r.Closed {
-		return msg, false, fmt.Errorf("%w: room %q", ErrClosed, r.Info.RoomId)
+		return msg, fmt.Errorf("%w: room %q", ErrClosed, r.Info.RoomId)
 	}
 	var deleted []string
 	for _, k := range keys {
@@ -177,11 +179,11 @@ func (r *Room) DelMetadata(operator string, keys []string, client webhook.Meta, 
 		}
 	}
 	if len(deleted) == 0 {
-		return msg, false, nil
+		return msg, fmt.Errorf("%w: %w: room %q has none of the keys %q", ErrInvalid, ErrNoMetadataKeys, r.Info.RoomId, keys)
 	}
 	return webhook.Message{Event: &webhook.DelMetadata{
 		OperatorAccount: r.operator(operator), RoomId: r.Info.RoomId, Keys: deleted, EventTime: at.UnixMilli(),
-	}, Meta: client}, true, nil
+	}, Meta: client}, nil
 }
 
 // GetMetadata returns the room's metadata for keys, in the order asked, leaving out keys it does

@@ -100,25 +100,34 @@ func TestMetadata(t *testing.T) {
 	g.Expect(r.GetMetadata(nil)).To(Equal([]webhook.MetadataItem{{Key: "b", Value: "3"}, {Key: "a", Value: "2"}, {Key: "c", Value: ""}}))
 	g.Expect(r.GetMetadata([]string{"c", "zz", "b", "c"})).To(Equal([]webhook.MetadataItem{{Key: "c", Value: ""}, {Key: "b", Value: "3"}}))
 
-	msg, changed, err := r.DelMetadata("", []string{"zz", "a", "a"}, client, at)
+	msg, err = r.DelMetadata("", []string{"zz", "a", "a"}, client, at)
 	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(changed).To(BeTrue())
 	g.Expect(msg.Event.(*webhook.DelMetadata).Keys).To(Equal([]string{"a"}))
-	_, changed, _ = r.DelMetadata("", []string{"a"}, client, at)
-	g.Expect(changed).To(BeFalse())
+	kept := r.GetMetadata(nil)
+	_, err = r.DelMetadata("", []string{"a", "zz"}, client, at)
+	g.Expect(err).To(MatchError(room.ErrNoMetadataKeys))
+	g.Expect(err).To(MatchError(room.ErrInvalid))
+	g.Expect(err).To(MatchError(ContainSubstring(`room "r1" has none of the keys ["a" "zz"]`)))
+	g.Expect(r.GetMetadata(nil)).To(Equal(kept))
 
 	// Limits: keys, key length, value length, total; each refused without a change.
 	before := r.GetMetadata(nil)
-	for _, bad := range [][]webhook.MetadataItem{
-		nil,
-		{{Key: "", Value: "x"}},
-		{{Key: strings.Repeat("k", room.MaxMetadataKeyBytes+1)}},
-		{{Key: "v", Value: strings.Repeat("v", room.MaxMetadataValueBytes+1)}},
-		{{Key: "d", Value: "1"}, {Key: "d", Value: "2"}},
-		manyKeys(room.MaxMetadataKeys - len(before) + 1),
+	for _, tc := range []struct {
+		bad  []webhook.MetadataItem
+		kind error // the limit's own error, when the vendor has a code for it
+	}{
+		{nil, nil},
+		{[]webhook.MetadataItem{{Key: "", Value: "x"}}, nil},
+		{[]webhook.MetadataItem{{Key: strings.Repeat("k", room.MaxMetadataKeyBytes+1)}}, room.ErrMetadataKeyTooLarge},
+		{[]webhook.MetadataItem{{Key: "v", Value: strings.Repeat("v", room.MaxMetadataValueBytes+1)}}, room.ErrMetadataValueTooLarge},
+		{[]webhook.MetadataItem{{Key: "d", Value: "1"}, {Key: "d", Value: "2"}}, nil},
+		{manyKeys(room.MaxMetadataKeys - len(before) + 1), room.ErrTooManyMetadataKeys},
 	} {
-		_, err := r.SetMetadata("", bad, client, at)
+		_, err := r.SetMetadata("", tc.bad, client, at)
 		g.Expect(errors.Is(err, room.ErrInvalid)).To(BeTrue(), "%v", err)
+		for _, kind := range []error{room.ErrMetadataKeyTooLarge, room.ErrMetadataValueTooLarge, room.ErrTooManyMetadataKeys, room.ErrMetadataTooLarge} {
+			g.Expect(errors.Is(err, kind)).To(Equal(kind == tc.kind), "%v is %v?", err, kind)
+		}
 		g.Expect(r.GetMetadata(nil)).To(Equal(before))
 	}
 	// Exactly at the limits it passes: ten keys, and 16 KiB of values in eight 2 KiB ones.
@@ -133,6 +142,7 @@ func TestMetadata(t *testing.T) {
 	g.Expect(err).NotTo(HaveOccurred())
 	_, err = r2.SetMetadata("", []webhook.MetadataItem{{Key: "one-more", Value: "x"}}, client, at)
 	g.Expect(err).To(MatchError(ContainSubstring("bytes of metadata values")))
+	g.Expect(err).To(MatchError(room.ErrMetadataTooLarge))
 }
 
 func manyKeys(n int) []webhook.MetadataItem {

@@ -114,7 +114,7 @@ func (e *DestroyRoom) MarshalJSON() ([]byte, error) {
 	b = strconv.AppendInt(b, int64(r.MaxMemberCount), 10)
 	b = append(b, `,"MaxSeatCount":`...)
 	b = strconv.AppendInt(b, int64(r.MaxSeatCount), 10)
-	if len(r.Category) > 0 {
+	if r.Category != nil {
 		b = append(b, `,"Category":`...)
 		b = appendInts(b, r.Category)
 	}

@@ -21,9 +21,10 @@ const (
 // Commands lists the known commands in lifecycle order.
 var Commands = []Command{CommandCreateRoom, CommandModifyAdmin, CommandDestroyRoom}
 
-// Known reports whether c is a room webhook this package has a typed event for (RoomCommands).
+// Known reports whether c is a webhook this package has a typed event and a field list for
+// (EventCommands).
 func (c Command) Known() bool {
-	for _, k := range RoomCommands {
+	for _, k := range EventCommands {
 		if k == c {
 			return true
 		}
@@ -166,8 +167,9 @@ type DestroyedRoomInfo struct {
 	TakeSeatMode   string  `json:"TakeSeatMode"`
 	MaxMemberCount int     `json:"MaxMemberCount"`
 	MaxSeatCount   int     `json:"MaxSeatCount"`
-	// Category is nil in the production shape of a system destroy.
-	Category               []int  `json:"Category,omitempty"`
+	// Category is nil, and left out, in the production shape of a system destroy; an empty
+	// Category is sent as [], as a user destroy sends it.
+	Category               []int  `json:"Category,omitzero"`
 	CustomInfo             string `json:"CustomInfo"`
 	IsMessageDisabled      bool   `json:"IsMessageDisabled"`
 	CoverURL               string `json:"CoverURL"`
@@ -273,6 +275,9 @@ func Decode(body []byte) (Event, error) {
 		ev = new(DestroyRoom)
 	default:
 		if ev = newRoomEvent(head.CallbackCommand); ev == nil {
+			ev = newLiveEvent(head.CallbackCommand)
+		}
+		if ev == nil {
 			return nil, fmt.Errorf("decode webhook body: unknown CallbackCommand %q", head.CallbackCommand)
 		}
 	}

@@ -117,7 +117,9 @@ func TestCommandNames(t *testing.T) {
 	g.Expect(webhook.Command("Other").Short()).To(Equal("Other"))
 	g.Expect(webhook.CommandCreateRoom.Known()).To(BeTrue())
 	g.Expect(webhook.CommandUpdateRoomInfo.Known()).To(BeTrue())
-	g.Expect(webhook.Command("Live.CallbackAfterMemberStateChanged").Known()).To(BeFalse())
-	g.Expect(webhook.Command("Live.CallbackAfterMemberStateChanged").Configurable()).To(BeTrue())
+	g.Expect(webhook.CommandMemberStateChanged.Known()).To(BeTrue())
+	g.Expect(webhook.Command("Group.CallbackAfterSendMsg").Known()).To(BeFalse(), "documented, but Chat's, with no field list here")
+	g.Expect(webhook.Command("Group.CallbackAfterSendMsg").Configurable()).To(BeTrue())
+	g.Expect(webhook.CommandGiftNotBlock.Known()).To(BeFalse(), "a setting, never sent")
 	g.Expect(webhook.Command("Live.CallbackAfterNothing").Configurable()).To(BeFalse())
 }

@@ -17,24 +17,6 @@ var RoomCommands = []Command{
 	CommandUpdateRoomInfo, CommandChangeOwner, CommandSetMetadata, CommandDelMetadata,
 }
 
-// CallbackCommands lists the command names the Live backend's callback configuration
-// (set_callback, update_callback) accepts: RoomCommands and the documented ones livehook has no
-// typed event for (member state and seat list changes).
-var CallbackCommands = append(append([]Command{}, RoomCommands...),
-	"Live.CallbackAfterMemberStateChanged",
-	"Mic.CallbackAfterSeatInfoChanged",
-)
-
-// Configurable reports whether c is a name the callback configuration accepts.
-func (c Command) Configurable() bool {
-	for _, k := range CallbackCommands {
-		if k == c {
-			return true
-		}
-	}
-	return false
-}
-
 // UpdateRoomInfo is the body of Live.CallbackAfterUpdateRoomInfo.
 type UpdateRoomInfo struct {
 	CallbackCommand Command `json:"CallbackCommand"`

@@ -40,7 +40,9 @@ func FuzzCheckResponse(f *testing.F) {
 
 func FuzzDecodeValidate(f *testing.F) {
 	for _, name := range []string{"create_room.json", "modify_admin.json", "destroy_room.json", "destroy_by_system.json",
-		"update_room_info.json", "change_owner.json", "set_metadata.json", "del_metadata.json"} {
+		"update_room_info.json", "change_owner.json", "set_metadata.json", "del_metadata.json",
+		"room_threshold.json", "member_state_changed.json", "seat_info_changed.json", "create_battle.json",
+		"start_battle.json", "end_battle.json", "before_send_gift.json"} {
 		b, err := os.ReadFile("testdata/" + name)
 		if err != nil {
 			f.Fatal(err)
@@ -49,9 +51,10 @@ func FuzzDecodeValidate(f *testing.F) {
 	}
 	f.Add([]byte(`{"CallbackCommand":"Live.CallbackAfterCreateRoom","RoomInfo":{"Owner_Account":-0}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		for _, cmd := range webhook.RoomCommands {
+		for _, cmd := range webhook.EventCommands {
 			_ = webhook.ValidateBody(cmd, body)
 		}
+		_, _ = webhook.CheckOtherBody("Live.CallbackAfterSomethingNew", body)
 		ev, err := webhook.Decode(body)
 		if err != nil {
 			return

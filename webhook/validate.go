@@ -36,6 +36,9 @@ const (
 	kTimeSecs      // an integer of Unix seconds
 	kStrings       // an array of kString
 	kObjects       // an array of kObject, each checked against the field list
+	kAny           // any JSON value; an object's fields, if listed, are looked at but never wrong
+	kIntEnum       // an integer from a list, written as in enum
+	kSecsOr0       // kTimeSecs, or 0 for an instant that never came (a battle that never began)
 )
 
 // field describes one body field for validation.
@@ -125,6 +128,14 @@ var (
 		{name: "RoomId", kind: kString},
 		{name: "RoomInfo", kind: kObject, fields: []field{{name: "RoomId", kind: kString}}},
 	}
+	// otherFields are all that is known of a body of a command without a field list: its
+	// CallbackCommand, when it has one, is the URL's; RoomId and RoomInfo.RoomId, of any type,
+	// are only read for the log.
+	otherFields = []field{
+		{name: "CallbackCommand", kind: kCommand},
+		{name: "RoomId", kind: kAny},
+		{name: "RoomInfo", kind: kAny, fields: []field{{name: "RoomId", kind: kAny}}},
+	}
 	int32Element  = field{kind: kInt32}
 	userElement   = field{kind: kUser}
 	stringElement = field{kind: kString}
@@ -138,7 +149,7 @@ var (
 func ValidateBody(cmd Command, body []byte) error {
 	fields, ok := bodyFields[cmd]
 	if !ok {
-		return fmt.Errorf("unknown command %q: want one of %s", cmd, joinCommands())
+		return fmt.Errorf("no field list for command %q (CheckOtherBody checks what can be checked of it): want one of %s", cmd, joinCommands())
 	}
 	// The receiver runs this for every webhook: one scan over the bytes checks the syntax,
 	// the encoding and the fields, without decoding into maps.
@@ -152,11 +163,23 @@ func ValidateBody(cmd Command, body []byte) error {
 func CheckBody(cmd Command, body []byte) (room string, err error) {
 	fields, ok := bodyFields[cmd]
 	if !ok {
-		return BodyRoom(body), fmt.Errorf("unknown command %q: want one of %s", cmd, joinCommands())
+		return BodyRoom(body), fmt.Errorf("no field list for command %q (CheckOtherBody checks what can be checked of it): want one of %s", cmd, joinCommands())
 	}
 	p := parsers.Get().(*parser)
 	defer p.release()
 	err = p.body(cmd, body, fields)
+	return p.roomID(), err
+}
+
+// CheckOtherBody checks what can be checked of a body of a command that has no field list here
+// (one that Command.Known does not report): a JSON object, as ValidateBody checks it, whose
+// CallbackCommand, when it has one, equals cmd. It returns the room the body names, as CheckBody.
+// A receiver placed in front of the Live backend runs it for commands it does not know, which
+// it must acknowledge when they are well formed, never refuse.
+func CheckOtherBody(cmd Command, body []byte) (room string, err error) {
+	p := parsers.Get().(*parser)
+	defer p.release()
+	err = p.body(cmd, body, otherFields)
 	return p.roomID(), err
 }
 
@@ -170,8 +193,8 @@ func BodyRoom(body []byte) string {
 }
 
 func joinCommands() string {
-	s := make([]string, len(Commands))
-	for i, c := range Commands {
+	s := make([]string, len(EventCommands))
+	for i, c := range EventCommands {
 		s[i] = string(c)
 	}
 	return strings.Join(s, ", ")
@@ -348,7 +371,7 @@ func (p *parser) value(f *field) error {
 	switch c := p.b[p.i]; {
 	case c == '{':
 		var fields []field
-		if f != nil && f.kind == kObject {
+		if f != nil && (f.kind == kObject || f.kind == kAny) {
 			fields = f.fields
 		}
 		err = p.object(fields)
@@ -662,7 +685,7 @@ func (p *parser) check(f *field, raw []byte) {
 		if raw[0] != '"' {
 			p.violate("%s is %s, want a string", p.where(), kindOf(raw))
 		}
-	case kCount, kInt32, kTotal, kTimeMS, kTimeSecs:
+	case kCount, kInt32, kTotal, kTimeMS, kTimeSecs, kSecsOr0:
 		p.checkInteger(f.kind, raw)
 	case kBool:
 		if raw[0] != 't' && raw[0] != 'f' {
@@ -694,6 +717,12 @@ func (p *parser) check(f *field, raw []byte) {
 	case kObject:
 		if raw[0] != '{' {
 			p.violate("%s is %s, want an object", p.where(), kindOf(raw))
+		}
+	case kIntEnum:
+		if !isIntegerLiteral(raw) {
+			p.violate("%s is %s, want an integer", p.where(), kindOf(raw))
+		} else if !inEnum(f.enum, raw) {
+			p.violate("%s is %s, want one of %s", p.where(), raw, strings.Join(f.enum, ", "))
 		}
 	case kCommand, kEnum:
 		if raw[0] != '"' {
@@ -748,6 +777,12 @@ func (p *parser) checkInteger(k kind, raw []byte) {
 		return
 	}
 	n, ok := parseInt(raw)
+	if k == kSecsOr0 {
+		if ok && n == 0 {
+			return
+		}
+		k = kTimeSecs
+	}
 	if k == kTimeMS || k == kTimeSecs {
 		if !ok {
 			p.violate("%s is %s, want an integer that fits 64 bits", p.where(), kindOf(raw))

@@ -121,6 +121,16 @@ func (a *App) webhook(w http.ResponseWriter, r *http.Request) {
 		answer(http.StatusBadRequest, 4, "cannot read the body")
 		return
 	}
+	cmd := webhook.Command(q.Get("CallbackCommand"))
+	if cmd == "" {
+		cmd = webhook.Command(q.Get("WebhookCommand")) // the newer name
+	}
+	if !cmd.Known() {
+		// A command the app has no use for, or that came after it was written, is acknowledged,
+		// never refused: refusing a "before" callback would block the action in the app.
+		answer(http.StatusOK, 0, "")
+		return
+	}
 	ev, err := webhook.Decode(body)
 	if err != nil {
 		answer(http.StatusBadRequest, 5, err.Error())
@@ -135,6 +145,11 @@ func (a *App) webhook(w http.ResponseWriter, r *http.Request) {
 // room's creation, an older admin change after a newer one), so the app acknowledges every
 // webhook with OK/0 and ends in the same state whatever the order of delivery.
 func (a *App) apply(ev webhook.Event) {
+	switch ev.(type) {
+	case *webhook.CreateRoom, *webhook.ModifyAdmin, *webhook.UpdateRoomInfo, *webhook.DestroyRoom:
+	default:
+		return // the member, seat, battle and gift webhooks change nothing the app keeps
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	id := ev.Room()

@@ -236,3 +236,35 @@ func naiveApp() http.Handler {
 	})
 	return mux
 }
+
+// The app acknowledges the webhooks it has no use for (a gift about to be sent, a member
+// entering, a command added after it was written) and keeps no room for them; a malformed
+// webhook of a command it handles is still refused.
+func TestAppAcknowledgesWhatItDoesNotHandle(t *testing.T) {
+	g := NewWithT(t)
+	_, app := setUp(t)
+	f, err := scenarios.Parse("family.yaml", strings.NewReader(`
+vars: {api: "`+app.URL+`"}
+scenarios:
+  - name: commands the app has no use for are acknowledged
+    steps:
+      - send: {command: Live.CallbackBeforeSendGift, body: '{"CallbackCommand":"Live.CallbackBeforeSendGift","Operator_Account":"a","RoomId":"gift_room","GiftWater":{"From_Account":"a","To_Account":["b"],"Time":1703589922,"GiftId":"g","Count":1,"Coins":1}}'}
+      - send: {command: Live.CallbackAfterCreateRoomReachingThreshold, body: '{"CallbackCommand":"Live.CallbackAfterCreateRoomReachingThreshold","Operator_Account":"a","EventTime":1739966441121,"CurRoomCount":7,"MaxRoomCount":10}'}
+      - send: {command: Live.CallbackAfterSomethingNew, body: '{"CallbackCommand":"Live.CallbackAfterSomethingNew","RoomId":"new_room"}'}
+      - check: {url: "${vars.api}/rooms/gift_room", status: 404}
+      - check: {url: "${vars.api}/rooms/new_room", status: 404}
+  - name: a malformed webhook the app handles is refused
+    steps:
+      - send: {command: Live.CallbackAfterModifyAdmin, body: '{"CallbackCommand":"Live.CallbackAfterModifyAdmin","RoomId":5}'}
+        expect: rejected
+`))
+	g.Expect(err).NotTo(HaveOccurred())
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	rep, err := scenarios.Run(ctx, []*scenarios.File{f}, scenarios.Config{
+		Endpoint: webhook.Endpoint{URL: app.URL + "/live/webhook", SDKAppID: webhook.DefaultSDKAppID, Token: token}, Seed: 1, Timeout: contractDeadline})
+	g.Expect(err).NotTo(HaveOccurred())
+	for _, s := range rep.Scenarios {
+		g.Expect(s.Status).To(Equal(scenarios.StatusPassed), "%s: %s", s.Name, s.Failure)
+	}
+}
