@@ -237,7 +237,10 @@ func (c *Client) Do(ctx context.Context, req Request) Result {
 		c.finish(ctx, &res, 0, nil, err)
 		return res
 	}
-	body, err := c.readAnswer(resp.Body)
+	var body []byte
+	if resp.StatusCode != http.StatusSwitchingProtocols {
+		body, err = c.readAnswer(resp.Body)
+	} // else the body is the connection, handed to another protocol: not an answer to read
 	resp.Body.Close()
 	c.finish(ctx, &res, resp.StatusCode, body, err)
 	return res

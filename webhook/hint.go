@@ -44,6 +44,13 @@ func NoAnswerHint(target string, outcomes map[string]int64, errs []string) strin
 				"from a trusted authority, for the name in the URL.", target)
 		}
 	}
+	for _, e := range errs {
+		if _, what, ok := strings.Cut(e, errMalformed.Error()+": "); ok {
+			// It answered, in a shape HTTP/1.1 cannot read: the fix is in its HTTP layer.
+			return fmt.Sprintf("%s answers, but not in valid HTTP/1.1 (%s): look at the app backend's HTTP server, "+
+				"or a proxy in front of it, for how it frames its answers.", target, what)
+		}
+	}
 	if refused == 0 && other == 0 {
 		return fmt.Sprintf("no complete answer came from %s: it took the connections, but %d webhooks timed out or were cut off. "+
 			"The app backend stalls or drops them: a handler that blocks, a crash, a proxy in between?", target, stalled)

@@ -2,7 +2,6 @@ package webhook
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -174,7 +173,9 @@ func (t *fastTransport) post(ctx context.Context, deadline time.Time, tg *target
 		r, keep := h.body(c.br)
 		fb := fastBody{r: r}
 		answer, err = read(&fb)
-		if err == nil && keep && fb.eof { // read is read to the end: anything else is an error
+		if err == nil && keep && fb.eof && c.br.Buffered() == 0 {
+			// Read to its end, and nothing after it: bytes nobody asked for would be taken for
+			// the next request's answer.
 			t.put(tg.addr, c)
 		} else {
 			c.Close()
@@ -221,8 +222,8 @@ func (t *fastTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, ctxErr(ctx, err)
 		}
 		r, keep := h.body(c.br)
-		resp := &http.Response{StatusCode: h.status, Status: h.statusText, Proto: "HTTP/1." + strconv.Itoa(h.minor),
-			ProtoMajor: 1, ProtoMinor: h.minor, Header: hdr, Request: req, ContentLength: h.length}
+		resp := &http.Response{StatusCode: h.status, Status: h.statusText, Proto: fmt.Sprintf("HTTP/%d.%d", h.major, h.minor),
+			ProtoMajor: h.major, ProtoMinor: h.minor, Header: hdr, Request: req, ContentLength: h.length}
 		resp.Body = &fastBody{t: t, c: c, addr: addr, r: r, keep: keep}
 		return resp, nil
 	}
@@ -280,8 +281,6 @@ func (t *fastTransport) CloseIdleConnections() {
 	}
 }
 
-var errMalformed = errors.New("malformed HTTP answer")
-
 // exchange writes a POST on c and reads the answer's head (its header lines into hdr, when not
 // nil), until deadline or ctx's cancellation; writeFailed reports that the request could not be
 // written. The headers of extra go beside Host, User-Agent and Content-Length; without extra, a
@@ -337,144 +336,6 @@ func ctxErr(ctx context.Context, err error) error {
 	return err
 }
 
-// head is what the transport needs of an answer's head.
-type head struct {
-	status     int
-	statusText string // "200 OK"; only when the header lines are collected
-	minor      int    // HTTP/1.minor
-	length     int64  // Content-Length, or -1
-	chunked    bool
-	close      bool // Connection: close
-}
-
-// readHead reads the status line and header lines, skipping 1xx interim answers; the header
-// lines go into hdr when it is not nil.
-func readHead(br *bufio.Reader, hdr http.Header) (head, error) {
-	for {
-		line, err := readLine(br)
-		if err != nil {
-			return head{}, err
-		}
-		proto, rest, ok := bytes.Cut(line, []byte(" "))
-		code, _, _ := bytes.Cut(rest, []byte(" "))
-		status, ok2 := atoi3(code)
-		if !ok || !ok2 || len(proto) != 8 || !bytes.HasPrefix(proto, []byte("HTTP/1.")) || proto[7] < '0' || proto[7] > '9' {
-			return head{}, fmt.Errorf("%w: status line %q", errMalformed, line)
-		}
-		h := head{status: status, minor: int(proto[7] - '0'), length: -1}
-		if hdr != nil {
-			h.statusText = string(rest)
-		}
-		var sawLength bool
-		for {
-			l, err := readLine(br)
-			if err != nil {
-				return head{}, err
-			}
-			if len(l) == 0 {
-				break
-			}
-			k, v, ok := bytes.Cut(l, []byte(":"))
-			if !ok {
-				return head{}, fmt.Errorf("%w: header line %q", errMalformed, l)
-			}
-			k, v = bytes.TrimSpace(k), bytes.TrimSpace(v)
-			switch {
-			case bytes.EqualFold(k, []byte("Content-Length")):
-				if !sawLength { // the first one, as net/http's Header.Get reads it
-					sawLength = true
-					if n, err := strconv.ParseInt(string(v), 10, 64); err == nil && n >= 0 {
-						h.length = n
-					}
-				}
-			case bytes.EqualFold(k, []byte("Transfer-Encoding")):
-				h.chunked = h.chunked || bytes.EqualFold(v, []byte("chunked"))
-			case bytes.EqualFold(k, []byte("Connection")):
-				h.close = h.close || hasToken(v, "close")
-			}
-			if hdr != nil {
-				hdr.Add(http.CanonicalHeaderKey(string(k)), string(v))
-			}
-		}
-		if status >= 200 || status == http.StatusSwitchingProtocols {
-			return h, nil
-		}
-		if hdr != nil {
-			clear(hdr)
-		}
-	}
-}
-
-// atoi3 reads a three-digit status code.
-func atoi3(b []byte) (int, bool) {
-	if len(b) != 3 || b[0] < '1' || b[0] > '9' || b[1] < '0' || b[1] > '9' || b[2] < '0' || b[2] > '9' {
-		return 0, false
-	}
-	return int(b[0]-'0')*100 + int(b[1]-'0')*10 + int(b[2]-'0'), true
-}
-
-// hasToken reports whether a comma-separated header value has token, in any case.
-func hasToken(v []byte, token string) bool {
-	for part := range bytes.SplitSeq(v, []byte(",")) {
-		if bytes.EqualFold(bytes.TrimSpace(part), []byte(token)) {
-			return true
-		}
-	}
-	return false
-}
-
-// body returns the reader of the answer's body and whether the connection can be kept for
-// another request once it is read to the end.
-func (h *head) body(br *bufio.Reader) (io.Reader, bool) {
-	keep := !h.close && h.minor >= 1
-	switch {
-	case h.status == http.StatusNoContent || h.status == http.StatusNotModified || h.status < 200:
-		h.length = 0
-		return eofReader{}, keep
-	case h.chunked:
-		h.length = -1
-		return newChunkedReader(br), keep
-	case h.length >= 0:
-		return io.LimitReader(br, h.length), keep
-	default:
-		return br, false // read to the close
-	}
-}
-
-// maxLine bounds a status or header line.
-const maxLine = 64 << 10
-
-// readLine reads a line without its line ending; the line is valid until the next read.
-func readLine(br *bufio.Reader) ([]byte, error) {
-	line, err := br.ReadSlice('\n')
-	if err == bufio.ErrBufferFull {
-		long := append([]byte(nil), line...)
-		for err == bufio.ErrBufferFull {
-			line, err = br.ReadSlice('\n')
-			long = append(long, line...)
-			if len(long) > maxLine {
-				return nil, fmt.Errorf("%w: a header line over %d bytes", errMalformed, maxLine)
-			}
-		}
-		line = long
-	}
-	if err != nil {
-		if err == io.EOF && len(line) > 0 {
-			err = io.ErrUnexpectedEOF
-		}
-		return nil, err
-	}
-	line = line[:len(line)-1]
-	if n := len(line); n > 0 && line[n-1] == '\r' {
-		line = line[:n-1]
-	}
-	return line, nil
-}
-
-type eofReader struct{}
-
-func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
-
 // fastBody is an answer's body. On the RoundTrip path it returns its connection to the pool
 // when read to the end, and closes it otherwise; on the post path (t nil) it only notes the end.
 type fastBody struct {
@@ -503,67 +364,11 @@ func (b *fastBody) Close() error {
 		return nil
 	}
 	b.done = true
-	if b.eof && b.keep {
+	if b.eof && b.keep && b.c.br.Buffered() == 0 {
 		b.t.put(b.addr, b.c)
 		return nil
 	}
 	return b.c.Close()
-}
-
-// newChunkedReader decodes a chunked body; net/http/httputil's is for servers, and this one
-// stops at the trailer so that the connection stays usable.
-func newChunkedReader(br *bufio.Reader) io.Reader { return &chunked{br: br} }
-
-type chunked struct {
-	br   *bufio.Reader
-	left int64
-	eof  bool
-}
-
-func (c *chunked) Read(p []byte) (int, error) {
-	if c.eof {
-		return 0, io.EOF
-	}
-	if c.left == 0 {
-		line, err := readLine(c.br)
-		if err != nil {
-			return 0, err
-		}
-		size, _, _ := bytes.Cut(line, []byte(";"))
-		n, err := strconv.ParseInt(string(bytes.TrimSpace(size)), 16, 64)
-		if err != nil || n < 0 {
-			return 0, fmt.Errorf("%w: chunk size %q", errMalformed, line)
-		}
-		if n == 0 {
-			for { // the trailer, up to an empty line
-				l, err := readLine(c.br)
-				if err != nil {
-					return 0, err
-				}
-				if len(l) == 0 {
-					break
-				}
-			}
-			c.eof = true
-			return 0, io.EOF
-		}
-		c.left = n
-	}
-	if int64(len(p)) > c.left {
-		p = p[:c.left]
-	}
-	n, err := c.br.Read(p)
-	c.left -= int64(n)
-	if c.left == 0 && err == nil {
-		var crlf [2]byte
-		if _, err := io.ReadFull(c.br, crlf[:]); err != nil || !bytes.Equal(crlf[:], []byte("\r\n")) {
-			return n, fmt.Errorf("%w: chunk without its CRLF", errMalformed)
-		}
-	}
-	if err == io.EOF {
-		err = io.ErrUnexpectedEOF
-	}
-	return n, err
 }
 
 // NewFastTransport returns livehook's lean HTTP/1.1 transport as an http.RoundTripper: plain-http

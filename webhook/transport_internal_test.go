@@ -3,6 +3,8 @@ package webhook
 import (
 	"bufio"
 	"bytes"
+	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -10,30 +12,91 @@ import (
 	"testing"
 )
 
-// FuzzReadAnswer feeds the fast transport's answer parser with anything a server might send.
+// FuzzReadAnswer holds the lean transport's framing to net/http's on arbitrary bytes: both
+// refuse an answer, or both read the same status and the same body. The lean side may refuse
+// only what it documents refusing beyond net/http (a status below 100, a head over maxHead), and
+// it keeps a connection only where net/http would.
 func FuzzReadAnswer(f *testing.F) {
-	f.Add([]byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"))
-	f.Add([]byte("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"))
-	f.Add([]byte("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.0 204 No Content\r\n\r\n"))
-	f.Add([]byte("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"))
-	f.Add([]byte("HTTP/1.1 999 \r\nContent-Length: -1\r\n\r\n"))
-	f.Add([]byte("HTTP/1.1 200 OK\r\nConnection: keep-alive, Close\r\nContent-Length: 1\r\n\r\nx"))
+	for _, s := range framingSeeds {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		want, wantErr := netHTTPAnswer(data)
 		for _, hdr := range []http.Header{nil, {}} {
-			br := bufio.NewReader(bytes.NewReader(data))
-			h, err := readHead(br, hdr)
-			if err != nil {
-				continue
+			got, err := leanAnswer(data, hdr)
+			switch {
+			case err != nil && wantErr != nil:
+				if !errors.Is(err, errMalformed) && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+					t.Fatalf("%q: an error that says neither malformed nor cut short: %v", data, err)
+				}
+			case errors.Is(err, errStatusCode) && want.status < 100:
+				// net/http reads "+12" or "000" as a status; RFC 9110 §15 does not.
+			case errors.Is(err, errHeadTooLong) && len(data) > maxHead:
+			case err != nil:
+				t.Fatalf("%q: lean refuses (%v); net/http reads status %d, body %q", data, err, want.status, want.body)
+			case wantErr != nil:
+				t.Fatalf("%q: net/http refuses (%v); lean reads status %d, body %q", data, wantErr, got.status, got.body)
+			case got.status != want.status || !bytes.Equal(got.body, want.body):
+				t.Fatalf("%q: lean reads status %d, body %q; net/http status %d, body %q", data, got.status, got.body, want.status, want.body)
+			case got.keep && want.close:
+				t.Fatalf("%q: lean keeps a connection that net/http closes", data)
 			}
-			if h.status < 100 || h.status > 999 {
-				t.Fatalf("status %d", h.status)
-			}
-			r, _ := h.body(br)
-			fb := &fastBody{t: &fastTransport{idle: map[string][]*fastConn{}, maxIdle: 1}, c: &fastConn{Conn: nopConn{}, br: br}, addr: "h", r: r}
-			_, _ = io.Copy(io.Discard, io.LimitReader(fb, 1<<20))
-			_ = fb.Close()
 		}
 	})
+}
+
+// answerRead is one side's reading of an answer.
+type answerRead struct {
+	status int
+	body   []byte
+	keep   bool // the connection could carry another request
+	close  bool // net/http closes the connection
+}
+
+// netHTTPAnswer reads an answer to a POST as net/http's Transport does: http.ReadResponse, the
+// interim answers skipped (but 101), at most five of them.
+func netHTTPAnswer(data []byte) (answerRead, error) {
+	br := bufio.NewReader(bytes.NewReader(data))
+	req, err := http.NewRequest(http.MethodPost, "http://127.0.0.1/cb", nil)
+	if err != nil {
+		return answerRead{}, err
+	}
+	for interim := 0; ; interim++ {
+		resp, err := http.ReadResponse(br, req)
+		if err != nil {
+			return answerRead{}, err
+		}
+		if resp.StatusCode >= 100 && resp.StatusCode <= 199 && resp.StatusCode != http.StatusSwitchingProtocols {
+			if interim == 5 {
+				return answerRead{}, errors.New("net/http: too many 1xx informational responses")
+			}
+			continue
+		}
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return answerRead{status: resp.StatusCode}, err
+		}
+		return answerRead{status: resp.StatusCode, body: body, close: resp.Close || resp.StatusCode == http.StatusSwitchingProtocols}, nil
+	}
+}
+
+// leanAnswer reads an answer as the lean transport does; keep says whether it would pool the
+// connection.
+func leanAnswer(data []byte, hdr http.Header) (answerRead, error) {
+	br := bufio.NewReader(bytes.NewReader(data))
+	h, err := readHead(br, hdr)
+	if err != nil {
+		return answerRead{}, err
+	}
+	if h.status < 100 || h.status > 999 {
+		return answerRead{}, fmt.Errorf("status %d", h.status)
+	}
+	r, keep := h.body(br)
+	body, err := io.ReadAll(r)
+	if err != nil {
+		return answerRead{status: h.status}, err
+	}
+	return answerRead{status: h.status, body: body, keep: keep}, nil
 }
 
 // FuzzSplitURL: the request-target the fast path writes without parsing is the one url.Parse

@@ -1,0 +1,93 @@
+package webhook
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"testing"
+)
+
+// ackAnswer is the answer of a neutral receiver (nginx's, as bench/load.sh runs it), byte for byte.
+var ackAnswer = []byte("HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nDate: Wed, 02 Dec 2026 04:00:00 GMT\r\n" +
+	"Content-Type: application/json\r\nContent-Length: 50\r\nConnection: keep-alive\r\n\r\n" +
+	`{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`)
+
+// BenchmarkReadAnswer is the lean client's cost of framing one acknowledgement: its head and
+// its body, from memory.
+func BenchmarkReadAnswer(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		data []byte
+	}{
+		{"content-length", ackAnswer},
+		{"chunked", []byte("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n32\r\n" +
+			`{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}` + "\r\n0\r\n\r\n")},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			rd := bytes.NewReader(bc.data)
+			br := bufio.NewReaderSize(rd, 4096)
+			var buf [512]byte
+			b.ReportAllocs()
+			b.SetBytes(int64(len(bc.data)))
+			for b.Loop() {
+				rd.Reset(bc.data)
+				br.Reset(rd)
+				h, err := readHead(br, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				r, _ := h.body(br)
+				n, err := io.ReadFull(r, buf[:50])
+				if err != nil || n != 50 {
+					b.Fatal(n, err)
+				}
+				if _, err := r.Read(buf[:]); err != io.EOF {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkFastDeliver sends one webhook over the lean path to a loopback server that answers as
+// nginx does, without net/http on the server side: the client's own cost, system calls included.
+func BenchmarkFastDeliver(b *testing.B) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		br := bufio.NewReader(c)
+		for {
+			// Each request is a head ending in CRLF CRLF and a body of Content-Length bytes.
+			req, err := http.ReadRequest(br)
+			if err != nil {
+				return
+			}
+			_, _ = io.Copy(io.Discard, req.Body)
+			if _, err := c.Write(ackAnswer); err != nil {
+				return
+			}
+		}
+	}()
+	defer func() { ln.Close(); <-done }()
+	c := NewClient(WithFastTransport())
+	defer c.CloseIdleConnections()
+	req := Request{URL: "http://" + ln.Addr().String() + "/cb", Body: []byte(`{"CallbackCommand":"Live.CallbackAfterDestroyRoom","RoomId":"r1","EventTime":1}`)}
+	b.ReportAllocs()
+	for b.Loop() {
+		if res := c.Do(context.Background(), req); res.Outcome != Acknowledged {
+			b.Fatalf("%v: %v", res.Outcome, res.Err)
+		}
+	}
+}
