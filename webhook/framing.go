@@ -49,44 +49,62 @@ type head struct {
 	close        bool // Connection: close
 }
 
-// fields is what the header lines of one head say about its framing.
+// fields is what the header lines of one head say about its framing. It holds copies, not
+// slices of the reader's buffer, which the next line overwrites, in arrays, so that it needs no
+// allocation.
 type fields struct {
 	lengths    int // Content-Length lines
-	lengthBuf  [32]byte
-	length     []byte // the first one's value
-	lengthDiff bool   // a later one differs from it
-	encodings  int    // Transfer-Encoding lines
-	encoding   []byte // the last one's value, cut to lengthBuf's size
-	encBuf     [32]byte
+	length     [24]byte
+	lengthN    int  // the first one's value is length[:lengthN]; longer than 24 bytes: over 24
+	lengthDiff bool // a later one differs from it
+	encodings  int  // Transfer-Encoding lines
+	encoding   [24]byte
+	encodingN  int // as lengthN, for the last one
 	close      bool
-	badTrailer []byte // a Trailer that names a framing field
+	badTrailer string // a framing field that Trailer names
 }
 
 func (f *fields) add(k, v []byte) {
 	switch {
 	case asciiEqualFold(k, "Content-Length"):
 		if f.lengths == 0 {
-			f.length = append(f.lengthBuf[:0], v[:min(len(v), len(f.lengthBuf))]...)
-			if len(v) > len(f.lengthBuf) {
-				f.length = append(f.length, "..."...) // too long to be a valid length anyway
-			}
-		} else if !bytes.Equal(v, f.length) {
+			f.lengthN = keep(&f.length, v)
+		} else if f.lengthN > len(f.length) || !bytes.Equal(v, f.length[:f.lengthN]) {
 			f.lengthDiff = true
 		}
 		f.lengths++
 	case asciiEqualFold(k, "Transfer-Encoding"):
 		f.encodings++
-		f.encoding = append(f.encBuf[:0], v[:min(len(v), len(f.encBuf))]...)
+		f.encodingN = keep(&f.encoding, v)
 	case asciiEqualFold(k, "Connection"):
 		f.close = f.close || hasToken(v, "close")
 	case asciiEqualFold(k, "Trailer"):
 		for name := range bytes.SplitSeq(v, []byte(",")) {
-			name = trimOWS(name)
-			if asciiEqualFold(name, "Content-Length") || asciiEqualFold(name, "Transfer-Encoding") || asciiEqualFold(name, "Trailer") {
-				f.badTrailer = name
+			name = bytes.Trim(name, " \t")
+			for _, framing := range []string{"Content-Length", "Transfer-Encoding", "Trailer"} {
+				if asciiEqualFold(name, framing) {
+					f.badTrailer = framing
+				}
 			}
 		}
 	}
+}
+
+// keep copies v into buf and returns its length, or more than buf's when v does not fit.
+func keep(buf *[24]byte, v []byte) int {
+	if len(v) > len(buf) {
+		copy(buf[:], v)
+		return len(buf) + 1
+	}
+	return copy(buf[:], v)
+}
+
+// value is what keep kept, marked when cut.
+func value(buf *[24]byte, n int) []byte {
+	if n > len(buf) {
+		return append(buf[:len(buf):len(buf)], "..."...)
+	}
+	return buf[:n]
 }
 
 // readHead reads the status line and header lines, skipping interim (1xx) answers other than
@@ -158,8 +176,8 @@ func (h *head) frame(f *fields) error {
 		if f.encodings > 1 {
 			return fmt.Errorf(`%w: %d Transfer-Encoding header lines; an answer may have one, "chunked"`, errMalformed, f.encodings)
 		}
-		if !asciiEqualFold(f.encoding, "chunked") {
-			return fmt.Errorf(`%w: Transfer-Encoding %q does not end in chunked, so the body's end is unknown (RFC 9112 §6.3); only "chunked" is supported`, errMalformed, f.encoding)
+		if enc := value(&f.encoding, f.encodingN); !asciiEqualFold(enc, "chunked") {
+			return fmt.Errorf(`%w: Transfer-Encoding %q does not end in chunked, so the body's end is unknown (RFC 9112 §6.3); only "chunked" is supported`, errMalformed, string(enc))
 		}
 		h.chunked = true
 	}
@@ -167,14 +185,15 @@ func (h *head) frame(f *fields) error {
 		if f.lengthDiff {
 			return fmt.Errorf("%w: %d Content-Length header lines that differ (RFC 9112 §6.3)", errMalformed, f.lengths)
 		}
-		n, ok := parseLength(f.length)
+		cl := value(&f.length, f.lengthN)
+		n, ok := parseLength(cl)
 		if !ok {
-			return fmt.Errorf("%w: Content-Length %q is not a number of bytes (RFC 9110 §8.6: digits only)", errMalformed, f.length)
+			return fmt.Errorf("%w: Content-Length %q is not a number of bytes (RFC 9110 §8.6: digits only)", errMalformed, string(cl))
 		}
 		h.length = n
 	}
 	if h.chunked {
-		if f.badTrailer != nil {
+		if f.badTrailer != "" {
 			return fmt.Errorf("%w: Trailer names %q, a field that frames the message", errMalformed, f.badTrailer)
 		}
 		h.length = -1 // Transfer-Encoding overrides Content-Length
@@ -433,20 +452,21 @@ type chunked struct {
 	checkEnd bool   // the chunk's data is read, not yet its CRLF
 	excess   int64
 	err      error
+	crlf     [2]byte
 }
 
 func (c *chunked) Read(p []byte) (int, error) {
 	for c.err == nil {
 		if c.checkEnd {
-			var crlf [2]byte
-			if _, err := io.ReadFull(c.br, crlf[:]); err != nil {
+			crlf := c.crlf[:]
+			if _, err := io.ReadFull(c.br, crlf); err != nil {
 				if err == io.EOF {
 					err = io.ErrUnexpectedEOF
 				}
 				c.err = err
 				break
 			}
-			if crlf != [2]byte{'\r', '\n'} {
+			if crlf[0] != '\r' || crlf[1] != '\n' {
 				c.err = fmt.Errorf("%w: a chunk's data does not end in CRLF", errMalformed)
 				break
 			}
