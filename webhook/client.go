@@ -13,6 +13,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/livehook/livehook/internal/http1"
 )
 
 // Defaults of the delivering client.
@@ -126,7 +128,7 @@ func (r *Result) Lag() time.Duration { return r.Sent.Sub(r.Intended) }
 // Client delivers webhooks. It is safe for concurrent use; reuse one for its keep-alive connections.
 type Client struct {
 	http        *http.Client
-	fast        *fastTransport
+	fast        *http1.Transport
 	timeout     time.Duration
 	maxResponse int64
 	useFast     bool
@@ -178,7 +180,7 @@ func NewClient(opts ...ClientOption) *Client {
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		}
 		if c.useFast {
-			c.fast = newFastTransport(tr, DefaultMaxConnsPerHost)
+			c.fast = http1.New(tr, DefaultMaxConnsPerHost, ContentType)
 		}
 	}
 	return c
@@ -214,12 +216,12 @@ func (c *Client) Do(ctx context.Context, req Request) Result {
 		res.Intended = res.Sent
 	}
 	if c.fast != nil {
-		if tg, uri, ok := c.fast.split(req.URL); ok {
+		if tg, uri, ok := c.fast.Split(req.URL); ok {
 			deadline := res.Sent.Add(c.timeout)
 			if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 				deadline = d
 			}
-			status, body, err := c.fast.post(ctx, deadline, tg, uri, req.Body, c.readAnswer)
+			status, body, err := c.fast.Post(ctx, deadline, tg, uri, req.Body, c.readAnswer)
 			c.finish(ctx, &res, status, body, err)
 			return res
 		}

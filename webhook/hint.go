@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/livehook/livehook/internal/http1"
 )
 
 // ErrUntrustedCertificate is in the error of a delivery to an https receiver whose certificate
@@ -45,7 +47,7 @@ func NoAnswerHint(target string, outcomes map[string]int64, errs []string) strin
 		}
 	}
 	for _, e := range errs {
-		if _, what, ok := strings.Cut(e, errMalformed.Error()+": "); ok {
+		if _, what, ok := strings.Cut(e, http1.ErrMalformed.Error()+": "); ok {
 			// It answered, in a shape HTTP/1.1 cannot read: the fix is in its HTTP layer.
 			return fmt.Sprintf("%s answers, but not in valid HTTP/1.1 (%s): look at the app backend's HTTP server, "+
 				"or a proxy in front of it, for how it frames its answers.", target, what)

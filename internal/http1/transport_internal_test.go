@@ -1,4 +1,4 @@
-package webhook
+package http1
 
 import (
 	"bufio"
@@ -26,7 +26,7 @@ func FuzzReadAnswer(f *testing.F) {
 			got, err := leanAnswer(data, hdr)
 			switch {
 			case err != nil && wantErr != nil:
-				if !errors.Is(err, errMalformed) && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+				if !errors.Is(err, ErrMalformed) && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 					t.Fatalf("%q: an error that says neither malformed nor cut short: %v", data, err)
 				}
 			case errors.Is(err, errStatusCode) && want.status < 100:
@@ -106,12 +106,12 @@ func FuzzSplitURL(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, rest string) {
-		tr := newFastTransport(http.DefaultTransport, 1)
-		if _, _, ok := tr.split("http://127.0.0.1:8080/cb"); !ok {
+		tr := New(http.DefaultTransport, 1, "")
+		if _, _, ok := tr.Split("http://127.0.0.1:8080/cb"); !ok {
 			t.Fatal("a plain URL is not split")
 		}
 		raw := "http://127.0.0.1:8080" + rest
-		tg, uri, ok := tr.split(raw)
+		tg, uri, ok := tr.Split(raw)
 		u, err := url.Parse(raw)
 		if !ok {
 			if err == nil && u.Scheme == "http" && u.User == nil && u.Host != "" && u.Opaque == "" {

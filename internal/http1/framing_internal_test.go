@@ -1,4 +1,4 @@
-package webhook
+package http1
 
 import (
 	"bufio"

@@ -1,4 +1,9 @@
-package webhook
+// Package http1 is livehook's lean HTTP/1.1 client transport: plain-http POSTs over its own
+// keep-alive connections, each written in one system call and answered on the caller's
+// goroutine, with answers framed exactly as RFC 9112 and net/http frame them (framing.go, held to
+// http.ReadResponse by FuzzReadAnswer). It is internal: the sending client (package webhook's
+// Client, WithFastTransport) and the benchmarks are its only users.
+package http1
 
 import (
 	"bufio"
@@ -17,23 +22,24 @@ import (
 	"time"
 )
 
-// fastTransport is a lean HTTP/1.1 transport for plain-http load: each request is written in
+// Transport is a lean HTTP/1.1 transport for plain-http load: each request is written in
 // one system call and its answer read on the caller's goroutine, over keep-alive connections,
-// without the two goroutine hand-offs per request of net/http's Transport, and, on the Client's
-// path (post), without an http.Request, an http.Response, a header map or a context per request.
+// without the two goroutine hand-offs per request of net/http's Transport, and, on the client's
+// path (Post), without an http.Request, an http.Response, a header map or a context per request.
 // It speaks what a webhook exchange needs (a POST with a body; answers with Content-Length,
 // chunked, or read to the close) and hands https and anything else to the fallback.
-type fastTransport struct {
-	fallback http.RoundTripper
-	dialer   net.Dialer
-	maxIdle  int
+type Transport struct {
+	fallback    http.RoundTripper
+	contentType string
+	dialer      net.Dialer
+	maxIdle     int
 
 	mu   sync.Mutex
 	idle map[string][]*fastConn
 
 	// last is the target of the last URL split, so that a run's URLs, which all share one
 	// scheme and host, are split without parsing.
-	last atomic.Pointer[target]
+	last atomic.Pointer[Target]
 }
 
 type fastConn struct {
@@ -84,7 +90,7 @@ func (c *fastConn) Close() error {
 }
 
 // target is where the requests of a plain-http URL go.
-type target struct {
+type Target struct {
 	prefix string // "http://host[:port]" as the URL writes it
 	addr   string // host:port, to dial
 	host   string // the Host header
@@ -98,15 +104,22 @@ const maxIdleAge = 30 * time.Second
 // server; under load connections are reused sooner, and the check is a system call.
 const aliveCheckAfter = time.Millisecond
 
-func newFastTransport(fallback http.RoundTripper, maxIdle int) *fastTransport {
-	return &fastTransport{fallback: fallback, maxIdle: maxIdle, idle: map[string][]*fastConn{},
+// New returns a transport that keeps at most maxIdle connections per host and sends
+// contentType with each Post; what is not a plain-http POST goes through fallback
+// (http.DefaultTransport when nil). Redirects, proxies and compression are the fallback's
+// business; the lean path knows none of them.
+func New(fallback http.RoundTripper, maxIdle int, contentType string) *Transport {
+	if fallback == nil {
+		fallback = http.DefaultTransport
+	}
+	return &Transport{fallback: fallback, contentType: contentType, maxIdle: maxIdle, idle: map[string][]*fastConn{},
 		dialer: net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}}
 }
 
-// split returns the target and the request-target (path and query) of a URL the lean path
+// Split returns the target and the request-target (path and query) of a URL the lean path
 // sends: plain http, no user information. A URL that shares the last one's scheme and host and
 // needs no escaping is split without parsing.
-func (t *fastTransport) split(raw string) (*target, string, bool) {
+func (t *Transport) Split(raw string) (*Target, string, bool) {
 	if tg := t.last.Load(); tg != nil && strings.HasPrefix(raw, tg.prefix) {
 		rest := raw[len(tg.prefix):]
 		if (rest == "" || rest[0] == '/' || rest[0] == '?') && plainURI(rest) {
@@ -120,7 +133,7 @@ func (t *fastTransport) split(raw string) (*target, string, bool) {
 	if err != nil || u.Scheme != "http" || u.User != nil || u.Host == "" || u.Opaque != "" {
 		return nil, "", false
 	}
-	tg := &target{prefix: "http://" + u.Host, addr: u.Host, host: u.Host}
+	tg := &Target{prefix: "http://" + u.Host, addr: u.Host, host: u.Host}
 	if u.Port() == "" {
 		tg.addr = net.JoinHostPort(u.Hostname(), "80")
 	}
@@ -151,11 +164,11 @@ func ishex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
-// post sends one POST of body to uri at tg before deadline, or until ctx is done, and reads the
+// Post sends one POST of body to uri at tg before deadline, or until ctx is done, and reads the
 // answer with read. status is 0 when no answer head came. A request goes again on a new
 // connection only when writing it failed on a kept-alive one: a POST whose answer fails is
 // never repeated, as in net/http.
-func (t *fastTransport) post(ctx context.Context, deadline time.Time, tg *target, uri string, body []byte,
+func (t *Transport) Post(ctx context.Context, deadline time.Time, tg *Target, uri string, body []byte,
 	read func(io.Reader) ([]byte, error)) (status int, answer []byte, err error) {
 	for attempt := 0; ; attempt++ {
 		c, reused, err := t.conn(ctx, deadline, tg.addr)
@@ -185,7 +198,7 @@ func (t *fastTransport) post(ctx context.Context, deadline time.Time, tg *target
 }
 
 // RoundTrip implements http.RoundTripper.
-func (t *fastTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.URL.Scheme != "http" || req.Method != http.MethodPost || req.URL.User != nil {
 		return t.fallback.RoundTrip(req)
 	}
@@ -230,7 +243,7 @@ func (t *fastTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // conn returns a kept-alive connection to addr, or dials one.
-func (t *fastTransport) conn(ctx context.Context, deadline time.Time, addr string) (*fastConn, bool, error) {
+func (t *Transport) conn(ctx context.Context, deadline time.Time, addr string) (*fastConn, bool, error) {
 	t.mu.Lock()
 	for list := t.idle[addr]; len(list) > 0; list = t.idle[addr] {
 		c := list[len(list)-1]
@@ -255,7 +268,7 @@ func (t *fastTransport) conn(ctx context.Context, deadline time.Time, addr strin
 	return &fastConn{Conn: nc, br: bufio.NewReaderSize(nc, 4096), buf: make([]byte, 0, 1024)}, false, nil
 }
 
-func (t *fastTransport) put(addr string, c *fastConn) {
+func (t *Transport) put(addr string, c *fastConn) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if len(t.idle[addr]) >= t.maxIdle {
@@ -267,7 +280,7 @@ func (t *fastTransport) put(addr string, c *fastConn) {
 }
 
 // CloseIdleConnections closes the kept-alive connections.
-func (t *fastTransport) CloseIdleConnections() {
+func (t *Transport) CloseIdleConnections() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for addr, list := range t.idle {
@@ -283,9 +296,9 @@ func (t *fastTransport) CloseIdleConnections() {
 
 // exchange writes a POST on c and reads the answer's head (its header lines into hdr, when not
 // nil), until deadline or ctx's cancellation; writeFailed reports that the request could not be
-// written. The headers of extra go beside Host, User-Agent and Content-Length; without extra, a
-// webhook's Content-Type does.
-func (t *fastTransport) exchange(ctx context.Context, c *fastConn, reused bool, deadline time.Time, host, uri string, extra http.Header, body []byte, hdr http.Header) (h head, writeFailed bool, err error) {
+// written. The headers of extra go beside Host, User-Agent and Content-Length; without extra, the
+// transport's Content-Type does.
+func (t *Transport) exchange(ctx context.Context, c *fastConn, reused bool, deadline time.Time, host, uri string, extra http.Header, body []byte, hdr http.Header) (h head, writeFailed bool, err error) {
 	// In this order: a cancellation after the check below sets its past deadline after ours.
 	c.watch(ctx)
 	_ = c.SetDeadline(deadline) // zero: none
@@ -298,8 +311,10 @@ func (t *fastTransport) exchange(ctx context.Context, c *fastConn, reused bool, 
 	b = append(b, " HTTP/1.1\r\nHost: "...)
 	b = append(b, host...)
 	b = append(b, "\r\nUser-Agent: livehook\r\n"...)
-	if extra == nil {
-		b = append(b, "Content-Type: "+ContentType+"\r\n"...)
+	if extra == nil && t.contentType != "" {
+		b = append(b, "Content-Type: "...)
+		b = append(b, t.contentType...)
+		b = append(b, "\r\n"...)
 	}
 	for k, vs := range extra {
 		for _, v := range vs {
@@ -339,7 +354,7 @@ func ctxErr(ctx context.Context, err error) error {
 // fastBody is an answer's body. On the RoundTrip path it returns its connection to the pool
 // when read to the end, and closes it otherwise; on the post path (t nil) it only notes the end.
 type fastBody struct {
-	t    *fastTransport
+	t    *Transport
 	c    *fastConn
 	addr string
 	r    io.Reader
@@ -369,15 +384,4 @@ func (b *fastBody) Close() error {
 		return nil
 	}
 	return b.c.Close()
-}
-
-// NewFastTransport returns livehook's lean HTTP/1.1 transport as an http.RoundTripper: plain-http
-// POSTs go over its own keep-alive connections (at most maxIdle kept per host), anything else
-// through fallback (http.DefaultTransport when nil). Redirects, proxies and compression are the
-// fallback's business; the lean path knows none of them.
-func NewFastTransport(fallback http.RoundTripper, maxIdle int) http.RoundTripper {
-	if fallback == nil {
-		fallback = http.DefaultTransport
-	}
-	return newFastTransport(fallback, maxIdle)
 }

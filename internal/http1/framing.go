@@ -1,4 +1,4 @@
-package webhook
+package http1
 
 import (
 	"bufio"
@@ -18,13 +18,13 @@ import (
 // "chunked"; no bare LF in a chunk line), these are net/http's, since a receiver that net/http
 // cannot read is one `livehook run` fails.
 
-// errMalformed is in the error of every answer whose framing is broken.
-var errMalformed = errors.New("malformed HTTP answer")
+// ErrMalformed is in the error of every answer whose framing is broken.
+var ErrMalformed = errors.New("malformed HTTP answer")
 
 // The refusals net/http does not make.
 var (
-	errStatusCode  = fmt.Errorf("%w: a status code that is not three digits from 100 to 999 (RFC 9110 §15)", errMalformed)
-	errHeadTooLong = fmt.Errorf("%w: a head over %d bytes", errMalformed, maxHead)
+	errStatusCode  = fmt.Errorf("%w: a status code that is not three digits from 100 to 999 (RFC 9110 §15)", ErrMalformed)
+	errHeadTooLong = fmt.Errorf("%w: a head over %d bytes", ErrMalformed, maxHead)
 )
 
 const (
@@ -108,13 +108,13 @@ func value(buf *[24]byte, n int) []byte {
 }
 
 // readHead reads the status line and header lines, skipping interim (1xx) answers other than
-// 101; the header lines go into hdr when it is not nil. Every error wraps errMalformed or is
+// 101; the header lines go into hdr when it is not nil. Every error wraps ErrMalformed or is
 // the connection's own.
 func readHead(br *bufio.Reader, hdr http.Header) (head, error) {
 	var scratch []byte
 	for interim := 0; ; interim++ {
 		if interim > max1xx {
-			return head{}, fmt.Errorf("%w: more than %d interim (1xx) answers", errMalformed, max1xx)
+			return head{}, fmt.Errorf("%w: more than %d interim (1xx) answers", ErrMalformed, max1xx)
 		}
 		budget := maxHead
 		line, err := readLine(br, &budget)
@@ -126,7 +126,7 @@ func readHead(br *bufio.Reader, hdr http.Header) (head, error) {
 		}
 		proto, rest, ok := bytes.Cut(line, []byte(" "))
 		if !ok {
-			return head{}, fmt.Errorf("%w: status line %q", errMalformed, excerpt(line))
+			return head{}, fmt.Errorf("%w: status line %q", ErrMalformed, excerpt(line))
 		}
 		rest = bytes.TrimLeft(rest, " ")
 		code, _, _ := bytes.Cut(rest, []byte(" "))
@@ -136,7 +136,7 @@ func readHead(br *bufio.Reader, hdr http.Header) (head, error) {
 		}
 		major, minor, ok := httpVersion(proto)
 		if !ok {
-			return head{}, fmt.Errorf("%w: HTTP version %q", errMalformed, excerpt(proto))
+			return head{}, fmt.Errorf("%w: HTTP version %q", ErrMalformed, excerpt(proto))
 		}
 		h := head{status: status, major: major, minor: minor, length: -1}
 		if hdr != nil {
@@ -174,27 +174,27 @@ func (h *head) frame(f *fields) error {
 	// Transfer-Encoding frames only from HTTP/1.1 on (net/http takes HTTP/0.0 for 1.1).
 	if f.encodings > 0 && (h.major > 1 || h.major == 1 && h.minor >= 1 || h.major == 0 && h.minor == 0) {
 		if f.encodings > 1 {
-			return fmt.Errorf(`%w: %d Transfer-Encoding header lines; an answer may have one, "chunked"`, errMalformed, f.encodings)
+			return fmt.Errorf(`%w: %d Transfer-Encoding header lines; an answer may have one, "chunked"`, ErrMalformed, f.encodings)
 		}
 		if enc := value(&f.encoding, f.encodingN); !asciiEqualFold(enc, "chunked") {
-			return fmt.Errorf(`%w: Transfer-Encoding %q does not end in chunked, so the body's end is unknown (RFC 9112 §6.3); only "chunked" is supported`, errMalformed, string(enc))
+			return fmt.Errorf(`%w: Transfer-Encoding %q does not end in chunked, so the body's end is unknown (RFC 9112 §6.3); only "chunked" is supported`, ErrMalformed, string(enc))
 		}
 		h.chunked = true
 	}
 	if f.lengths > 0 {
 		if f.lengthDiff {
-			return fmt.Errorf("%w: %d Content-Length header lines that differ (RFC 9112 §6.3)", errMalformed, f.lengths)
+			return fmt.Errorf("%w: %d Content-Length header lines that differ (RFC 9112 §6.3)", ErrMalformed, f.lengths)
 		}
 		cl := value(&f.length, f.lengthN)
 		n, ok := parseLength(cl)
 		if !ok {
-			return fmt.Errorf("%w: Content-Length %q is not a number of bytes (RFC 9110 §8.6: digits only)", errMalformed, string(cl))
+			return fmt.Errorf("%w: Content-Length %q is not a number of bytes (RFC 9110 §8.6: digits only)", ErrMalformed, string(cl))
 		}
 		h.length = n
 	}
 	if h.chunked {
 		if f.badTrailer != "" {
-			return fmt.Errorf("%w: Trailer names %q, a field that frames the message", errMalformed, f.badTrailer)
+			return fmt.Errorf("%w: Trailer names %q, a field that frames the message", ErrMalformed, f.badTrailer)
 		}
 		h.length = -1 // Transfer-Encoding overrides Content-Length
 	}
@@ -243,7 +243,7 @@ func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 // values have no control characters. field gets each name and value, valid until the next read.
 func readFields(br *bufio.Reader, budget *int, scratch *[]byte, field func(k, v []byte)) error {
 	if b, err := br.Peek(1); err == nil && (b[0] == ' ' || b[0] == '\t') {
-		return fmt.Errorf("%w: the first header line starts with white space", errMalformed)
+		return fmt.Errorf("%w: the first header line starts with white space", ErrMalformed)
 	}
 	for {
 		line, err := readLine(br, budget)
@@ -254,7 +254,7 @@ func readFields(br *bufio.Reader, budget *int, scratch *[]byte, field func(k, v 
 			return nil
 		}
 		if bytes.IndexByte(line, ':') < 0 {
-			return fmt.Errorf("%w: header line %q has no colon", errMalformed, excerpt(line))
+			return fmt.Errorf("%w: header line %q has no colon", ErrMalformed, excerpt(line))
 		}
 		if br.Buffered() == 0 || continued(br) {
 			// The next read may overwrite line: keep it.
@@ -282,11 +282,11 @@ func readFields(br *bufio.Reader, budget *int, scratch *[]byte, field func(k, v 
 		kv := trimOWS(line)
 		k, v, _ := bytes.Cut(kv, []byte(":"))
 		if !validName(k) {
-			return fmt.Errorf("%w: header line %q: the name is not a token", errMalformed, excerpt(kv))
+			return fmt.Errorf("%w: header line %q: the name is not a token", ErrMalformed, excerpt(kv))
 		}
 		for _, c := range v {
 			if c < ' ' && c != '\t' || c == 0x7f {
-				return fmt.Errorf("%w: header line %q has a control character", errMalformed, excerpt(kv))
+				return fmt.Errorf("%w: header line %q has a control character", ErrMalformed, excerpt(kv))
 			}
 		}
 		field(k, bytes.TrimLeft(v, " \t"))
@@ -467,7 +467,7 @@ func (c *chunked) Read(p []byte) (int, error) {
 				break
 			}
 			if crlf[0] != '\r' || crlf[1] != '\n' {
-				c.err = fmt.Errorf("%w: a chunk's data does not end in CRLF", errMalformed)
+				c.err = fmt.Errorf("%w: a chunk's data does not end in CRLF", ErrMalformed)
 				break
 			}
 			c.checkEnd = false
@@ -505,7 +505,7 @@ func (c *chunked) begin() {
 		c.err = io.ErrUnexpectedEOF
 		return
 	case err == bufio.ErrBufferFull:
-		c.err = fmt.Errorf("%w: a chunk-size line over %d bytes", errMalformed, maxChunkLine)
+		c.err = fmt.Errorf("%w: a chunk-size line over %d bytes", ErrMalformed, maxChunkLine)
 		return
 	case err != nil:
 		c.err = err
@@ -513,12 +513,12 @@ func (c *chunked) begin() {
 	}
 	// A bare LF ends a header line but not a chunk line (RFC 9112 erratum 7633).
 	if i := bytes.IndexByte(line, '\r'); i < 0 || i != len(line)-2 {
-		c.err = fmt.Errorf("%w: chunk-size line %q does not end in CRLF", errMalformed, excerpt(line))
+		c.err = fmt.Errorf("%w: chunk-size line %q does not end in CRLF", ErrMalformed, excerpt(line))
 		return
 	}
 	line = line[:len(line)-2]
 	if len(line) >= maxChunkLine {
-		c.err = fmt.Errorf("%w: a chunk-size line over %d bytes", errMalformed, maxChunkLine)
+		c.err = fmt.Errorf("%w: a chunk-size line over %d bytes", ErrMalformed, maxChunkLine)
 		return
 	}
 	c.excess += int64(len(line)) + 2
@@ -526,7 +526,7 @@ func (c *chunked) begin() {
 	size, _, _ = bytes.Cut(size, []byte(";")) // extensions mean nothing here
 	n, ok := parseHex(size)
 	if !ok {
-		c.err = fmt.Errorf("%w: chunk size %q", errMalformed, excerpt(line))
+		c.err = fmt.Errorf("%w: chunk size %q", ErrMalformed, excerpt(line))
 		return
 	}
 	c.excess = max(c.excess-(16+2*int64(n)), 0)
@@ -538,7 +538,7 @@ func (c *chunked) begin() {
 		return
 	}
 	if c.excess > maxChunkOverhead {
-		c.err = fmt.Errorf("%w: more chunk framing than data", errMalformed)
+		c.err = fmt.Errorf("%w: more chunk framing than data", ErrMalformed)
 		return
 	}
 	c.left = n
@@ -586,7 +586,7 @@ func readTrailer(br *bufio.Reader) error {
 			break
 		}
 		if err != nil {
-			return fmt.Errorf("%w: a trailer that does not end within %d bytes", errMalformed, br.Size())
+			return fmt.Errorf("%w: a trailer that does not end within %d bytes", ErrMalformed, br.Size())
 		}
 	}
 	budget := maxHead
