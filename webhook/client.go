@@ -134,6 +134,8 @@ type Client struct {
 	useFast     bool
 	insecure    bool
 	bufs        sync.Pool
+	// err refuses every delivery: options that cannot be combined.
+	err error
 }
 
 // ClientOption configures a Client.
@@ -146,12 +148,16 @@ func WithTimeout(d time.Duration) ClientOption { return func(c *Client) { c.time
 func WithMaxResponseBytes(n int64) ClientOption { return func(c *Client) { c.maxResponse = n } }
 
 // WithHTTPClient replaces the HTTP client, e.g. for TLS settings. Its Timeout should be zero: the
-// per-request deadline applies either way.
+// per-request deadline applies either way. It composes with the other options: with
+// WithFastTransport, plain http goes the lean way and the rest through h; with WithInsecureTLS,
+// the client delivers through a copy of h whose transport (an *http.Transport, or none for
+// http.DefaultTransport) skips certificate checks, and h itself is left as it is. A transport of
+// another type cannot be made insecure: then every delivery fails, saying so.
 func WithHTTPClient(h *http.Client) ClientOption { return func(c *Client) { c.http = h } }
 
 // WithFastTransport sends plain-http webhooks over livehook's own lean HTTP/1.1 transport,
 // which does less work per request than net/http's, for load runs (https still goes through
-// net/http).
+// net/http, or the http.Client of WithHTTPClient).
 func WithFastTransport() ClientOption { return func(c *Client) { c.useFast = true } }
 
 // WithInsecureTLS accepts any certificate from an https receiver: for test deployments with
@@ -179,11 +185,35 @@ func NewClient(opts ...ClientOption) *Client {
 			// A webhook is delivered to the URL configured, not wherever it redirects.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		}
-		if c.useFast {
-			c.fast = http1.New(tr, DefaultMaxConnsPerHost, ContentType)
-		}
+	} else if c.insecure {
+		c.http, c.err = insecureCopy(c.http)
+	}
+	if c.useFast {
+		c.fast = http1.New(c.http.Transport, DefaultMaxConnsPerHost, ContentType)
 	}
 	return c
+}
+
+// insecureCopy returns a copy of h whose transport accepts any certificate, for WithInsecureTLS
+// beside WithHTTPClient.
+func insecureCopy(h *http.Client) (*http.Client, error) {
+	base := h.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	tr, ok := base.(*http.Transport)
+	if !ok {
+		return h, fmt.Errorf("webhook.WithInsecureTLS cannot change the certificate checks of the http.Client given to WithHTTPClient: "+
+			"its Transport is a %T, not an *http.Transport; leave WithInsecureTLS out and set them in that transport", base)
+	}
+	tr = tr.Clone()
+	if tr.TLSClientConfig == nil {
+		tr.TLSClientConfig = &tls.Config{}
+	}
+	tr.TLSClientConfig.InsecureSkipVerify = true //nolint:gosec // asked for by the user
+	c := *h
+	c.Transport = tr
+	return &c, nil
 }
 
 // Timeout is the per-request deadline.
@@ -214,6 +244,10 @@ func (c *Client) Do(ctx context.Context, req Request) Result {
 	res.Sent = time.Now()
 	if res.Intended.IsZero() {
 		res.Intended = res.Sent
+	}
+	if c.err != nil {
+		res.Done, res.Outcome, res.Err = res.Sent, ConnError, c.err
+		return res
 	}
 	if c.fast != nil {
 		if tg, uri, ok := c.fast.Split(req.URL); ok {

@@ -371,3 +371,52 @@ func TestFastClientNamesAnUnannouncedClose(t *testing.T) {
 	g.Expect(res.Err).To(MatchError(ContainSubstring(`closed a kept-alive connection without answering, though its previous answer on it did not say "Connection: close"`)))
 	g.Expect(deliver(t, c, url).Outcome).To(Equal(webhook.Acknowledged), "the next goes on a new connection")
 }
+
+// The client's options compose: WithFastTransport and WithInsecureTLS keep their effect beside
+// WithHTTPClient, which used to turn both off without a word; what cannot compose is refused.
+func TestClientOptionsCompose(t *testing.T) {
+	ack := `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`
+	t.Run("fast transport beside a given client", func(t *testing.T) {
+		g := NewWithT(t)
+		agents := make(chan string, 1)
+		srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+			agents <- r.UserAgent()
+			answer(200, ack)(w, r)
+		})
+		c := webhook.NewClient(webhook.WithHTTPClient(&http.Client{}), webhook.WithFastTransport())
+		defer c.CloseIdleConnections()
+		g.Expect(deliver(t, c, srv.URL).Outcome).To(Equal(webhook.Acknowledged))
+		g.Expect(<-agents).To(Equal("livehook"), "sent the lean way")
+		plain := webhook.NewClient(webhook.WithHTTPClient(&http.Client{}))
+		g.Expect(deliver(t, plain, srv.URL).Outcome).To(Equal(webhook.Acknowledged))
+		g.Expect(<-agents).To(HavePrefix("Go-http-client/"), "sent through the given client")
+	})
+	t.Run("insecure TLS beside a given client", func(t *testing.T) {
+		g := NewWithT(t)
+		srv := httptest.NewTLSServer(answer(200, ack))
+		t.Cleanup(srv.Close)
+		tr := &http.Transport{}
+		given := &http.Client{Transport: tr}
+		g.Expect(deliver(t, webhook.NewClient(webhook.WithHTTPClient(given)), srv.URL).Err).To(MatchError(webhook.ErrUntrustedCertificate))
+		res := deliver(t, webhook.NewClient(webhook.WithHTTPClient(given), webhook.WithInsecureTLS()), srv.URL)
+		g.Expect(res.Outcome).To(Equal(webhook.Acknowledged), "%v", res.Err)
+		g.Expect(tr.TLSClientConfig == nil || !tr.TLSClientConfig.InsecureSkipVerify).To(BeTrue(), "the given client's transport still checks certificates")
+		g.Expect(deliver(t, webhook.NewClient(webhook.WithHTTPClient(given)), srv.URL).Err).To(MatchError(webhook.ErrUntrustedCertificate))
+		g.Expect(given.Transport).To(BeIdenticalTo(tr))
+	})
+	t.Run("insecure TLS cannot reach a foreign transport", func(t *testing.T) {
+		g := NewWithT(t)
+		var calls atomic.Int32
+		srv := serve(t, func(w http.ResponseWriter, r *http.Request) { calls.Add(1); answer(200, ack)(w, r) })
+		given := &http.Client{Transport: roundTripper(http.DefaultTransport.RoundTrip)}
+		g.Expect(deliver(t, webhook.NewClient(webhook.WithHTTPClient(given)), srv.URL).Outcome).To(Equal(webhook.Acknowledged))
+		res := deliver(t, webhook.NewClient(webhook.WithHTTPClient(given), webhook.WithInsecureTLS()), srv.URL)
+		g.Expect(res.Outcome).To(Equal(webhook.ConnError))
+		g.Expect(res.Err).To(MatchError(ContainSubstring("WithInsecureTLS cannot change the certificate checks of the http.Client given to WithHTTPClient")))
+		g.Expect(calls.Load()).To(Equal(int32(1)), "the refused client sends nothing")
+	})
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
