@@ -28,6 +28,7 @@ import (
 
 	"github.com/livehook/livehook/mockserver"
 	"github.com/livehook/livehook/scenarios"
+	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -224,4 +225,4 @@ func Deliver(ctx context.Context, e webhook.Endpoint, ev webhook.Event, meta web
 	return client.Send(ctx, e, webhook.Message{Event: ev, Meta: meta}, webhook.URLOptions{})
 }
 
-var client = webhook.NewClient()
+var client = sender.NewClient()

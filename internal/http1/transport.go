@@ -1,7 +1,7 @@
 // Package http1 is livehook's lean HTTP/1.1 client transport: plain-http POSTs over its own
 // keep-alive connections, each written in one system call and answered on the caller's
 // goroutine, with answers framed exactly as RFC 9112 and net/http frame them (framing.go, held to
-// http.ReadResponse by FuzzReadAnswer). It is internal: the sending client (package webhook's
+// http.ReadResponse by FuzzReadAnswer). It is internal: the sending client (package sender's
 // Client, WithFastTransport) and the benchmarks are its only users.
 package http1
 

@@ -1,4 +1,4 @@
-package webhook_test
+package sender_test
 
 import (
 	"bufio"
@@ -12,6 +12,7 @@ import (
 
 	. "github.com/onsi/gomega"
 
+	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -101,7 +102,7 @@ func TestClientFraming(t *testing.T) {
 				t.Run(name, func(t *testing.T) {
 					g := NewWithT(t)
 					url, conns := rawServer(t, tc.answer, tc.closeAfter)
-					c := webhook.NewClient(opts...)
+					c := sender.NewClient(opts...)
 					defer c.CloseIdleConnections()
 					for i := range 2 {
 						res := deliver(t, c, url)
@@ -121,7 +122,7 @@ func TestClientFraming(t *testing.T) {
 					}
 					if name == "fast" && tc.outcome == webhook.ConnError {
 						res := deliver(t, c, url)
-						hint := webhook.NoAnswerHint(url, map[string]int64{tc.outcome.String(): 1}, []string{res.Err.Error()})
+						hint := sender.NoAnswerHint(url, map[string]int64{tc.outcome.String(): 1}, []string{res.Err.Error()})
 						g.Expect(hint).To(HavePrefix(url+" answers, but not in valid HTTP/1.1 ("), "the report names the broken framing")
 						g.Expect(hint).To(ContainSubstring(strings.TrimPrefix(tc.err, "malformed HTTP answer: ")))
 					}

@@ -1,4 +1,4 @@
-package webhook
+package sender
 
 import (
 	"errors"
@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/livehook/livehook/internal/http1"
+	"github.com/livehook/livehook/webhook"
 )
 
 // ErrUntrustedCertificate is in the error of a delivery to an https receiver whose certificate
@@ -20,18 +21,18 @@ var ErrUntrustedCertificate = errors.New("the receiver's TLS certificate is not 
 func NoAnswerHint(target string, outcomes map[string]int64, errs []string) string {
 	var answered, refused, stalled, other int64
 	for name, n := range outcomes {
-		var o Outcome
+		var o webhook.Outcome
 		if o.UnmarshalText([]byte(name)) != nil {
 			continue
 		}
 		switch o {
-		case ConnRefused:
+		case webhook.ConnRefused:
 			refused += n
-		case Timeout, ConnReset:
+		case webhook.Timeout, webhook.ConnReset:
 			stalled += n
-		case ConnError:
+		case webhook.ConnError:
 			other += n
-		case Canceled:
+		case webhook.Canceled:
 		default:
 			answered += n
 		}
@@ -42,7 +43,7 @@ func NoAnswerHint(target string, outcomes map[string]int64, errs []string) strin
 	for _, e := range errs {
 		if strings.Contains(e, ErrUntrustedCertificate.Error()) {
 			return fmt.Sprintf("the TLS certificate of %s is not trusted: for a test deployment with a self-signed "+
-				"certificate, add --insecure (webhook.WithInsecureTLS in Go); otherwise give the server a certificate "+
+				"certificate, add --insecure (sender.WithInsecureTLS in Go); otherwise give the server a certificate "+
 				"from a trusted authority, for the name in the URL.", target)
 		}
 	}
