@@ -13,6 +13,7 @@ import (
 	"github.com/livehook/livehook/delivery"
 	"github.com/livehook/livehook/generator"
 	"github.com/livehook/livehook/load"
+	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -172,7 +173,7 @@ Examples:
 		return err
 	}
 	if *insecure {
-		cfg.Client = webhook.NewClient(webhook.WithTimeout(*timeout), webhook.WithFastTransport(), webhook.WithInsecureTLS())
+		cfg.Client = sender.NewClient(sender.WithTimeout(*timeout), sender.WithFastTransport(), sender.WithInsecureTLS())
 	}
 	if !*quiet && isTerminal(m.Stderr) {
 		cfg.Progress = func(p load.Progress) {

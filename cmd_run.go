@@ -15,6 +15,7 @@ import (
 	"github.com/livehook/livehook/generator"
 	"github.com/livehook/livehook/receiver"
 	"github.com/livehook/livehook/scenarios"
+	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -74,7 +75,7 @@ Examples:
 		Timeout:  *timeout, Seed: *seed, Parallel: *parallel, Tags: splitList(*tags), FailFast: *failFast,
 	}
 	if *insecure {
-		cfg.Client = webhook.NewClient(webhook.WithTimeout(*timeout), webhook.WithInsecureTLS())
+		cfg.Client = sender.NewClient(sender.WithTimeout(*timeout), sender.WithInsecureTLS())
 	}
 	note := ""
 	if *target == "" {

@@ -22,6 +22,7 @@ import (
 	"github.com/onsi/gomega/gexec"
 
 	"github.com/livehook/livehook/recording"
+	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -94,7 +95,7 @@ var _ = Describe("livehook receive --forward-to --record", func() {
 
 		// The seeds' sample bodies, sent by livehook's own client, signed.
 		e := webhook.Endpoint{URL: base + "/cb", SDKAppID: webhook.DefaultSDKAppID, Token: recToken}
-		client := webhook.NewClient()
+		client := sender.NewClient()
 		var want []sent
 		for _, tc := range []struct {
 			file string
@@ -172,7 +173,7 @@ var _ = Describe("livehook receive --forward-to --record", func() {
 		body, err := os.ReadFile(filepath.Join("webhook", "testdata", "modify_admin.json"))
 		Expect(err).NotTo(HaveOccurred())
 		e := webhook.Endpoint{URL: base + "/cb", SDKAppID: webhook.DefaultSDKAppID}
-		client := webhook.NewClient(webhook.WithTimeout(5 * time.Second))
+		client := sender.NewClient(sender.WithTimeout(5 * time.Second))
 		var (
 			mu       sync.Mutex
 			answered []string
@@ -253,7 +254,7 @@ var _ = Describe("livehook receive --forward-to --record", func() {
 			Eventually(s.Err, 10*time.Second).Should(gbytes.Say(`redacting the recording \(key from \$LIVEHOOK_REDACT_KEY`))
 			e := webhook.Endpoint{URL: receiverURL(s) + "/cb", SDKAppID: webhook.DefaultSDKAppID}
 			u := e.RequestURL(webhook.CommandDestroyRoom, webhook.Meta{ClientIP: "198.51.100.23", OptPlatform: "iOS"}, webhook.URLOptions{})
-			res := webhook.NewClient().Do(context.Background(), webhook.Request{URL: u, Body: body})
+			res := sender.NewClient().Do(context.Background(), webhook.Request{URL: u, Body: body})
 			Expect(res.Outcome).To(Equal(webhook.Acknowledged), "%v", res.Err)
 			s.Signal(syscall.SIGINT)
 			Eventually(s, 10*time.Second).Should(gexec.Exit(0))

@@ -15,6 +15,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/livehook/livehook/delivery"
+	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -211,7 +212,7 @@ func TestDispatcherDeliversConcurrentlyInRoomOrder(t *testing.T) {
 	var mu sync.Mutex
 	var outs []delivery.Outcome
 	d, err := delivery.NewDispatcher(delivery.Config{
-		Client:     webhook.NewClient(webhook.WithTimeout(5 * time.Second)),
+		Client:     sender.NewClient(sender.WithTimeout(5 * time.Second)),
 		Conditions: delivery.Conditions{Concurrency: 8},
 		Report: func(o delivery.Outcome) {
 			mu.Lock()
@@ -254,7 +255,7 @@ func TestDispatcherRedeliversAndSigns(t *testing.T) {
 			return clock
 		}
 		d, err := delivery.NewDispatcher(delivery.Config{
-			Client: webhook.NewClient(), Now: tick,
+			Client: sender.NewClient(), Now: tick,
 			Conditions: delivery.Conditions{Duplicate: 1, SameURL: same, Skew: 75 * time.Second},
 		})
 		g.Expect(err).NotTo(HaveOccurred())
@@ -287,7 +288,7 @@ func TestShutdownIsBoundedAndLosesNothing(t *testing.T) {
 	defer close(release)
 	var reported, other atomic.Int64
 	d, err := delivery.NewDispatcher(delivery.Config{
-		Client:     webhook.NewClient(webhook.WithTimeout(time.Hour)),
+		Client:     sender.NewClient(sender.WithTimeout(time.Hour)),
 		Conditions: delivery.Conditions{Concurrency: 2},
 		Report: func(o delivery.Outcome) {
 			reported.Add(1)
@@ -322,7 +323,7 @@ func TestRetriesOnTimeout(t *testing.T) {
 	defer srv.Close()
 	var out delivery.Outcome
 	d, err := delivery.NewDispatcher(delivery.Config{
-		Client: webhook.NewClient(webhook.WithTimeout(50 * time.Millisecond)), Retries: 2,
+		Client: sender.NewClient(sender.WithTimeout(50 * time.Millisecond)), Retries: 2,
 		Report: func(o delivery.Outcome) { out = o },
 	})
 	g.Expect(err).NotTo(HaveOccurred())
@@ -337,7 +338,7 @@ func TestAbandonReportsEveryDeliveryUnsent(t *testing.T) {
 	var mu sync.Mutex
 	var outs []delivery.Outcome
 	d, err := delivery.NewDispatcher(delivery.Config{
-		Client: webhook.NewClient(), Burst: true, Conditions: delivery.Conditions{Reorder: 1, Concurrency: 4},
+		Client: sender.NewClient(), Burst: true, Conditions: delivery.Conditions{Reorder: 1, Concurrency: 4},
 		Report: func(o delivery.Outcome) {
 			mu.Lock()
 			outs = append(outs, o)
@@ -377,7 +378,7 @@ func TestTryEnqueueNeverWaits(t *testing.T) {
 	var once sync.Once
 	open := func() { once.Do(func() { close(release) }) }
 	defer open() // before srv.Close, even when an expectation fails
-	d, err := delivery.NewDispatcher(delivery.Config{Client: webhook.NewClient(webhook.WithTimeout(time.Minute)), QueueSize: 3})
+	d, err := delivery.NewDispatcher(delivery.Config{Client: sender.NewClient(sender.WithTimeout(time.Minute)), QueueSize: 3})
 	g.Expect(err).NotTo(HaveOccurred())
 	its := items(2) // two rooms, four steps each
 	var room0, room1 []*delivery.Item

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -29,7 +30,7 @@ func (o Outcome) Condition() string { return o.Delivery.Condition(o.InFlight) }
 // Config configures a Dispatcher.
 type Config struct {
 	// Client delivers the requests. Required.
-	Client *webhook.Client
+	Client *sender.Client
 	// Conditions are the delivery conditions; Seed seeds their schedule.
 	Conditions Conditions
 	Seed       int64

@@ -13,6 +13,7 @@ import (
 
 	"github.com/livehook/livehook/delivery"
 	"github.com/livehook/livehook/generator"
+	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -89,7 +90,7 @@ type Config struct {
 	Timeout  time.Duration
 	Shard    Shard
 	// Client sends the requests; one with Timeout and Workers connections is made unless set.
-	Client *webhook.Client
+	Client *sender.Client
 	// Progress, when set, is called about once a second with the run so far.
 	Progress func(Progress)
 	// Abort, when closed, abandons the requests in flight too: they end as canceled and are
@@ -191,7 +192,7 @@ func (c *Config) prepare() error {
 		c.Count = int64(partOf(int(c.Count), c.Shard))
 	}
 	if c.Client == nil {
-		c.Client = webhook.NewClient(webhook.WithTimeout(c.Timeout), webhook.WithFastTransport())
+		c.Client = sender.NewClient(sender.WithTimeout(c.Timeout), sender.WithFastTransport())
 	}
 	if err := c.Delivery.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("delivery: %w", err))

@@ -13,6 +13,7 @@ import (
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 
+	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -633,7 +634,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	for _, e := range r.Errors {
 		msgs = append(msgs, e.Error)
 	}
-	if hint := webhook.NoAnswerHint(r.Target, r.Outcomes, msgs); hint != "" {
+	if hint := sender.NoAnswerHint(r.Target, r.Outcomes, msgs); hint != "" {
 		fmt.Fprintf(&b, "\n%s%s\n", strings.ToUpper(hint[:1]), hint[1:]) // the hint starts with a lower-case ASCII word
 	}
 	if len(r.Thresholds) > 0 {

@@ -16,10 +16,10 @@ import (
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 
+	"github.com/livehook/livehook/internal/http1"
 	"github.com/livehook/livehook/mockserver"
 	"github.com/livehook/livehook/receiver"
 	"github.com/livehook/livehook/usersig"
-	"github.com/livehook/livehook/webhook"
 )
 
 // benchCreateDestroy measures create_room + destroy_room pairs per second through the REST API,
@@ -38,7 +38,7 @@ func benchCreateDestroy(b *testing.B, skipSig bool) {
 		b.Fatal(err)
 	}
 	// The app's side is livehook's lean transport, so that the figure is the mock's, not the client's.
-	client := &http.Client{Transport: webhook.NewFastTransport(nil, 256)}
+	client := &http.Client{Transport: http1.New(nil, 256, "")}
 	q := url.Values{"sdkappid": {fmt.Sprint(appID)}, "identifier": {admin}, "usersig": {sigFor(b)}, "random": {"1"}, "contenttype": {"json"}}.Encode()
 	post := func(api, body string) {
 		resp, err := client.Post(s.URL+api+"?"+q, "application/json", strings.NewReader(body))
@@ -108,7 +108,7 @@ func BenchmarkBaselineFourExchanges(b *testing.B) {
 		_, _ = w.Write([]byte(`{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`))
 	}))
 	defer srv.Close()
-	client := &http.Client{Transport: webhook.NewFastTransport(nil, 256)}
+	client := &http.Client{Transport: http1.New(nil, 256, "")}
 	body := `{"RoomInfo":{"RoomId":"bench","RoomType":"Live"}}`
 	b.SetParallelism(8)
 	start := time.Now()

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/livehook/livehook/delivery"
+	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -132,7 +133,7 @@ type Server struct {
 
 	cfg    Config
 	srv    *http.Server
-	client *webhook.Client
+	client *sender.Client
 	api    map[string]api
 	apps   map[uint64]*app
 	main   *app
@@ -243,7 +244,7 @@ func newServer(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		cfg:      cfg,
-		client:   webhook.NewClient(webhook.WithTimeout(cfg.Timeout), webhook.WithFastTransport()),
+		client:   sender.NewClient(sender.WithTimeout(cfg.Timeout), sender.WithFastTransport()),
 		apps:     map[uint64]*app{},
 		admins:   map[string]bool{},
 		verified: map[sigKey]time.Time{},

@@ -13,6 +13,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/livehook/livehook/receiver"
+	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -120,7 +121,7 @@ func TestWhenTheAppDoesNotAnswerTheReceiverDoes(t *testing.T) {
 	ln.Close()
 	srv, ds := forwarding(t, down, "", 0)
 	e := webhook.Endpoint{URL: srv.URL + "/cb", SDKAppID: appID}
-	res := webhook.NewClient().Do(t.Context(), webhook.Request{URL: e.RequestURL(webhook.CommandModifyAdmin, webhook.Meta{}, webhook.URLOptions{}), Body: seed(t, "modify_admin.json")})
+	res := sender.NewClient().Do(t.Context(), webhook.Request{URL: e.RequestURL(webhook.CommandModifyAdmin, webhook.Meta{}, webhook.URLOptions{}), Body: seed(t, "modify_admin.json")})
 	g.Expect(res.Outcome).To(Equal(webhook.Acknowledged), "the receiver's own verdict: %v", res.Err)
 	d := (*ds)[0]
 	g.Expect(d.Answer.From).To(Equal(receiver.FromReceiver))

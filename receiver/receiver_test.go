@@ -15,6 +15,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/livehook/livehook/receiver"
+	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -228,7 +229,7 @@ func TestServerOnLoopback(t *testing.T) {
 	defer srv.Close()
 	g.Expect(srv.URL).To(HavePrefix("http://127.0.0.1:"))
 	e := webhook.Endpoint{URL: srv.URL + "/hook", SDKAppID: appID}
-	res := webhook.NewClient().Do(t.Context(), webhook.Request{
+	res := sender.NewClient().Do(t.Context(), webhook.Request{
 		URL:  e.RequestURL(webhook.CommandModifyAdmin, webhook.Meta{}, webhook.URLOptions{}),
 		Body: seed(t, "modify_admin.json"),
 	})

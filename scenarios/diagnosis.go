@@ -5,14 +5,14 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/livehook/livehook/webhook"
+	"github.com/livehook/livehook/sender"
 )
 
 // Diagnosis names the one cause that explains a failed run, with how to fix it, when there is
 // such a cause; "" otherwise. WriteText leads with it, before the scenarios' details. It finds:
 //   - nothing answered at the target (a dead port, a wrong host), or it took the connections and
 //     answered none in full, or its TLS certificate is not trusted: no request got an HTTP answer
-//     (see webhook.NoAnswerHint);
+//     (see sender.NoAnswerHint);
 //   - a backend that checks Sign, run without a token: no webhook was acknowledged, and every
 //     webhook refused where an acknowledgement was due was refused with 401 or an ErrorInfo that
 //     names Sign or RequestTime;
@@ -81,7 +81,7 @@ func (r *Report) noAnswerHint() string {
 			}
 		}
 	}
-	return webhook.NoAnswerHint(r.Target, outcomes, errs)
+	return sender.NoAnswerHint(r.Target, outcomes, errs)
 }
 
 // mentionsSign reports whether an answer's body talks of the signature.

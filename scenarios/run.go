@@ -14,6 +14,7 @@ import (
 	"github.com/livehook/livehook/delivery"
 	"github.com/livehook/livehook/generator"
 	"github.com/livehook/livehook/room"
+	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -32,7 +33,7 @@ type Config struct {
 	// FailFast starts no scenario after one has failed.
 	FailFast bool
 	// Client delivers the webhooks; one with Timeout is made unless set.
-	Client *webhook.Client
+	Client *sender.Client
 	// HTTPClient makes the check steps' requests; one is made unless set.
 	HTTPClient *http.Client
 	// Observe, when set, is called with every request and answer as it completes (for -v).
@@ -58,7 +59,7 @@ func (cfg *Config) prepare() error {
 		cfg.Parallel = DefaultParallel
 	}
 	if cfg.Client == nil {
-		cfg.Client = webhook.NewClient(webhook.WithTimeout(cfg.Timeout))
+		cfg.Client = sender.NewClient(sender.WithTimeout(cfg.Timeout))
 	}
 	if cfg.HTTPClient == nil {
 		// Each check has its own deadline, and a redirect is an answer, not a detour.

@@ -105,7 +105,7 @@ func (m *deliveryMatcher) NegatedFailureMessage(any) string {
 }
 
 // BeAcknowledged succeeds for a webhook answered with HTTP 200 and exactly OK/0. It takes a
-// webhook.Result (from Deliver or webhook.Client) or a mockserver.Delivery.
+// webhook.Result (from Deliver or sender.Client) or a mockserver.Delivery.
 func BeAcknowledged() types.GomegaMatcher {
 	return &deliveryMatcher{want: "acknowledged (HTTP 200 with OK/0)", match: func(d delivery) (bool, error) {
 		return d.acknowledged, nil

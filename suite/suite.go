@@ -29,6 +29,7 @@ import (
 
 	"github.com/livehook/livehook/mockserver"
 	"github.com/livehook/livehook/scenarios"
+	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -253,4 +254,4 @@ func Deliver(ctx context.Context, e webhook.Endpoint, ev webhook.Event, meta web
 	return client.Send(ctx, e, webhook.Message{Event: ev, Meta: meta}, webhook.URLOptions{})
 }
 
-var client = webhook.NewClient()
+var client = sender.NewClient()

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package webhook
+package http1
 
 import "net"
 

@@ -1,8 +1,12 @@
-package webhook
+// Package http1 is livehook's lean HTTP/1.1 client transport: plain-http POSTs over its own
+// keep-alive connections, each written in one system call and answered on the caller's
+// goroutine, with answers framed exactly as RFC 9112 and net/http frame them (framing.go, held to
+// http.ReadResponse by FuzzReadAnswer). It is internal: the sending client (package sender's
+// Client, WithFastTransport) and the benchmarks are its only users.
+package http1
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -18,23 +22,24 @@ import (
 	"time"
 )
 
-// fastTransport is a lean HTTP/1.1 transport for plain-http load: each request is written in
+// Transport is a lean HTTP/1.1 transport for plain-http load: each request is written in
 // one system call and its answer read on the caller's goroutine, over keep-alive connections,
-// without the two goroutine hand-offs per request of net/http's Transport, and, on the Client's
-// path (post), without an http.Request, an http.Response, a header map or a context per request.
+// without the two goroutine hand-offs per request of net/http's Transport, and, on the client's
+// path (Post), without an http.Request, an http.Response, a header map or a context per request.
 // It speaks what a webhook exchange needs (a POST with a body; answers with Content-Length,
 // chunked, or read to the close) and hands https and anything else to the fallback.
-type fastTransport struct {
-	fallback http.RoundTripper
-	dialer   net.Dialer
-	maxIdle  int
+type Transport struct {
+	fallback    http.RoundTripper
+	contentType string
+	dialer      net.Dialer
+	maxIdle     int
 
 	mu   sync.Mutex
 	idle map[string][]*fastConn
 
 	// last is the target of the last URL split, so that a run's URLs, which all share one
 	// scheme and host, are split without parsing.
-	last atomic.Pointer[target]
+	last atomic.Pointer[Target]
 }
 
 type fastConn struct {
@@ -85,7 +90,7 @@ func (c *fastConn) Close() error {
 }
 
 // target is where the requests of a plain-http URL go.
-type target struct {
+type Target struct {
 	prefix string // "http://host[:port]" as the URL writes it
 	addr   string // host:port, to dial
 	host   string // the Host header
@@ -99,15 +104,22 @@ const maxIdleAge = 30 * time.Second
 // server; under load connections are reused sooner, and the check is a system call.
 const aliveCheckAfter = time.Millisecond
 
-func newFastTransport(fallback http.RoundTripper, maxIdle int) *fastTransport {
-	return &fastTransport{fallback: fallback, maxIdle: maxIdle, idle: map[string][]*fastConn{},
+// New returns a transport that keeps at most maxIdle connections per host and sends
+// contentType with each Post; what is not a plain-http POST goes through fallback
+// (http.DefaultTransport when nil). Redirects, proxies and compression are the fallback's
+// business; the lean path knows none of them.
+func New(fallback http.RoundTripper, maxIdle int, contentType string) *Transport {
+	if fallback == nil {
+		fallback = http.DefaultTransport
+	}
+	return &Transport{fallback: fallback, contentType: contentType, maxIdle: maxIdle, idle: map[string][]*fastConn{},
 		dialer: net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}}
 }
 
-// split returns the target and the request-target (path and query) of a URL the lean path
+// Split returns the target and the request-target (path and query) of a URL the lean path
 // sends: plain http, no user information. A URL that shares the last one's scheme and host and
 // needs no escaping is split without parsing.
-func (t *fastTransport) split(raw string) (*target, string, bool) {
+func (t *Transport) Split(raw string) (*Target, string, bool) {
 	if tg := t.last.Load(); tg != nil && strings.HasPrefix(raw, tg.prefix) {
 		rest := raw[len(tg.prefix):]
 		if (rest == "" || rest[0] == '/' || rest[0] == '?') && plainURI(rest) {
@@ -121,7 +133,7 @@ func (t *fastTransport) split(raw string) (*target, string, bool) {
 	if err != nil || u.Scheme != "http" || u.User != nil || u.Host == "" || u.Opaque != "" {
 		return nil, "", false
 	}
-	tg := &target{prefix: "http://" + u.Host, addr: u.Host, host: u.Host}
+	tg := &Target{prefix: "http://" + u.Host, addr: u.Host, host: u.Host}
 	if u.Port() == "" {
 		tg.addr = net.JoinHostPort(u.Hostname(), "80")
 	}
@@ -152,11 +164,11 @@ func ishex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
-// post sends one POST of body to uri at tg before deadline, or until ctx is done, and reads the
+// Post sends one POST of body to uri at tg before deadline, or until ctx is done, and reads the
 // answer with read. status is 0 when no answer head came. A request goes again on a new
 // connection only when writing it failed on a kept-alive one: a POST whose answer fails is
 // never repeated, as in net/http.
-func (t *fastTransport) post(ctx context.Context, deadline time.Time, tg *target, uri string, body []byte,
+func (t *Transport) Post(ctx context.Context, deadline time.Time, tg *Target, uri string, body []byte,
 	read func(io.Reader) ([]byte, error)) (status int, answer []byte, err error) {
 	for attempt := 0; ; attempt++ {
 		c, reused, err := t.conn(ctx, deadline, tg.addr)
@@ -174,7 +186,9 @@ func (t *fastTransport) post(ctx context.Context, deadline time.Time, tg *target
 		r, keep := h.body(c.br)
 		fb := fastBody{r: r}
 		answer, err = read(&fb)
-		if err == nil && keep && fb.eof { // read is read to the end: anything else is an error
+		if err == nil && keep && fb.eof && c.br.Buffered() == 0 {
+			// Read to its end, and nothing after it: bytes nobody asked for would be taken for
+			// the next request's answer.
 			t.put(tg.addr, c)
 		} else {
 			c.Close()
@@ -184,7 +198,7 @@ func (t *fastTransport) post(ctx context.Context, deadline time.Time, tg *target
 }
 
 // RoundTrip implements http.RoundTripper.
-func (t *fastTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.URL.Scheme != "http" || req.Method != http.MethodPost || req.URL.User != nil {
 		return t.fallback.RoundTrip(req)
 	}
@@ -221,15 +235,15 @@ func (t *fastTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, ctxErr(ctx, err)
 		}
 		r, keep := h.body(c.br)
-		resp := &http.Response{StatusCode: h.status, Status: h.statusText, Proto: "HTTP/1." + strconv.Itoa(h.minor),
-			ProtoMajor: 1, ProtoMinor: h.minor, Header: hdr, Request: req, ContentLength: h.length}
+		resp := &http.Response{StatusCode: h.status, Status: h.statusText, Proto: fmt.Sprintf("HTTP/%d.%d", h.major, h.minor),
+			ProtoMajor: h.major, ProtoMinor: h.minor, Header: hdr, Request: req, ContentLength: h.length}
 		resp.Body = &fastBody{t: t, c: c, addr: addr, r: r, keep: keep}
 		return resp, nil
 	}
 }
 
 // conn returns a kept-alive connection to addr, or dials one.
-func (t *fastTransport) conn(ctx context.Context, deadline time.Time, addr string) (*fastConn, bool, error) {
+func (t *Transport) conn(ctx context.Context, deadline time.Time, addr string) (*fastConn, bool, error) {
 	t.mu.Lock()
 	for list := t.idle[addr]; len(list) > 0; list = t.idle[addr] {
 		c := list[len(list)-1]
@@ -254,7 +268,7 @@ func (t *fastTransport) conn(ctx context.Context, deadline time.Time, addr strin
 	return &fastConn{Conn: nc, br: bufio.NewReaderSize(nc, 4096), buf: make([]byte, 0, 1024)}, false, nil
 }
 
-func (t *fastTransport) put(addr string, c *fastConn) {
+func (t *Transport) put(addr string, c *fastConn) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if len(t.idle[addr]) >= t.maxIdle {
@@ -266,7 +280,7 @@ func (t *fastTransport) put(addr string, c *fastConn) {
 }
 
 // CloseIdleConnections closes the kept-alive connections.
-func (t *fastTransport) CloseIdleConnections() {
+func (t *Transport) CloseIdleConnections() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for addr, list := range t.idle {
@@ -280,13 +294,11 @@ func (t *fastTransport) CloseIdleConnections() {
 	}
 }
 
-var errMalformed = errors.New("malformed HTTP answer")
-
 // exchange writes a POST on c and reads the answer's head (its header lines into hdr, when not
 // nil), until deadline or ctx's cancellation; writeFailed reports that the request could not be
-// written. The headers of extra go beside Host, User-Agent and Content-Length; without extra, a
-// webhook's Content-Type does.
-func (t *fastTransport) exchange(ctx context.Context, c *fastConn, reused bool, deadline time.Time, host, uri string, extra http.Header, body []byte, hdr http.Header) (h head, writeFailed bool, err error) {
+// written. The headers of extra go beside Host, User-Agent and Content-Length; without extra, the
+// transport's Content-Type does.
+func (t *Transport) exchange(ctx context.Context, c *fastConn, reused bool, deadline time.Time, host, uri string, extra http.Header, body []byte, hdr http.Header) (h head, writeFailed bool, err error) {
 	// In this order: a cancellation after the check below sets its past deadline after ours.
 	c.watch(ctx)
 	_ = c.SetDeadline(deadline) // zero: none
@@ -299,8 +311,10 @@ func (t *fastTransport) exchange(ctx context.Context, c *fastConn, reused bool, 
 	b = append(b, " HTTP/1.1\r\nHost: "...)
 	b = append(b, host...)
 	b = append(b, "\r\nUser-Agent: livehook\r\n"...)
-	if extra == nil {
-		b = append(b, "Content-Type: "+ContentType+"\r\n"...)
+	if extra == nil && t.contentType != "" {
+		b = append(b, "Content-Type: "...)
+		b = append(b, t.contentType...)
+		b = append(b, "\r\n"...)
 	}
 	for k, vs := range extra {
 		for _, v := range vs {
@@ -337,148 +351,10 @@ func ctxErr(ctx context.Context, err error) error {
 	return err
 }
 
-// head is what the transport needs of an answer's head.
-type head struct {
-	status     int
-	statusText string // "200 OK"; only when the header lines are collected
-	minor      int    // HTTP/1.minor
-	length     int64  // Content-Length, or -1
-	chunked    bool
-	close      bool // Connection: close
-}
-
-// readHead reads the status line and header lines, skipping 1xx interim answers; the header
-// lines go into hdr when it is not nil.
-func readHead(br *bufio.Reader, hdr http.Header) (head, error) {
-	for {
-		line, err := readLine(br)
-		if err != nil {
-			return head{}, err
-		}
-		proto, rest, ok := bytes.Cut(line, []byte(" "))
-		code, _, _ := bytes.Cut(rest, []byte(" "))
-		status, ok2 := atoi3(code)
-		if !ok || !ok2 || len(proto) != 8 || !bytes.HasPrefix(proto, []byte("HTTP/1.")) || proto[7] < '0' || proto[7] > '9' {
-			return head{}, fmt.Errorf("%w: status line %q", errMalformed, line)
-		}
-		h := head{status: status, minor: int(proto[7] - '0'), length: -1}
-		if hdr != nil {
-			h.statusText = string(rest)
-		}
-		var sawLength bool
-		for {
-			l, err := readLine(br)
-			if err != nil {
-				return head{}, err
-			}
-			if len(l) == 0 {
-				break
-			}
-			k, v, ok := bytes.Cut(l, []byte(":"))
-			if !ok {
-				return head{}, fmt.Errorf("%w: header line %q", errMalformed, l)
-			}
-			k, v = bytes.TrimSpace(k), bytes.TrimSpace(v)
-			switch {
-			case bytes.EqualFold(k, []byte("Content-Length")):
-				if !sawLength { // the first one, as net/http's Header.Get reads it
-					sawLength = true
-					if n, err := strconv.ParseInt(string(v), 10, 64); err == nil && n >= 0 {
-						h.length = n
-					}
-				}
-			case bytes.EqualFold(k, []byte("Transfer-Encoding")):
-				h.chunked = h.chunked || bytes.EqualFold(v, []byte("chunked"))
-			case bytes.EqualFold(k, []byte("Connection")):
-				h.close = h.close || hasToken(v, "close")
-			}
-			if hdr != nil {
-				hdr.Add(http.CanonicalHeaderKey(string(k)), string(v))
-			}
-		}
-		if status >= 200 || status == http.StatusSwitchingProtocols {
-			return h, nil
-		}
-		if hdr != nil {
-			clear(hdr)
-		}
-	}
-}
-
-// atoi3 reads a three-digit status code.
-func atoi3(b []byte) (int, bool) {
-	if len(b) != 3 || b[0] < '1' || b[0] > '9' || b[1] < '0' || b[1] > '9' || b[2] < '0' || b[2] > '9' {
-		return 0, false
-	}
-	return int(b[0]-'0')*100 + int(b[1]-'0')*10 + int(b[2]-'0'), true
-}
-
-// hasToken reports whether a comma-separated header value has token, in any case.
-func hasToken(v []byte, token string) bool {
-	for part := range bytes.SplitSeq(v, []byte(",")) {
-		if bytes.EqualFold(bytes.TrimSpace(part), []byte(token)) {
-			return true
-		}
-	}
-	return false
-}
-
-// body returns the reader of the answer's body and whether the connection can be kept for
-// another request once it is read to the end.
-func (h *head) body(br *bufio.Reader) (io.Reader, bool) {
-	keep := !h.close && h.minor >= 1
-	switch {
-	case h.status == http.StatusNoContent || h.status == http.StatusNotModified || h.status < 200:
-		h.length = 0
-		return eofReader{}, keep
-	case h.chunked:
-		h.length = -1
-		return newChunkedReader(br), keep
-	case h.length >= 0:
-		return io.LimitReader(br, h.length), keep
-	default:
-		return br, false // read to the close
-	}
-}
-
-// maxLine bounds a status or header line.
-const maxLine = 64 << 10
-
-// readLine reads a line without its line ending; the line is valid until the next read.
-func readLine(br *bufio.Reader) ([]byte, error) {
-	line, err := br.ReadSlice('\n')
-	if err == bufio.ErrBufferFull {
-		long := append([]byte(nil), line...)
-		for err == bufio.ErrBufferFull {
-			line, err = br.ReadSlice('\n')
-			long = append(long, line...)
-			if len(long) > maxLine {
-				return nil, fmt.Errorf("%w: a header line over %d bytes", errMalformed, maxLine)
-			}
-		}
-		line = long
-	}
-	if err != nil {
-		if err == io.EOF && len(line) > 0 {
-			err = io.ErrUnexpectedEOF
-		}
-		return nil, err
-	}
-	line = line[:len(line)-1]
-	if n := len(line); n > 0 && line[n-1] == '\r' {
-		line = line[:n-1]
-	}
-	return line, nil
-}
-
-type eofReader struct{}
-
-func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
-
 // fastBody is an answer's body. On the RoundTrip path it returns its connection to the pool
 // when read to the end, and closes it otherwise; on the post path (t nil) it only notes the end.
 type fastBody struct {
-	t    *fastTransport
+	t    *Transport
 	c    *fastConn
 	addr string
 	r    io.Reader
@@ -503,76 +379,9 @@ func (b *fastBody) Close() error {
 		return nil
 	}
 	b.done = true
-	if b.eof && b.keep {
+	if b.eof && b.keep && b.c.br.Buffered() == 0 {
 		b.t.put(b.addr, b.c)
 		return nil
 	}
 	return b.c.Close()
-}
-
-// newChunkedReader decodes a chunked body; net/http/httputil's is for servers, and this one
-// stops at the trailer so that the connection stays usable.
-func newChunkedReader(br *bufio.Reader) io.Reader { return &chunked{br: br} }
-
-type chunked struct {
-	br   *bufio.Reader
-	left int64
-	eof  bool
-}
-
-func (c *chunked) Read(p []byte) (int, error) {
-	if c.eof {
-		return 0, io.EOF
-	}
-	if c.left == 0 {
-		line, err := readLine(c.br)
-		if err != nil {
-			return 0, err
-		}
-		size, _, _ := bytes.Cut(line, []byte(";"))
-		n, err := strconv.ParseInt(string(bytes.TrimSpace(size)), 16, 64)
-		if err != nil || n < 0 {
-			return 0, fmt.Errorf("%w: chunk size %q", errMalformed, line)
-		}
-		if n == 0 {
-			for { // the trailer, up to an empty line
-				l, err := readLine(c.br)
-				if err != nil {
-					return 0, err
-				}
-				if len(l) == 0 {
-					break
-				}
-			}
-			c.eof = true
-			return 0, io.EOF
-		}
-		c.left = n
-	}
-	if int64(len(p)) > c.left {
-		p = p[:c.left]
-	}
-	n, err := c.br.Read(p)
-	c.left -= int64(n)
-	if c.left == 0 && err == nil {
-		var crlf [2]byte
-		if _, err := io.ReadFull(c.br, crlf[:]); err != nil || !bytes.Equal(crlf[:], []byte("\r\n")) {
-			return n, fmt.Errorf("%w: chunk without its CRLF", errMalformed)
-		}
-	}
-	if err == io.EOF {
-		err = io.ErrUnexpectedEOF
-	}
-	return n, err
-}
-
-// NewFastTransport returns livehook's lean HTTP/1.1 transport as an http.RoundTripper: plain-http
-// POSTs go over its own keep-alive connections (at most maxIdle kept per host), anything else
-// through fallback (http.DefaultTransport when nil). Redirects, proxies and compression are the
-// fallback's business; the lean path knows none of them.
-func NewFastTransport(fallback http.RoundTripper, maxIdle int) http.RoundTripper {
-	if fallback == nil {
-		fallback = http.DefaultTransport
-	}
-	return newFastTransport(fallback, maxIdle)
 }

@@ -1,4 +1,9 @@
-package webhook
+// Package sender delivers webhooks: a Client sends a webhook.Request (or encodes and signs a
+// webhook.Message for an Endpoint) and reports what became of it as a webhook.Result with its
+// webhook.Outcome, measuring latency from when the request was meant to go. It goes through
+// net/http, or, with WithFastTransport, livehook's lean HTTP/1.1 transport (internal/http1) for
+// plain http; both frame and judge answers alike. NoAnswerHint says why a run got no answer.
+package sender
 
 import (
 	"bytes"
@@ -13,143 +18,52 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/livehook/livehook/internal/http1"
+	"github.com/livehook/livehook/webhook"
 )
 
 // Defaults of the delivering client.
 const (
-	// DefaultTimeout is the vendor's webhook timeout: an answer not complete by then is a failure.
-	DefaultTimeout = 2 * time.Second
 	// DefaultMaxResponseBytes caps how much of an answer is read.
 	DefaultMaxResponseBytes = 64 << 10
 	// DefaultMaxConnsPerHost bounds the keep-alive connections to one receiver.
 	DefaultMaxConnsPerHost = 512
 )
 
-// Outcome classifies how a delivery ended.
-type Outcome uint8
-
-// The outcomes of a delivery. Every request sent ends in exactly one.
-const (
-	// Acknowledged: HTTP 200 and a body that meets the response contract.
-	Acknowledged Outcome = iota
-	// ContractViolation: HTTP 200 and a JSON object that breaks the contract (Result.Answer.Violation says how).
-	ContractViolation
-	// NotJSON: HTTP 200 and a body that is not a JSON object.
-	NotJSON
-	// BadStatus: an HTTP status other than 200.
-	BadStatus
-	// Timeout: no complete answer within the deadline.
-	Timeout
-	// ConnRefused: the connection was refused.
-	ConnRefused
-	// ConnReset: the connection was reset or closed before the answer was complete.
-	ConnReset
-	// ConnError: any other transport failure (DNS, TLS, ...).
-	ConnError
-	// Canceled: the run was stopped before the answer came.
-	Canceled
-	numOutcomes
-)
-
-// Outcomes lists every outcome, in the order of the constants.
-var Outcomes = func() []Outcome {
-	o := make([]Outcome, numOutcomes)
-	for i := range o {
-		o[i] = Outcome(i)
-	}
-	return o
-}()
-
-var outcomeNames = [...]string{"acknowledged", "contract_violation", "not_json", "bad_status", "timeout", "conn_refused", "conn_reset", "conn_error", "canceled"}
-
-func (o Outcome) String() string {
-	if int(o) < len(outcomeNames) {
-		return outcomeNames[o]
-	}
-	return fmt.Sprintf("outcome(%d)", o)
-}
-
-// MarshalText encodes the outcome by name.
-func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
-
-// UnmarshalText decodes an outcome name.
-func (o *Outcome) UnmarshalText(b []byte) error {
-	if string(b) == "status" { // BadStatus's name before it said "bad"
-		b = []byte("bad_status")
-	}
-	for i, n := range outcomeNames {
-		if n == string(b) {
-			*o = Outcome(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("unknown outcome %q", b)
-}
-
-// Answered reports whether the receiver gave a complete HTTP answer.
-func (o Outcome) Answered() bool { return o <= BadStatus }
-
-// Request is one webhook to deliver.
-type Request struct {
-	Command Command
-	// URL is the full request URL, query included (see Endpoint.RequestURL).
-	URL  string
-	Body []byte
-	// Intended is when the request was meant to go; zero means when Do is called. Latency is
-	// measured from it, so a sender that falls behind its schedule shows in the latency.
-	Intended time.Time
-}
-
-// Result is what became of one request. Failures are data here, never panics or aborts.
-type Result struct {
-	// Request is what was sent.
-	Request Request
-	Command Command
-	// Intended, Sent and Done are when the request was meant to go, when it went, and when the
-	// answer was complete (or the delivery failed).
-	Intended, Sent, Done time.Time
-	Outcome              Outcome
-	// Answer is the parsed answer; its Status is 0 when none came.
-	Answer Answer
-	// Body is the answer's body, at most the client's MaxResponseBytes. It must not be modified.
-	Body []byte
-	// Err says why the delivery was not acknowledged; nil when it was.
-	Err error
-}
-
-// Latency is the time from when the request was meant to go to when its answer was complete.
-func (r *Result) Latency() time.Duration { return r.Done.Sub(r.Intended) }
-
-// Lag is how late the request went out against its schedule.
-func (r *Result) Lag() time.Duration { return r.Sent.Sub(r.Intended) }
-
 // Client delivers webhooks. It is safe for concurrent use; reuse one for its keep-alive connections.
 type Client struct {
 	http        *http.Client
-	fast        *fastTransport
+	fast        *http1.Transport
 	timeout     time.Duration
 	maxResponse int64
 	useFast     bool
 	insecure    bool
 	bufs        sync.Pool
+	// err refuses every delivery: options that cannot be combined.
+	err error
 }
 
 // ClientOption configures a Client.
 type ClientOption func(*Client)
 
-// WithTimeout sets the per-request deadline (DefaultTimeout unless set).
+// WithTimeout sets the per-request deadline (webhook.DefaultTimeout unless set).
 func WithTimeout(d time.Duration) ClientOption { return func(c *Client) { c.timeout = d } }
 
 // WithMaxResponseBytes caps how much of each answer is read (DefaultMaxResponseBytes unless set).
 func WithMaxResponseBytes(n int64) ClientOption { return func(c *Client) { c.maxResponse = n } }
 
 // WithHTTPClient replaces the HTTP client, e.g. for TLS settings. Its Timeout should be zero: the
-// per-request deadline applies either way.
+// per-request deadline applies either way. It composes with the other options: with
+// WithFastTransport, plain http goes the lean way and the rest through h; with WithInsecureTLS,
+// the client delivers through a copy of h whose transport (an *http.Transport, or none for
+// http.DefaultTransport) skips certificate checks, and h itself is left as it is. A transport of
+// another type cannot be made insecure: then every delivery fails, saying so.
 func WithHTTPClient(h *http.Client) ClientOption { return func(c *Client) { c.http = h } }
 
 // WithFastTransport sends plain-http webhooks over livehook's own lean HTTP/1.1 transport,
 // which does less work per request than net/http's, for load runs (https still goes through
-// net/http).
+// net/http, or the http.Client of WithHTTPClient).
 func WithFastTransport() ClientOption { return func(c *Client) { c.useFast = true } }
 
 // WithInsecureTLS accepts any certificate from an https receiver: for test deployments with
@@ -158,7 +72,7 @@ func WithInsecureTLS() ClientOption { return func(c *Client) { c.insecure = true
 
 // NewClient returns a client with keep-alive connections.
 func NewClient(opts ...ClientOption) *Client {
-	c := &Client{timeout: DefaultTimeout, maxResponse: DefaultMaxResponseBytes}
+	c := &Client{timeout: webhook.DefaultTimeout, maxResponse: DefaultMaxResponseBytes}
 	for _, o := range opts {
 		o(c)
 	}
@@ -177,11 +91,35 @@ func NewClient(opts ...ClientOption) *Client {
 			// A webhook is delivered to the URL configured, not wherever it redirects.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		}
-		if c.useFast {
-			c.fast = newFastTransport(tr, DefaultMaxConnsPerHost)
-		}
+	} else if c.insecure {
+		c.http, c.err = insecureCopy(c.http)
+	}
+	if c.useFast {
+		c.fast = http1.New(c.http.Transport, DefaultMaxConnsPerHost, webhook.ContentType)
 	}
 	return c
+}
+
+// insecureCopy returns a copy of h whose transport accepts any certificate, for WithInsecureTLS
+// beside WithHTTPClient.
+func insecureCopy(h *http.Client) (*http.Client, error) {
+	base := h.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	tr, ok := base.(*http.Transport)
+	if !ok {
+		return h, fmt.Errorf("sender.WithInsecureTLS cannot change the certificate checks of the http.Client given to WithHTTPClient: "+
+			"its Transport is a %T, not an *http.Transport; leave WithInsecureTLS out and set them in that transport", base)
+	}
+	tr = tr.Clone()
+	if tr.TLSClientConfig == nil {
+		tr.TLSClientConfig = &tls.Config{}
+	}
+	tr.TLSClientConfig.InsecureSkipVerify = true //nolint:gosec // asked for by the user
+	c := *h
+	c.Transport = tr
+	return &c, nil
 }
 
 // Timeout is the per-request deadline.
@@ -197,29 +135,33 @@ func (c *Client) CloseIdleConnections() {
 
 // Send delivers a message to the endpoint: it encodes the event, builds the URL (signed as opt
 // says) and reports what became of the request. An event that cannot be encoded is a result too.
-func (c *Client) Send(ctx context.Context, e Endpoint, msg Message, opt URLOptions) Result {
+func (c *Client) Send(ctx context.Context, e webhook.Endpoint, msg webhook.Message, opt webhook.URLOptions) webhook.Result {
 	req, err := e.NewRequest(msg, opt)
 	if err != nil {
 		now := time.Now()
-		return Result{Request: req, Command: req.Command, Intended: now, Sent: now, Done: now, Outcome: ConnError, Err: err}
+		return webhook.Result{Request: req, Command: req.Command, Intended: now, Sent: now, Done: now, Outcome: webhook.ConnError, Err: err}
 	}
 	return c.Do(ctx, req)
 }
 
 // Do delivers one webhook and reports what became of it.
-func (c *Client) Do(ctx context.Context, req Request) Result {
-	res := Result{Request: req, Command: req.Command, Intended: req.Intended}
+func (c *Client) Do(ctx context.Context, req webhook.Request) webhook.Result {
+	res := webhook.Result{Request: req, Command: req.Command, Intended: req.Intended}
 	res.Sent = time.Now()
 	if res.Intended.IsZero() {
 		res.Intended = res.Sent
 	}
+	if c.err != nil {
+		res.Done, res.Outcome, res.Err = res.Sent, webhook.ConnError, c.err
+		return res
+	}
 	if c.fast != nil {
-		if tg, uri, ok := c.fast.split(req.URL); ok {
+		if tg, uri, ok := c.fast.Split(req.URL); ok {
 			deadline := res.Sent.Add(c.timeout)
 			if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 				deadline = d
 			}
-			status, body, err := c.fast.post(ctx, deadline, tg, uri, req.Body, c.readAnswer)
+			status, body, err := c.fast.Post(ctx, deadline, tg, uri, req.Body, c.readAnswer)
 			c.finish(ctx, &res, status, body, err)
 			return res
 		}
@@ -228,16 +170,19 @@ func (c *Client) Do(ctx context.Context, req Request) Result {
 	defer cancel()
 	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, req.URL, bytes.NewReader(req.Body))
 	if err != nil {
-		res.Done, res.Outcome, res.Err = time.Now(), ConnError, fmt.Errorf("build request: %w", err)
+		res.Done, res.Outcome, res.Err = time.Now(), webhook.ConnError, fmt.Errorf("build request: %w", err)
 		return res
 	}
-	hreq.Header = http.Header{"Content-Type": {ContentType}}
+	hreq.Header = http.Header{"Content-Type": {webhook.ContentType}}
 	resp, err := c.http.Do(hreq)
 	if err != nil {
 		c.finish(ctx, &res, 0, nil, err)
 		return res
 	}
-	body, err := c.readAnswer(resp.Body)
+	var body []byte
+	if resp.StatusCode != http.StatusSwitchingProtocols {
+		body, err = c.readAnswer(resp.Body)
+	} // else the body is the connection, handed to another protocol: not an answer to read
 	resp.Body.Close()
 	c.finish(ctx, &res, resp.StatusCode, body, err)
 	return res
@@ -245,7 +190,7 @@ func (c *Client) Do(ctx context.Context, req Request) Result {
 
 // finish judges an answer: its status (0 when none came), its body as read, and the error
 // that ended the exchange, if any.
-func (c *Client) finish(ctx context.Context, res *Result, status int, body []byte, err error) {
+func (c *Client) finish(ctx context.Context, res *webhook.Result, status int, body []byte, err error) {
 	res.Done = time.Now()
 	if status == 0 {
 		res.Outcome, res.Err = classify(ctx, err, c.timeout)
@@ -255,16 +200,16 @@ func (c *Client) finish(ctx context.Context, res *Result, status int, body []byt
 		// Complete, but after the deadline: the deadline's timer lost a race to the answer (a
 		// busy machine). Late is a timeout whichever won, so the outcome does not depend on luck.
 		res.Body, res.Answer.Status = body, status
-		res.Outcome, res.Err = Timeout, fmt.Errorf("no complete answer within %v (it took %v)", c.timeout, res.Done.Sub(res.Sent).Round(time.Microsecond))
+		res.Outcome, res.Err = webhook.Timeout, fmt.Errorf("no complete answer within %v (it took %v)", c.timeout, res.Done.Sub(res.Sent).Round(time.Microsecond))
 		return
 	}
 	if errors.Is(err, errBodyTooLarge) {
 		res.Body = body
 		res.Answer.Status = status
-		res.Answer.Violation = &Violation{Message: fmt.Sprintf("answer body is over %d bytes; an acknowledgement is 50", c.maxResponse)}
-		res.Outcome, res.Err = ContractViolation, res.Answer.Violation
+		res.Answer.Violation = &webhook.Violation{Message: fmt.Sprintf("answer body is over %d bytes; an acknowledgement is 50", c.maxResponse)}
+		res.Outcome, res.Err = webhook.ContractViolation, res.Answer.Violation
 		if status != http.StatusOK {
-			res.Outcome = BadStatus
+			res.Outcome = webhook.BadStatus
 		}
 		return
 	}
@@ -273,17 +218,17 @@ func (c *Client) finish(ctx context.Context, res *Result, status int, body []byt
 		res.Outcome, res.Err = classify(ctx, err, c.timeout)
 		return
 	}
-	res.Answer = CheckResponse(status, body)
+	res.Answer = webhook.CheckResponse(status, body)
 	res.Body = body
 	switch v := res.Answer.Violation; {
 	case v == nil:
-		res.Outcome = Acknowledged
+		res.Outcome = webhook.Acknowledged
 	case status != http.StatusOK:
-		res.Outcome, res.Err = BadStatus, v
+		res.Outcome, res.Err = webhook.BadStatus, v
 	case !res.Answer.IsJSON:
-		res.Outcome, res.Err = NotJSON, v
+		res.Outcome, res.Err = webhook.NotJSON, v
 	default:
-		res.Outcome, res.Err = ContractViolation, v
+		res.Outcome, res.Err = webhook.ContractViolation, v
 	}
 }
 
@@ -307,8 +252,8 @@ func (c *Client) readAnswer(r io.Reader) ([]byte, error) {
 	case n > c.maxResponse:
 		err = errBodyTooLarge
 		body = bytes.Clone(buf.Bytes()[:min(buf.Len(), 256)])
-	case bytes.Equal(buf.Bytes(), Acknowledgement):
-		body = Acknowledgement
+	case bytes.Equal(buf.Bytes(), webhook.Acknowledgement):
+		body = webhook.Acknowledgement
 	default:
 		body = bytes.Clone(buf.Bytes())
 	}
@@ -318,7 +263,7 @@ func (c *Client) readAnswer(r io.Reader) ([]byte, error) {
 }
 
 // classify turns a transport error into an outcome and a message that says what happened.
-func classify(ctx context.Context, err error, timeout time.Duration) (Outcome, error) {
+func classify(ctx context.Context, err error, timeout time.Duration) (webhook.Outcome, error) {
 	var uerr *url.Error
 	if errors.As(err, &uerr) {
 		err = uerr.Err
@@ -328,21 +273,21 @@ func classify(ctx context.Context, err error, timeout time.Duration) (Outcome, e
 	cerr := ctx.Err()
 	switch {
 	case errors.Is(cerr, context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded):
-		return Timeout, fmt.Errorf("no complete answer within %v", timeout)
+		return webhook.Timeout, fmt.Errorf("no complete answer within %v", timeout)
 	case errors.Is(err, context.Canceled) || cerr != nil:
-		return Canceled, errors.New("canceled before the answer came")
+		return webhook.Canceled, errors.New("canceled before the answer came")
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return ConnRefused, err
+		return webhook.ConnRefused, err
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
 		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return ConnReset, fmt.Errorf("connection closed before the answer was complete: %w", err)
+		return webhook.ConnReset, fmt.Errorf("connection closed before the answer was complete: %w", err)
 	}
 	if verr := (*tls.CertificateVerificationError)(nil); errors.As(err, &verr) {
-		return ConnError, fmt.Errorf("%w: %w", ErrUntrustedCertificate, err)
+		return webhook.ConnError, fmt.Errorf("%w: %w", ErrUntrustedCertificate, err)
 	}
 	var nerr net.Error
 	if errors.As(err, &nerr) && nerr.Timeout() {
-		return Timeout, fmt.Errorf("no complete answer within %v: %w", timeout, err)
+		return webhook.Timeout, fmt.Errorf("no complete answer within %v: %w", timeout, err)
 	}
-	return ConnError, err
+	return webhook.ConnError, err
 }

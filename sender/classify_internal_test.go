@@ -1,4 +1,4 @@
-package webhook
+package sender
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/livehook/livehook/webhook"
 	. "github.com/onsi/gomega"
 )
 
@@ -33,27 +34,18 @@ func TestClassifyReadsTheContextOnce(t *testing.T) {
 	ctx := &passingDeadline{Context: context.Background()}
 	timeout := &net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded}
 	outcome, err := classify(ctx, timeout, 2*time.Second)
-	g.Expect(outcome).To(Equal(Timeout), "a timeout is never labelled canceled: %v", err)
+	g.Expect(outcome).To(Equal(webhook.Timeout), "a timeout is never labelled canceled: %v", err)
 	g.Expect(ctx.calls.Load()).To(Equal(int32(1)))
 
 	// And the ordinary cases stay as they were.
 	canceled, cancel := context.WithCancel(context.Background())
 	cancel()
 	outcome, _ = classify(canceled, context.Canceled, time.Second)
-	g.Expect(outcome).To(Equal(Canceled))
+	g.Expect(outcome).To(Equal(webhook.Canceled))
 	expired, cancel := context.WithDeadline(context.Background(), time.Unix(0, 0))
 	defer cancel()
 	outcome, _ = classify(expired, context.Canceled, time.Second)
-	g.Expect(outcome).To(Equal(Timeout), "a passed deadline wins over the transport's word")
-}
-
-func TestOutcomeNames(t *testing.T) {
-	g := NewWithT(t)
-	g.Expect(BadStatus.String()).To(Equal("bad_status"))
-	var o Outcome
-	g.Expect(o.UnmarshalText([]byte("status"))).To(Succeed(), "reports written before the rename still read")
-	g.Expect(o).To(Equal(BadStatus))
-	g.Expect(o.UnmarshalText([]byte("stats"))).To(MatchError(ContainSubstring(`unknown outcome "stats"`)))
+	g.Expect(outcome).To(Equal(webhook.Timeout), "a passed deadline wins over the transport's word")
 }
 
 // lateTransport answers only once the request's deadline has passed, as a receiver whose answer
@@ -68,8 +60,8 @@ func (lateTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 func TestAnAnswerCompleteAfterTheDeadlineIsATimeout(t *testing.T) {
 	g := NewWithT(t)
 	c := NewClient(WithTimeout(10*time.Millisecond), WithHTTPClient(&http.Client{Transport: lateTransport{}}))
-	res := c.Do(context.Background(), Request{Command: CommandCreateRoom, URL: "http://127.0.0.1:1/hook", Body: []byte(`{}`)})
-	g.Expect(res.Outcome).To(Equal(Timeout), "%v", res.Err)
+	res := c.Do(context.Background(), webhook.Request{Command: webhook.CommandCreateRoom, URL: "http://127.0.0.1:1/hook", Body: []byte(`{}`)})
+	g.Expect(res.Outcome).To(Equal(webhook.Timeout), "%v", res.Err)
 	g.Expect(res.Err).To(MatchError(HavePrefix("no complete answer within 10ms (it took ")))
 	g.Expect(res.Answer.Status).To(Equal(200), "what came is kept, to show")
 }

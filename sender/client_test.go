@@ -1,4 +1,4 @@
-package webhook_test
+package sender_test
 
 import (
 	"bufio"
@@ -15,6 +15,7 @@ import (
 
 	. "github.com/onsi/gomega"
 
+	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -34,21 +35,21 @@ func answer(status int, body string) http.HandlerFunc {
 	}
 }
 
-func deliver(t *testing.T, c *webhook.Client, url string) webhook.Result {
+func deliver(t *testing.T, c *sender.Client, url string) webhook.Result {
 	t.Helper()
 	return c.Do(context.Background(), webhook.Request{Command: webhook.CommandCreateRoom, URL: url, Body: []byte(`{}`)})
 }
 
 // transports are the two ways a client sends: net/http's transport, and the fast one.
-var transports = map[string][]webhook.ClientOption{"net/http": nil, "fast": {webhook.WithFastTransport()}}
+var transports = map[string][]sender.ClientOption{"net/http": nil, "fast": {sender.WithFastTransport()}}
 
 func TestClientOutcomes(t *testing.T) {
 	for name, opts := range transports {
-		t.Run(name, func(t *testing.T) { testClientOutcomes(t, webhook.NewClient(opts...)) })
+		t.Run(name, func(t *testing.T) { testClientOutcomes(t, sender.NewClient(opts...)) })
 	}
 }
 
-func testClientOutcomes(t *testing.T, c *webhook.Client) {
+func testClientOutcomes(t *testing.T, c *sender.Client) {
 	for _, tc := range []struct {
 		name    string
 		h       http.HandlerFunc
@@ -94,7 +95,7 @@ func TestClientTimeout(t *testing.T) {
 	}
 }
 
-func testClientTimeout(t *testing.T, opts []webhook.ClientOption) {
+func testClientTimeout(t *testing.T, opts []sender.ClientOption) {
 	g := NewWithT(t)
 	release := make(chan struct{})
 	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
@@ -105,7 +106,7 @@ func testClientTimeout(t *testing.T, opts []webhook.ClientOption) {
 		}
 	})
 	defer close(release)
-	c := webhook.NewClient(append(opts, webhook.WithTimeout(50*time.Millisecond))...)
+	c := sender.NewClient(append(opts, sender.WithTimeout(50*time.Millisecond))...)
 	g.Expect(c.Timeout()).To(Equal(50 * time.Millisecond))
 	res := deliver(t, c, srv.URL)
 	g.Expect(res.Outcome).To(Equal(webhook.Timeout))
@@ -120,7 +121,7 @@ func TestClientConnRefused(t *testing.T) {
 	addr := ln.Addr().String()
 	g.Expect(ln.Close()).To(Succeed())
 	for _, opts := range transports {
-		res := deliver(t, webhook.NewClient(opts...), "http://"+addr+"/cb")
+		res := deliver(t, sender.NewClient(opts...), "http://"+addr+"/cb")
 		g.Expect(res.Outcome).To(Equal(webhook.ConnRefused))
 		g.Expect(res.Answer.Status).To(BeZero())
 	}
@@ -136,7 +137,7 @@ func TestClientCanceled(t *testing.T) {
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { <-arrived; cancel() }()
-	res := webhook.NewClient().Do(ctx, webhook.Request{URL: srv.URL, Body: []byte(`{}`)})
+	res := sender.NewClient().Do(ctx, webhook.Request{URL: srv.URL, Body: []byte(`{}`)})
 	g.Expect(res.Outcome).To(Equal(webhook.Canceled))
 }
 
@@ -150,7 +151,7 @@ func TestFastClientCanceled(t *testing.T) {
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { <-arrived; cancel() }()
-	res := webhook.NewClient(webhook.WithFastTransport()).Do(ctx, webhook.Request{URL: srv.URL, Body: []byte(`{}`)})
+	res := sender.NewClient(sender.WithFastTransport()).Do(ctx, webhook.Request{URL: srv.URL, Body: []byte(`{}`)})
 	g.Expect(res.Outcome).To(Equal(webhook.Canceled))
 }
 
@@ -207,7 +208,7 @@ func TestFastTransportFraming(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			g := NewWithT(t)
 			srv := serve(t, tc.h)
-			c := webhook.NewClient(webhook.WithFastTransport())
+			c := sender.NewClient(sender.WithFastTransport())
 			for range 3 { // the second and third go over a kept-alive connection, if any
 				res := deliver(t, c, srv.URL+"/cb?x=1")
 				g.Expect(res.Outcome).To(Equal(tc.outcome), "%v", res.Err)
@@ -218,7 +219,7 @@ func TestFastTransportFraming(t *testing.T) {
 
 func TestClientBadURL(t *testing.T) {
 	g := NewWithT(t)
-	res := deliver(t, webhook.NewClient(), "http://bad host/")
+	res := deliver(t, sender.NewClient(), "http://bad host/")
 	g.Expect(res.Outcome).To(Equal(webhook.ConnError))
 	g.Expect(res.Err).To(HaveOccurred())
 }
@@ -229,7 +230,7 @@ func TestClientSendsHeadersAndReusesConnections(t *testing.T) {
 	}
 }
 
-func testClientSendsHeadersAndReusesConnections(t *testing.T, opts []webhook.ClientOption) {
+func testClientSendsHeadersAndReusesConnections(t *testing.T, opts []sender.ClientOption) {
 	g := NewWithT(t)
 	var conns atomic.Int32
 	var gotType, gotLen atomic.Value
@@ -246,7 +247,7 @@ func testClientSendsHeadersAndReusesConnections(t *testing.T, opts []webhook.Cli
 	}
 	s.Start()
 	t.Cleanup(s.Close)
-	c := webhook.NewClient(opts...)
+	c := sender.NewClient(opts...)
 	for range 20 {
 		res := c.Do(context.Background(), webhook.Request{URL: s.URL, Body: []byte(`{"a":1}`)})
 		g.Expect(res.Outcome).To(Equal(webhook.Acknowledged))
@@ -260,7 +261,7 @@ func TestLatencyCountsFromIntended(t *testing.T) {
 	g := NewWithT(t)
 	srv := serve(t, answer(200, string(webhook.Acknowledgement)))
 	intended := time.Now().Add(-time.Second) // a sender that fell a second behind
-	res := webhook.NewClient().Do(context.Background(), webhook.Request{URL: srv.URL, Body: []byte(`{}`), Intended: intended})
+	res := sender.NewClient().Do(context.Background(), webhook.Request{URL: srv.URL, Body: []byte(`{}`), Intended: intended})
 	g.Expect(res.Intended).To(Equal(intended))
 	g.Expect(res.Lag()).To(BeNumerically(">=", time.Second))
 	g.Expect(res.Latency()).To(BeNumerically(">=", time.Second))
@@ -310,7 +311,7 @@ func TestFastClientContextsOnKeptAliveConnections(t *testing.T) {
 	s.Start()
 	t.Cleanup(s.Close)
 	defer close(block)
-	c := webhook.NewClient(webhook.WithFastTransport(), webhook.WithTimeout(time.Minute))
+	c := sender.NewClient(sender.WithFastTransport(), sender.WithTimeout(time.Minute))
 	req := webhook.Request{URL: s.URL + "/cb", Body: []byte(`{}`)}
 
 	first, cancelFirst := context.WithCancel(context.Background())
@@ -363,7 +364,7 @@ func TestFastClientNamesAnUnannouncedClose(t *testing.T) {
 			}()
 		}
 	}()
-	c := webhook.NewClient(webhook.WithFastTransport())
+	c := sender.NewClient(sender.WithFastTransport())
 	url := "http://" + ln.Addr().String() + "/cb"
 	g.Expect(deliver(t, c, url).Outcome).To(Equal(webhook.Acknowledged))
 	res := deliver(t, c, url)
@@ -371,3 +372,52 @@ func TestFastClientNamesAnUnannouncedClose(t *testing.T) {
 	g.Expect(res.Err).To(MatchError(ContainSubstring(`closed a kept-alive connection without answering, though its previous answer on it did not say "Connection: close"`)))
 	g.Expect(deliver(t, c, url).Outcome).To(Equal(webhook.Acknowledged), "the next goes on a new connection")
 }
+
+// The client's options compose: WithFastTransport and WithInsecureTLS keep their effect beside
+// WithHTTPClient, which used to turn both off without a word; what cannot compose is refused.
+func TestClientOptionsCompose(t *testing.T) {
+	ack := `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`
+	t.Run("fast transport beside a given client", func(t *testing.T) {
+		g := NewWithT(t)
+		agents := make(chan string, 1)
+		srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+			agents <- r.UserAgent()
+			answer(200, ack)(w, r)
+		})
+		c := sender.NewClient(sender.WithHTTPClient(&http.Client{}), sender.WithFastTransport())
+		defer c.CloseIdleConnections()
+		g.Expect(deliver(t, c, srv.URL).Outcome).To(Equal(webhook.Acknowledged))
+		g.Expect(<-agents).To(Equal("livehook"), "sent the lean way")
+		plain := sender.NewClient(sender.WithHTTPClient(&http.Client{}))
+		g.Expect(deliver(t, plain, srv.URL).Outcome).To(Equal(webhook.Acknowledged))
+		g.Expect(<-agents).To(HavePrefix("Go-http-client/"), "sent through the given client")
+	})
+	t.Run("insecure TLS beside a given client", func(t *testing.T) {
+		g := NewWithT(t)
+		srv := httptest.NewTLSServer(answer(200, ack))
+		t.Cleanup(srv.Close)
+		tr := &http.Transport{}
+		given := &http.Client{Transport: tr}
+		g.Expect(deliver(t, sender.NewClient(sender.WithHTTPClient(given)), srv.URL).Err).To(MatchError(sender.ErrUntrustedCertificate))
+		res := deliver(t, sender.NewClient(sender.WithHTTPClient(given), sender.WithInsecureTLS()), srv.URL)
+		g.Expect(res.Outcome).To(Equal(webhook.Acknowledged), "%v", res.Err)
+		g.Expect(tr.TLSClientConfig == nil || !tr.TLSClientConfig.InsecureSkipVerify).To(BeTrue(), "the given client's transport still checks certificates")
+		g.Expect(deliver(t, sender.NewClient(sender.WithHTTPClient(given)), srv.URL).Err).To(MatchError(sender.ErrUntrustedCertificate))
+		g.Expect(given.Transport).To(BeIdenticalTo(tr))
+	})
+	t.Run("insecure TLS cannot reach a foreign transport", func(t *testing.T) {
+		g := NewWithT(t)
+		var calls atomic.Int32
+		srv := serve(t, func(w http.ResponseWriter, r *http.Request) { calls.Add(1); answer(200, ack)(w, r) })
+		given := &http.Client{Transport: roundTripper(http.DefaultTransport.RoundTrip)}
+		g.Expect(deliver(t, sender.NewClient(sender.WithHTTPClient(given)), srv.URL).Outcome).To(Equal(webhook.Acknowledged))
+		res := deliver(t, sender.NewClient(sender.WithHTTPClient(given), sender.WithInsecureTLS()), srv.URL)
+		g.Expect(res.Outcome).To(Equal(webhook.ConnError))
+		g.Expect(res.Err).To(MatchError(ContainSubstring("WithInsecureTLS cannot change the certificate checks of the http.Client given to WithHTTPClient")))
+		g.Expect(calls.Load()).To(Equal(int32(1)), "the refused client sends nothing")
+	})
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

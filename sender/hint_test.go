@@ -1,4 +1,4 @@
-package webhook_test
+package sender_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	. "github.com/onsi/gomega"
 
+	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -14,14 +15,14 @@ func TestAnUntrustedCertificateSaysSo(t *testing.T) {
 	g := NewWithT(t)
 	srv := httptest.NewTLSServer(answer(200, `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`))
 	t.Cleanup(srv.Close)
-	res := webhook.NewClient().Do(context.Background(), webhook.Request{Command: webhook.CommandCreateRoom, URL: srv.URL, Body: []byte(`{}`)})
+	res := sender.NewClient().Do(context.Background(), webhook.Request{Command: webhook.CommandCreateRoom, URL: srv.URL, Body: []byte(`{}`)})
 	g.Expect(res.Outcome).To(Equal(webhook.ConnError))
-	g.Expect(res.Err).To(MatchError(webhook.ErrUntrustedCertificate))
-	hint := webhook.NoAnswerHint(srv.URL, map[string]int64{"conn_error": 1}, []string{res.Err.Error()})
+	g.Expect(res.Err).To(MatchError(sender.ErrUntrustedCertificate))
+	hint := sender.NoAnswerHint(srv.URL, map[string]int64{"conn_error": 1}, []string{res.Err.Error()})
 	g.Expect(hint).To(HavePrefix("the TLS certificate of " + srv.URL + " is not trusted"))
 	g.Expect(hint).To(ContainSubstring("add --insecure"))
 
-	ok := webhook.NewClient(webhook.WithInsecureTLS()).Do(context.Background(), webhook.Request{Command: webhook.CommandCreateRoom, URL: srv.URL, Body: []byte(`{}`)})
+	ok := sender.NewClient(sender.WithInsecureTLS()).Do(context.Background(), webhook.Request{Command: webhook.CommandCreateRoom, URL: srv.URL, Body: []byte(`{}`)})
 	g.Expect(ok.Outcome).To(Equal(webhook.Acknowledged))
 }
 
@@ -40,7 +41,7 @@ func TestNoAnswerHint(t *testing.T) {
 		{"nothing sent", nil, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := webhook.NoAnswerHint(url, tc.outcomes, []string{"dial tcp 127.0.0.1:9: connect: connection refused"})
+			got := sender.NoAnswerHint(url, tc.outcomes, []string{"dial tcp 127.0.0.1:9: connect: connection refused"})
 			if tc.want == "" {
 				NewWithT(t).Expect(got).To(BeEmpty())
 				return

@@ -1,9 +1,12 @@
-package webhook
+package sender
 
 import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/livehook/livehook/internal/http1"
+	"github.com/livehook/livehook/webhook"
 )
 
 // ErrUntrustedCertificate is in the error of a delivery to an https receiver whose certificate
@@ -18,18 +21,18 @@ var ErrUntrustedCertificate = errors.New("the receiver's TLS certificate is not 
 func NoAnswerHint(target string, outcomes map[string]int64, errs []string) string {
 	var answered, refused, stalled, other int64
 	for name, n := range outcomes {
-		var o Outcome
+		var o webhook.Outcome
 		if o.UnmarshalText([]byte(name)) != nil {
 			continue
 		}
 		switch o {
-		case ConnRefused:
+		case webhook.ConnRefused:
 			refused += n
-		case Timeout, ConnReset:
+		case webhook.Timeout, webhook.ConnReset:
 			stalled += n
-		case ConnError:
+		case webhook.ConnError:
 			other += n
-		case Canceled:
+		case webhook.Canceled:
 		default:
 			answered += n
 		}
@@ -40,8 +43,15 @@ func NoAnswerHint(target string, outcomes map[string]int64, errs []string) strin
 	for _, e := range errs {
 		if strings.Contains(e, ErrUntrustedCertificate.Error()) {
 			return fmt.Sprintf("the TLS certificate of %s is not trusted: for a test deployment with a self-signed "+
-				"certificate, add --insecure (webhook.WithInsecureTLS in Go); otherwise give the server a certificate "+
+				"certificate, add --insecure (sender.WithInsecureTLS in Go); otherwise give the server a certificate "+
 				"from a trusted authority, for the name in the URL.", target)
+		}
+	}
+	for _, e := range errs {
+		if _, what, ok := strings.Cut(e, http1.ErrMalformed.Error()+": "); ok {
+			// It answered, in a shape HTTP/1.1 cannot read: the fix is in its HTTP layer.
+			return fmt.Sprintf("%s answers, but not in valid HTTP/1.1 (%s): look at the app backend's HTTP server, "+
+				"or a proxy in front of it, for how it frames its answers.", target, what)
 		}
 	}
 	if refused == 0 && other == 0 {
