@@ -15,6 +15,7 @@ import (
 	"github.com/onsi/gomega/gbytes"
 	"github.com/onsi/gomega/gexec"
 
+	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -25,7 +26,7 @@ var _ = Describe("livehook receive in front of the whole Live family", func() {
 		s := start("receive", "--addr", "127.0.0.1:0", "--token", recToken, "--record", rec)
 		base := receiverURL(s)
 		e := webhook.Endpoint{URL: base + "/cb", SDKAppID: webhook.DefaultSDKAppID, Token: recToken}
-		client := webhook.NewClient(webhook.WithTimeout(5 * time.Second))
+		client := sender.NewClient(sender.WithTimeout(5 * time.Second))
 		send := func(cmd webhook.Command, body []byte) webhook.Result {
 			u := e.RequestURL(cmd, webhook.Meta{ClientIP: "198.51.100.20", OptPlatform: "Android"}, webhook.URLOptions{})
 			return client.Do(context.Background(), webhook.Request{Command: cmd, URL: u, Body: body})

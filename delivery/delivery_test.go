@@ -457,7 +457,7 @@ func TestOverlapSendsTheRetryWhileTheFirstIsInFlight(t *testing.T) {
 	var mu sync.Mutex
 	var outs []delivery.Outcome
 	d, err := delivery.NewDispatcher(delivery.Config{
-		Client: webhook.NewClient(webhook.WithTimeout(10 * time.Second)), Conditions: delivery.Conditions{Overlap: 1},
+		Client: sender.NewClient(sender.WithTimeout(10 * time.Second)), Conditions: delivery.Conditions{Overlap: 1},
 		Report: func(o delivery.Outcome) { mu.Lock(); outs = append(outs, o); mu.Unlock() },
 	})
 	g.Expect(err).NotTo(HaveOccurred())

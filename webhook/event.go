@@ -1,5 +1,7 @@
-// Package webhook is the Live backend's webhook wire protocol: the typed events, the request URL,
-// the callback signature, the response contract, and a client that delivers events.
+// Package webhook is the Live backend's webhook wire protocol: the typed events and their field
+// lists, the limits of their values, the request URL, the callback signature, the response
+// contract, and the record of what became of one delivery (Request, Result, Outcome). Package
+// sender delivers them.
 package webhook
 
 import (
