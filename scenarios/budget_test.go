@@ -53,6 +53,22 @@ func TestExpansionBudget(t *testing.T) {
 	g.Expect(alloc).To(BeNumerically("<", 512<<20), "memory stays bounded: %d MiB", alloc>>20)
 }
 
+// A large variable used many times in one value is measured before it is built: the refusal
+// costs the file, not the gigabytes it stands for.
+func TestExpansionBudgetWithinOneValue(t *testing.T) {
+	g := NewWithT(t)
+	src := fmt.Sprintf("vars: {big: %s}\nscenarios:\n  - name: s\n    steps:\n      - create_room: {}\n      - send: {command: c, body: \"%s\"}\n",
+		strings.Repeat("x", 1<<20), strings.Repeat("${vars.big}", 2000))
+	err, alloc := parseErr(t, src)
+	g.Expect(err).To(MatchError(ContainSubstring("the file expands to over 64 MiB of text")))
+	g.Expect(err.Error()).To(HavePrefix(`big.yaml:6:34: scenario "s": step 2: send.body: `))
+	g.Expect(alloc).To(BeNumerically("<", 64<<20), "memory stays bounded: %d MiB", alloc>>20)
+
+	f, err := scenarios.Parse("ok.yaml", strings.NewReader("vars: {v: ab, n: \"8\"}\nscenarios: [{name: s, steps: [{send: {command: c, body: \"<${vars.v}|${vars.v}>${vars.n}\"}}]}]"))
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(f.Scenarios[0].Steps[0].Send.Body).To(Equal("<ab|ab>8"), "a value within the budget is expanded as before")
+}
+
 func TestWorkBudget(t *testing.T) {
 	g := NewWithT(t)
 	var b strings.Builder
