@@ -309,7 +309,11 @@ func runScenario(ctx context.Context, cfg *Config, sc *Scenario, iter int) *Scen
 
 // step runs one step and fills in its result.
 func (x *execution) step(ctx context.Context, orig *Step, sr *StepResult) {
-	st := x.expand(orig)
+	st, err := x.expand(orig)
+	if err != nil {
+		sr.fail("%s", err)
+		return
+	}
 	start := time.Now()
 	_, act := st.action()
 	act.run(ctx, x, st, sr)
