@@ -73,31 +73,43 @@ type Config struct {
 // handler, not for someone else's endpoint): without LIVEHOOK_TOKEN the Sign specs are skipped,
 // saying so. LIVEHOOK_VAR_name sets Vars[name] (scenarios.EnvVarPrefix). Malformed values are
 // reported by the specs.
-func FromEnv(cfg Config) (Config, error) {
-	var errs []error
-	if env := scenarios.VarsFromEnv(os.Environ()); len(env) > 0 {
-		vars := maps.Clone(cfg.Vars)
-		if vars == nil {
-			vars = map[string]string{}
+func FromEnv(cfg Config) (Config, error) { return fromEnviron(cfg, os.Environ()) }
+
+// fromEnviron is FromEnv reading environ (as os.Environ gives it) rather than the process's
+// environment, so that livehook's own tests never depend on what the shell holds.
+func fromEnviron(cfg Config, environ []string) (Config, error) {
+	env := map[string]string{}
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			if _, seen := env[k]; !seen { // the first, as os.Getenv takes it
+				env[k] = v
+			}
 		}
-		maps.Copy(vars, env)
-		cfg.Vars = vars
 	}
-	if t := os.Getenv(EnvTarget); t != "" {
+	var errs []error
+	if vars := scenarios.VarsFromEnv(environ); len(vars) > 0 {
+		merged := maps.Clone(cfg.Vars)
+		if merged == nil {
+			merged = map[string]string{}
+		}
+		maps.Copy(merged, vars)
+		cfg.Vars = merged
+	}
+	if t := env[EnvTarget]; t != "" {
 		cfg.Target, cfg.Handler, cfg.Token = t, nil, ""
 		cfg.targetFromEnv = true
 	}
-	if v := os.Getenv(EnvSDKAppID); v != "" {
+	if v := env[EnvSDKAppID]; v != "" {
 		id, err := strconv.ParseUint(v, 10, 64)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s=%q: want the app's SDKAppID, a number", EnvSDKAppID, v))
 		}
 		cfg.SDKAppID = id
 	}
-	if v, ok := os.LookupEnv(EnvToken); ok {
+	if v, ok := env[EnvToken]; ok {
 		cfg.Token = v
 	}
-	if v := os.Getenv(EnvSeed); v != "" {
+	if v := env[EnvSeed]; v != "" {
 		seed, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s=%q: want a number", EnvSeed, v))
