@@ -66,9 +66,11 @@ omission). A flag of one model or traffic given for another is refused, not igno
 --traffic rooms plays the generator's model instead of a flat mix: rooms open, change admins and
 close at the times it gives, --speedup times faster than the simulated clock.
 
---duration bounds the run: what is in flight at its end gets the rest of its deadline, and what
-no sender was free to send is reported as not sent. Ctrl-C stops the sending and reports; a
-second Ctrl-C also abandons the requests in flight.
+--duration bounds the run's wall time, whatever --timeout is: what is in flight at its end is
+canceled and reported as cut off (neither acknowledged nor an error, as its deadline had not
+passed), and what no sender was free to send is reported as not sent. Ctrl-C stops the sending
+and reports, the requests in flight getting the rest of their deadline; a second Ctrl-C
+abandons them.
 
 Exit code: 0 when every --threshold is met, 1 when one is not, 2 for usage errors, 3 when a
 report cannot be written, 130 when interrupted. Without --threshold the run fails (1) when no

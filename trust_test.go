@@ -289,6 +289,17 @@ var _ = Describe("stopping", func() {
 		Expect(s.Out).To(gbytes.Say(`Not sent: \d+ more were due before the end, but the receiver held every sender until then.`))
 		Expect(s.Out).To(gbytes.Say(`it took the connections, but \d+ webhooks timed out or were cut off`))
 	})
+
+	It("load: --duration bounds the wall time however long --timeout is, and counts what it cut off", func() {
+		stalled, _ := stallingURL()
+		// Before, the requests in flight at the end got the rest of their minute: 62.6 s.
+		s := start("load", "--target", stalled, "--duration", "2s", "--timeout", "1m", "--rate", "20")
+		Eventually(s, 30*time.Second).Should(gexec.Exit(1))
+		Expect(reportSeconds(s.Out.Contents())).To(BeNumerically("<", 10*time.Second), "the duration, not the deadline")
+		Expect(s.Out).To(gbytes.Say(`Sent (\d+) requests`))
+		Expect(s.Out).To(gbytes.Say(`Cut off: \d+ were still waiting for their answer when the run's duration ended, and were canceled`))
+		Expect(s.Out).To(gbytes.Say(`Outcomes: cut off \d+ \(100.00%\)`))
+	})
 })
 
 var _ = Describe("hygiene", func() {

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/livehook/livehook/webhook"
 )
 
 // colors per command, stable across charts.
@@ -389,7 +391,7 @@ svg.wide{display:none}svg.narrow{display:block}
 <h1>livehook load report</h1>
 <p class="meta">{{.Started}} · {{.Elapsed}} · seed {{.R.Seed}} · shards {{.Shards}}</p>
 <p>{{.Summary}}</p>
-<p>Sent <b>{{.R.Sent}}</b> requests in {{.Elapsed}}: <b>{{printf "%.1f" .R.AchievedRate}}</b> requests/s.{{if .R.Interrupted}} <span class="fail">Interrupted: the figures cover what was sent until then.</span>{{end}}{{if .R.Unsent}} <span class="fail">Not sent: {{.R.Unsent}} more were due before the end, but the receiver held every sender until then.</span>{{end}}</p>
+<p>Sent <b>{{.R.Sent}}</b> requests in {{.Elapsed}}: <b>{{printf "%.1f" .R.AchievedRate}}</b> requests/s.{{if .R.Interrupted}} <span class="fail">Interrupted: the figures cover what was sent until then.</span>{{end}}{{if .R.Unsent}} <span class="fail">Not sent: {{.R.Unsent}} more were due before the end, but the receiver held every sender until then.</span>{{end}}{{with index .R.Outcomes "cut_off"}} <span class="fail">Cut off: {{.}} were still waiting for their answer when the run's duration ended, and were canceled: they are neither acknowledged nor errors, and have no latency.</span>{{end}}</p>
 {{if .R.Thresholds}}<h2>Thresholds</h2><div class="scroll"><table>{{range .R.Thresholds}}<tr><td><code>{{.Expr}}</code></td><td>{{.Actual}}</td><td class="{{if .OK}}ok{{else}}fail{{end}}">{{if .OK}}met{{else}}NOT MET{{end}}</td></tr>{{end}}</table></div>{{end}}
 <h2 id="requests">Requests</h2>
 <div class="scroll"><table><tr><th>command</th><th>sent</th><th>acknowledged</th><th>errors</th></tr>
@@ -441,7 +443,7 @@ func (r *Report) WriteHTML(w io.Writer) error {
 	for _, name := range r.commandOrder() {
 		c := r.Commands[name]
 		h := c.Latency
-		data.Rows = append(data.Rows, row{name, firstWord(name), fmt.Sprint(c.Sent), fmt.Sprint(c.Sent - c.Errors()), fmt.Sprintf("%d (%.2f%%)", c.Errors(), 100*r.ErrorRate(name)),
+		data.Rows = append(data.Rows, row{name, firstWord(name), fmt.Sprint(c.Sent), fmt.Sprint(c.Outcomes[webhook.Acknowledged.String()]), fmt.Sprintf("%d (%.2f%%)", c.Errors(), 100*r.ErrorRate(name)),
 			short(h.P50), short(h.P90), short(h.P99), short(h.P999), short(h.Max), short(h.Mean)})
 	}
 	for _, k := range sortedOutcomes(r.Outcomes) {

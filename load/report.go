@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -23,6 +24,10 @@ const (
 	All = "all"
 	// maxErrorSamples bounds the error messages kept per outcome.
 	maxErrorSamples = 3
+	// CutOff is the outcome of a request still in flight when the run's duration ended, canceled
+	// then: neither acknowledged nor an error, since its deadline had not passed, and without a
+	// latency. It is counted beside webhook's outcomes, in Outcomes.
+	CutOff = "cut_off"
 )
 
 func newHist() *hdrhistogram.Histogram { return hdrhistogram.New(histMin, histMax, histDigits) }
@@ -78,8 +83,11 @@ type CommandStats struct {
 	Latency *Histogram `json:"latency"`
 }
 
-// Errors counts the requests not acknowledged.
-func (c *CommandStats) Errors() int64 { return c.Sent - c.Outcomes[webhook.Acknowledged.String()] }
+// Judged counts the requests that got a verdict: all sent but those cut off by the run's end.
+func (c *CommandStats) Judged() int64 { return c.Sent - c.Outcomes[CutOff] }
+
+// Errors counts the requests judged and not acknowledged.
+func (c *CommandStats) Errors() int64 { return c.Judged() - c.Outcomes[webhook.Acknowledged.String()] }
 
 // Histogram is an HDR histogram of durations with its summary.
 type Histogram struct {
@@ -234,17 +242,36 @@ func (c *collector) run() {
 // finish ends run; every sender has recorded its last result by then.
 func (c *collector) finish() { close(c.stop) }
 
-// recordDelivery adds one result of a delivery under conditions.
-func (c *collector) recordDelivery(res *webhook.Result, redelivery, reordered bool) {
+// recordDelivery adds one result: of a redelivery, or of a webhook sent after a later one of its
+// room, under delivery conditions; cut off when the end of the run's duration canceled it.
+func (c *collector) recordDelivery(res *webhook.Result, redelivery, reordered, cutOff bool) {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	if redelivery {
 		c.redelivered++
 	}
 	if reordered {
 		c.reordered++
 	}
-	c.mu.Unlock()
-	c.record(res)
+	if cutOff {
+		c.addCutOff(res)
+		return
+	}
+	c.add(res)
+}
+
+// addCutOff counts a request that the end of the run cut off: sent, with its schedule lag, but
+// without a latency or a verdict, as its deadline had not passed.
+func (c *collector) addCutOff(r *webhook.Result) {
+	c.sent++
+	c.outcomes[CutOff]++
+	for _, name := range []string{r.Command.Short(), All} {
+		a := c.acc(name)
+		a.sent++
+		a.outcomes[CutOff]++
+	}
+	record(c.lag, r.Lag())
+	record(c.secLag, r.Lag())
 }
 
 // addUnsent counts requests that were due but not sent.
@@ -394,13 +421,13 @@ func (r *Report) AchievedRate() float64 {
 	return float64(r.Sent) / r.Duration.Seconds()
 }
 
-// ErrorRate is the share of requests not acknowledged, for a command or All.
+// ErrorRate is the share of the requests judged that were not acknowledged, for a command or All.
 func (r *Report) ErrorRate(cmd string) float64 {
 	c := r.Commands[cmd]
-	if c == nil || c.Sent == 0 {
+	if c == nil || c.Judged() <= 0 {
 		return 0
 	}
-	return float64(c.Errors()) / float64(c.Sent)
+	return float64(c.Errors()) / float64(c.Judged())
 }
 
 // WriteJSON writes the report as indented JSON.
@@ -604,6 +631,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	if r.Unsent > 0 {
 		fmt.Fprintf(&b, "Not sent: %d more were due before the end, but the receiver held every sender until then.\n", r.Unsent)
 	}
+	if n := r.Outcomes[CutOff]; n > 0 {
+		fmt.Fprintf(&b, "Cut off: %d were still waiting for their answer when the run's duration ended, and were canceled: they are neither acknowledged nor errors, and have no latency.\n", n)
+	}
 	if r.Delivery != "" {
 		fmt.Fprintf(&b, "Delivered under %s: %d redeliveries, %d sent after a later webhook of their room\n", r.Delivery, r.Redelivered, r.Reordered)
 	}
@@ -616,7 +646,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	for _, name := range r.commandOrder() {
 		c := r.Commands[name]
 		h := c.Latency
-		fmt.Fprintf(&b, "%-12s %9d %7.2f%% %9s %9s %9s %9s %9s %9s\n", name, c.Sent, 100*r.ErrorRate(name),
+		fmt.Fprintf(&b, "%-12s %9d %7.2f%% %9s %9s %9s %9s %9s %9s\n", name, c.Judged(), 100*r.ErrorRate(name),
 			short(h.P50), short(h.P90), short(h.P99), short(h.P999), short(h.Max), short(h.Mean))
 	}
 	fmt.Fprintf(&b, "\nLatency counts from each request's scheduled time. Service time alone: p50 %s, p99 %s, max %s.\n", short(r.Service.P50), short(r.Service.P99), short(r.Service.Max))
@@ -633,7 +663,14 @@ func (r *Report) WriteText(w io.Writer) error {
 	for _, e := range r.Errors {
 		msgs = append(msgs, e.Error)
 	}
-	if hint := webhook.NoAnswerHint(r.Target, r.Outcomes, msgs); hint != "" {
+	// A request cut off took its connection and got no answer in the whole run: for the hint, a
+	// stall like a timeout (the hint's words cover both).
+	outcomes := maps.Clone(r.Outcomes)
+	if n := outcomes[CutOff]; n > 0 {
+		delete(outcomes, CutOff)
+		outcomes[webhook.Timeout.String()] += n
+	}
+	if hint := webhook.NoAnswerHint(r.Target, outcomes, msgs); hint != "" {
 		fmt.Fprintf(&b, "\n%s%s\n", strings.ToUpper(hint[:1]), hint[1:]) // the hint starts with a lower-case ASCII word
 	}
 	if len(r.Thresholds) > 0 {
