@@ -307,20 +307,41 @@ func (r *Report) latencyOverTime() template.HTML {
 
 // throughputOverTime plots requests and errors per second.
 func (r *Report) throughputOverTime() template.HTML {
+	c := r.throughputChart()
+	return c.html()
+}
+
+// minRateSpan is the shortest bucket whose rate is plotted: the run's last, partial second is
+// scaled to a rate per second of its real length, unless it is too short to say one.
+const minRateSpan = 100 * time.Millisecond
+
+// throughputChart is the chart of requests and errors per second. A bucket shorter than a
+// second (the run's last) has its counts divided by its length, so that a run ending 0.49 s into
+// a second does not show a collapse to half the rate; one under minRateSpan is left out.
+func (r *Report) throughputChart() chart {
 	c := chart{id: "throughput", title: "Requests per second", note: "all sent; errors dashed", xLabel: "time since the start"}
 	sent := series{name: All + " sent", color: color(All)}
 	errs := series{name: "errors", color: color("errors"), dashed: true}
 	top := 0.0
 	for _, sec := range r.Timeline {
 		st := sec.Commands[All]
-		sent.points = append(sent.points, [2]float64{float64(sec.At), float64(st.Count)})
-		errs.points = append(errs.points, [2]float64{float64(sec.At), float64(st.Errors)})
-		top = max(top, float64(st.Count))
+		per := 1.0
+		if sec.Span > 0 && sec.Span < time.Second {
+			if sec.Span < minRateSpan {
+				c.note += fmt.Sprintf("; the last %s, too short for a rate, left out", short(sec.Span))
+				continue
+			}
+			per = sec.Span.Seconds()
+			c.note += fmt.Sprintf("; the last point covers %s, its counts per second of that", short(sec.Span))
+		}
+		sent.points = append(sent.points, [2]float64{float64(sec.At), float64(st.Count) / per})
+		errs.points = append(errs.points, [2]float64{float64(sec.At), float64(st.Errors) / per})
+		top = max(top, float64(st.Count)/per)
 	}
 	c.series = []series{sent, errs}
 	c.x = timeAxis(float64(len(r.Timeline) - 1))
 	c.y = linearAxis(top, 5, countLabel)
-	return c.html()
+	return c
 }
 
 // percentileTicks are the percentiles marked on the x axis.

@@ -148,6 +148,9 @@ func (h *Histogram) decode() error {
 type Second struct {
 	At       int                    `json:"at"` // seconds since the start
 	Commands map[string]SecondStats `json:"commands"`
+	// Span is the length of a bucket shorter than a second, the run's last; 0 for a whole one.
+	// Its counts cover that span only.
+	Span time.Duration `json:"span_ns,omitempty"`
 }
 
 // SecondStats are one command's figures in one second. After a merge, P50, P99 and Max are the
@@ -354,6 +357,9 @@ func (c *collector) closeSecond(final bool) {
 		}
 		us := func(v int64) time.Duration { return time.Duration(v) * time.Microsecond }
 		sec.Commands[name] = SecondStats{Count: s.count, Errors: s.errors, P50: us(s.h.ValueAtQuantile(50)), P99: us(s.h.ValueAtQuantile(99)), Max: us(s.h.Max())}
+	}
+	if span := now.Sub(c.lastTick); final && span < time.Second {
+		sec.Span = max(span, 1) // a partial second, however short, is not a whole one
 	}
 	if len(sec.Commands) > 0 || !final {
 		c.timeline = append(c.timeline, sec)
@@ -563,8 +569,12 @@ func Merge(reports ...*Report) (*Report, error) {
 			at := sec.At + offset
 			t := timeline[at]
 			if t == nil {
-				t = &Second{At: at, Commands: map[string]SecondStats{}}
+				t = &Second{At: at, Commands: map[string]SecondStats{}, Span: sec.Span}
 				timeline[at] = t
+			} else if t.Span > 0 && sec.Span > 0 {
+				t.Span = max(t.Span, sec.Span) // the shards ended at about the same time
+			} else {
+				t.Span = 0 // a whole second in one shard: the bucket is a whole one
 			}
 			for name, s := range sec.Commands {
 				m := t.Commands[name]
