@@ -138,7 +138,7 @@ func Register(cfg Config) bool {
 	}
 	return ginkgo.Describe(text, at, ginkgo.Label(cfg.Labels...), func() {
 		if err != nil {
-			ginkgo.It("reads its configuration", at, func() { ginkgo.Fail(err.Error()) })
+			ginkgo.It("reads its configuration", at, func() { failAt(at, err.Error()) })
 			return
 		}
 		for _, f := range files {
@@ -173,9 +173,12 @@ func readFiles(paths []string, opts ...scenarios.ParseOption) ([]*scenarios.File
 	return files, scenarios.CheckNames(files)
 }
 
-// runSpec runs one scenario inside a spec. at is the user's Register call: the spec's header
-// and the failure's node point there, and so does the failure message, because the "In [It]
-// at:" line Ginkgo prints is taken from the stack, which no public Ginkgo API lets us set.
+// runSpec runs one scenario inside a spec. at is the user's Register call, and every location
+// Ginkgo prints for a failing spec points there: its header, "[FAILED] in ... -", "In ... at:"
+// and the summary. ginkgo.Fail takes the last two from the stack, where no frame of the user's
+// is when a spec runs; the one public way to fail with a location of one's own is a
+// DeferCleanup given that location whose callback returns the failure, so a failing scenario
+// fails that way, and Ginkgo names the failing node "DeferCleanup (Each)".
 func runSpec(ctx context.Context, cfg Config, sc *scenarios.Scenario, at types.CodeLocation) {
 	ginkgo.GinkgoHelper()
 	target := cfg.Target
@@ -201,7 +204,8 @@ func runSpec(ctx context.Context, cfg Config, sc *scenarios.Scenario, at types.C
 	})
 	registered := fmt.Sprintf("\n\nscenario %q (%s), registered at %s", sc.Name, sc.Pos, at)
 	if err != nil {
-		ginkgo.Fail(fmt.Sprintf("the scenario cannot run: %v", err) + registered)
+		failAt(at, fmt.Sprintf("the scenario cannot run: %v", err)+registered)
+		return
 	}
 	switch res.Status {
 	case scenarios.StatusSkipped:
@@ -211,8 +215,14 @@ func runSpec(ctx context.Context, cfg Config, sc *scenarios.Scenario, at types.C
 		}
 		ginkgo.Skip(reason)
 	case scenarios.StatusFailed:
-		ginkgo.Fail(res.Failure + "\n\n" + res.Explain() + registered)
+		failAt(at, "scenario failed: "+res.Failure+"\n\n"+res.Explain()+registered)
 	}
+}
+
+// failAt fails the current spec at the location at (see runSpec), when its node returns.
+func failAt(at types.CodeLocation, msg string) {
+	failure := errors.New(msg)
+	ginkgo.DeferCleanup(func() error { return failure }, at)
 }
 
 // StartMock starts a mock Live backend for the current spec and closes it when the spec ends,

@@ -190,11 +190,13 @@ var _ = Describe("pointed at faulty handlers", Ordered, func() {
 				continue
 			}
 			seen++
-			for _, at := range []types.CodeLocation{s.LeafNodeLocation, s.Failure.FailureNodeLocation} {
+			// The header, the failing node, and the precise location that "[FAILED] in ... -",
+			// "In ... at:" and the summary print (before, suite/suite.go's own line).
+			for _, at := range []types.CodeLocation{s.LeafNodeLocation, s.Failure.FailureNodeLocation, s.Failure.Location} {
 				Expect(at.FileName).To(HaveSuffix("testdata/faulty/faulty_suite_test.go"), s.LeafNodeText)
 				Expect(at.LineNumber).To(Equal(line), s.LeafNodeText)
 			}
-			// Ginkgo's "In [It] at:" line comes from the stack; the message names the call.
+			Expect(s.Failure.Message).To(HavePrefix("DeferCleanup callback returned error: scenario failed: step 1 (create_room, scenarios.yaml (built-in):"))
 			Expect(s.Failure.Message).To(MatchRegexp(`registered at \S*testdata/faulty/faulty_suite_test\.go:%d\b`, line))
 			Expect(s.Failure.Message).To(MatchRegexp(`scenario "a webhook for a foreign SdkAppid is refused" \(scenarios\.yaml \(built-in\):\d+:\d+\)`))
 		}
