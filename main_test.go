@@ -296,7 +296,7 @@ var _ = Describe("livehook serve", func() {
 		Eventually(s.Err).Should(gbytes.Say(`webhook #1 CreateRoom r1 -> acknowledged`))
 		s.Signal(syscall.SIGINT)
 		Eventually(s, 10*time.Second).Should(gexec.Exit(0))
-		Expect(s.Out).To(gbytes.Say(`1 webhooks fired, 1 acknowledged, 0 failed`))
+		Expect(s.Out).To(gbytes.Say(`1 webhook fired, 1 acknowledged, 0 failed`))
 	})
 
 	It("refuses a bad callback URL", func() {

@@ -412,7 +412,7 @@ svg.wide{display:none}svg.narrow{display:block}
 <h1>livehook load report</h1>
 <p class="meta">{{.Started}} · {{.Elapsed}} · seed {{.R.Seed}} · shards {{.Shards}}</p>
 <p>{{.Summary}}</p>
-<p>Sent <b>{{.R.Sent}}</b> requests in {{.Elapsed}}: <b>{{printf "%.1f" .R.AchievedRate}}</b> requests/s.{{if .R.Interrupted}} <span class="fail">Interrupted: the figures cover what was sent until then.</span>{{end}}{{if .R.Unsent}} <span class="fail">Not sent: {{.R.Unsent}} more were due before the end, but the receiver held every sender until then.</span>{{end}}{{with index .R.Outcomes "cut_off"}} <span class="fail">Cut off: {{.}} were still waiting for their answer when the run's duration ended, and were canceled: they are neither acknowledged nor errors, and have no latency.</span>{{end}}</p>
+<p>Sent <b>{{.R.Sent}}</b> requests in {{.Elapsed}}: <b>{{printf "%.1f" .R.AchievedRate}}</b> requests/s.{{if .R.Interrupted}} <span class="fail">Interrupted: the figures cover what was sent until then.</span>{{end}}{{with .Unsent}} <span class="fail">{{.}}</span>{{end}}{{with .CutOff}} <span class="fail">{{.}}</span>{{end}}</p>
 {{if .R.Thresholds}}<h2>Thresholds</h2><div class="scroll"><table>{{range .R.Thresholds}}<tr><td><code>{{.Expr}}</code></td><td>{{.Actual}}</td><td class="{{if .OK}}ok{{else}}fail{{end}}">{{if .OK}}met{{else}}NOT MET{{end}}</td></tr>{{end}}</table></div>{{end}}
 <h2 id="requests">Requests</h2>
 <div class="scroll"><table><tr><th>command</th><th>sent</th><th>acknowledged</th><th>errors</th></tr>
@@ -454,12 +454,13 @@ func (r *Report) WriteHTML(w io.Writer) error {
 		R                                *Report
 		Summary, Elapsed, Shards         string
 		Started, ServiceP99, LagP99      string
+		Unsent, CutOff                   string
 		Open                             bool
 		Rows                             []row
 		Outcomes                         []outcome
 		Latency, Throughput, Percentiles template.HTML
 	}{R: r, Summary: strings.SplitN(text.String(), "\n", 2)[0], Elapsed: r.Duration.Round(time.Millisecond).String(),
-		Shards: strings.Join(r.Shards, " "), Started: started, ServiceP99: short(r.Service.P99), LagP99: short(r.Lag.P99), Open: r.Model == "open",
+		Shards: strings.Join(r.Shards, " "), Started: started, Unsent: r.unsentNote(), CutOff: r.cutOffNote(), ServiceP99: short(r.Service.P99), LagP99: short(r.Lag.P99), Open: r.Model == "open",
 		Latency: r.latencyOverTime(), Throughput: r.throughputOverTime(), Percentiles: r.percentiles()}
 	for _, name := range r.commandOrder() {
 		c := r.Commands[name]

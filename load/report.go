@@ -14,6 +14,7 @@ import (
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 
+	"github.com/livehook/livehook/internal/plural"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -631,21 +632,20 @@ func (r *Report) WriteText(w io.Writer) error {
 			what = "open model, the generator's rooms"
 		}
 	case "closed":
-		what = fmt.Sprintf("closed model, %d senders", r.Concurrency)
+		what = "closed model, " + plural.Of(r.Concurrency, "sender")
 	}
 	fmt.Fprintf(&b, "livehook load: %s against %s, seed %d, shard %s\n", what, r.Target, r.Seed, strings.Join(r.Shards, " "))
 	if r.Interrupted {
 		b.WriteString("Interrupted: the figures cover what was sent until then.\n")
 	}
-	fmt.Fprintf(&b, "Sent %d requests in %s: %.1f requests/s\n", r.Sent, r.Duration.Round(time.Millisecond), r.AchievedRate())
-	if r.Unsent > 0 {
-		fmt.Fprintf(&b, "Not sent: %d more were due before the end, but the receiver held every sender until then.\n", r.Unsent)
-	}
-	if n := r.Outcomes[CutOff]; n > 0 {
-		fmt.Fprintf(&b, "Cut off: %d were still waiting for their answer when the run's duration ended, and were canceled: they are neither acknowledged nor errors, and have no latency.\n", n)
+	fmt.Fprintf(&b, "Sent %s in %s: %.1f requests/s\n", plural.Of(r.Sent, "request"), r.Duration.Round(time.Millisecond), r.AchievedRate())
+	for _, note := range []string{r.unsentNote(), r.cutOffNote()} {
+		if note != "" {
+			b.WriteString(note + "\n")
+		}
 	}
 	if r.Delivery != "" {
-		fmt.Fprintf(&b, "Delivered under %s: %d redeliveries, %d sent after a later webhook of their room\n", r.Delivery, r.Redelivered, r.Reordered)
+		fmt.Fprintf(&b, "Delivered under %s: %s, %d sent after a later webhook of their room\n", r.Delivery, plural.Of(r.Redelivered, "redelivery"), r.Reordered)
 	}
 	var parts []string
 	for _, k := range sortedOutcomes(r.Outcomes) {
@@ -699,6 +699,24 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// unsentNote says how many requests due were not sent; "" for none.
+func (r *Report) unsentNote() string {
+	if r.Unsent <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("Not sent: %d more %s due before the end, but the receiver held every sender until then.", r.Unsent, plural.Verb(r.Unsent))
+}
+
+// cutOffNote says how many requests the end of the run cut off; "" for none.
+func (r *Report) cutOffNote() string {
+	n := r.Outcomes[CutOff]
+	if n <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("Cut off: %s %s still waiting for an answer when the run's duration ended, and %s canceled then: neither acknowledged nor failed, and without a latency.",
+		plural.Of(n, "request"), plural.Verb(n), plural.Verb(n))
 }
 
 // OutcomeLabel is how reports for people name an outcome: "bad status (non-200)" rather than
