@@ -69,6 +69,9 @@ Examples:
 	if err != nil {
 		return err
 	}
+	if err := scenarios.CheckTags(files, splitList(*tags)); err != nil {
+		return usagef("--tags: %w", err)
+	}
 	*seed = generator.PickSeed(*seed)
 	cfg := scenarios.Config{
 		Endpoint: webhook.Endpoint{URL: *target, SDKAppID: *appID, Token: *token},
