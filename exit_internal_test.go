@@ -112,3 +112,24 @@ func FuzzParseFlags(f *testing.F) {
 		}
 	})
 }
+
+// load -h shows no default of the closed model or of the rooms traffic as if it were a run's:
+// a load run is open and mixed unless told otherwise.
+func TestLoadHelpShowsOnlyTheDefaultRunsDefaults(t *testing.T) {
+	g := NewWithT(t)
+	var out, errOut writerBuf
+	code := NewMain(nil, &out, &errOut).Run(context.Background(), []string{"load", "-h"})
+	g.Expect(code).To(Equal(exitOK))
+	help := out.String() + errOut.String()
+	flagHelp := func(name string) string {
+		_, after, ok := strings.Cut(help, "\n  -"+name+" ")
+		g.Expect(ok).To(BeTrue(), name)
+		line, _, _ := strings.Cut(after, "\n  -")
+		return line
+	}
+	g.Expect(flagHelp("concurrency")).To(ContainSubstring("closed model: how many senders, 10 unless set"))
+	g.Expect(flagHelp("concurrency")).NotTo(ContainSubstring("(default"))
+	g.Expect(flagHelp("speedup")).To(ContainSubstring("60 unless set"))
+	g.Expect(flagHelp("speedup")).NotTo(ContainSubstring("(default"))
+	g.Expect(flagHelp("rate")).To(ContainSubstring("(default 100)"), "the open model's, the default run's")
+}
