@@ -405,7 +405,7 @@ svg{display:block;width:100%;height:auto;overflow:visible}svg.narrow{display:non
 code{background:#f4f4f4;padding:1px 4px;border-radius:3px}.short{display:none}
 @media (max-width:640px){
 body{padding:8px;font-size:14px}h1{font-size:19px}
-td,th{padding:3px 3px;font-size:12px}.long{display:none}.short{display:inline}
+td,th{padding:3px 2px;font-size:12px}.long{display:none}.short{display:inline}
 svg.wide{display:none}svg.narrow{display:block}
 }
 </style></head><body>
