@@ -95,8 +95,7 @@ func Parse(name string, r io.Reader, opts ...ParseOption) (*File, error) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line, msg := yamlErrorLine(err)
-		return fail(line, "%s", msg)
+		return nil, syntaxError(name, data, err)
 	}
 	if len(doc.Content) == 0 {
 		return fail(1, "file is empty: add a scenarios: list (see the README)")
