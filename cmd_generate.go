@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/livehook/livehook/generator"
+	"github.com/livehook/livehook/internal/plural"
 	"github.com/livehook/livehook/recording"
 	"github.com/livehook/livehook/scenarios"
 )
@@ -96,7 +97,7 @@ Examples:
 	if *out != "" {
 		dest = *out
 	}
-	fmt.Fprintf(m.Stderr, "livehook generate: %s, %s, seed %d, written to %s\n", plural(sum.Rooms, "room"), plural(sum.Events, "event"), *seed, dest)
+	fmt.Fprintf(m.Stderr, "livehook generate: %s, %s, seed %d, written to %s\n", plural.Of(sum.Rooms, "room"), plural.Of(sum.Events, "event"), *seed, dest)
 	if sum.Waited > 0 {
 		fmt.Fprintf(m.Stderr, "livehook generate: its waits (--speedup %g) take %v with the rooms one at a time; 'livehook run --parallel N' plays N rooms at once, --speedup 0 writes no waits\n",
 			*speedUp, sum.Waited.Round(time.Second))
@@ -127,16 +128,16 @@ func (m *Main) generateFrom(path, out, expect string, rebase bool) error {
 		fmt.Fprintf(m.Stderr, "livehook generate: %s: %s; skipped\n", path, s)
 	}
 	if skipped > len(skips) {
-		fmt.Fprintf(m.Stderr, "livehook generate: %s: %d more lines skipped\n", path, skipped-len(skips))
+		fmt.Fprintf(m.Stderr, "livehook generate: %s: %s more skipped\n", path, plural.Of(skipped-len(skips), "line"))
 	}
 	if sum.Deliveries == 0 {
-		return usagef("%s holds no delivery to replay (%d lines skipped, %d requests that are not POST)", path, skipped, sum.NotPOST)
+		return usagef("%s holds no delivery to replay (%s skipped, %s that are not POST)", path, plural.Of(skipped, "line"), plural.Of(sum.NotPOST, "request"))
 	}
 	cmd := "livehook generate --from " + path + " --expect " + expect
 	if !rebase {
 		cmd += " --rebase=false"
 	}
-	header := fmt.Sprintf("Replay of %s, by: %s\n%s of %s. Each goes as recorded, signed with the run's token (--token),\nits SdkAppid replaced by the run's (--sdkappid).", path, cmd, deliveries(sum.Deliveries), plural(sum.Rooms, "room"))
+	header := fmt.Sprintf("Replay of %s, by: %s\n%s of %s. Each goes as recorded, signed with the run's token (--token),\nits SdkAppid replaced by the run's (--sdkappid).", path, cmd, plural.Of(sum.Deliveries, "delivery"), plural.Of(sum.Rooms, "room"))
 	if err := m.writeOut(out, func(w io.Writer) error { return scenarios.WriteReplay(w, header, scs) }); err != nil {
 		return err
 	}
@@ -146,20 +147,13 @@ func (m *Main) generateFrom(path, out, expect string, rebase bool) error {
 	}
 	note := ""
 	if sum.NotPOST > 0 {
-		note += fmt.Sprintf(", %s left out (not POST)", plural(sum.NotPOST, "request"))
+		note += fmt.Sprintf(", %s left out (not POST)", plural.Of(sum.NotPOST, "request"))
 	}
 	if sum.Unanswered > 0 {
-		note += fmt.Sprintf(", %d the app did not answer (the protocol's verdict is expected of them)", sum.Unanswered)
+		note += fmt.Sprintf(", %d the app did not answer (the protocol's verdict is expected instead)", sum.Unanswered)
 	}
-	fmt.Fprintf(m.Stderr, "livehook generate: %s of %s%s, written to %s\n", deliveries(sum.Deliveries), plural(sum.Rooms, "room"), note, dest)
+	fmt.Fprintf(m.Stderr, "livehook generate: %s of %s%s, written to %s\n", plural.Of(sum.Deliveries, "delivery"), plural.Of(sum.Rooms, "room"), note, dest)
 	return nil
-}
-
-func deliveries(n int) string {
-	if n == 1 {
-		return "1 delivery"
-	}
-	return fmt.Sprintf("%d deliveries", n)
 }
 
 // writeOut writes with write to the file at path, or to standard output when path is "",

@@ -67,9 +67,11 @@ omission). A flag of one model or traffic given for another is refused, not igno
 --traffic rooms plays the generator's model instead of a flat mix: rooms open, change admins and
 close at the times it gives, --speedup times faster than the simulated clock.
 
---duration bounds the run: what is in flight at its end gets the rest of its deadline, and what
-no sender was free to send is reported as not sent. Ctrl-C stops the sending and reports; a
-second Ctrl-C also abandons the requests in flight.
+--duration bounds the run's wall time, whatever --timeout is: what is in flight at its end is
+canceled and reported as cut off (neither acknowledged nor an error, as its deadline had not
+passed), and what no sender was free to send is reported as not sent. Ctrl-C stops the sending
+and reports, the requests in flight getting the rest of their deadline; a second Ctrl-C
+abandons them.
 
 Exit code: 0 when every --threshold is met, 1 when one is not, 2 for usage errors, 3 when a
 report cannot be written, 130 when interrupted. Without --threshold the run fails (1) when no
@@ -86,13 +88,15 @@ Examples:
 	model := fs.String("model", "open", "`open` (a rate) or closed (a number of senders); --concurrency alone means closed")
 	rate := fs.Float64("rate", load.DefaultRate, "open model, flat mix: requests per second")
 	rampTo := fs.Float64("ramp-to", 0, "open model, flat mix: change the rate linearly to this over the duration")
-	concurrency := fs.Int("concurrency", load.DefaultConcurrency, "closed model: how many senders (given alone, it chooses the closed model)")
+	// The closed model's and the rooms traffic's defaults are said in the text, not as the
+	// flags' defaults: -h would show them as the defaults of a run (open, mix) they do not apply to.
+	concurrency := fs.Int("concurrency", 0, fmt.Sprintf("closed model: how many senders, %d unless set (given alone, it chooses the closed model)", load.DefaultConcurrency))
 	workers := fs.Int("workers", load.DefaultWorkers, "open model: requests in flight at most")
 	duration := fs.Duration("duration", 0, "how long to send (default 10s unless --count is given)")
 	count := fs.Int64("count", 0, "how many requests to send")
 	traffic := fs.String("traffic", "mix", "`mix` (the three webhooks by --weights) or rooms (the generator's model)")
 	weights := fs.String("weights", "create=1,modify=2,destroy=1", "flat mix: the three webhooks' shares")
-	speedup := fs.Float64("speedup", load.DefaultSpeedup, "rooms traffic: how much faster than the simulated clock")
+	speedup := fs.Float64("speedup", 0, fmt.Sprintf("rooms traffic: how much faster than the simulated clock, %g unless set", load.DefaultSpeedup))
 	roomRate := fs.Float64("room-rate", 0, "rooms traffic: rooms opening per simulated second (default the generator's)")
 	seed := fs.Int64("seed", 0, "seed `N` of the generated values; 0 picks one, which the report gives")
 	timeout := fs.Duration("timeout", webhook.DefaultTimeout, fmt.Sprintf("deadline of each answer, at most %v", maxTimeout))

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/livehook/livehook/generator"
+	"github.com/livehook/livehook/internal/plural"
 	"github.com/livehook/livehook/receiver"
 	"github.com/livehook/livehook/scenarios"
 	"github.com/livehook/livehook/sender"
@@ -68,6 +69,9 @@ Examples:
 	files, err := m.readScenarioFiles(fs.Args(), vars)
 	if err != nil {
 		return err
+	}
+	if err := scenarios.CheckTags(files, splitList(*tags)); err != nil {
+		return usagef("--tags: %w", err)
 	}
 	*seed = generator.PickSeed(*seed)
 	cfg := scenarios.Config{
@@ -126,7 +130,7 @@ Examples:
 		auth = "signed with the token"
 	}
 	fmt.Fprintf(m.Stdout, "livehook run: %s against %s (SdkAppid %d, %s), seed %d\n\n",
-		plural(len(selected), "scenario"), cfg.Endpoint.URL, *appID, auth, *seed)
+		plural.Of(len(selected), "scenario"), cfg.Endpoint.URL, *appID, auth, *seed)
 	rep, err := scenarios.Run(ctx, files, cfg)
 	if err != nil {
 		return usagef("%w", err) // Run refuses only configurations, before sending anything
@@ -257,7 +261,7 @@ file:line:column with the scenario and step. Without FILE it checks the built-in
 		for _, s := range f.Scenarios {
 			steps += len(s.Steps)
 		}
-		fmt.Fprintf(m.Stdout, "%s: ok, %s, %s\n", f.Path, plural(len(f.Scenarios), "scenario"), plural(steps, "step"))
+		fmt.Fprintf(m.Stdout, "%s: ok, %s, %s\n", f.Path, plural.Of(len(f.Scenarios), "scenario"), plural.Of(steps, "step"))
 	}
 	return nil
 }
@@ -270,13 +274,6 @@ func splitList(s string) []string {
 		}
 	}
 	return out
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // demoToken is the callback token of a run against the built-in receiver without --token.

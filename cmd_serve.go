@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/livehook/livehook/delivery"
+	"github.com/livehook/livehook/internal/plural"
 	"github.com/livehook/livehook/mockserver"
 	"github.com/livehook/livehook/usersig"
 	"github.com/livehook/livehook/webhook"
@@ -186,7 +187,7 @@ func (m *Main) stopServe(s *mockserver.Server) error {
 	if pending.Pending == 0 {
 		fmt.Fprintf(m.Stderr, "livehook serve: stopping; no webhook is pending\n")
 	} else {
-		fmt.Fprintf(m.Stderr, "livehook serve: stopping; delivering the %d webhooks still pending (interrupt again to exit at once)\n", pending.Pending)
+		fmt.Fprintf(m.Stderr, "livehook serve: stopping; delivering the %s still pending (interrupt again to exit at once)\n", plural.Of(pending.Pending, "webhook"))
 	}
 	shut, cancel := context.WithTimeout(context.Background(), s.Config().CloseTimeout)
 	defer cancel()
@@ -204,7 +205,7 @@ func (m *Main) stopServe(s *mockserver.Server) error {
 	err := s.Shutdown(shut)
 	close(done)
 	st, _ := s.Deliveries()
-	fmt.Fprintf(m.Stdout, "livehook serve: %d webhooks fired, %d acknowledged, %d failed\n", st.Fired, st.Acknowledged, st.Failed)
+	fmt.Fprintf(m.Stdout, "livehook serve: %s fired, %d acknowledged, %d failed\n", plural.Of(st.Fired, "webhook"), st.Acknowledged, st.Failed)
 	if <-aborted {
 		fmt.Fprintln(m.Stdout, "livehook serve: stopped at once: the webhooks not delivered are counted as failed")
 		return context.Canceled

@@ -259,10 +259,30 @@ func (m *Main) parseFlags(fs *flag.FlagSet, args []string) error {
 			positional = append(positional, rest...)
 			break
 		}
+		if i := len(args) - len(rest) - 1; i >= 0 && (rest[0] == "true" || rest[0] == "false") && isBoolFlag(fs, args[i]) {
+			prev := args[i]
+			// The flag package takes "--steps false" as --steps and a file named false.
+			return usagef("%s %s: a true/false flag takes its value after =: write %s=%s; '%s -h' lists the flags", prev, rest[0], prev, rest[0], fs.Name())
+		}
 		positional = append(positional, rest[0])
 		args = rest[1:]
 	}
 	return fs.Parse(append([]string{"--"}, positional...))
+}
+
+// isBoolFlag reports whether arg is a flag of fs, such as --steps or -v, that takes no value
+// after a space.
+func isBoolFlag(fs *flag.FlagSet, arg string) bool {
+	name, ok := strings.CutPrefix(arg, "-")
+	if !ok || strings.Contains(name, "=") {
+		return false
+	}
+	f := fs.Lookup(strings.TrimPrefix(name, "-"))
+	if f == nil {
+		return false
+	}
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 // invalidFlagValue matches the flag package's error for a value its flag refuses.

@@ -95,7 +95,8 @@ var _ = Describe("livehook run", func() {
 		Expect(runs(2, "run", "--parallel", "0").Err).To(gbytes.Say(`--parallel is 0`))
 		Expect(runs(2, "run", "--bogus").Err).To(gbytes.Say(`unknown flag --bogus.*; 'livehook run -h' lists the flags`))
 		Expect(runs(2, "run", "--target", "localhost:8080").Err).To(gbytes.Say(`scheme must be http or https`))
-		Expect(runs(2, "run", "--tags", "nothing-has-this").Err).To(gbytes.Say(`selects no scenario`))
+		Expect(runs(2, "run", "--tags", "lifecyle").Err).To(gbytes.Say(`--tags: no scenario has the tag "lifecyle" \(did you mean "lifecycle"\?\); the scenarios. tags: ack, admin, .*lifecycle`))
+		Expect(runs(2, "run", "--tags", "lifecycle,!lifecycle").Err).To(gbytes.Say(`selects no scenario`))
 	})
 
 	It("sets the files' vars from --var and LIVEHOOK_VAR_name, and refuses a name no file declares", func() {
@@ -299,7 +300,7 @@ var _ = Describe("livehook serve", func() {
 		Eventually(s.Err).Should(gbytes.Say(`webhook #1 CreateRoom r1 -> acknowledged`))
 		s.Signal(syscall.SIGINT)
 		Eventually(s, 10*time.Second).Should(gexec.Exit(0))
-		Expect(s.Out).To(gbytes.Say(`1 webhooks fired, 1 acknowledged, 0 failed`))
+		Expect(s.Out).To(gbytes.Say(`1 webhook fired, 1 acknowledged, 0 failed`))
 	})
 
 	It("refuses a bad callback URL", func() {

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/livehook/livehook/webhook"
 )
 
 // colors per command, stable across charts.
@@ -305,20 +307,41 @@ func (r *Report) latencyOverTime() template.HTML {
 
 // throughputOverTime plots requests and errors per second.
 func (r *Report) throughputOverTime() template.HTML {
+	c := r.throughputChart()
+	return c.html()
+}
+
+// minRateSpan is the shortest bucket whose rate is plotted: the run's last, partial second is
+// scaled to a rate per second of its real length, unless it is too short to say one.
+const minRateSpan = 100 * time.Millisecond
+
+// throughputChart is the chart of requests and errors per second. A bucket shorter than a
+// second (the run's last) has its counts divided by its length, so that a run ending 0.49 s into
+// a second does not show a collapse to half the rate; one under minRateSpan is left out.
+func (r *Report) throughputChart() chart {
 	c := chart{id: "throughput", title: "Requests per second", note: "all sent; errors dashed", xLabel: "time since the start"}
 	sent := series{name: All + " sent", color: color(All)}
 	errs := series{name: "errors", color: color("errors"), dashed: true}
 	top := 0.0
 	for _, sec := range r.Timeline {
 		st := sec.Commands[All]
-		sent.points = append(sent.points, [2]float64{float64(sec.At), float64(st.Count)})
-		errs.points = append(errs.points, [2]float64{float64(sec.At), float64(st.Errors)})
-		top = max(top, float64(st.Count))
+		per := 1.0
+		if sec.Span > 0 && sec.Span < time.Second {
+			if sec.Span < minRateSpan {
+				c.note += fmt.Sprintf("; the last %s, too short for a rate, left out", short(sec.Span))
+				continue
+			}
+			per = sec.Span.Seconds()
+			c.note += fmt.Sprintf("; the last point covers %s, its counts per second of that", short(sec.Span))
+		}
+		sent.points = append(sent.points, [2]float64{float64(sec.At), float64(st.Count) / per})
+		errs.points = append(errs.points, [2]float64{float64(sec.At), float64(st.Errors) / per})
+		top = max(top, float64(st.Count)/per)
 	}
 	c.series = []series{sent, errs}
 	c.x = timeAxis(float64(len(r.Timeline) - 1))
 	c.y = linearAxis(top, 5, countLabel)
-	return c.html()
+	return c
 }
 
 // percentileTicks are the percentiles marked on the x axis.
@@ -382,14 +405,14 @@ svg{display:block;width:100%;height:auto;overflow:visible}svg.narrow{display:non
 code{background:#f4f4f4;padding:1px 4px;border-radius:3px}.short{display:none}
 @media (max-width:640px){
 body{padding:8px;font-size:14px}h1{font-size:19px}
-td,th{padding:3px 3px;font-size:12px}.long{display:none}.short{display:inline}
+td,th{padding:3px 2px;font-size:12px}.long{display:none}.short{display:inline}
 svg.wide{display:none}svg.narrow{display:block}
 }
 </style></head><body>
 <h1>livehook load report</h1>
 <p class="meta">{{.Started}} · {{.Elapsed}} · seed {{.R.Seed}} · shards {{.Shards}}</p>
 <p>{{.Summary}}</p>
-<p>Sent <b>{{.R.Sent}}</b> requests in {{.Elapsed}}: <b>{{printf "%.1f" .R.AchievedRate}}</b> requests/s.{{if .R.Interrupted}} <span class="fail">Interrupted: the figures cover what was sent until then.</span>{{end}}{{if .R.Unsent}} <span class="fail">Not sent: {{.R.Unsent}} more were due before the end, but the receiver held every sender until then.</span>{{end}}</p>
+<p>Sent <b>{{.R.Sent}}</b> requests in {{.Elapsed}}: <b>{{printf "%.1f" .R.AchievedRate}}</b> requests/s.{{if .R.Interrupted}} <span class="fail">Interrupted: the figures cover what was sent until then.</span>{{end}}{{with .Unsent}} <span class="fail">{{.}}</span>{{end}}{{with .CutOff}} <span class="fail">{{.}}</span>{{end}}</p>
 {{if .R.Thresholds}}<h2>Thresholds</h2><div class="scroll"><table>{{range .R.Thresholds}}<tr><td><code>{{.Expr}}</code></td><td>{{.Actual}}</td><td class="{{if .OK}}ok{{else}}fail{{end}}">{{if .OK}}met{{else}}NOT MET{{end}}</td></tr>{{end}}</table></div>{{end}}
 <h2 id="requests">Requests</h2>
 <div class="scroll"><table><tr><th>command</th><th>sent</th><th>acknowledged</th><th>errors</th></tr>
@@ -431,17 +454,18 @@ func (r *Report) WriteHTML(w io.Writer) error {
 		R                                *Report
 		Summary, Elapsed, Shards         string
 		Started, ServiceP99, LagP99      string
+		Unsent, CutOff                   string
 		Open                             bool
 		Rows                             []row
 		Outcomes                         []outcome
 		Latency, Throughput, Percentiles template.HTML
 	}{R: r, Summary: strings.SplitN(text.String(), "\n", 2)[0], Elapsed: r.Duration.Round(time.Millisecond).String(),
-		Shards: strings.Join(r.Shards, " "), Started: started, ServiceP99: short(r.Service.P99), LagP99: short(r.Lag.P99), Open: r.Model == "open",
+		Shards: strings.Join(r.Shards, " "), Started: started, Unsent: r.unsentNote(), CutOff: r.cutOffNote(), ServiceP99: short(r.Service.P99), LagP99: short(r.Lag.P99), Open: r.Model == "open",
 		Latency: r.latencyOverTime(), Throughput: r.throughputOverTime(), Percentiles: r.percentiles()}
 	for _, name := range r.commandOrder() {
 		c := r.Commands[name]
 		h := c.Latency
-		data.Rows = append(data.Rows, row{name, firstWord(name), fmt.Sprint(c.Sent), fmt.Sprint(c.Sent - c.Errors()), fmt.Sprintf("%d (%.2f%%)", c.Errors(), 100*r.ErrorRate(name)),
+		data.Rows = append(data.Rows, row{name, firstWord(name), fmt.Sprint(c.Sent), fmt.Sprint(c.Outcomes[webhook.Acknowledged.String()]), fmt.Sprintf("%d (%.2f%%)", c.Errors(), 100*r.ErrorRate(name)),
 			short(h.P50), short(h.P90), short(h.P99), short(h.P999), short(h.Max), short(h.Mean)})
 	}
 	for _, k := range sortedOutcomes(r.Outcomes) {

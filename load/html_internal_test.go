@@ -179,3 +179,57 @@ func TestHTMLOfAnEmptyRun(t *testing.T) {
 	g.Expect(b.String()).To(ContainSubstring("start unknown"))
 	g.Expect(b.String()).NotTo(ContainSubstring("NaN"))
 }
+
+// The run's last, partial second is drawn at its rate, not as a whole second's count: a run of
+// 6.49 s at 1000 requests/s ends on 1000/s, not on a collapse to 490.
+func TestThePartialLastSecondIsDrawnAtItsRate(t *testing.T) {
+	g := NewWithT(t)
+	r := &Report{}
+	for at := range 6 {
+		r.Timeline = append(r.Timeline, Second{At: at, Commands: map[string]SecondStats{All: {Count: 1000, Errors: 10}}})
+	}
+	r.Timeline = append(r.Timeline, Second{At: 6, Span: 490 * time.Millisecond, Commands: map[string]SecondStats{All: {Count: 490, Errors: 49}}})
+	c := r.throughputChart()
+	sent, errs := c.series[0].points, c.series[1].points
+	g.Expect(sent).To(HaveLen(7))
+	g.Expect(sent[6][0]).To(Equal(6.0))
+	g.Expect(sent[6][1]).To(BeNumerically("~", 1000, 1e-9))
+	g.Expect(errs[6][1]).To(BeNumerically("~", 100, 1e-9))
+	g.Expect(c.note).To(ContainSubstring("the last point covers 490ms, its counts per second of that"))
+
+	// Too short to say a rate: left out, and the note says so.
+	r.Timeline[6].Span = 20 * time.Millisecond
+	c = r.throughputChart()
+	g.Expect(c.series[0].points).To(HaveLen(6))
+	g.Expect(c.note).To(ContainSubstring("the last 20ms, too short for a rate, left out"))
+
+	// A whole second (or a report from before spans) is drawn as it is.
+	r.Timeline[6].Span = 0
+	g.Expect(r.throughputChart().series[0].points[6][1]).To(Equal(490.0))
+}
+
+// The collector marks its last bucket with its real length, and a merge keeps it.
+func TestTheLastBucketHasItsLength(t *testing.T) {
+	g := NewWithT(t)
+	start := time.Now()
+	c := newCollector(&Config{Shard: Shard{0, 1}}, start)
+	r := fakeResult(0, start)
+	c.add(&r)
+	c.closeSecond(true) // at once: far less than a second
+	rep := c.report(time.Millisecond)
+	g.Expect(rep.Timeline).To(HaveLen(1))
+	g.Expect(rep.Timeline[0].Span).To(And(BeNumerically(">", 0), BeNumerically("<", time.Second)))
+
+	var b bytes.Buffer
+	g.Expect(rep.WriteJSON(&b)).To(Succeed())
+	data := b.Bytes()
+	back, err := ReadJSON(bytes.NewReader(data))
+	g.Expect(err).NotTo(HaveOccurred())
+	other, err := ReadJSON(bytes.NewReader(data))
+	g.Expect(err).NotTo(HaveOccurred())
+	other.Shards = []string{"1/2"}
+	merged, err := Merge(back, other)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(merged.Timeline[0].Span).To(Equal(rep.Timeline[0].Span))
+	g.Expect(merged.Timeline[0].Commands[All].Count).To(Equal(int64(2)))
+}

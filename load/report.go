@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 
+	"github.com/livehook/livehook/internal/plural"
 	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
 )
@@ -24,6 +26,10 @@ const (
 	All = "all"
 	// maxErrorSamples bounds the error messages kept per outcome.
 	maxErrorSamples = 3
+	// CutOff is the outcome of a request still in flight when the run's duration ended, canceled
+	// then: neither acknowledged nor an error, since its deadline had not passed, and without a
+	// latency. It is counted beside webhook's outcomes, in Outcomes.
+	CutOff = "cut_off"
 )
 
 func newHist() *hdrhistogram.Histogram { return hdrhistogram.New(histMin, histMax, histDigits) }
@@ -79,8 +85,11 @@ type CommandStats struct {
 	Latency *Histogram `json:"latency"`
 }
 
-// Errors counts the requests not acknowledged.
-func (c *CommandStats) Errors() int64 { return c.Sent - c.Outcomes[webhook.Acknowledged.String()] }
+// Judged counts the requests that got a verdict: all sent but those cut off by the run's end.
+func (c *CommandStats) Judged() int64 { return c.Sent - c.Outcomes[CutOff] }
+
+// Errors counts the requests judged and not acknowledged.
+func (c *CommandStats) Errors() int64 { return c.Judged() - c.Outcomes[webhook.Acknowledged.String()] }
 
 // Histogram is an HDR histogram of durations with its summary.
 type Histogram struct {
@@ -141,6 +150,9 @@ func (h *Histogram) decode() error {
 type Second struct {
 	At       int                    `json:"at"` // seconds since the start
 	Commands map[string]SecondStats `json:"commands"`
+	// Span is the length of a bucket shorter than a second, the run's last; 0 for a whole one.
+	// Its counts cover that span only.
+	Span time.Duration `json:"span_ns,omitempty"`
 }
 
 // SecondStats are one command's figures in one second. After a merge, P50, P99 and Max are the
@@ -235,17 +247,36 @@ func (c *collector) run() {
 // finish ends run; every sender has recorded its last result by then.
 func (c *collector) finish() { close(c.stop) }
 
-// recordDelivery adds one result of a delivery under conditions.
-func (c *collector) recordDelivery(res *webhook.Result, redelivery, reordered bool) {
+// recordDelivery adds one result: of a redelivery, or of a webhook sent after a later one of its
+// room, under delivery conditions; cut off when the end of the run's duration canceled it.
+func (c *collector) recordDelivery(res *webhook.Result, redelivery, reordered, cutOff bool) {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	if redelivery {
 		c.redelivered++
 	}
 	if reordered {
 		c.reordered++
 	}
-	c.mu.Unlock()
-	c.record(res)
+	if cutOff {
+		c.addCutOff(res)
+		return
+	}
+	c.add(res)
+}
+
+// addCutOff counts a request that the end of the run cut off: sent, with its schedule lag, but
+// without a latency or a verdict, as its deadline had not passed.
+func (c *collector) addCutOff(r *webhook.Result) {
+	c.sent++
+	c.outcomes[CutOff]++
+	for _, name := range []string{r.Command.Short(), All} {
+		a := c.acc(name)
+		a.sent++
+		a.outcomes[CutOff]++
+	}
+	record(c.lag, r.Lag())
+	record(c.secLag, r.Lag())
 }
 
 // addUnsent counts requests that were due but not sent.
@@ -329,6 +360,9 @@ func (c *collector) closeSecond(final bool) {
 		us := func(v int64) time.Duration { return time.Duration(v) * time.Microsecond }
 		sec.Commands[name] = SecondStats{Count: s.count, Errors: s.errors, P50: us(s.h.ValueAtQuantile(50)), P99: us(s.h.ValueAtQuantile(99)), Max: us(s.h.Max())}
 	}
+	if span := now.Sub(c.lastTick); final && span < time.Second {
+		sec.Span = max(span, 1) // a partial second, however short, is not a whole one
+	}
 	if len(sec.Commands) > 0 || !final {
 		c.timeline = append(c.timeline, sec)
 	}
@@ -395,13 +429,13 @@ func (r *Report) AchievedRate() float64 {
 	return float64(r.Sent) / r.Duration.Seconds()
 }
 
-// ErrorRate is the share of requests not acknowledged, for a command or All.
+// ErrorRate is the share of the requests judged that were not acknowledged, for a command or All.
 func (r *Report) ErrorRate(cmd string) float64 {
 	c := r.Commands[cmd]
-	if c == nil || c.Sent == 0 {
+	if c == nil || c.Judged() <= 0 {
 		return 0
 	}
-	return float64(c.Errors()) / float64(c.Sent)
+	return float64(c.Errors()) / float64(c.Judged())
 }
 
 // WriteJSON writes the report as indented JSON.
@@ -537,8 +571,12 @@ func Merge(reports ...*Report) (*Report, error) {
 			at := sec.At + offset
 			t := timeline[at]
 			if t == nil {
-				t = &Second{At: at, Commands: map[string]SecondStats{}}
+				t = &Second{At: at, Commands: map[string]SecondStats{}, Span: sec.Span}
 				timeline[at] = t
+			} else if t.Span > 0 && sec.Span > 0 {
+				t.Span = max(t.Span, sec.Span) // the shards ended at about the same time
+			} else {
+				t.Span = 0 // a whole second in one shard: the bucket is a whole one
 			}
 			for name, s := range sec.Commands {
 				m := t.Commands[name]
@@ -595,18 +633,20 @@ func (r *Report) WriteText(w io.Writer) error {
 			what = "open model, the generator's rooms"
 		}
 	case "closed":
-		what = fmt.Sprintf("closed model, %d senders", r.Concurrency)
+		what = "closed model, " + plural.Of(r.Concurrency, "sender")
 	}
 	fmt.Fprintf(&b, "livehook load: %s against %s, seed %d, shard %s\n", what, r.Target, r.Seed, strings.Join(r.Shards, " "))
 	if r.Interrupted {
 		b.WriteString("Interrupted: the figures cover what was sent until then.\n")
 	}
-	fmt.Fprintf(&b, "Sent %d requests in %s: %.1f requests/s\n", r.Sent, r.Duration.Round(time.Millisecond), r.AchievedRate())
-	if r.Unsent > 0 {
-		fmt.Fprintf(&b, "Not sent: %d more were due before the end, but the receiver held every sender until then.\n", r.Unsent)
+	fmt.Fprintf(&b, "Sent %s in %s: %.1f requests/s\n", plural.Of(r.Sent, "request"), r.Duration.Round(time.Millisecond), r.AchievedRate())
+	for _, note := range []string{r.unsentNote(), r.cutOffNote()} {
+		if note != "" {
+			b.WriteString(note + "\n")
+		}
 	}
 	if r.Delivery != "" {
-		fmt.Fprintf(&b, "Delivered under %s: %d redeliveries, %d sent after a later webhook of their room\n", r.Delivery, r.Redelivered, r.Reordered)
+		fmt.Fprintf(&b, "Delivered under %s: %s, %d sent after a later webhook of their room\n", r.Delivery, plural.Of(r.Redelivered, "redelivery"), r.Reordered)
 	}
 	var parts []string
 	for _, k := range sortedOutcomes(r.Outcomes) {
@@ -617,7 +657,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	for _, name := range r.commandOrder() {
 		c := r.Commands[name]
 		h := c.Latency
-		fmt.Fprintf(&b, "%-12s %9d %7.2f%% %9s %9s %9s %9s %9s %9s\n", name, c.Sent, 100*r.ErrorRate(name),
+		fmt.Fprintf(&b, "%-12s %9d %7.2f%% %9s %9s %9s %9s %9s %9s\n", name, c.Judged(), 100*r.ErrorRate(name),
 			short(h.P50), short(h.P90), short(h.P99), short(h.P999), short(h.Max), short(h.Mean))
 	}
 	fmt.Fprintf(&b, "\nLatency counts from each request's scheduled time. Service time alone: p50 %s, p99 %s, max %s.\n", short(r.Service.P50), short(r.Service.P99), short(r.Service.Max))
@@ -634,7 +674,14 @@ func (r *Report) WriteText(w io.Writer) error {
 	for _, e := range r.Errors {
 		msgs = append(msgs, e.Error)
 	}
-	if hint := sender.NoAnswerHint(r.Target, r.Outcomes, msgs); hint != "" {
+	// A request cut off took its connection and got no answer in the whole run: for the hint, a
+	// stall like a timeout (the hint's words cover both).
+	outcomes := maps.Clone(r.Outcomes)
+	if n := outcomes[CutOff]; n > 0 {
+		delete(outcomes, CutOff)
+		outcomes[webhook.Timeout.String()] += n
+	}
+	if hint := sender.NoAnswerHint(r.Target, outcomes, msgs); hint != "" {
 		fmt.Fprintf(&b, "\n%s%s\n", strings.ToUpper(hint[:1]), hint[1:]) // the hint starts with a lower-case ASCII word
 	}
 	if len(r.Thresholds) > 0 {
@@ -653,6 +700,24 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// unsentNote says how many requests due were not sent; "" for none.
+func (r *Report) unsentNote() string {
+	if r.Unsent <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("Not sent: %d more %s due before the end, but the receiver held every sender until then.", r.Unsent, plural.Verb(r.Unsent))
+}
+
+// cutOffNote says how many requests the end of the run cut off; "" for none.
+func (r *Report) cutOffNote() string {
+	n := r.Outcomes[CutOff]
+	if n <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("Cut off: %s %s still waiting for an answer when the run's duration ended, and %s canceled then: neither acknowledged nor failed, and without a latency.",
+		plural.Of(n, "request"), plural.Verb(n), plural.Verb(n))
 }
 
 // OutcomeLabel is how reports for people name an outcome: "bad status (non-200)" rather than

@@ -2,6 +2,7 @@ package load
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sync"
@@ -19,11 +20,16 @@ type ticket struct {
 	msg      webhook.Message // set for the Rooms traffic, whose events come from the schedule
 }
 
+// errCutOff is why the requests still in flight at the end of a run's duration are canceled.
+var errCutOff = errors.New("the run's duration ended before the answer came")
+
 // Run sends the traffic cfg describes until its duration or count is reached or ctx is canceled,
-// and reports every request sent. The duration bounds the sending: a request not sent by its end
-// is not sent (Report.Unsent counts those that were due), and the requests in flight then get the
-// rest of their deadline. Canceling ctx stops the sending the same way; closing cfg.Abort also
-// abandons the requests in flight. Every request sent is counted, however it ended.
+// and reports every request sent. The duration bounds the run's wall time: a request not sent by
+// its end is not sent (Report.Unsent counts those that were due), and the requests in flight then
+// are canceled and counted as cut off (outcome CutOff: neither acknowledged nor errors, since
+// their deadline had not passed). Canceling ctx stops the sending the same way, and the requests
+// in flight get the rest of their deadline; closing cfg.Abort abandons them (outcome canceled).
+// Every request sent is counted, however it ended.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := cfg.prepare(); err != nil {
 		return nil, err
@@ -42,14 +48,18 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		defer cancel()
 	}
 	// The requests' own context: not the run's, so that a request sent completes or times out
-	// and is counted either way, unless the run is aborted.
-	inFlight, abandon := context.WithCancel(context.Background())
+	// and is counted either way, unless the run is aborted or its duration is over.
+	inFlight, abandon := context.WithCancelCause(context.Background())
+	if cfg.Duration > 0 {
+		cut := time.AfterFunc(time.Until(start.Add(cfg.Duration)), func() { abandon(errCutOff) })
+		defer cut.Stop()
+	}
 	aborted := make(chan struct{})
 	go func() {
 		defer close(aborted)
 		select {
 		case <-cfg.Abort:
-			abandon()
+			abandon(nil)
 		case <-done:
 		}
 	}()
@@ -69,7 +79,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	col.finish()
 	<-done
 	<-aborted
-	abandon()
+	abandon(nil)
 	rep := col.report(time.Since(start))
 	rep.Interrupted = ctx.Err() != nil
 	return rep, nil
@@ -97,8 +107,7 @@ func (r *runner) send(msg webhook.Message, intended time.Time) {
 	}
 	if r.planner == nil {
 		req.Intended = intended
-		res := r.cfg.Client.Do(r.reqCtx, req)
-		r.col.record(&res)
+		r.do(req, false, false)
 		return
 	}
 	it := delivery.ItemFor(r.cfg.Endpoint, msg.Event.Room(), req, msg.Meta, webhook.URLOptions{})
@@ -126,10 +135,23 @@ func (r *runner) deliver(dels []delivery.Delivery, own *delivery.Item, intended 
 			due = intended.Add(d.Wait)
 		}
 		req := webhook.Request{Command: d.Item.Command, URL: d.Item.URLFor(d, now, r.cfg.Delivery.SameURL), Body: d.Item.Body, Intended: due}
-		res := r.cfg.Client.Do(r.reqCtx, req)
-		r.col.recordDelivery(&res, d.Attempt > 1, d.Overtaken)
+		r.do(req, d.Attempt > 1, d.Overtaken)
 	}
 }
+
+// do sends one request and records its result. One that the end of the run's duration finds
+// unsent is counted as not sent; one it finds in flight, as cut off.
+func (r *runner) do(req webhook.Request, redelivery, reordered bool) {
+	if r.cutOff() {
+		r.col.addUnsent(1)
+		return
+	}
+	res := r.cfg.Client.Do(r.reqCtx, req)
+	r.col.recordDelivery(&res, redelivery, reordered, res.Outcome == webhook.Canceled && r.cutOff())
+}
+
+// cutOff reports whether the run's duration is over and its requests in flight are canceled.
+func (r *runner) cutOff() bool { return errors.Is(context.Cause(r.reqCtx), errCutOff) }
 
 // flush delivers the webhooks the schedule still holds back, once the senders are done; past
 // the run's duration they are counted as not sent.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/livehook/livehook/internal/plural"
 	"github.com/livehook/livehook/receiver"
 	"github.com/livehook/livehook/scenarios"
 	"github.com/livehook/livehook/webhook"
@@ -97,8 +98,8 @@ func Replay(sc *Scanner, opt ReplayOptions) ([]scenarios.ReplayScenario, ReplayS
 	}
 	out := make([]scenarios.ReplayScenario, len(rooms))
 	for i, r := range rooms {
-		r.sc.Description = fmt.Sprintf("Recorded from %s to %s: %d of %d deliveries kept the protocol.",
-			r.first.UTC().Format(time.RFC3339), r.last.UTC().Format(time.RFC3339), r.accepted, len(r.sc.Steps))
+		r.sc.Description = fmt.Sprintf("Recorded from %s to %s: %d of %s kept the protocol.",
+			r.first.UTC().Format(time.RFC3339), r.last.UTC().Format(time.RFC3339), r.accepted, plural.Of(len(r.sc.Steps), "delivery"))
 		if r.cut > 0 {
 			r.sc.Description += fmt.Sprintf(" The receiver's token was cut out of %d of them, which differ from what was sent.", r.cut)
 		}

@@ -70,7 +70,7 @@ func (c *Check) run(ctx context.Context, x *execution, _ *Step, sr *StepResult) 
 	ex := Exchange{Method: method, URL: c.URL, RequestBody: c.Body}
 	fail := func(format string, args ...any) {
 		sr.fail("check %s %s: "+format, append([]any{method, c.URL}, args...)...)
-		sr.Exchanges = append(sr.Exchanges, ex)
+		sr.keep(ex)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, c.URL, body)
 	if err != nil {
@@ -126,7 +126,7 @@ func (c *Check) run(ctx context.Context, x *execution, _ *Step, sr *StepResult) 
 			}
 		}
 	}
-	sr.Exchanges = append(sr.Exchanges, ex)
+	sr.keep(ex)
 }
 
 // matchPath compares the value at a dotted path (list items by index) with want.

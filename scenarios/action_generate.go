@@ -6,6 +6,7 @@ import (
 
 	"github.com/livehook/livehook/delivery"
 	"github.com/livehook/livehook/generator"
+	"github.com/livehook/livehook/internal/plural"
 )
 
 // Generate sends the full lifecycles of realistic rooms from the generator: rooms open, change
@@ -67,7 +68,7 @@ func (g *Generate) run(ctx context.Context, x *execution, st *Step, sr *StepResu
 			break // enough to show what is wrong; a stalling receiver would hold the run up
 		}
 		if ctx.Err() != nil {
-			sr.fail("interrupted after %d requests", sr.Sent)
+			sr.fail("interrupted after %s", plural.Of(sr.Sent, "request"))
 			return
 		}
 		req, err := x.cfg.Endpoint.NewRequest(ev.Message, x.urlOptions(nil))
@@ -82,9 +83,9 @@ func (g *Generate) run(ctx context.Context, x *execution, st *Step, sr *StepResu
 	if failures > 0 {
 		stopped := ""
 		if failures >= maxFailedExchanges {
-			stopped = fmt.Sprintf(", then the step stopped short of its %d rooms", g.Rooms)
+			stopped = fmt.Sprintf(", then the step stopped short of its %s", plural.Of(g.Rooms, "room"))
 		}
-		sr.fail("%d of %d requests failed%s; the last: %s", failures, sr.Sent, stopped, sr.Failure)
+		sr.fail("%d of %s failed%s; the last: %s", failures, plural.Of(sr.Sent, "request"), stopped, sr.Failure)
 	}
 }
 
@@ -115,12 +116,12 @@ func (g *Generate) runUnder(ctx context.Context, x *execution, st *Step, sr *Ste
 	failures, unsent, last := b.record(x)
 	stopped := ""
 	if unsent > 0 {
-		stopped = fmt.Sprintf(", then the step stopped with %d webhooks not sent", unsent)
+		stopped = fmt.Sprintf(", then the step stopped with %s not sent", plural.Of(unsent, "webhook"))
 	}
 	switch {
 	case ctx.Err() != nil:
-		sr.fail("interrupted after %d requests", sr.Sent)
+		sr.fail("interrupted after %s", plural.Of(sr.Sent, "request"))
 	case failures > 0:
-		sr.fail("%d of %d requests failed under %s%s; the last: %s", failures, sr.Sent, cond, stopped, last)
+		sr.fail("%d of %s failed under %s%s; the last: %s", failures, plural.Of(sr.Sent, "request"), cond, stopped, last)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"unicode/utf8"
 
 	"github.com/livehook/livehook/webhook"
 )
@@ -70,12 +71,12 @@ func (x *execution) record(st *Step, sr *StepResult, res webhook.Result, conditi
 		}
 		sr.fail("%s", msg)
 		if len(sr.Exchanges) < maxFailedExchanges {
-			sr.Exchanges = append(sr.Exchanges, ex)
+			sr.keep(ex)
 		}
 		return false
 	}
 	if sr.Sent == 1 {
-		sr.Exchanges = append(sr.Exchanges, ex)
+		sr.keep(ex)
 	}
 	return true
 }
@@ -106,6 +107,23 @@ func (x *execution) urlOptions(p *Probe) webhook.URLOptions {
 		opt.SDKAppID, opt.Signing, opt.NewParamNames, opt.NoSDKAppID = p.SDKAppID, p.Sign.signing(), p.NewParamNames, p.NoSDKAppID
 	}
 	return opt
+}
+
+// MaxKeptBody bounds the request body an Exchange keeps in a report: a run of a large body
+// repeated thousands of times keeps kilobytes of each, not every copy it sent (Config.Observe
+// still sees each request whole).
+const MaxKeptBody = 64 << 10
+
+// keep adds an exchange to the step's result, its request body cut to MaxKeptBody.
+func (sr *StepResult) keep(ex Exchange) {
+	if n := len(ex.RequestBody); n > MaxKeptBody {
+		cut := MaxKeptBody
+		for cut > MaxKeptBody-utf8.UTFMax && !utf8.RuneStart(ex.RequestBody[cut]) {
+			cut-- // not inside a character
+		}
+		ex.RequestBody = ex.RequestBody[:cut] + fmt.Sprintf("... (%d bytes in all)", n)
+	}
+	sr.Exchanges = append(sr.Exchanges, ex)
 }
 
 // fail marks the step failed, saying why.

@@ -95,8 +95,7 @@ func Parse(name string, r io.Reader, opts ...ParseOption) (*File, error) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line, msg := yamlErrorLine(err)
-		return fail(line, "%s", msg)
+		return nil, syntaxError(name, data, err)
 	}
 	if len(doc.Content) == 0 {
 		return fail(1, "file is empty: add a scenarios: list (see the README)")
@@ -416,26 +415,45 @@ func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 
 var varRef = regexp.MustCompile(`\$\{vars\.([^}]*)\}`)
 
-// expandVars returns the node with ${vars.NAME} replaced by the variables' values.
+// expandVars returns the node with ${vars.NAME} replaced by the variables' values. The text is
+// measured and charged against the file's budget before it is built, so a value used thousands
+// of times in one scalar is refused without making the gigabytes it stands for.
 func (d *decoder) expandVars(n *yaml.Node) *yaml.Node {
 	if n.Kind != yaml.ScalarNode || !strings.Contains(n.Value, "${vars.") {
 		return n
 	}
-	c := *n
-	c.Value = varRef.ReplaceAllStringFunc(n.Value, func(m string) string {
-		name := varRef.FindStringSubmatch(m)[1]
+	refs := varRef.FindAllStringSubmatchIndex(n.Value, -1)
+	grow, known := 0, false
+	for _, m := range refs {
+		name := n.Value[m[2]:m[3]]
 		val, ok := d.vars[name]
 		if !ok {
-			d.errorf(n, "undefined variable %q in %s%s", name, m, Suggest(name, slices.Sorted(mapsKeys(d.vars))))
-			return m
+			d.errorf(n, "undefined variable %q in %s%s", name, n.Value[m[0]:m[1]], Suggest(name, slices.Sorted(mapsKeys(d.vars))))
+			continue
 		}
-		return val
-	})
+		known = true
+		if grow += len(val) - (m[1] - m[0]); grow > d.bytes {
+			break // over the budget already: charge reports it, and nothing is built
+		}
+	}
+	if !known || !d.charge(n, grow) {
+		return n
+	}
+	var b strings.Builder
+	b.Grow(len(n.Value) + grow)
+	last := 0
+	for _, m := range refs {
+		if val, ok := d.vars[n.Value[m[2]:m[3]]]; ok {
+			b.WriteString(n.Value[last:m[0]])
+			b.WriteString(val)
+			last = m[1]
+		}
+	}
+	b.WriteString(n.Value[last:])
+	c := *n
+	c.Value = b.String()
 	if c.Value != n.Value && c.Style == 0 {
 		c.Tag = "" // let the value's own type be resolved: "${vars.seats}" may be a number
-	}
-	if !d.charge(n, len(c.Value)-len(n.Value)) {
-		c.Value = n.Value
 	}
 	return &c
 }

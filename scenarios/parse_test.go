@@ -151,7 +151,12 @@ scenarios:
       - wait: 1s
         expect: rejected
 `, `step 1: expect applies to webhook steps, not to wait`},
-		{"YAML syntax", "scenarios:\n  - name: s\n    steps: [\n", `f.yaml:3:1: YAML syntax: did not find expected node content`},
+		{"YAML syntax", "scenarios:\n  - name: s\n    steps: [\n", `f.yaml:3:5: scenario "s": YAML syntax: did not find expected node content`},
+		// yaml.v3 names the line its block began on (1 here): the error is on line 5.
+		{"a step indented one space short", "scenarios:\n  - name: s\n    steps:\n      - create_room: {}\n     - destroy_room: {}\n",
+			`f.yaml:5:6: scenario "s": after step 1: YAML syntax: did not find expected key; line 5 is indented 5 spaces and line 4 6 spaces: YAML nests by indentation, so indent line 5 as the lines it belongs with`},
+		{"a scenario's key indented one space too far", "scenarios:\n  - name: s\n    steps:\n      - create_room: {}\n  - name: t\n     steps:\n      - create_room: {}\n",
+			`f.yaml:6:6: scenario "t": YAML syntax: mapping values are not allowed in this context; line 6 is indented 5 spaces and line 5 2 spaces`},
 		{"tab indentation", "scenarios:\n\t- name: s\n", `f.yaml:2:1: YAML syntax: found character that cannot start any token`},
 		{"empty", "", `f.yaml:1:1: file is empty`},
 		{"no scenarios", "vars: {a: b}\n", `f.yaml:1:1: no scenarios`},

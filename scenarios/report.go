@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/livehook/livehook/internal/plural"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -191,7 +192,7 @@ func (r *Report) WriteText(w io.Writer, opt TextOptions) error {
 			ew.printf("%s  %-*s  %s\n", label, width, s.Title(), s.SkipReason)
 			continue
 		default:
-			ew.printf("%s  %-*s  %s, %s\n", label, width, s.Title(), plural(len(s.Steps), "step"), round(s.Duration))
+			ew.printf("%s  %-*s  %s, %s\n", label, width, s.Title(), plural.Of(len(s.Steps), "step"), round(s.Duration))
 		}
 		if s.Delivery != "" && (opt.Steps || s.Status == StatusFailed) {
 			ew.printf("       delivered under %s\n", s.Delivery)
@@ -213,7 +214,7 @@ func (r *Report) WriteText(w io.Writer, opt TextOptions) error {
 			ew.printf("\nNo scenario had a webhook acknowledged, so the run sent a control of its own; it was not acknowledged either, so no refusal counts:\n")
 		}
 		label := map[string]string{StatusPassed: "PASS", StatusFailed: "FAIL", StatusSkipped: "SKIP"}[c.Status]
-		ew.printf("%s  %s  %s, %s\n", label, c.Title(), plural(len(c.Steps), "step"), round(c.Duration))
+		ew.printf("%s  %s  %s, %s\n", label, c.Title(), plural.Of(len(c.Steps), "step"), round(c.Duration))
 		for _, st := range c.Steps {
 			if opt.Steps || st.Status == StatusFailed {
 				writeStep(ew, c, &st, dumped)
@@ -233,7 +234,7 @@ func (r *Report) WriteText(w io.Writer, opt TextOptions) error {
 		}
 	}
 	ew.printf("\n%d passed, %d failed, %d skipped\n", r.Passed, r.Failed, r.Skipped)
-	ew.printf("%s in %s, seed %d (repeat with --seed %d)\n", plural(r.Requests, "request"), round(r.Duration), r.Seed, r.Seed)
+	ew.printf("%s in %s, seed %d (repeat with --seed %d)\n", plural.Of(r.Requests, "request"), round(r.Duration), r.Seed, r.Seed)
 	return ew.err
 }
 
@@ -254,7 +255,7 @@ func writeStep(ew *errWriter, s *ScenarioResult, st *StepResult, dumped map[stri
 	case StatusPassed:
 		extra := ""
 		if st.Sent > 1 {
-			extra = fmt.Sprintf(", %d requests, slowest", st.Sent)
+			extra = fmt.Sprintf(", %s, slowest", plural.Of(st.Sent, "request"))
 		} else if len(st.Exchanges) == 1 && st.Exchanges[0].Command != "" && refused(st.Exchanges[0]) {
 			// A refusal that was due reads as one, not as a plain "ok" that looks like an acknowledgement.
 			extra = fmt.Sprintf(", refused as expected (HTTP %d)", st.Exchanges[0].Status)
@@ -385,13 +386,6 @@ func (e *errWriter) printf(format string, args ...any) {
 	if e.err == nil {
 		_, e.err = fmt.Fprintf(e.w, format, args...)
 	}
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // round shortens a duration for people: 1.234ms, 12.3ms, 1.23s.

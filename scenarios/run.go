@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -91,6 +92,38 @@ func Selected(files []*File, tags []string) []*Scenario {
 		}
 	}
 	return out
+}
+
+// CheckTags returns an error naming each tag of a --tags filter (tag or !tag) that no scenario
+// of the files has, with the closest tag and the list of those they have, so that a misspelt
+// tag neither selects nothing nor is silently ignored beside others.
+func CheckTags(files []*File, filter []string) error {
+	known := map[string]bool{}
+	for _, f := range files {
+		for _, s := range f.Scenarios {
+			for _, t := range s.Tags {
+				known[t] = true
+			}
+		}
+	}
+	names := slices.Sorted(mapsKeys(known))
+	list := "the scenarios have no tags"
+	if len(names) > 0 {
+		list = "the scenarios' tags: " + strings.Join(names, ", ")
+	}
+	var unknown []string
+	for _, t := range filter {
+		if name := strings.TrimPrefix(t, "!"); !known[name] {
+			unknown = append(unknown, strconv.Quote(name)+Suggest(name, names))
+		}
+	}
+	switch len(unknown) {
+	case 0:
+		return nil
+	case 1:
+		return fmt.Errorf("no scenario has the tag %s; %s", unknown[0], list)
+	}
+	return fmt.Errorf("no scenario has the tags %s; %s", strings.Join(unknown, ", "), list)
 }
 
 func selects(filter, tags []string) bool {
@@ -320,7 +353,11 @@ func runScenario(ctx context.Context, cfg *Config, sc *Scenario, iter int) *Scen
 
 // step runs one step and fills in its result.
 func (x *execution) step(ctx context.Context, orig *Step, sr *StepResult) {
-	st := x.expand(orig)
+	st, err := x.expand(orig)
+	if err != nil {
+		sr.fail("%s", err)
+		return
+	}
 	start := time.Now()
 	_, act := st.action()
 	act.run(ctx, x, st, sr)

@@ -893,3 +893,20 @@ func failures(rep *scenarios.Report) []string {
 	}
 	return out
 }
+
+// A misspelt tag is refused with the closest one and the list of tags the files have, alone or
+// beside a good one (before, beside a good one it was silently ignored).
+func TestCheckTagsNamesTheKnownTags(t *testing.T) {
+	g := NewWithT(t)
+	files := contract(t)
+	g.Expect(scenarios.CheckTags(files, []string{"lifecycle", "!delivery"})).To(Succeed())
+	g.Expect(scenarios.CheckTags(files, nil)).To(Succeed())
+	err := scenarios.CheckTags(files, []string{"lifecycle", "securty"})
+	g.Expect(err).To(MatchError(HavePrefix(`no scenario has the tag "securty" (did you mean "security"?); the scenarios' tags: ack, admin, `)))
+	g.Expect(err.Error()).To(ContainSubstring(", lifecycle, "))
+	err = scenarios.CheckTags(files, []string{"!delivry", "zzz"})
+	g.Expect(err).To(MatchError(HavePrefix(`no scenario has the tags "delivry" (did you mean "delivery"?), "zzz"; the scenarios' tags: `)))
+	f, perr := scenarios.Parse("t.yaml", strings.NewReader("scenarios: [{name: s, steps: [{create_room: {}}]}]"))
+	g.Expect(perr).NotTo(HaveOccurred())
+	g.Expect(scenarios.CheckTags([]*scenarios.File{f}, []string{"x"})).To(MatchError(`no scenario has the tag "x"; the scenarios have no tags`))
+}

@@ -66,17 +66,41 @@ var roomFields = func() []string {
 	return slices.Sorted(mapsKeys(m))
 }()
 
+// MaxFakeBytes bounds one ${fake.NAME} value. gofakeit's text values are far smaller (its
+// longest, email_text, is about 1.5 KB); a value over it fails its step rather than growing a
+// run's memory without end.
+const MaxFakeBytes = 4 << 10
+
+// maxFakeRefs bounds the ${fake.NAME} references of one step, so that what a step's fakes can
+// make stays within MaxExpandedBytes: validate refuses what run could not expand.
+const maxFakeRefs = MaxExpandedBytes / MaxFakeBytes
+
 var fakeNames = sync.OnceValue(func() []string {
-	return slices.Sorted(mapsKeys(gofakeit.FuncLookups))
+	var names []string
+	for name, info := range gofakeit.FuncLookups {
+		if textFake(&info) {
+			names = append(names, name)
+		}
+	}
+	return slices.Sorted(slices.Values(names))
 })
+
+// textFake reports whether a gofakeit function makes text for a template. Those that make bytes
+// (imagepng, imagejpeg: megabytes printed as a list of numbers; csv, json, xml: an error message
+// without their parameters) are not offered.
+func textFake(info *gofakeit.Info) bool { return info.Output != "[]byte" }
 
 // check returns what is wrong with the reference at a step where the rooms in defined have been
 // named, and some room created when created is set; "" when nothing is.
 func (r reference) check(defined map[string]bool, created bool) string {
 	switch r.kind {
 	case refFake:
-		if gofakeit.GetFuncLookup(r.name) == nil {
+		info := gofakeit.GetFuncLookup(r.name)
+		switch {
+		case info == nil:
 			return fmt.Sprintf("unknown fake data %q%s (gofakeit's names: username, name, email, uuid, ...)", r.name, Suggest(r.name, fakeNames()))
+		case !textFake(info):
+			return fmt.Sprintf("fake data %q makes bytes (%s), not text a template can hold: use a text one (username, sentence, uuid, ...), or put a fixed value under vars:", r.name, orDefault(info.ContentType, info.Description))
 		}
 		return ""
 	case refRoom:
@@ -101,6 +125,7 @@ func (r reference) check(defined map[string]bool, created bool) string {
 
 // checkTemplates checks every ${...} in the step's strings.
 func (c *stepCheck) checkTemplates(st *Step) {
+	fakes := 0
 	walkStrings(reflect.ValueOf(st).Elem(), func(s string) {
 		for _, m := range templateRef.FindAllStringSubmatch(s, -1) {
 			ref, err := parseReference(m[1])
@@ -110,28 +135,56 @@ func (c *stepCheck) checkTemplates(st *Step) {
 			} else {
 				msg = ref.check(c.defined, c.created)
 			}
+			if ref.kind == refFake {
+				fakes++
+			}
 			if msg != "" {
 				c.errorf("%s: %s", m[0], msg)
 			}
 		}
 	})
+	if fakes > maxFakeRefs {
+		c.errorf("the step uses ${fake...} %d times: at up to %d KiB each that may make over %d MiB; use at most %d", fakes, MaxFakeBytes>>10, MaxExpandedBytes>>20, maxFakeRefs)
+	}
 }
 
-// expand returns a copy of the step with every ${...} replaced.
-func (x *execution) expand(st *Step) *Step {
+// expand returns a copy of the step with every ${...} replaced. What the references make is
+// bounded as it is made: a fake value by MaxFakeBytes, the step's in all by MaxExpandedBytes
+// (a room's field used thousands of times, say); past either, expanding stops and the error
+// says which.
+func (x *execution) expand(st *Step) (*Step, error) {
+	budget := MaxExpandedBytes
+	var failure error
 	fn := func(s string) string {
-		if !strings.Contains(s, "${") {
+		if failure != nil || !strings.Contains(s, "${") {
 			return s
 		}
 		return templateRef.ReplaceAllStringFunc(s, func(m string) string {
+			if failure != nil {
+				return ""
+			}
 			ref, err := parseReference(m[2 : len(m)-1])
 			if err != nil {
 				return m // the parser has reported it
 			}
-			return x.resolve(ref, m)
+			v := x.resolve(ref, m)
+			switch {
+			case ref.kind == refFake && len(v) > MaxFakeBytes:
+				failure = fmt.Errorf("%s made a value of %d bytes, over the %d KiB a fake value may hold: use another fake, or a fixed value under vars:", m, len(v), MaxFakeBytes>>10)
+				return ""
+			case len(v) > budget:
+				failure = fmt.Errorf("the step's ${...} make over %d MiB of text (%s among them): use each large value fewer times", MaxExpandedBytes>>20, m)
+				return ""
+			}
+			budget -= len(v)
+			return v
 		})
 	}
-	return expandCopy(reflect.ValueOf(st), fn).Interface().(*Step)
+	out := expandCopy(reflect.ValueOf(st), fn).Interface().(*Step)
+	if failure != nil {
+		return nil, failure
+	}
+	return out, nil
 }
 
 // resolve returns what a reference stands for; the parser has checked that it exists.

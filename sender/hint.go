@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/livehook/livehook/internal/http1"
+	"github.com/livehook/livehook/internal/plural"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -55,8 +56,8 @@ func NoAnswerHint(target string, outcomes map[string]int64, errs []string) strin
 		}
 	}
 	if refused == 0 && other == 0 {
-		return fmt.Sprintf("no complete answer came from %s: it took the connections, but %d webhooks timed out or were cut off. "+
-			"The app backend stalls or drops them: a handler that blocks, a crash, a proxy in between?", target, stalled)
+		return fmt.Sprintf("no complete answer came from %s: it took the connections, but %s timed out or %s cut off. "+
+			"The app backend stalls or drops them: a handler that blocks, a crash, a proxy in between?", target, plural.Of(stalled, "webhook"), plural.Verb(stalled))
 	}
 	cause := ""
 	for _, e := range errs {

@@ -35,6 +35,7 @@ func TestNoAnswerHint(t *testing.T) {
 	}{
 		{"refused", map[string]int64{"conn_refused": 3}, "nothing answered at " + url + " (connection refused): is the app backend running there, and is it the callback URL?"},
 		{"stalls", map[string]int64{"timeout": 2, "conn_reset": 1}, "no complete answer came from " + url + ": it took the connections, but 3 webhooks timed out or were cut off"},
+		{"one stall", map[string]int64{"timeout": 1}, "no complete answer came from " + url + ": it took the connections, but 1 webhook timed out or was cut off"},
 		{"mixed", map[string]int64{"timeout": 2, "conn_refused": 1, "conn_error": 4}, "nothing answered at " + url + " (connection refused): is the app backend running there"},
 		{"one answer is enough", map[string]int64{"conn_refused": 3, "bad_status": 1}, ""},
 		{"canceled is no failure to answer", map[string]int64{"canceled": 3}, ""},

@@ -75,31 +75,43 @@ type Config struct {
 // handler, not for someone else's endpoint): without LIVEHOOK_TOKEN the Sign specs are skipped,
 // saying so. LIVEHOOK_VAR_name sets Vars[name] (scenarios.EnvVarPrefix). Malformed values are
 // reported by the specs.
-func FromEnv(cfg Config) (Config, error) {
-	var errs []error
-	if env := scenarios.VarsFromEnv(os.Environ()); len(env) > 0 {
-		vars := maps.Clone(cfg.Vars)
-		if vars == nil {
-			vars = map[string]string{}
+func FromEnv(cfg Config) (Config, error) { return fromEnviron(cfg, os.Environ()) }
+
+// fromEnviron is FromEnv reading environ (as os.Environ gives it) rather than the process's
+// environment, so that livehook's own tests never depend on what the shell holds.
+func fromEnviron(cfg Config, environ []string) (Config, error) {
+	env := map[string]string{}
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			if _, seen := env[k]; !seen { // the first, as os.Getenv takes it
+				env[k] = v
+			}
 		}
-		maps.Copy(vars, env)
-		cfg.Vars = vars
 	}
-	if t := os.Getenv(EnvTarget); t != "" {
+	var errs []error
+	if vars := scenarios.VarsFromEnv(environ); len(vars) > 0 {
+		merged := maps.Clone(cfg.Vars)
+		if merged == nil {
+			merged = map[string]string{}
+		}
+		maps.Copy(merged, vars)
+		cfg.Vars = merged
+	}
+	if t := env[EnvTarget]; t != "" {
 		cfg.Target, cfg.Handler, cfg.Token = t, nil, ""
 		cfg.targetFromEnv = true
 	}
-	if v := os.Getenv(EnvSDKAppID); v != "" {
+	if v := env[EnvSDKAppID]; v != "" {
 		id, err := strconv.ParseUint(v, 10, 64)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s=%q: want the app's SDKAppID, a number", EnvSDKAppID, v))
 		}
 		cfg.SDKAppID = id
 	}
-	if v, ok := os.LookupEnv(EnvToken); ok {
+	if v, ok := env[EnvToken]; ok {
 		cfg.Token = v
 	}
-	if v := os.Getenv(EnvSeed); v != "" {
+	if v := env[EnvSeed]; v != "" {
 		seed, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s=%q: want a number", EnvSeed, v))
@@ -129,7 +141,7 @@ func Register(cfg Config) bool {
 	ctl := &controlOnce{}
 	return ginkgo.Describe(text, at, ginkgo.Label(cfg.Labels...), func() {
 		if err != nil {
-			ginkgo.It("reads its configuration", at, func() { ginkgo.Fail(err.Error()) })
+			ginkgo.It("reads its configuration", at, func() { failAt(at, err.Error()) })
 			return
 		}
 		for _, f := range files {
@@ -164,9 +176,12 @@ func readFiles(paths []string, opts ...scenarios.ParseOption) ([]*scenarios.File
 	return files, scenarios.CheckNames(files)
 }
 
-// runSpec runs one scenario inside a spec. at is the user's Register call: the spec's header
-// and the failure's node point there, and so does the failure message, because the "In [It]
-// at:" line Ginkgo prints is taken from the stack, which no public Ginkgo API lets us set.
+// runSpec runs one scenario inside a spec. at is the user's Register call, and every location
+// Ginkgo prints for a failing spec points there: its header, "[FAILED] in ... -", "In ... at:"
+// and the summary. ginkgo.Fail takes the last two from the stack, where no frame of the user's
+// is when a spec runs; the one public way to fail with a location of one's own is a
+// DeferCleanup given that location whose callback returns the failure, so a failing scenario
+// fails that way, and Ginkgo names the failing node "DeferCleanup (Each)".
 func runSpec(ctx context.Context, cfg Config, sc *scenarios.Scenario, at types.CodeLocation, ctl *controlOnce) {
 	ginkgo.GinkgoHelper()
 	target := cfg.Target
@@ -193,7 +208,8 @@ func runSpec(ctx context.Context, cfg Config, sc *scenarios.Scenario, at types.C
 	res, err := scenarios.RunScenario(ctx, sc, run)
 	registered := fmt.Sprintf("\n\nscenario %q (%s), registered at %s", sc.Name, sc.Pos, at)
 	if err != nil {
-		ginkgo.Fail(fmt.Sprintf("the scenario cannot run: %v", err) + registered)
+		failAt(at, fmt.Sprintf("the scenario cannot run: %v", err)+registered)
+		return
 	}
 	if res.RestsOnRefusals() && res.Acknowledged() == 0 {
 		// A refusal counts only beside an acknowledgement (see scenarios.Control).
@@ -210,7 +226,7 @@ func runSpec(ctx context.Context, cfg Config, sc *scenarios.Scenario, at types.C
 		}
 		ginkgo.Skip(reason)
 	case scenarios.StatusFailed:
-		ginkgo.Fail(res.Failure + "\n\n" + res.Explain() + registered)
+		failAt(at, "scenario failed: "+res.Failure+"\n\n"+res.Explain()+registered)
 	}
 }
 
@@ -231,6 +247,12 @@ func (c *controlOnce) get(ctx context.Context, cfg scenarios.Config) *scenarios.
 		c.res = res
 	}
 	return c.res
+}
+
+// failAt fails the current spec at the location at (see runSpec), when its node returns.
+func failAt(at types.CodeLocation, msg string) {
+	failure := errors.New(msg)
+	ginkgo.DeferCleanup(func() error { return failure }, at)
 }
 
 // StartMock starts a mock Live backend for the current spec and closes it when the spec ends,

@@ -36,21 +36,3 @@ var _ = func() bool {
 	}
 	return suite.Register(cfg)
 }()
-
-func TestFromEnvTakesTheTokenWithTheTarget(t *testing.T) {
-	g := NewWithT(t)
-	own := suite.Config{Handler: referenceReceiver(suiteToken), Token: suiteToken}
-	t.Setenv(suite.EnvTarget, "https://app.example.com/live/webhook")
-	cfg, err := suite.FromEnv(own)
-	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(cfg.Target).To(Equal("https://app.example.com/live/webhook"))
-	g.Expect(cfg.Handler).To(BeNil())
-	g.Expect(cfg.Token).To(BeEmpty(), "the suite's own token is not the target's")
-	t.Setenv(suite.EnvToken, "theirs")
-	cfg, _ = suite.FromEnv(own)
-	g.Expect(cfg.Token).To(Equal("theirs"))
-	t.Setenv(suite.EnvTarget, "")
-	cfg, _ = suite.FromEnv(own)
-	g.Expect(cfg.Handler).NotTo(BeNil())
-	g.Expect(cfg.Token).To(Equal("theirs"), "LIVEHOOK_TOKEN alone still sets the token of one's own handler")
-}

@@ -97,18 +97,26 @@ var _ = Describe("the mock Live backend in a spec", func() {
 	})
 })
 
+// hermetic is the process's environment without any LIVEHOOK_* variable, and with env added:
+// what a fixture sees is what its spec sets, not what the shell running the tests holds (the
+// README's CI route runs go test ./suite with LIVEHOOK_TARGET and LIVEHOOK_TOKEN set).
+func hermetic(env ...string) []string {
+	own := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "LIVEHOOK_") })
+	return append(own, env...)
+}
+
 // fixture runs the faulty user suite under testdata with a fault and returns its report.
 func fixture(bin, fault string, args ...string) types.Report {
 	GinkgoHelper()
-	return fixtureEnv(bin, []string{"FAULT=" + fault, "LIVEHOOK_TARGET="}, args...)
+	return fixtureEnv(bin, []string{"FAULT=" + fault}, args...)
 }
 
-// fixtureEnv runs the faulty user suite with env added to the environment.
+// fixtureEnv runs the faulty user suite with env as its only LIVEHOOK_* variables.
 func fixtureEnv(bin string, env []string, args ...string) types.Report {
 	GinkgoHelper()
 	report := filepath.Join(GinkgoT().TempDir(), "report.json")
 	cmd := exec.Command(bin, append([]string{"-ginkgo.json-report=" + report, "-ginkgo.no-color"}, args...)...)
-	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = hermetic(env...)
 	s, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
 	Expect(err).NotTo(HaveOccurred())
 	Eventually(s, 2*time.Minute).Should(gexec.Exit())
@@ -184,11 +192,13 @@ var _ = Describe("pointed at faulty handlers", Ordered, func() {
 				continue
 			}
 			seen++
-			for _, at := range []types.CodeLocation{s.LeafNodeLocation, s.Failure.FailureNodeLocation} {
+			// The header, the failing node, and the precise location that "[FAILED] in ... -",
+			// "In ... at:" and the summary print (before, suite/suite.go's own line).
+			for _, at := range []types.CodeLocation{s.LeafNodeLocation, s.Failure.FailureNodeLocation, s.Failure.Location} {
 				Expect(at.FileName).To(HaveSuffix("testdata/faulty/faulty_suite_test.go"), s.LeafNodeText)
 				Expect(at.LineNumber).To(Equal(line), s.LeafNodeText)
 			}
-			// Ginkgo's "In [It] at:" line comes from the stack; the message names the call.
+			Expect(s.Failure.Message).To(HavePrefix("DeferCleanup callback returned error: scenario failed: step 1 (create_room, scenarios.yaml (built-in):"))
 			Expect(s.Failure.Message).To(MatchRegexp(`registered at \S*testdata/faulty/faulty_suite_test\.go:%d\b`, line))
 			Expect(s.Failure.Message).To(MatchRegexp(`scenario "a webhook for a foreign SdkAppid is refused" \(scenarios\.yaml \(built-in\):\d+:\d+\)`))
 		}
@@ -200,11 +210,7 @@ var _ = Describe("pointed at faulty handlers", Ordered, func() {
 		// three Sign specs failed against it.
 		rv := httptest.NewServer(referenceReceiver(""))
 		DeferCleanup(rv.Close)
-		env := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, suite.EnvToken+"=") })
-		cmd := func(extra ...string) types.Report {
-			return fixtureEnv(bin, append(append(slices.Clone(env), "FAULT=none", suite.EnvTarget+"="+rv.URL+"/live/webhook"), extra...))
-		}
-		r := cmd()
+		r := fixtureEnv(bin, []string{"FAULT=none", suite.EnvTarget + "=" + rv.URL + "/live/webhook"})
 		names, messages := failed(r)
 		Expect(names).To(BeEmpty(), "%v", messages)
 		var skipped []string
@@ -220,7 +226,7 @@ var _ = Describe("pointed at faulty handlers", Ordered, func() {
 		// With the token in the environment too, they run, and a receiver that checks it passes them.
 		signed := httptest.NewServer(referenceReceiver("env-token"))
 		DeferCleanup(signed.Close)
-		r = fixtureEnv(bin, append(slices.Clone(env), "FAULT=none", suite.EnvTarget+"="+signed.URL+"/live/webhook", suite.EnvToken+"=env-token"))
+		r = fixtureEnv(bin, []string{"FAULT=none", suite.EnvTarget + "=" + signed.URL + "/live/webhook", suite.EnvToken + "=env-token"})
 		names, messages = failed(r)
 		Expect(names).To(BeEmpty(), "%v", messages)
 		Expect(r.SpecReports.CountWithState(types.SpecStateSkipped)).To(BeZero())
@@ -262,7 +268,7 @@ var _ = Describe("pointed at faulty handlers", Ordered, func() {
 	It("works the same under ginkgo -p", func() {
 		report := filepath.Join(GinkgoT().TempDir(), "report.json")
 		cmd := exec.Command("go", "tool", "ginkgo", "-p", "--procs=3", "--no-color", "--json-report="+report, "./testdata/faulty")
-		cmd.Env = append(os.Environ(), "FAULT=foreign-appid", "LIVEHOOK_TARGET=")
+		cmd.Env = hermetic("FAULT=foreign-appid")
 		s, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
 		Expect(err).NotTo(HaveOccurred())
 		Eventually(s, 5*time.Minute).Should(gexec.Exit(1))
