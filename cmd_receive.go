@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/livehook/livehook/receiver"
@@ -83,15 +84,24 @@ Examples:
 		rec = w
 		defer rec.Close()
 	}
-	cfg.OnDelivery = func(d receiver.Delivery) {
-		if rec != nil {
+	// A delivery is recorded before it is answered; one that is not recorded is answered 503
+	// FAIL (see receiver.Config.Record), never acknowledged, and the receiver stops.
+	var recorded, unrecorded atomic.Uint64
+	if rec != nil {
+		cfg.Record = func(d receiver.Delivery) error {
 			if err := rec.Write(recording.FromDelivery(d)); err != nil {
+				unrecorded.Add(1)
 				select {
 				case recordErr <- err:
 				default:
 				}
+				return err
 			}
+			recorded.Add(1)
+			return nil
 		}
+	}
+	cfg.OnDelivery = func(d receiver.Delivery) {
 		if !*quiet {
 			fmt.Fprintf(m.Stderr, "%s %s %s\n", d.Time.Format(time.TimeOnly), d.RemoteIP, d.Summary())
 		}
@@ -112,13 +122,21 @@ Examples:
 		fmt.Fprintf(m.Stdout, "Recording to %s\n", *record)
 	}
 	stop := func() error {
-		// In-flight requests finish, and their lines are written, before the file is closed.
-		accepted, rejected := srv.Receiver.Counts()
+		// In-flight requests finish, and their lines are written, before the file is closed and
+		// the deliveries are counted.
 		err := srv.Close()
 		if rec != nil {
 			err = errors.Join(err, rec.Close())
 		}
-		fmt.Fprintf(m.Stdout, "livehook receive: %d accepted, %d refused\n", accepted, rejected)
+		accepted, rejected := srv.Receiver.Counts()
+		fmt.Fprintf(m.Stdout, "livehook receive: %d accepted, %d refused", accepted, rejected)
+		if rec != nil {
+			fmt.Fprintf(m.Stdout, "; %d recorded", recorded.Load())
+			if n := unrecorded.Load(); n > 0 {
+				fmt.Fprintf(m.Stdout, ", %d not recorded (answered 503 FAIL, for the sender to send again)", n)
+			}
+		}
+		fmt.Fprintln(m.Stdout)
 		return err
 	}
 	select {
@@ -126,8 +144,11 @@ Examples:
 		fmt.Fprintln(m.Stderr, "livehook receive: stopping")
 		return stop()
 	case err := <-recordErr:
-		fmt.Fprintf(m.Stderr, "livehook receive: %v: stopping, so that no delivery goes unrecorded\n", err)
-		return errors.Join(err, stop())
+		// The error itself is printed once, as the command's.
+		fmt.Fprintln(m.Stderr, "livehook receive: the recording failed: stopping; the deliveries not recorded were answered 503 FAIL, not acknowledged")
+		// Closing the recording returns the same error: it is said once.
+		_ = stop()
+		return &ioError{err}
 	case <-waitChan(srv.Wait):
 		return srv.Wait()
 	}

@@ -286,3 +286,29 @@ var _ = Describe("livehook receive --forward-to --record", func() {
 		Expect(string(s.Err.Contents())).NotTo(ContainSubstring("\x1b"))
 	})
 })
+
+var _ = Describe("livehook receive --record on a full disk", func() {
+	It("acknowledges no delivery it did not record, counts it, says the error once and exits 3", func() {
+		if _, err := os.Stat("/dev/full"); err != nil {
+			Skip("no /dev/full")
+		}
+		s := start("receive", "--addr", "127.0.0.1:0", "--record", "/dev/full")
+		base := receiverURL(s)
+		body, err := os.ReadFile(filepath.Join("webhook", "testdata", "modify_admin.json"))
+		Expect(err).NotTo(HaveOccurred())
+		e := webhook.Endpoint{URL: base + "/cb", SDKAppID: webhook.DefaultSDKAppID}
+		resp, err := http.Post(e.RequestURL(webhook.CommandModifyAdmin, webhook.Meta{}, webhook.URLOptions{}), "application/json", bytes.NewReader(body))
+		Expect(err).NotTo(HaveOccurred())
+		answer, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		Expect(resp.StatusCode).To(Equal(http.StatusServiceUnavailable), "not acknowledged: %s", answer)
+		Expect(string(answer)).To(ContainSubstring(`"ActionStatus":"FAIL"`))
+
+		Eventually(s, 10*time.Second).Should(gexec.Exit(3))
+		Expect(s.Err).To(gbytes.Say(`NOT RECORDED \(recording: write /dev/full: no space left on device\): answered 503 FAIL instead`))
+		Expect(s.Err).To(gbytes.Say(`livehook receive: recording: write /dev/full: no space left on device\n`))
+		Expect(strings.Count(string(s.Err.Contents()), "recording: recording")).To(BeZero())
+		Expect(strings.Count(string(s.Err.Contents()), "livehook receive: recording: write")).To(Equal(1), "said once")
+		Expect(s.Out).To(gbytes.Say(`livehook receive: 1 accepted, 0 refused; 0 recorded, 1 not recorded \(answered 503 FAIL, for the sender to send again\)\n`))
+	})
+})

@@ -51,6 +51,9 @@ const (
 	CodeUnknownCmd = 7 // a CallbackCommand the receiver does not know
 	CodeNotJSON    = 8 // the body is not a JSON object
 	CodeBadBody    = 9 // a field missing or of the wrong type, or CallbackCommand differing from the URL's
+	// CodeNotRecorded answers a delivery that Config.Record could not keep: it is not
+	// acknowledged, so that a sender that retries sends it again.
+	CodeNotRecorded = 10
 )
 
 // Config configures a Receiver.
@@ -76,6 +79,14 @@ type Config struct {
 	Forward Forward
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
+	// Record, when set, keeps each delivery (in a recording, say) before its answer is written,
+	// in the order of Seq, with the token cut out as for OnDelivery. When it fails, the delivery
+	// was not kept, so it is not acknowledged: the sender gets HTTP 503 with FAIL and
+	// CodeNotRecorded instead of the answer it would have got (the Live backend counts that a
+	// failed webhook, and sends it again when its retries are on), and the log and OnDelivery
+	// see that answer and NotRecorded. A forwarded webhook has reached the app by then, so a
+	// retry reaches it twice: webhooks are to be handled idempotently anyway.
+	Record func(Delivery) error
 	// OnDelivery, when set, is called with each delivery, in the order of Seq, before the answer
 	// is written: once a sender has its answer, OnDelivery has returned. Its Header and RawBody
 	// hold the request's headers and whole body.
@@ -113,6 +124,9 @@ type Delivery struct {
 	// TokenRemoved reports that the receiver's token appeared in the request and was cut out of
 	// what the log and OnDelivery see (so Query or the bodies differ from what was sent).
 	TokenRemoved bool `json:"token_removed,omitempty"`
+	// NotRecorded says why Config.Record failed to keep the delivery, which was therefore
+	// answered 503 FAIL; empty when it was kept or there is no Record.
+	NotRecorded string `json:"not_recorded,omitempty"`
 	// Header and RawBody are the request's headers (less those of the connection) and its whole
 	// body, for OnDelivery; the log keeps neither.
 	Header  http.Header `json:"-"`
@@ -263,13 +277,22 @@ func (rv *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		d.Header = connectionless(r.Header)
 	}
 	d.RawBody = body
-	rv.record(&d)
-	d.Answer.setHeader(w.Header())
-	if ref != nil && ref.status == http.StatusMethodNotAllowed && d.Answer.From == FromReceiver {
+	// What leaves the process is redacted; the answer goes back to the sender as it was given.
+	answer := d.Answer
+	if !rv.record(&d) {
+		answer = d.Answer
+	}
+	answer.setHeader(w.Header())
+	if ref != nil && ref.status == http.StatusMethodNotAllowed && answer.From == FromReceiver {
 		w.Header().Set("Allow", http.MethodPost)
 	}
-	w.WriteHeader(d.Answer.Status)
-	_, _ = w.Write(d.Answer.Body)
+	w.WriteHeader(answer.Status)
+	_, _ = w.Write(answer.Body)
+}
+
+// notRecorded is the answer to a delivery that Config.Record failed to keep.
+func notRecorded() Answer {
+	return ownAnswer(refuse(http.StatusServiceUnavailable, CodeNotRecorded, "the receiver could not record this delivery: send it again later"))
 }
 
 // jsonType is the Content-Type of the receiver's own answers; jsonContentType holds it for
@@ -428,8 +451,9 @@ func (rv *Receiver) checkSign(q *query) *refusal {
 	return nil
 }
 
-// record numbers the delivery, logs it and hands it to OnDelivery.
-func (rv *Receiver) record(d *Delivery) {
+// record numbers the delivery, has Config.Record keep it, logs it and hands it to OnDelivery.
+// It reports false when Record failed: d.Answer is then the answer to give instead.
+func (rv *Receiver) record(d *Delivery) (kept bool) {
 	rv.removeToken(d)
 	if body := d.RawBody; d.Accepted && len(body) <= LoggedBodyBytes {
 		d.Body = json.RawMessage(body)
@@ -446,11 +470,21 @@ func (rv *Receiver) record(d *Delivery) {
 	} else {
 		rv.rejected++
 	}
+	rv.mu.Unlock()
+	kept = true
+	if rv.cfg.Record != nil {
+		if err := rv.cfg.Record(*d); err != nil {
+			kept = false
+			d.Answer, d.NotRecorded = notRecorded(), err.Error()
+		}
+	}
+	rv.mu.Lock()
 	rv.push(logged(*d))
 	rv.mu.Unlock()
 	if rv.cfg.OnDelivery != nil {
 		rv.cfg.OnDelivery(*d)
 	}
+	return kept
 }
 
 // logged is what the log keeps of a delivery: not its headers nor its whole body (Body and

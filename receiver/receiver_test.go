@@ -336,3 +336,36 @@ func TestOnDeliverySeesTheHeaders(t *testing.T) {
 	g.Expect(req.Header.Get("X-Trace")).To(Equal("t-1"))
 	g.Expect(rv.Deliveries()[0].Header).To(BeNil(), "the log keeps no headers")
 }
+
+// A delivery that Record cannot keep is not acknowledged: the sender gets 503 FAIL and sends it
+// again; one that is kept gets its answer.
+func TestNotRecordedIsNotAcknowledged(t *testing.T) {
+	g := NewWithT(t)
+	fail := true
+	var seen []receiver.Delivery
+	rv, err := receiver.New(receiver.Config{SDKAppID: appID, Now: func() time.Time { return clock },
+		Record: func(receiver.Delivery) error {
+			if fail {
+				return errors.New("recording: write staging.jsonl: no space left on device")
+			}
+			return nil
+		},
+		OnDelivery: func(d receiver.Delivery) { seen = append(seen, d) }})
+	g.Expect(err).NotTo(HaveOccurred())
+	u := webhookURL(webhook.CommandModifyAdmin, "", webhook.URLOptions{})
+	rec, resp := post(t, rv, http.MethodPost, u, seed(t, "modify_admin.json"))
+	g.Expect(rec.Code).To(Equal(http.StatusServiceUnavailable))
+	g.Expect(resp.ActionStatus).To(Equal("FAIL"))
+	g.Expect(resp.ErrorCode).To(Equal(receiver.CodeNotRecorded))
+	g.Expect(seen).To(HaveLen(1))
+	g.Expect(seen[0].Accepted).To(BeTrue(), "the protocol verdict stays")
+	g.Expect(seen[0].Answer.Status).To(Equal(http.StatusServiceUnavailable))
+	g.Expect(seen[0].Summary()).To(HaveSuffix(`: OK; NOT RECORDED (recording: write staging.jsonl: no space left on device): answered 503 FAIL instead, so that the sender sends it again`))
+	g.Expect(rv.Deliveries()[0].NotRecorded).To(ContainSubstring("no space left"))
+
+	fail = false
+	rec, _ = post(t, rv, http.MethodPost, u, seed(t, "modify_admin.json"))
+	g.Expect(rec.Code).To(Equal(http.StatusOK))
+	g.Expect(rec.Body.Bytes()).To(Equal(webhook.Acknowledgement))
+	g.Expect(seen[1].NotRecorded).To(BeEmpty())
+}

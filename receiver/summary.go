@@ -42,6 +42,9 @@ func (d *Delivery) Summary() string {
 		}
 		fmt.Fprintf(&b, "; app did not answer (%s), answered %s itself", Printable(app.Error), verdict)
 	}
+	if d.NotRecorded != "" {
+		fmt.Fprintf(&b, "; NOT RECORDED (%s): answered %d FAIL instead, so that the sender sends it again", Printable(d.NotRecorded), d.Answer.Status)
+	}
 	return b.String()
 }
 
