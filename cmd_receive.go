@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/livehook/livehook/internal/linelog"
 	"github.com/livehook/livehook/receiver"
 	"github.com/livehook/livehook/recording"
 	"github.com/livehook/livehook/webhook"
@@ -101,9 +102,13 @@ Examples:
 			return nil
 		}
 	}
-	cfg.OnDelivery = func(d receiver.Delivery) {
-		if !*quiet {
-			fmt.Fprintf(m.Stderr, "%s %s %s\n", d.Time.Format(time.TimeOnly), d.RemoteIP, d.Summary())
+	// The lines go out from a goroutine of their own: an output nobody reads drops lines (and
+	// counts them) rather than holding up an answer.
+	lines := linelog.New(m.Stderr, linelog.DefaultLines)
+	defer closeLines(lines)
+	if !*quiet {
+		cfg.OnDelivery = func(d receiver.Delivery) {
+			lines.Print(d.Time.Format(time.TimeOnly) + " " + d.RemoteIP + " " + d.Summary())
 		}
 	}
 	srv, err := receiver.Start(*addr, cfg)
@@ -128,6 +133,7 @@ Examples:
 		if rec != nil {
 			err = errors.Join(err, rec.Close())
 		}
+		closeLines(lines)
 		accepted, rejected := srv.Receiver.Counts()
 		fmt.Fprintf(m.Stdout, "livehook receive: %d accepted, %d refused", accepted, rejected)
 		if rec != nil {
@@ -136,22 +142,35 @@ Examples:
 				fmt.Fprintf(m.Stdout, ", %d not recorded (answered 503 FAIL, for the sender to send again)", n)
 			}
 		}
+		if n := lines.Dropped(); n > 0 {
+			fmt.Fprintf(m.Stdout, "; %d log lines dropped, as the output was not read fast enough", n)
+		}
 		fmt.Fprintln(m.Stdout)
 		return err
 	}
 	select {
 	case <-ctx.Done():
-		fmt.Fprintln(m.Stderr, "livehook receive: stopping")
+		lines.Print("livehook receive: stopping")
 		return stop()
 	case err := <-recordErr:
 		// The error itself is printed once, as the command's.
-		fmt.Fprintln(m.Stderr, "livehook receive: the recording failed: stopping; the deliveries not recorded were answered 503 FAIL, not acknowledged")
+		lines.Print("livehook receive: the recording failed: stopping; the deliveries not recorded were answered 503 FAIL, not acknowledged")
 		// Closing the recording returns the same error: it is said once.
 		_ = stop()
 		return &ioError{err}
 	case <-waitChan(srv.Wait):
 		return srv.Wait()
 	}
+}
+
+// logDrain bounds the wait for the log's last lines at exit, when nobody reads the output.
+const logDrain = time.Second
+
+// closeLines writes the log's last lines, waiting at most logDrain.
+func closeLines(l *linelog.Log) {
+	ctx, cancel := context.WithTimeout(context.Background(), logDrain)
+	defer cancel()
+	_ = l.Close(ctx)
 }
 
 // redactKey is the key of --redact's replacements: $LIVEHOOK_REDACT_KEY, or one for this run.

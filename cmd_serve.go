@@ -6,10 +6,10 @@ import (
 	"net"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/livehook/livehook/delivery"
+	"github.com/livehook/livehook/internal/linelog"
 	"github.com/livehook/livehook/mockserver"
 	"github.com/livehook/livehook/usersig"
 	"github.com/livehook/livehook/webhook"
@@ -93,12 +93,12 @@ Example:
 			cfg.Admins = append(cfg.Admins, a)
 		}
 	}
+	// As receive's: an output nobody reads drops lines rather than holding up a call or a delivery.
+	lines := linelog.New(m.Stderr, linelog.DefaultLines)
+	defer closeLines(lines)
 	if !*quiet {
-		var mu sync.Mutex
 		cfg.Logf = func(format string, args ...any) {
-			mu.Lock()
-			defer mu.Unlock()
-			fmt.Fprintf(m.Stderr, time.Now().Format(time.TimeOnly)+" "+format+"\n", args...)
+			lines.Printf(time.Now().Format(time.TimeOnly)+" "+format, args...)
 		}
 	}
 	tuneGC()
@@ -137,17 +137,17 @@ Example:
 	}
 	fmt.Fprintf(m.Stdout, "Deliveries: GET %s%s\n", s.URL, mockserver.DeliveriesPath)
 	<-ctx.Done()
-	return m.stopServe(s)
+	return m.stopServe(s, lines)
 }
 
 // stopServe delivers the webhooks still pending, within the mock's close timeout, or until a
 // second interrupt: then those not delivered are recorded as failed at once.
-func (m *Main) stopServe(s *mockserver.Server) error {
+func (m *Main) stopServe(s *mockserver.Server, lines *linelog.Log) error {
 	pending, _ := s.Deliveries()
 	if pending.Pending == 0 {
-		fmt.Fprintf(m.Stderr, "livehook serve: stopping; no webhook is pending\n")
+		lines.Print("livehook serve: stopping; no webhook is pending")
 	} else {
-		fmt.Fprintf(m.Stderr, "livehook serve: stopping; delivering the %d webhooks still pending (interrupt again to exit at once)\n", pending.Pending)
+		lines.Printf("livehook serve: stopping; delivering the %d webhooks still pending (interrupt again to exit at once)", pending.Pending)
 	}
 	shut, cancel := context.WithTimeout(context.Background(), s.Config().CloseTimeout)
 	defer cancel()
@@ -165,7 +165,11 @@ func (m *Main) stopServe(s *mockserver.Server) error {
 	err := s.Shutdown(shut)
 	close(done)
 	st, _ := s.Deliveries()
+	closeLines(lines)
 	fmt.Fprintf(m.Stdout, "livehook serve: %d webhooks fired, %d acknowledged, %d failed\n", st.Fired, st.Acknowledged, st.Failed)
+	if n := lines.Dropped(); n > 0 {
+		fmt.Fprintf(m.Stdout, "livehook serve: %d log lines dropped, as the output was not read fast enough\n", n)
+	}
 	if <-aborted {
 		fmt.Fprintln(m.Stdout, "livehook serve: stopped at once: the webhooks not delivered are counted as failed")
 		return context.Canceled

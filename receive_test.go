@@ -312,3 +312,43 @@ var _ = Describe("livehook receive --record on a full disk", func() {
 		Expect(s.Out).To(gbytes.Say(`livehook receive: 1 accepted, 0 refused; 0 recorded, 1 not recorded \(answered 503 FAIL, for the sender to send again\)\n`))
 	})
 })
+
+var _ = Describe("livehook receive with an output nobody reads", func() {
+	It("keeps answering webhooks, and counts the log lines it dropped", func() {
+		// stderr is a pipe that is never read: it fills after some 500 lines.
+		pr, pw, err := os.Pipe()
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(pr.Close)
+		out := gbytes.NewBuffer()
+		cmd := exec.Command(livehook, "receive", "--addr", "127.0.0.1:0")
+		cmd.Stdout, cmd.Stderr = io.MultiWriter(out, GinkgoWriter), pw
+		Expect(cmd.Start()).To(Succeed())
+		pw.Close()
+		exited := make(chan error, 1)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			exited <- cmd.Wait()
+		}()
+		DeferCleanup(func() {
+			_ = cmd.Process.Kill()
+			<-done
+		})
+		Eventually(out, 10*time.Second).Should(gbytes.Say(`listening on http://127\.0\.0\.1:\d+`))
+		base := regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(string(out.Contents()))
+
+		body, err := os.ReadFile(filepath.Join("webhook", "testdata", "modify_admin.json"))
+		Expect(err).NotTo(HaveOccurred())
+		e := webhook.Endpoint{URL: base + "/cb", SDKAppID: webhook.DefaultSDKAppID}
+		client := webhook.NewClient(webhook.WithTimeout(5 * time.Second))
+		u := e.RequestURL(webhook.CommandModifyAdmin, webhook.Meta{}, webhook.URLOptions{})
+		const n = 6000 // some 700 KB of lines: ten pipes' worth, beyond the log's bound too
+		for i := range n {
+			res := client.Do(context.Background(), webhook.Request{URL: u, Body: body})
+			Expect(res.Outcome).To(Equal(webhook.Acknowledged), "webhook %d of %d: %v", i+1, n, res.Err)
+		}
+		Expect(cmd.Process.Signal(syscall.SIGINT)).To(Succeed())
+		Eventually(exited, 10*time.Second).Should(Receive(BeNil()))
+		Expect(out).To(gbytes.Say(fmt.Sprintf(`livehook receive: %d accepted, 0 refused; (\d+) log lines dropped, as the output was not read fast enough\n`, n)))
+	})
+})
