@@ -4,7 +4,6 @@
 package receiver
 
 import (
-	"bytes"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -13,7 +12,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -455,7 +453,8 @@ func (rv *Receiver) checkSign(q *query) *refusal {
 // It reports false when Record failed: d.Answer is then the answer to give instead.
 func (rv *Receiver) record(d *Delivery) (kept bool) {
 	rv.removeToken(d)
-	if body := d.RawBody; d.Accepted && len(body) <= LoggedBodyBytes {
+	// A cut across the body's structure leaves it no JSON: then it is kept as text.
+	if body := d.RawBody; d.Accepted && len(body) <= LoggedBodyBytes && (!d.TokenRemoved || json.Valid(body)) {
 		d.Body = json.RawMessage(body)
 	} else if len(body) > 0 {
 		d.BodyText = string(prefix(body, RefusedBodyBytes))
@@ -511,45 +510,48 @@ func prefix(b []byte, n int) []byte {
 	return b[:n]
 }
 
-// removeToken cuts the token out of every value of d that came from the wire, so that neither
-// the log nor a recording ever holds it, wherever a sender put it.
+// removeToken cuts the token out of every value of d that came from the wire or from the app,
+// in whatever encoding it came (cutSecret), so that neither the log, nor a recording, nor
+// OnDelivery ever holds it, wherever a sender or the app put it. It copies what it changes:
+// the answer passed back to the sender is not altered.
 func (rv *Receiver) removeToken(d *Delivery) {
 	tok := rv.cfg.Token
 	if tok == "" {
 		return
 	}
 	cut := func(s string) string {
-		for strings.Contains(s, tok) {
-			s = strings.ReplaceAll(s, tok, "")
-			d.TokenRemoved = true
-		}
-		return s
+		out, found := cutSecret(s, tok)
+		d.TokenRemoved = d.TokenRemoved || found
+		return out
 	}
 	cutBytes := func(b []byte) []byte {
-		if !bytes.Contains(b, []byte(tok)) {
+		out, found := cutSecret(string(b), tok)
+		if !found {
 			return b
 		}
-		return []byte(cut(string(b)))
+		d.TokenRemoved = true
+		return []byte(out)
 	}
 	d.Path, d.Query, d.Command, d.Room, d.Reason, d.Method = cut(d.Path), cut(d.Query), cut(d.Command), cut(d.Room), cut(d.Reason), cut(d.Method)
 	d.RawBody = cutBytes(d.RawBody)
 	d.Answer.Body = cutBytes(d.Answer.Body)
+	d.Answer.ContentType = cut(d.Answer.ContentType)
+	d.Answer.appHeader = nil // it is the sender's, and neither the log nor OnDelivery see it
 	if d.App != nil {
-		d.App.Error = cut(d.App.Error)
+		app := *d.App
+		app.Error, app.Verdict = cut(app.Error), cut(app.Verdict)
+		d.App = &app
 	}
-	for k, vs := range d.Header {
-		if ck := cut(k); ck != k {
-			delete(d.Header, k)
-			d.Header[ck] = vs
+	if d.Header != nil {
+		h := make(http.Header, len(d.Header))
+		for k, vs := range d.Header {
+			cvs := make([]string, len(vs))
+			for i, v := range vs {
+				cvs[i] = cut(v)
+			}
+			h[cut(k)] = append(h[cut(k)], cvs...)
 		}
-		for i := range vs {
-			vs[i] = cut(vs[i])
-		}
-	}
-	for _, vs := range d.Answer.appHeader {
-		for i := range vs {
-			vs[i] = cut(vs[i])
-		}
+		d.Header = h
 	}
 }
 
