@@ -39,7 +39,7 @@ Examples:
 	skew := fs.Duration("max-skew", receiver.DefaultMaxSkew, "how far RequestTime may be from this clock, either way")
 	logSize := fs.Int("log-size", receiver.DefaultLogSize, "how many deliveries GET /deliveries keeps")
 	forwardTo := fs.String("forward-to", "", "forward every webhook, unchanged, to this `URL` (your app) and answer with its answer")
-	forwardTimeout := fs.Duration("forward-timeout", webhook.DefaultTimeout, "how long the app may take to answer a forwarded webhook")
+	forwardTimeout := fs.Duration("forward-timeout", receiver.DefaultForwardTimeout, fmt.Sprintf("how long the app may take to answer a forwarded webhook; below the sender's deadline (%v), so that the receiver's answer when the app is late still counts", webhook.DefaultTimeout))
 	insecure := fs.Bool("insecure", false, "accept any TLS certificate from an https --forward-to app (self-signed test deployments)")
 	record := fs.String("record", "", "append every delivery to `FILE` as a JSON line (tail -f works; see 'livehook generate --from')")
 	redact := fs.Bool("redact", false, "in the recording, replace user IDs, room names, URLs and client addresses with keyed hashes (key: $"+redactKeyEnv+")")
@@ -54,7 +54,10 @@ Examples:
 		return usagef("--max-skew is %v: want a positive duration, such as %v (how far RequestTime may be from this clock)", *skew, receiver.DefaultMaxSkew)
 	}
 	if *forwardTimeout <= 0 {
-		return usagef("--forward-timeout is %v: want a positive duration, such as %v", *forwardTimeout, webhook.DefaultTimeout)
+		return usagef("--forward-timeout is %v: want a positive duration, such as %v", *forwardTimeout, receiver.DefaultForwardTimeout)
+	}
+	if *forwardTimeout >= webhook.DefaultTimeout {
+		return usagef("--forward-timeout is %v: want less than the sender's deadline of %v, such as %v, so that the receiver's answer when the app is late reaches the sender in time", *forwardTimeout, webhook.DefaultTimeout, receiver.DefaultForwardTimeout)
 	}
 	if *forwardTo == "" && (isSet(fs, "forward-timeout") || *insecure) {
 		return usagef("--forward-timeout and --insecure apply to forwarding: add --forward-to URL")

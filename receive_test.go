@@ -352,3 +352,12 @@ var _ = Describe("livehook receive with an output nobody reads", func() {
 		Expect(out).To(gbytes.Say(fmt.Sprintf(`livehook receive: %d accepted, 0 refused; (\d+) log lines dropped, as the output was not read fast enough\n`, n)))
 	})
 })
+
+var _ = Describe("livehook receive --forward-timeout", func() {
+	It("is refused when it leaves the sender's deadline no room", func() {
+		for _, d := range []string{"2s", "5s"} {
+			Expect(runs(2, "receive", "--forward-to", "http://127.0.0.1:1/x", "--forward-timeout", d).Err).To(gbytes.Say(`--forward-timeout is \S+: want less than the sender's deadline of 2s, such as 1.5s`))
+		}
+		Expect(runs(0, "receive", "-h").Out).To(gbytes.Say(`(?s)-forward-timeout duration.*\(default 1.5s\)`))
+	})
+})

@@ -52,6 +52,8 @@ const (
 	// CodeNotRecorded answers a delivery that Config.Record could not keep: it is not
 	// acknowledged, so that a sender that retries sends it again.
 	CodeNotRecorded = 10
+	// CodeAppUnanswered answers a webhook forwarded to an app that gave no answer.
+	CodeAppUnanswered = 11
 )
 
 // Config configures a Receiver.
@@ -265,8 +267,11 @@ func (rv *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rv.forward != nil && !tooLarge {
 		app, answer := rv.forward.send(r, body)
 		d.App = app
-		if answer != nil {
+		switch {
+		case answer != nil:
 			d.Answer = *answer
+		case ref == nil:
+			d.Answer = app.unanswered()
 		}
 	}
 	d.Took = rv.cfg.Now().Sub(start)
