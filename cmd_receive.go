@@ -42,7 +42,7 @@ Examples:
 	forwardTimeout := fs.Duration("forward-timeout", receiver.DefaultForwardTimeout, fmt.Sprintf("how long the app may take to answer a forwarded webhook; below the sender's deadline (%v), so that the receiver's answer when the app is late still counts", webhook.DefaultTimeout))
 	insecure := fs.Bool("insecure", false, "accept any TLS certificate from an https --forward-to app (self-signed test deployments)")
 	record := fs.String("record", "", "append every delivery to `FILE` as a JSON line (tail -f works; see 'livehook generate --from')")
-	redact := fs.Bool("redact", false, "in the recording, replace user IDs, room names, URLs and client addresses with keyed hashes (key: $"+redactKeyEnv+")")
+	redact := fs.Bool("redact", false, "in the recording, GET /deliveries and the log, replace user IDs, room names, URLs, free text and client addresses with keyed hashes, and leave out the headers that name the client (key: $"+redactKeyEnv+")")
 	quiet := fs.Bool("q", false, "do not print a line per delivery")
 	if err := m.parseFlags(fs, args); err != nil {
 		return err
@@ -62,9 +62,6 @@ Examples:
 	if *forwardTo == "" && (isSet(fs, "forward-timeout") || *insecure) {
 		return usagef("--forward-timeout and --insecure apply to forwarding: add --forward-to URL")
 	}
-	if *redact && *record == "" {
-		return usagef("--redact applies to the recording: add --record FILE")
-	}
 	cfg := receiver.Config{SDKAppID: *appID, Token: *token, MaxSkew: *skew, LogSize: *logSize,
 		Forward: receiver.Forward{URL: *forwardTo, Timeout: *forwardTimeout, Insecure: *insecure}}
 	// Check the configuration before the file is created.
@@ -72,16 +69,17 @@ Examples:
 		return usagef("%w", err) // the configuration is all the flags'
 	}
 
+	if *redact {
+		// One redaction, in the receiver, for all that leaves it: the recording, the log and
+		// GET /deliveries see the same redacted delivery.
+		key, note := redactKey()
+		fmt.Fprintf(m.Stderr, "livehook receive: redacting the recording, GET /deliveries and the log (%s)\n", note)
+		cfg.Redact = recording.NewRedactor(key).Delivery
+	}
 	var rec *recording.Writer
 	recordErr := make(chan error, 1)
 	if *record != "" {
-		var opts []recording.Option
-		if *redact {
-			key, note := redactKey()
-			fmt.Fprintf(m.Stderr, "livehook receive: redacting the recording (%s)\n", note)
-			opts = append(opts, recording.WithRedactor(recording.NewRedactor(key)))
-		}
-		w, err := recording.Create(*record, opts...)
+		w, err := recording.Create(*record)
 		if err != nil {
 			return &usageError{err}
 		}

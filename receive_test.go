@@ -250,19 +250,32 @@ var _ = Describe("livehook receive --forward-to --record", func() {
 			s, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
 			Expect(err).NotTo(HaveOccurred())
 			DeferCleanup(func() { s.Kill().Wait(5 * time.Second) })
-			Eventually(s.Err, 10*time.Second).Should(gbytes.Say(`redacting the recording \(key from \$LIVEHOOK_REDACT_KEY`))
-			e := webhook.Endpoint{URL: receiverURL(s) + "/cb", SDKAppID: webhook.DefaultSDKAppID}
+			Eventually(s.Err, 10*time.Second).Should(gbytes.Say(`redacting the recording, GET /deliveries and the log \(key from \$LIVEHOOK_REDACT_KEY`))
+			base := receiverURL(s)
+			e := webhook.Endpoint{URL: base + "/cb", SDKAppID: webhook.DefaultSDKAppID}
 			u := e.RequestURL(webhook.CommandDestroyRoom, webhook.Meta{ClientIP: "198.51.100.23", OptPlatform: "iOS"}, webhook.URLOptions{})
-			res := webhook.NewClient().Do(context.Background(), webhook.Request{URL: u, Body: body})
-			Expect(res.Outcome).To(Equal(webhook.Acknowledged), "%v", res.Err)
+			req, err := http.NewRequest(http.MethodPost, u, bytes.NewReader(bytes.Replace(body, []byte(`"CustomInfo": ""`), []byte(`"CustomInfo": "call me at 555-0100"`), 1)))
+			Expect(err).NotTo(HaveOccurred())
+			req.Header.Set("X-Forwarded-For", "198.51.100.77")
+			req.Header.Set("X-Real-IP", "198.51.100.78")
+			req.Header.Set("User-Agent", "PrivateBrowser/9.9")
+			resp, err := http.DefaultClient.Do(req)
+			Expect(err).NotTo(HaveOccurred())
+			resp.Body.Close()
+			Expect(resp.StatusCode).To(Equal(http.StatusOK))
+			page, err := http.Get(base + "/deliveries")
+			Expect(err).NotTo(HaveOccurred())
+			logged, _ := io.ReadAll(page.Body)
+			page.Body.Close()
+			Expect(string(logged)).To(ContainSubstring(`"redacted":true`))
 			s.Signal(syscall.SIGINT)
 			Eventually(s, 10*time.Second).Should(gexec.Exit(0))
 			b, err := os.ReadFile(rec)
 			Expect(err).NotTo(HaveOccurred())
-			return string(b)
+			return string(b) + "\n" + string(logged)
 		}
 		first, second := record("a.jsonl"), record("b.jsonl")
-		for _, private := range []string{`"admin"`, "144115216631667826", "live name", "cover url", "background url", "198.51.100.23"} {
+		for _, private := range []string{`"admin"`, "144115216631667826", "live name", "cover url", "background url", "198.51.100.", "555-0100", "PrivateBrowser"} {
 			Expect(first).NotTo(ContainSubstring(private))
 		}
 		Expect(first).To(ContainSubstring(`"redacted":true`))
@@ -273,7 +286,6 @@ var _ = Describe("livehook receive --forward-to --record", func() {
 
 	It("refuses what makes no sense, and quotes what came from the wire", func() {
 		Expect(runs(2, "receive", "--max-skew", "-5s").Err).To(gbytes.Say(`--max-skew is -5s: want a positive duration, such as 1m0s`))
-		Expect(runs(2, "receive", "--redact").Err).To(gbytes.Say(`--redact applies to the recording: add --record FILE`))
 		Expect(runs(2, "receive", "--forward-to", "127.0.0.1:8000").Err).To(gbytes.Say(`forward URL "127.0.0.1:8000": want an absolute http:// or https:// URL`))
 		Expect(runs(2, "generate", "--from", "x.jsonl", "--rooms", "3").Err).To(gbytes.Say(`--rooms does not apply to --from`))
 

@@ -87,6 +87,10 @@ type Config struct {
 	// see that answer and NotRecorded. A forwarded webhook has reached the app by then, so a
 	// retry reaches it twice: webhooks are to be handled idempotently anyway.
 	Record func(Delivery) error
+	// Redact, when set, redacts each delivery in place (recording.Redactor's Delivery, say),
+	// after the token is cut out and before anything else sees it: the log, GET DeliveriesPath,
+	// Record and OnDelivery. The answer passed back to the sender is not altered.
+	Redact func(*Delivery)
 	// OnDelivery, when set, is called with each delivery, in the order of Seq, before the answer
 	// is written: once a sender has its answer, OnDelivery has returned. Its Header and RawBody
 	// hold the request's headers and whole body.
@@ -127,6 +131,8 @@ type Delivery struct {
 	// NotRecorded says why Config.Record failed to keep the delivery, which was therefore
 	// answered 503 FAIL; empty when it was kept or there is no Record.
 	NotRecorded string `json:"not_recorded,omitempty"`
+	// Redacted reports that Config.Redact redacted the delivery.
+	Redacted bool `json:"redacted,omitempty"`
 	// Header and RawBody are the request's headers (less those of the connection) and its whole
 	// body, for OnDelivery; the log keeps neither.
 	Header  http.Header `json:"-"`
@@ -458,6 +464,10 @@ func (rv *Receiver) checkSign(q *query) *refusal {
 // It reports false when Record failed: d.Answer is then the answer to give instead.
 func (rv *Receiver) record(d *Delivery) (kept bool) {
 	rv.removeToken(d)
+	if rv.cfg.Redact != nil {
+		rv.cfg.Redact(d)
+		d.Redacted = true
+	}
 	// A cut across the body's structure leaves it no JSON: then it is kept as text.
 	if body := d.RawBody; d.Accepted && len(body) <= LoggedBodyBytes && (!d.TokenRemoved || json.Valid(body)) {
 		d.Body = json.RawMessage(body)

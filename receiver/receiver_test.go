@@ -48,10 +48,22 @@ func webhookURL(cmd webhook.Command, token string, opt webhook.URLOptions) strin
 	return e.RequestURL(cmd, webhook.Meta{ClientIP: "10.1.2.3", OptPlatform: "Android"}, opt)
 }
 
+// tokenOf is the token of a receiver handler, for reading its log.
+func tokenOf(h http.Handler) string {
+	if rv, ok := h.(*receiver.Receiver); ok {
+		return rv.Config().Token
+	}
+	return ""
+}
+
 // post sends a request to the handler and returns the parsed answer.
 func post(t *testing.T, h http.Handler, method, url string, body []byte) (*httptest.ResponseRecorder, webhook.Response) {
 	t.Helper()
 	req := httptest.NewRequest(method, url, bytes.NewReader(body))
+	req.RemoteAddr = "127.0.0.1:40000" // the log is served to loopback without a token
+	if tok := tokenOf(h); tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	var resp webhook.Response

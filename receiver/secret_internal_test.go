@@ -118,7 +118,10 @@ func TestTokenNeverWrittenAnswerNotAltered(t *testing.T) {
 	g.Expect(d.TokenRemoved).To(BeTrue())
 	g.Expect(d.App.Verdict).To(HavePrefix("refused (ErrorCode 1, "))
 	page := httptest.NewRecorder()
-	srv.Receiver.ServeHTTP(page, httptest.NewRequest(http.MethodGet, DeliveriesPath, nil))
+	pageReq := httptest.NewRequest(http.MethodGet, DeliveriesPath, nil)
+	pageReq.Header.Set("Authorization", "Bearer "+tok)
+	srv.Receiver.ServeHTTP(page, pageReq)
+	g.Expect(page.Code).To(Equal(http.StatusOK))
 	logJSON, _ := json.Marshal(srv.Receiver.Deliveries())
 	for name, out := range map[string]string{
 		"the log line":     d.Summary(),
