@@ -23,11 +23,14 @@ func (m *Main) runReceive(ctx context.Context, args []string) error {
 Run the reference receiver: it checks every webhook sent to it against the Live protocol
 (method, query parameters, SdkAppid, Sign and RequestTime when a token is set, body fields and
 types) and answers OK/0, or FAIL with the reason. Point your own sender at it to debug it.
-GET /deliveries shows what it received, as JSON; DELETE /deliveries clears that log.
+GET /deliveries shows what it received, as JSON; DELETE /deliveries clears that log (with
+--token, send it as Authorization: Bearer TOKEN; without, only loopback is answered).
 
 With --forward-to, each webhook also goes on, unchanged, to your app, and the sender gets the
-app's answer (the receiver's own when the app does not answer). With --record, every delivery
-is appended to a file, one JSON line each, that 'livehook generate --from' turns into a replay.
+app's answer; when the app gives none, 502 or 504 FAIL, never OK/0, so that the sender counts
+a failed webhook. With --record, every delivery is appended to a file, one JSON line each, that
+'livehook generate --from' turns into a replay; a delivery that cannot be recorded is answered
+503 FAIL and the receiver stops (exit 3).
 It prints one line per delivery and runs until interrupted (Ctrl-C).
 
 Examples:
@@ -122,7 +125,7 @@ Examples:
 	}
 	fmt.Fprintf(m.Stdout, "livehook receive: listening on %s (SdkAppid %d, %s)\nDeliveries: GET %s%s\n", srv.URL, *appID, auth, srv.URL, receiver.DeliveriesPath)
 	if *forwardTo != "" {
-		fmt.Fprintf(m.Stdout, "Forwarding to %s: the sender gets the app's answer, or the receiver's when the app does not answer within %v\n", *forwardTo, *forwardTimeout)
+		fmt.Fprintf(m.Stdout, "Forwarding to %s: the sender gets the app's answer, or 502/504 FAIL when the app does not answer within %v\n", *forwardTo, *forwardTimeout)
 	}
 	if rec != nil {
 		fmt.Fprintf(m.Stdout, "Recording to %s\n", *record)

@@ -29,7 +29,9 @@ const DefaultForwardTimeout = 1500 * time.Millisecond
 
 // Forward configures forwarding to an app: each webhook goes on unchanged (method, query with
 // Sign and RequestTime, headers but those of the connection, body byte for byte), and the app's
-// answer goes back to the sender. When the app gives no answer, the sender gets the receiver's.
+// answer goes back to the sender. When the app gives no answer, the sender gets 502 (or 504 when
+// the app is late) with FAIL and CodeAppUnanswered, never OK/0, as the app may not have got it;
+// a webhook the receiver refuses gets its refusal.
 type Forward struct {
 	// URL is the app's callback URL; the webhook's query is appended to it, after any of its own.
 	URL string
