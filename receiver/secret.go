@@ -1,7 +1,6 @@
 package receiver
 
 import (
-	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -191,10 +190,20 @@ func hexAt(us []unit, i, n int) (uint64, bool) {
 	if i+n > len(us) {
 		return 0, false
 	}
-	buf := make([]byte, n)
-	for k := range n {
-		buf[k] = us[i+k].b
+	var v uint64
+	for _, u := range us[i : i+n] {
+		c := u.b
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		v = v<<4 | uint64(c)
 	}
-	v, err := strconv.ParseUint(string(buf), 16, 32)
-	return v, err == nil
+	return v, true
 }

@@ -135,3 +135,18 @@ func TestTokenNeverWrittenAnswerNotAltered(t *testing.T) {
 		g.Expect(out).NotTo(ContainSubstring("s3cr3t"), name)
 	}
 }
+
+// BenchmarkCutSecret measures the token search on a seed body: plain (no escapes to look
+// through) and with \u escapes, which take the decoding path.
+func BenchmarkCutSecret(b *testing.B) {
+	plain := strings.Repeat(`{"RoomId":"live_7","RoomName":"name","Owner_Account":"u1"},`, 16)
+	escaped := strings.Repeat(`{"RoomId":"live_\u0037","RoomName":"n%41me","Owner_Account":"u1"},`, 16)
+	for name, s := range map[string]string{"plain": plain, "escaped": escaped} {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(s)))
+			for b.Loop() {
+				_, _ = cutSecret(s, "s3cr3t-token")
+			}
+		})
+	}
+}
