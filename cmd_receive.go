@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"time"
 
+	"github.com/livehook/livehook/internal/linelog"
 	"github.com/livehook/livehook/receiver"
 	"github.com/livehook/livehook/recording"
 	"github.com/livehook/livehook/webhook"
@@ -23,11 +25,14 @@ Run the reference receiver: it checks every webhook sent to it against the Live 
 types) and answers OK/0, or FAIL with the reason. Point your own sender at it to debug it.
 It never refuses a command only because it does not know it: a well-formed command it has no
 notes on is acknowledged, and its delivery marked "not in livehook's protocol notes".
-GET /deliveries shows what it received, as JSON; DELETE /deliveries clears that log.
+GET /deliveries shows what it received, as JSON; DELETE /deliveries clears that log (with
+--token, send it as Authorization: Bearer TOKEN; without, only loopback is answered).
 
 With --forward-to, each webhook also goes on, unchanged, to your app, and the sender gets the
-app's answer (the receiver's own when the app does not answer). With --record, every delivery
-is appended to a file, one JSON line each, that 'livehook generate --from' turns into a replay.
+app's answer; when the app gives none, 502 or 504 FAIL, never OK/0, so that the sender counts
+a failed webhook. With --record, every delivery is appended to a file, one JSON line each, that
+'livehook generate --from' turns into a replay; a delivery that cannot be recorded is answered
+503 FAIL and the receiver stops (exit 3).
 It prints one line per delivery and runs until interrupted (Ctrl-C).
 
 Examples:
@@ -39,10 +44,10 @@ Examples:
 	skew := fs.Duration("max-skew", receiver.DefaultMaxSkew, "how far RequestTime may be from this clock, either way")
 	logSize := fs.Int("log-size", receiver.DefaultLogSize, "how many deliveries GET /deliveries keeps")
 	forwardTo := fs.String("forward-to", "", "forward every webhook, unchanged, to this `URL` (your app) and answer with its answer")
-	forwardTimeout := fs.Duration("forward-timeout", webhook.DefaultTimeout, "how long the app may take to answer a forwarded webhook")
+	forwardTimeout := fs.Duration("forward-timeout", receiver.DefaultForwardTimeout, fmt.Sprintf("how long the app may take to answer a forwarded webhook; below the sender's deadline (%v), so that the receiver's answer when the app is late still counts", webhook.DefaultTimeout))
 	insecure := fs.Bool("insecure", false, "accept any TLS certificate from an https --forward-to app (self-signed test deployments)")
 	record := fs.String("record", "", "append every delivery to `FILE` as a JSON line (tail -f works; see 'livehook generate --from')")
-	redact := fs.Bool("redact", false, "in the recording, replace user IDs, room names, URLs and client addresses with keyed hashes (key: $"+redactKeyEnv+")")
+	redact := fs.Bool("redact", false, "in the recording, GET /deliveries and the log, replace user IDs, room names, URLs, free text and client addresses with keyed hashes, and leave out the headers that name the client (key: $"+redactKeyEnv+")")
 	quiet := fs.Bool("q", false, "do not print a line per delivery")
 	if err := m.parseFlags(fs, args); err != nil {
 		return err
@@ -54,13 +59,13 @@ Examples:
 		return usagef("--max-skew is %v: want a positive duration, such as %v (how far RequestTime may be from this clock)", *skew, receiver.DefaultMaxSkew)
 	}
 	if *forwardTimeout <= 0 {
-		return usagef("--forward-timeout is %v: want a positive duration, such as %v", *forwardTimeout, webhook.DefaultTimeout)
+		return usagef("--forward-timeout is %v: want a positive duration, such as %v", *forwardTimeout, receiver.DefaultForwardTimeout)
+	}
+	if *forwardTimeout >= webhook.DefaultTimeout {
+		return usagef("--forward-timeout is %v: want less than the sender's deadline of %v, such as %v, so that the receiver's answer when the app is late reaches the sender in time", *forwardTimeout, webhook.DefaultTimeout, receiver.DefaultForwardTimeout)
 	}
 	if *forwardTo == "" && (isSet(fs, "forward-timeout") || *insecure) {
 		return usagef("--forward-timeout and --insecure apply to forwarding: add --forward-to URL")
-	}
-	if *redact && *record == "" {
-		return usagef("--redact applies to the recording: add --record FILE")
 	}
 	cfg := receiver.Config{SDKAppID: *appID, Token: *token, MaxSkew: *skew, LogSize: *logSize,
 		Forward: receiver.Forward{URL: *forwardTo, Timeout: *forwardTimeout, Insecure: *insecure}}
@@ -69,33 +74,47 @@ Examples:
 		return usagef("%w", err) // the configuration is all the flags'
 	}
 
+	if *redact {
+		// One redaction, in the receiver, for all that leaves it: the recording, the log and
+		// GET /deliveries see the same redacted delivery.
+		key, note := redactKey()
+		fmt.Fprintf(m.Stderr, "livehook receive: redacting the recording, GET /deliveries and the log (%s)\n", note)
+		cfg.Redact = recording.NewRedactor(key).Delivery
+	}
 	var rec *recording.Writer
 	recordErr := make(chan error, 1)
 	if *record != "" {
-		var opts []recording.Option
-		if *redact {
-			key, note := redactKey()
-			fmt.Fprintf(m.Stderr, "livehook receive: redacting the recording (%s)\n", note)
-			opts = append(opts, recording.WithRedactor(recording.NewRedactor(key)))
-		}
-		w, err := recording.Create(*record, opts...)
+		w, err := recording.Create(*record)
 		if err != nil {
 			return &usageError{err}
 		}
 		rec = w
 		defer rec.Close()
 	}
-	cfg.OnDelivery = func(d receiver.Delivery) {
-		if rec != nil {
+	// A delivery is recorded before it is answered; one that is not recorded is answered 503
+	// FAIL (see receiver.Config.Record), never acknowledged, and the receiver stops.
+	var recorded, unrecorded atomic.Uint64
+	if rec != nil {
+		cfg.Record = func(d receiver.Delivery) error {
 			if err := rec.Write(recording.FromDelivery(d)); err != nil {
+				unrecorded.Add(1)
 				select {
 				case recordErr <- err:
 				default:
 				}
+				return err
 			}
+			recorded.Add(1)
+			return nil
 		}
-		if !*quiet {
-			fmt.Fprintf(m.Stderr, "%s %s %s\n", d.Time.Format(time.TimeOnly), d.RemoteIP, d.Summary())
+	}
+	// The lines go out from a goroutine of their own: an output nobody reads drops lines (and
+	// counts them) rather than holding up an answer.
+	lines := linelog.New(m.Stderr, linelog.DefaultLines)
+	defer closeLines(lines)
+	if !*quiet {
+		cfg.OnDelivery = func(d receiver.Delivery) {
+			lines.Print(d.Time.Format(time.TimeOnly) + " " + d.RemoteIP + " " + d.Summary())
 		}
 	}
 	srv, err := receiver.Start(*addr, cfg)
@@ -108,31 +127,56 @@ Examples:
 	}
 	fmt.Fprintf(m.Stdout, "livehook receive: listening on %s (SdkAppid %d, %s)\nDeliveries: GET %s%s\n", srv.URL, *appID, auth, srv.URL, receiver.DeliveriesPath)
 	if *forwardTo != "" {
-		fmt.Fprintf(m.Stdout, "Forwarding to %s: the sender gets the app's answer, or the receiver's when the app does not answer within %v\n", *forwardTo, *forwardTimeout)
+		fmt.Fprintf(m.Stdout, "Forwarding to %s: the sender gets the app's answer, or 502/504 FAIL when the app does not answer within %v\n", *forwardTo, *forwardTimeout)
 	}
 	if rec != nil {
 		fmt.Fprintf(m.Stdout, "Recording to %s\n", *record)
 	}
 	stop := func() error {
-		// In-flight requests finish, and their lines are written, before the file is closed.
-		accepted, rejected := srv.Receiver.Counts()
+		// In-flight requests finish, and their lines are written, before the file is closed and
+		// the deliveries are counted.
 		err := srv.Close()
 		if rec != nil {
 			err = errors.Join(err, rec.Close())
 		}
-		fmt.Fprintf(m.Stdout, "livehook receive: %d accepted, %d refused\n", accepted, rejected)
+		closeLines(lines)
+		accepted, rejected := srv.Receiver.Counts()
+		fmt.Fprintf(m.Stdout, "livehook receive: %d accepted, %d refused", accepted, rejected)
+		if rec != nil {
+			fmt.Fprintf(m.Stdout, "; %d recorded", recorded.Load())
+			if n := unrecorded.Load(); n > 0 {
+				fmt.Fprintf(m.Stdout, ", %d not recorded (answered 503 FAIL, for the sender to send again)", n)
+			}
+		}
+		if n := lines.Dropped(); n > 0 {
+			fmt.Fprintf(m.Stdout, "; %d log lines dropped, as the output was not read fast enough", n)
+		}
+		fmt.Fprintln(m.Stdout)
 		return err
 	}
 	select {
 	case <-ctx.Done():
-		fmt.Fprintln(m.Stderr, "livehook receive: stopping")
+		lines.Print("livehook receive: stopping")
 		return stop()
 	case err := <-recordErr:
-		fmt.Fprintf(m.Stderr, "livehook receive: %v: stopping, so that no delivery goes unrecorded\n", err)
-		return errors.Join(err, stop())
+		// The error itself is printed once, as the command's.
+		lines.Print("livehook receive: the recording failed: stopping; the deliveries not recorded were answered 503 FAIL, not acknowledged")
+		// Closing the recording returns the same error: it is said once.
+		_ = stop()
+		return &ioError{err}
 	case <-waitChan(srv.Wait):
 		return srv.Wait()
 	}
+}
+
+// logDrain bounds the wait for the log's last lines at exit, when nobody reads the output.
+const logDrain = time.Second
+
+// closeLines writes the log's last lines, waiting at most logDrain.
+func closeLines(l *linelog.Log) {
+	ctx, cancel := context.WithTimeout(context.Background(), logDrain)
+	defer cancel()
+	_ = l.Close(ctx)
 }
 
 // redactKey is the key of --redact's replacements: $LIVEHOOK_REDACT_KEY, or one for this run.

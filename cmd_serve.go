@@ -4,12 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/livehook/livehook/delivery"
+	"github.com/livehook/livehook/internal/linelog"
 	"github.com/livehook/livehook/internal/plural"
 	"github.com/livehook/livehook/mockserver"
 	"github.com/livehook/livehook/usersig"
@@ -53,8 +54,10 @@ set_callback and update_callback take every name of the vendor's webhook command
 `+commandList()+`
 
 GET /mock/deliveries shows what became of each webhook, GET /mock/rooms the rooms. It runs until
-interrupted (Ctrl-C or SIGTERM), then delivers the webhooks still pending; a second interrupt
-stops at once, recording those not delivered as failed.
+interrupted (Ctrl-C or SIGTERM), then delivers the webhooks still pending for at most --drain
+(3s); those left are recorded as failed, named, and make the exit code 1. A second interrupt
+stops at once (exit 130). Webhooks go to loopback callback URLs only, unless
+--allow-callback-host names another host.
 
 Example:
   livehook serve --callback http://127.0.0.1:8000/live/webhook --skip-usersig
@@ -78,7 +81,10 @@ Example:
 	seed := fs.Int64("seed", 1, "seed of the simulated activity")
 	idle := fs.Duration("idle-timeout", 0, "dissolve rooms without a call and without viewers for this long, as the system does with empty rooms (0: never)")
 	quiet := fs.Bool("q", false, "do not print a line per call and delivery")
+	drain := fs.Duration("drain", DefaultDrain, "once interrupted, how long to go on delivering the webhooks already fired; those left are recorded as failed, named, and make the exit code 1")
 	deliveryFlag := fs.String("delivery", "", "deliver the webhooks as the Live backend does: `CONDITIONS` such as 'concurrency=32,duplicate=1%,reorder=1%,skew=-30s' (see the README's Delivery section)")
+	var callbackHosts hostsFlag
+	fs.Var(&callbackHosts, "allow-callback-host", "let callback URLs name this `HOST` beyond loopback (repeatable, or comma-separated; * for any): without it, webhooks go to loopback only")
 	printSig := fs.Bool("print-usersig", false, "print a UserSig for the first of --admins, valid for a day, made with --secret-key (it is a credential: mind where the output goes)")
 	if err := m.parseFlags(fs, args); err != nil {
 		return err
@@ -112,6 +118,9 @@ Example:
 	if *retries < 0 {
 		return usagef("--retries is %d: want 0 or more", *retries)
 	}
+	if *drain <= 0 {
+		return usagef("--drain is %v: want a positive duration, such as %v", *drain, DefaultDrain)
+	}
 	if *idle < 0 {
 		return usagef("--idle-timeout is %v: want 0 (never) or a positive duration", *idle)
 	}
@@ -120,7 +129,7 @@ Example:
 	}
 	cfg := mockserver.Config{SDKAppID: *appID, SecretKey: *key, Apps: apps, SkipUserSig: *skip, CallbackURL: *callback, Commands: cmds, Token: *token,
 		Timeout: *timeout, Retries: *retries, IdleTimeout: *idle, VendorRateLimits: *rateLimit, MaxMembers: *maxMembers,
-		ActivityRate: *activity, Seed: *seed}
+		ActivityRate: *activity, Seed: *seed, CallbackHosts: callbackHosts, CloseTimeout: *drain}
 	if *deliveryFlag != "" {
 		c, err := delivery.Parse(*deliveryFlag)
 		if err != nil {
@@ -133,12 +142,12 @@ Example:
 			cfg.Admins = append(cfg.Admins, a)
 		}
 	}
+	// As receive's: an output nobody reads drops lines rather than holding up a call or a delivery.
+	lines := linelog.New(m.Stderr, linelog.DefaultLines)
+	defer closeLines(lines)
 	if !*quiet {
-		var mu sync.Mutex
 		cfg.Logf = func(format string, args ...any) {
-			mu.Lock()
-			defer mu.Unlock()
-			fmt.Fprintf(m.Stderr, time.Now().Format(time.TimeOnly)+" "+format+"\n", args...)
+			lines.Printf(time.Now().Format(time.TimeOnly)+" "+format, args...)
 		}
 	}
 	tuneGC()
@@ -157,6 +166,17 @@ Example:
 		return &ioError{err}
 	}
 	fmt.Fprintf(m.Stdout, "livehook serve: the mock Live backend listens on %s (SdkAppid %d)\n", s.URL, *appID)
+	if w := listenWarning(ln.Addr(), *skip, *key); w != "" {
+		fmt.Fprintln(m.Stderr, "livehook serve: warning: "+w)
+	}
+	switch {
+	case len(callbackHosts) == 0:
+		fmt.Fprintln(m.Stdout, "Webhooks go to loopback callback URLs only (--allow-callback-host HOST allows others).")
+	case slices.Contains(callbackHosts, mockserver.AnyCallbackHost):
+		fmt.Fprintln(m.Stdout, "Webhooks may go to any host a callback URL names (--allow-callback-host *).")
+	default:
+		fmt.Fprintf(m.Stdout, "Webhooks go to loopback callback URLs and to %s.\n", strings.Join(callbackHosts, ", "))
+	}
 	switch {
 	case *skip:
 		fmt.Fprintln(m.Stdout, "UserSigs are not checked.")
@@ -177,19 +197,28 @@ Example:
 	}
 	fmt.Fprintf(m.Stdout, "Deliveries: GET %s%s\n", s.URL, mockserver.DeliveriesPath)
 	<-ctx.Done()
-	return m.stopServe(s)
+	return m.stopServe(s, lines, *drain)
 }
 
-// stopServe delivers the webhooks still pending, within the mock's close timeout, or until a
-// second interrupt: then those not delivered are recorded as failed at once.
-func (m *Main) stopServe(s *mockserver.Server) error {
+// DefaultDrain bounds how long serve, once interrupted, goes on delivering the webhooks already
+// fired: long enough for the deliveries in flight to get their answers, short enough that a
+// stop (a SIGTERM from an orchestrator, say) is not held up by a receiver that stalls.
+const DefaultDrain = 3 * time.Second
+
+// errUndelivered means serve stopped with webhooks it had fired and not delivered (exit 1).
+var errUndelivered = fmt.Errorf("webhooks left undelivered: %w", errNotMet)
+
+// stopServe delivers the webhooks still pending, for at most drain, or until a second
+// interrupt; those not delivered by then are recorded as failed, and named.
+func (m *Main) stopServe(s *mockserver.Server, lines *linelog.Log, drain time.Duration) error {
 	pending, _ := s.Deliveries()
 	if pending.Pending == 0 {
-		fmt.Fprintf(m.Stderr, "livehook serve: stopping; no webhook is pending\n")
+		lines.Print("livehook serve: stopping; no webhook is pending")
 	} else {
-		fmt.Fprintf(m.Stderr, "livehook serve: stopping; delivering the %s still pending (interrupt again to exit at once)\n", plural.Of(pending.Pending, "webhook"))
+		lines.Printf("livehook serve: stopping; delivering the %s still pending, for at most %v (interrupt again to exit at once)", plural.Of(pending.Pending, "webhook"), drain)
 	}
-	shut, cancel := context.WithTimeout(context.Background(), s.Config().CloseTimeout)
+	began := time.Now()
+	shut, cancel := context.WithTimeout(context.Background(), drain)
 	defer cancel()
 	aborted := make(chan bool, 1)
 	done := make(chan struct{})
@@ -204,14 +233,45 @@ func (m *Main) stopServe(s *mockserver.Server) error {
 	}()
 	err := s.Shutdown(shut)
 	close(done)
-	st, _ := s.Deliveries()
+	st, ds := s.Deliveries()
+	closeLines(lines)
 	fmt.Fprintf(m.Stdout, "livehook serve: %s fired, %d acknowledged, %d failed\n", plural.Of(st.Fired, "webhook"), st.Acknowledged, st.Failed)
-	if <-aborted {
+	if n := lines.Dropped(); n > 0 {
+		fmt.Fprintf(m.Stdout, "livehook serve: %s dropped, as the output was not read fast enough\n", plural.Of(int(n), "log line"))
+	}
+	// The webhooks the stop cut off: canceled, and done since it began.
+	var cut []mockserver.Delivery
+	for _, d := range ds {
+		if d.Outcome == webhook.Canceled.String() && !d.Redelivery && !d.Done.Before(began) {
+			cut = append(cut, d)
+		}
+	}
+	wasAborted := <-aborted
+	if len(cut) > 0 {
+		why := fmt.Sprintf("still pending after the %v drain", drain)
+		if wasAborted {
+			why = "cut off by the second interrupt"
+		}
+		fmt.Fprintf(m.Stdout, "livehook serve: %s %s not delivered (recorded as failed):\n", plural.Of(len(cut), "webhook"), why+map[bool]string{true: " was", false: " were"}[len(cut) == 1])
+		const shown = 10
+		for i, d := range cut {
+			if i == shown {
+				fmt.Fprintf(m.Stdout, "  ... and %d more\n", len(cut)-shown)
+				break
+			}
+			to := "not sent yet"
+			if d.URL != "" {
+				to = "to " + d.URL
+			}
+			fmt.Fprintf(m.Stdout, "  #%d %s room %s %s\n", d.Seq, d.Command, strconv.QuoteToGraphic(d.RoomId), to)
+		}
+	}
+	if wasAborted {
 		fmt.Fprintln(m.Stdout, "livehook serve: stopped at once: the webhooks not delivered are counted as failed")
 		return context.Canceled
 	}
-	if err != nil {
-		fmt.Fprintf(m.Stdout, "livehook serve: the webhooks still pending after %v are counted as failed\n", s.Config().CloseTimeout)
+	if err != nil || len(cut) > 0 {
+		return errUndelivered
 	}
 	return nil
 }
@@ -229,4 +289,40 @@ func (f *appFlag) Set(v string) error {
 	}
 	*f = append(*f, mockserver.App{SDKAppID: n, SecretKey: key})
 	return nil
+}
+
+// hostsFlag collects --allow-callback-host HOST, repeatable and comma-separated.
+type hostsFlag []string
+
+func (f *hostsFlag) String() string { return strings.Join(*f, ",") }
+
+func (f *hostsFlag) Set(v string) error {
+	for h := range strings.SplitSeq(v, ",") {
+		h = strings.TrimSpace(h)
+		if h == "" || strings.ContainsAny(h, "/:?#@ ") && net.ParseIP(h) == nil {
+			return fmt.Errorf("%q is not a host name or address, e.g. app.internal or 10.0.0.5", h)
+		}
+		*f = append(*f, strings.ToLower(h))
+	}
+	return nil
+}
+
+// listenWarning says what is open to anyone who reaches a mock listening beyond loopback:
+// everything without UserSig checks, and UserSigs made with the public default key.
+func listenWarning(a net.Addr, skip bool, key string) string {
+	switch {
+	case isLoopback(a):
+		return ""
+	case skip:
+		return fmt.Sprintf("listening on %s, beyond loopback, with --skip-usersig: anyone who reaches it can create and destroy rooms and set where webhooks go", a)
+	case key == mockserver.DefaultSecretKey:
+		return fmt.Sprintf("listening on %s, beyond loopback, with the default --secret-key, which is public: anyone who reaches it can make UserSigs; set --secret-key to your own", a)
+	}
+	return ""
+}
+
+// isLoopback reports whether a listener's address is on loopback only.
+func isLoopback(a net.Addr) bool {
+	tcp, ok := a.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }

@@ -251,19 +251,32 @@ var _ = Describe("livehook receive --forward-to --record", func() {
 			s, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
 			Expect(err).NotTo(HaveOccurred())
 			DeferCleanup(func() { s.Kill().Wait(5 * time.Second) })
-			Eventually(s.Err, 10*time.Second).Should(gbytes.Say(`redacting the recording \(key from \$LIVEHOOK_REDACT_KEY`))
-			e := webhook.Endpoint{URL: receiverURL(s) + "/cb", SDKAppID: webhook.DefaultSDKAppID}
+			Eventually(s.Err, 10*time.Second).Should(gbytes.Say(`redacting the recording, GET /deliveries and the log \(key from \$LIVEHOOK_REDACT_KEY`))
+			base := receiverURL(s)
+			e := webhook.Endpoint{URL: base + "/cb", SDKAppID: webhook.DefaultSDKAppID}
 			u := e.RequestURL(webhook.CommandDestroyRoom, webhook.Meta{ClientIP: "198.51.100.23", OptPlatform: "iOS"}, webhook.URLOptions{})
-			res := sender.NewClient().Do(context.Background(), webhook.Request{URL: u, Body: body})
-			Expect(res.Outcome).To(Equal(webhook.Acknowledged), "%v", res.Err)
+			req, err := http.NewRequest(http.MethodPost, u, bytes.NewReader(bytes.Replace(body, []byte(`"CustomInfo": ""`), []byte(`"CustomInfo": "call me at 555-0100"`), 1)))
+			Expect(err).NotTo(HaveOccurred())
+			req.Header.Set("X-Forwarded-For", "198.51.100.77")
+			req.Header.Set("X-Real-IP", "198.51.100.78")
+			req.Header.Set("User-Agent", "PrivateBrowser/9.9")
+			resp, err := http.DefaultClient.Do(req)
+			Expect(err).NotTo(HaveOccurred())
+			resp.Body.Close()
+			Expect(resp.StatusCode).To(Equal(http.StatusOK))
+			page, err := http.Get(base + "/deliveries")
+			Expect(err).NotTo(HaveOccurred())
+			logged, _ := io.ReadAll(page.Body)
+			page.Body.Close()
+			Expect(string(logged)).To(ContainSubstring(`"redacted":true`))
 			s.Signal(syscall.SIGINT)
 			Eventually(s, 10*time.Second).Should(gexec.Exit(0))
 			b, err := os.ReadFile(rec)
 			Expect(err).NotTo(HaveOccurred())
-			return string(b)
+			return string(b) + "\n" + string(logged)
 		}
 		first, second := record("a.jsonl"), record("b.jsonl")
-		for _, private := range []string{`"admin"`, "144115216631667826", "live name", "cover url", "background url", "198.51.100.23"} {
+		for _, private := range []string{`"admin"`, "144115216631667826", "live name", "cover url", "background url", "198.51.100.", "555-0100", "PrivateBrowser"} {
 			Expect(first).NotTo(ContainSubstring(private))
 		}
 		Expect(first).To(ContainSubstring(`"redacted":true`))
@@ -274,7 +287,6 @@ var _ = Describe("livehook receive --forward-to --record", func() {
 
 	It("refuses what makes no sense, and quotes what came from the wire", func() {
 		Expect(runs(2, "receive", "--max-skew", "-5s").Err).To(gbytes.Say(`--max-skew is -5s: want a positive duration, such as 1m0s`))
-		Expect(runs(2, "receive", "--redact").Err).To(gbytes.Say(`--redact applies to the recording: add --record FILE`))
 		Expect(runs(2, "receive", "--forward-to", "127.0.0.1:8000").Err).To(gbytes.Say(`forward URL "127.0.0.1:8000": want an absolute http:// or https:// URL`))
 		Expect(runs(2, "generate", "--from", "x.jsonl", "--rooms", "3").Err).To(gbytes.Say(`--rooms does not apply to --from`))
 
@@ -285,5 +297,80 @@ var _ = Describe("livehook receive --forward-to --record", func() {
 		resp.Body.Close()
 		Eventually(s.Err).Should(gbytes.Say(`#1 "\\x1b\[2J\\n12:00:00 FORGED": FAIL 400 CallbackCommand "\\x1b\[2J\\n12:00:00 FORGED" is not a command name`))
 		Expect(string(s.Err.Contents())).NotTo(ContainSubstring("\x1b"))
+	})
+})
+
+var _ = Describe("livehook receive --record on a full disk", func() {
+	It("acknowledges no delivery it did not record, counts it, says the error once and exits 3", func() {
+		if _, err := os.Stat("/dev/full"); err != nil {
+			Skip("no /dev/full")
+		}
+		s := start("receive", "--addr", "127.0.0.1:0", "--record", "/dev/full")
+		base := receiverURL(s)
+		body, err := os.ReadFile(filepath.Join("webhook", "testdata", "modify_admin.json"))
+		Expect(err).NotTo(HaveOccurred())
+		e := webhook.Endpoint{URL: base + "/cb", SDKAppID: webhook.DefaultSDKAppID}
+		resp, err := http.Post(e.RequestURL(webhook.CommandModifyAdmin, webhook.Meta{}, webhook.URLOptions{}), "application/json", bytes.NewReader(body))
+		Expect(err).NotTo(HaveOccurred())
+		answer, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		Expect(resp.StatusCode).To(Equal(http.StatusServiceUnavailable), "not acknowledged: %s", answer)
+		Expect(string(answer)).To(ContainSubstring(`"ActionStatus":"FAIL"`))
+
+		Eventually(s, 10*time.Second).Should(gexec.Exit(3))
+		Expect(s.Err).To(gbytes.Say(`NOT RECORDED \(recording: write /dev/full: no space left on device\): answered 503 FAIL instead`))
+		Expect(s.Err).To(gbytes.Say(`livehook receive: recording: write /dev/full: no space left on device\n`))
+		Expect(strings.Count(string(s.Err.Contents()), "recording: recording")).To(BeZero())
+		Expect(strings.Count(string(s.Err.Contents()), "livehook receive: recording: write")).To(Equal(1), "said once")
+		Expect(s.Out).To(gbytes.Say(`livehook receive: 1 accepted, 0 refused; 0 recorded, 1 not recorded \(answered 503 FAIL, for the sender to send again\)\n`))
+	})
+})
+
+var _ = Describe("livehook receive with an output nobody reads", func() {
+	It("keeps answering webhooks, and counts the log lines it dropped", func() {
+		// stderr is a pipe that is never read: it fills after some 500 lines.
+		pr, pw, err := os.Pipe()
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(pr.Close)
+		out := gbytes.NewBuffer()
+		cmd := exec.Command(livehook, "receive", "--addr", "127.0.0.1:0")
+		cmd.Stdout, cmd.Stderr = io.MultiWriter(out, GinkgoWriter), pw
+		Expect(cmd.Start()).To(Succeed())
+		pw.Close()
+		exited := make(chan error, 1)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			exited <- cmd.Wait()
+		}()
+		DeferCleanup(func() {
+			_ = cmd.Process.Kill()
+			<-done
+		})
+		Eventually(out, 10*time.Second).Should(gbytes.Say(`listening on http://127\.0\.0\.1:\d+`))
+		base := regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(string(out.Contents()))
+
+		body, err := os.ReadFile(filepath.Join("webhook", "testdata", "modify_admin.json"))
+		Expect(err).NotTo(HaveOccurred())
+		e := webhook.Endpoint{URL: base + "/cb", SDKAppID: webhook.DefaultSDKAppID}
+		client := sender.NewClient(sender.WithTimeout(5 * time.Second))
+		u := e.RequestURL(webhook.CommandModifyAdmin, webhook.Meta{}, webhook.URLOptions{})
+		const n = 6000 // some 700 KB of lines: ten pipes' worth, beyond the log's bound too
+		for i := range n {
+			res := client.Do(context.Background(), webhook.Request{URL: u, Body: body})
+			Expect(res.Outcome).To(Equal(webhook.Acknowledged), "webhook %d of %d: %v", i+1, n, res.Err)
+		}
+		Expect(cmd.Process.Signal(syscall.SIGINT)).To(Succeed())
+		Eventually(exited, 10*time.Second).Should(Receive(BeNil()))
+		Expect(out).To(gbytes.Say(fmt.Sprintf(`livehook receive: %d accepted, 0 refused; (\d+) log lines dropped, as the output was not read fast enough\n`, n)))
+	})
+})
+
+var _ = Describe("livehook receive --forward-timeout", func() {
+	It("is refused when it leaves the sender's deadline no room", func() {
+		for _, d := range []string{"2s", "5s"} {
+			Expect(runs(2, "receive", "--forward-to", "http://127.0.0.1:1/x", "--forward-timeout", d).Err).To(gbytes.Say(`--forward-timeout is \S+: want less than the sender's deadline of 2s, such as 1.5s`))
+		}
+		Expect(runs(0, "receive", "-h").Out).To(gbytes.Say(`(?s)-forward-timeout duration.*\(default 1.5s\)`))
 	})
 })

@@ -260,13 +260,32 @@ var _ = Describe("stopping", func() {
 		resp.Body.Close()
 		Eventually(arrived, 10*time.Second).Should(Receive(), "the webhook is in flight, and stalls")
 		s.Signal(syscall.SIGTERM)
-		Eventually(s.Err, 10*time.Second).Should(gbytes.Say(`stopping; delivering the 1 webhook still pending \(interrupt again to exit at once\)`))
+		Eventually(s.Err, 10*time.Second).Should(gbytes.Say(`stopping; delivering the 1 webhook still pending, for at most 3s \(interrupt again to exit at once\)`))
 		Consistently(s, 200*time.Millisecond).ShouldNot(gexec.Exit(), "the first signal waits for the delivery")
 		s.Signal(syscall.SIGINT)
 		Eventually(s, 10*time.Second).Should(gexec.Exit(130), "well before the delivery's minute")
 		Expect(s.Out).To(gbytes.Say(`1 webhook fired, 0 acknowledged, 1 failed\n`))
 		Expect(s.Out).To(gbytes.Say(`stopped at once: the webhooks not delivered are counted as failed`))
 		Expect(s.Err).To(gbytes.Say(`livehook serve: interrupted`))
+	})
+
+	It("serve: SIGTERM drains for a bounded time, names what it left undelivered, and exits 1", func() {
+		stalled, arrived := stallingURL()
+		s := start("serve", "--addr", "127.0.0.1:0", "--skip-usersig", "--callback", stalled, "--timeout", "1m", "--drain", "500ms")
+		Eventually(s.Out, 10*time.Second).Should(gbytes.Say(`listens on (http://127\.0\.0\.1:\d+)`))
+		base := regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(string(s.Out.Contents()))
+		for _, room := range []string{"r1", "r2"} {
+			resp, err := http.Post(base+mockserver.EnginePrefix+"create_room?sdkappid=1400000001&identifier=admin&random=1&contenttype=json", "application/json",
+				strings.NewReader(`{"RoomInfo":{"RoomId":"`+room+`","RoomType":"Live"}}`))
+			Expect(err).NotTo(HaveOccurred())
+			resp.Body.Close()
+		}
+		Eventually(arrived, 10*time.Second).Should(Receive(), "a webhook is in flight, and stalls")
+		s.Signal(syscall.SIGTERM)
+		Eventually(s, 10*time.Second).Should(gexec.Exit(1), "the drain, not the delivery's minute nor 30 s")
+		Expect(s.Out).To(gbytes.Say(`2 webhooks fired, 0 acknowledged, 2 failed\n`))
+		Expect(s.Out).To(gbytes.Say(`livehook serve: 2 webhooks still pending after the 500ms drain were not delivered \(recorded as failed\):\n  #1 Live.CallbackAfterCreateRoom room "r1" to http://\S+\n  #2 Live.CallbackAfterCreateRoom room "r2" to`))
+		Expect(runs(2, "serve", "--drain", "0s").Err).To(gbytes.Say(`--drain is 0s: want a positive duration, such as 3s`))
 	})
 
 	It("load: the first signal stops sending, a second abandons what is in flight and still reports", func() {
@@ -315,5 +334,16 @@ var _ = Describe("hygiene", func() {
 		sig := regexp.MustCompile(`valid for a day:\n  (\S+)\n`).FindSubmatch(s.Out.Contents())[1]
 		Expect(usersig.Verify(string(sig), "k3y", 1400000001, "administrator", time.Now())).To(Succeed())
 		Expect(runs(2, "serve", "--print-usersig", "--skip-usersig").Err).To(gbytes.Say(`UserSigs are not checked, so none is needed`))
+	})
+
+	It("serve sends webhooks to loopback only unless told of a host, and says so", func() {
+		Expect(runs(2, "serve", "--callback", "http://169.254.169.254/latest/meta-data").Err).To(gbytes.Say(
+			`livehook serve: mockserver: callback URL "http://169.254.169.254/latest/meta-data": host 169.254.169.254 is not loopback, .*\(livehook serve --allow-callback-host 169.254.169.254\)`))
+		Expect(runs(2, "serve", "--allow-callback-host", "http://x/").Err).To(gbytes.Say(`"http://x/" is not a host name or address`))
+		s := start("serve", "--addr", "127.0.0.1:0", "--skip-usersig")
+		Eventually(s.Out, 10*time.Second).Should(gbytes.Say(`Webhooks go to loopback callback URLs only \(--allow-callback-host HOST allows others\)\.`))
+		Expect(string(s.Err.Contents())).NotTo(ContainSubstring("warning"), "loopback: no warning")
+		s = start("serve", "--addr", "127.0.0.1:0", "--skip-usersig", "--allow-callback-host", "app.internal,Hooks.Internal", "--callback", "http://app.internal:8000/hook")
+		Eventually(s.Out, 10*time.Second).Should(gbytes.Say(`Webhooks go to loopback callback URLs and to app.internal, hooks.internal\.`))
 	})
 })

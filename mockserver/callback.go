@@ -1,7 +1,11 @@
 package mockserver
 
 import (
+	"fmt"
+	"net"
 	"net/url"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/livehook/livehook/webhook"
@@ -13,14 +17,18 @@ type callbackRequest struct {
 	Commands []string `json:"CallbackCommandList"`
 }
 
-// parse checks the request: an http(s) URL and documented command names.
-func (req callbackRequest) parse() (callbackConfig, *apiError) {
+// parse checks the request: an http(s) URL to a host callbacks may go to (Config.CallbackHosts)
+// and documented command names.
+func (req callbackRequest) parse(hosts []string) (callbackConfig, *apiError) {
 	if req.URL == nil || *req.URL == "" {
 		return callbackConfig{}, fail(CodeBadParameter, "Url is missing: the callback URL, starting with http:// or https://")
 	}
 	u, err := url.Parse(*req.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return callbackConfig{}, fail(CodeBadParameter, "Url %q is not an http or https URL", *req.URL)
+	}
+	if err := callbackHostAllowed(u, hosts); err != nil {
+		return callbackConfig{}, fail(CodeBadParameter, "Url %q: %v", *req.URL, err)
 	}
 	if req.Commands == nil {
 		return callbackConfig{}, fail(CodeBadParameter, "CallbackCommandList is missing: list the webhooks to fire, e.g. [%q]", webhook.CommandCreateRoom)
@@ -51,7 +59,7 @@ func (s *Server) configureCallback(c call, body []byte, update bool) (any, *apiE
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
-	cfg, aerr := req.parse()
+	cfg, aerr := req.parse(s.cfg.CallbackHosts)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -134,4 +142,25 @@ func (s *Server) fire(a *app, msg webhook.Message) {
 	if ok, why := s.out.put(f, s.dispatchNow); !ok {
 		s.unsent(f, why)
 	}
+}
+
+// AnyCallbackHost in Config.CallbackHosts lets callbacks go to any host.
+const AnyCallbackHost = "*"
+
+// callbackHostAllowed reports why webhooks may not go to u's host: only loopback hosts take
+// them unless hosts names the host (or is AnyCallbackHost). A mock backend that sent wherever a
+// REST caller says would let any caller make it reach other hosts' ports and the cloud's
+// metadata addresses, and learn from /mock/deliveries what answers there.
+func callbackHostAllowed(u *url.URL, hosts []string) error {
+	host := strings.ToLower(u.Hostname())
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	if slices.Contains(hosts, AnyCallbackHost) || slices.ContainsFunc(hosts, func(h string) bool { return strings.EqualFold(h, host) }) {
+		return nil
+	}
+	return fmt.Errorf("host %s is not loopback, and the mock backend sends webhooks beyond loopback only to hosts it is told of (livehook serve --allow-callback-host %s)", host, host)
 }

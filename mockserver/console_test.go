@@ -368,3 +368,33 @@ func TestOfficialUserSigOverHTTP(t *testing.T) {
 	_, env, _ = call(t, s, q, info, `{"RoomId":"x"}`)
 	g.Expect(env.ErrorCode).To(Equal(mockserver.CodeUserSigExpired), env.ErrorInfo)
 }
+
+// Webhooks go to loopback only unless the host is allowed: a REST caller cannot make the mock
+// reach metadata addresses or other hosts' ports, and so cannot probe them through
+// /mock/deliveries.
+func TestCallbackHostsBeyondLoopbackAreRefusedUnlessAllowed(t *testing.T) {
+	g := NewWithT(t)
+	s := newMock(t, mockserver.Config{})
+	for _, u := range []string{"http://169.254.169.254/latest/meta-data", "http://10.0.0.1:22/", "https://app.example.com/hook", "http://[fd00::1]:8080/", "http://127.0.0.1.nip.io/"} {
+		failsWith(t, s, setCB, fmt.Sprintf(`{"Url":%q,"CallbackCommandList":[]}`, u), mockserver.CodeBadParameter, "is not loopback, and the mock backend sends webhooks beyond loopback only to hosts it is told of (livehook serve --allow-callback-host ")
+	}
+	for _, u := range []string{"http://127.0.0.1:1/x", "http://localhost:1/x", "http://[::1]:1/x", "http://127.9.9.9:1/x"} {
+		ok(t, s, setCB, fmt.Sprintf(`{"Url":%q,"CallbackCommandList":[]}`, u))
+		ok(t, s, updateCB, fmt.Sprintf(`{"Url":%q,"CallbackCommandList":[]}`, u))
+		s.SetCallback("")
+	}
+	ok(t, s, setCB, `{"Url":"http://127.0.0.1:1/x","CallbackCommandList":[]}`)
+	failsWith(t, s, updateCB, `{"Url":"http://169.254.169.254/","CallbackCommandList":[]}`, mockserver.CodeBadParameter, "is not loopback")
+	st, ds := s.Deliveries()
+	g.Expect(st.Fired).To(BeZero())
+	g.Expect(ds).To(BeEmpty())
+
+	allowed := newMock(t, mockserver.Config{CallbackHosts: []string{"app.internal"}})
+	ok(t, allowed, setCB, `{"Url":"http://APP.internal:8000/hook","CallbackCommandList":[]}`)
+	failsWith(t, allowed, updateCB, `{"Url":"http://other.internal/hook","CallbackCommandList":[]}`, mockserver.CodeBadParameter, "--allow-callback-host other.internal")
+	anyHost := newMock(t, mockserver.Config{CallbackHosts: []string{mockserver.AnyCallbackHost}})
+	ok(t, anyHost, setCB, `{"Url":"http://other.internal/hook","CallbackCommandList":[]}`)
+
+	_, err := mockserver.NewServer(mockserver.Config{SDKAppID: 1400000001, CallbackURL: "http://169.254.169.254/"})
+	g.Expect(err).To(MatchError(ContainSubstring(`mockserver: callback URL "http://169.254.169.254/": host 169.254.169.254 is not loopback`)))
+}

@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"sync"
 	"time"
@@ -77,6 +78,10 @@ type Config struct {
 	// webhook.RoomCommands when empty); set_callback and update_callback change it.
 	CallbackURL string
 	Commands    []webhook.Command
+	// CallbackHosts are the hosts beyond loopback that callback URLs may name (AnyCallbackHost
+	// for any); a callback URL naming another is refused, at start and by set_callback and
+	// update_callback, so that the mock never sends where a REST caller alone decides.
+	CallbackHosts []string
 	// Token signs the webhooks (Sign, RequestTime); set_callback_token changes it.
 	Token string
 	// Timeout is each delivery's deadline (webhook.DefaultTimeout when zero).
@@ -240,6 +245,10 @@ func newServer(cfg Config) (*Server, error) {
 	if cfg.CallbackURL != "" {
 		if err := (webhook.Endpoint{URL: cfg.CallbackURL, SDKAppID: cfg.SDKAppID}).Validate(); err != nil {
 			return nil, fmt.Errorf("mockserver: %w", err)
+		}
+		u, _ := url.Parse(cfg.CallbackURL) // Validate parsed it
+		if err := callbackHostAllowed(u, cfg.CallbackHosts); err != nil {
+			return nil, fmt.Errorf("mockserver: callback URL %q: %w", cfg.CallbackURL, err)
 		}
 	}
 	s := &Server{

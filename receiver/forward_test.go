@@ -1,12 +1,16 @@
 package receiver_test
 
 import (
+	"bufio"
 	"bytes"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -122,11 +126,14 @@ func TestWhenTheAppDoesNotAnswerTheReceiverDoes(t *testing.T) {
 	srv, ds := forwarding(t, down, "", 0)
 	e := webhook.Endpoint{URL: srv.URL + "/cb", SDKAppID: appID}
 	res := sender.NewClient().Do(t.Context(), webhook.Request{URL: e.RequestURL(webhook.CommandModifyAdmin, webhook.Meta{}, webhook.URLOptions{}), Body: seed(t, "modify_admin.json")})
-	g.Expect(res.Outcome).To(Equal(webhook.Acknowledged), "the receiver's own verdict: %v", res.Err)
+	g.Expect(res.Outcome).NotTo(Equal(webhook.Acknowledged), "the app did not get it: no OK/0")
+	g.Expect(res.Answer.Status).To(Equal(http.StatusBadGateway))
+	g.Expect(res.Answer.Response.ActionStatus).To(Equal("FAIL"))
 	d := (*ds)[0]
+	g.Expect(d.Accepted).To(BeTrue(), "the receiver's verdict stays in the log")
 	g.Expect(d.Answer.From).To(Equal(receiver.FromReceiver))
 	g.Expect(d.App.Error).To(Equal("connection refused: is the app listening at " + down + "?"))
-	g.Expect(d.Summary()).To(HaveSuffix(`; app did not answer (connection refused: is the app listening at ` + down + `?), answered OK/0 itself`))
+	g.Expect(d.Summary()).To(HaveSuffix(`; app did not answer (connection refused: is the app listening at ` + down + `?), answered 502 FAIL itself, for the sender to send it again`))
 
 	// An app that stalls: the receiver answers when the forward timeout passes.
 	release := make(chan struct{})
@@ -136,11 +143,134 @@ func TestWhenTheAppDoesNotAnswerTheReceiverDoes(t *testing.T) {
 	resp, err := http.Post(srv2.URL+"/cb?SdkAppid=1400999999", "application/json", strings.NewReader(`{}`))
 	g.Expect(err).NotTo(HaveOccurred())
 	resp.Body.Close()
-	g.Expect(resp.StatusCode).To(Equal(403))
+	g.Expect(resp.StatusCode).To(Equal(403), "a refusal stays the receiver's")
 	g.Expect((*ds2)[0].App.Error).To(Equal("no answer within 100ms"))
+	e2 := webhook.Endpoint{URL: srv2.URL + "/cb", SDKAppID: appID}
+	res = sender.NewClient().Do(t.Context(), webhook.Request{URL: e2.RequestURL(webhook.CommandModifyAdmin, webhook.Meta{}, webhook.URLOptions{}), Body: seed(t, "modify_admin.json")})
+	g.Expect(res.Answer.Status).To(Equal(http.StatusGatewayTimeout), "an app that is late: 504, within the sender's deadline")
 }
 
 func TestForwardURLIsChecked(t *testing.T) {
 	_, err := receiver.New(receiver.Config{SDKAppID: appID, Forward: receiver.Forward{URL: "127.0.0.1:8000/x"}})
 	NewWithT(t).Expect(err).To(MatchError(`receiver: forward URL "127.0.0.1:8000/x": want an absolute http:// or https:// URL, e.g. http://127.0.0.1:8000/live/webhook`))
+}
+
+// closingApp is an app that closes kept-alive connections as an idle timeout does, with the
+// close always racing the reuse: it answers the first request on each connection without
+// Connection: close, and closes the connection (with a reset when rst) as soon as a second
+// request starts on it, unanswered and unread. It counts the webhooks it answered.
+func closingApp(t *testing.T, rst bool) (string, *atomic.Int64) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		answered atomic.Int64
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		conns    []net.Conn
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer c.Close()
+				br := bufio.NewReader(c)
+				req, err := http.ReadRequest(br)
+				if err != nil {
+					return
+				}
+				_, _ = io.Copy(io.Discard, req.Body)
+				answered.Add(1)
+				fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(webhook.Acknowledgement), webhook.Acknowledgement)
+				if _, err := br.Peek(1); err != nil {
+					return // the client closed it
+				}
+				if rst {
+					_ = c.(*net.TCPConn).SetLinger(0)
+				}
+			}()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+	})
+	return "http://" + ln.Addr().String() + "/hook", &answered
+}
+
+// A webhook that meets a kept-alive connection the app has closed goes once more on a new
+// one: every webhook reaches the app, and the sender gets the app's answer every time.
+func TestForwardingRetriesAConnectionTheAppClosedWhileIdle(t *testing.T) {
+	for _, rst := range []bool{false, true} {
+		g := NewWithT(t)
+		to, answered := closingApp(t, rst)
+		srv, ds := forwarding(t, to, "", 0)
+		e := webhook.Endpoint{URL: srv.URL + "/cb", SDKAppID: appID}
+		client := sender.NewClient()
+		const n = 10
+		for i := range n {
+			res := client.Do(t.Context(), webhook.Request{URL: e.RequestURL(webhook.CommandModifyAdmin, webhook.Meta{}, webhook.URLOptions{}), Body: seed(t, "modify_admin.json")})
+			g.Expect(res.Outcome).To(Equal(webhook.Acknowledged), "reset %v, webhook %d: %v", rst, i+1, res.Err)
+		}
+		g.Expect(answered.Load()).To(Equal(int64(n)), "reset %v: every webhook reached the app", rst)
+		retried := 0
+		for i, d := range *ds {
+			g.Expect(d.Answer.From).To(Equal(receiver.FromApp), "reset %v, webhook %d: %s", rst, i+1, d.Summary())
+			if d.App.Retried {
+				retried++
+				g.Expect(d.Summary()).To(HaveSuffix(" (sent again on a new connection: the app had closed the kept-alive one)"))
+			}
+		}
+		g.Expect(retried).To(Equal(n/2), "reset %v: every other webhook met a closed connection", rst)
+	}
+}
+
+// A webhook that fails on a new connection is not sent again: the sender is told, not OK/0.
+func TestForwardingDoesNotRetryANewConnection(t *testing.T) {
+	g := NewWithT(t)
+	resetting, _ := app(t, func(w http.ResponseWriter, r *http.Request) {
+		c, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			_ = c.(*net.TCPConn).SetLinger(0)
+			_ = c.Close()
+		}
+	})
+	srv, ds := forwarding(t, resetting.URL, "", 0)
+	e := webhook.Endpoint{URL: srv.URL + "/cb", SDKAppID: appID}
+	res := sender.NewClient().Do(t.Context(), webhook.Request{URL: e.RequestURL(webhook.CommandModifyAdmin, webhook.Meta{}, webhook.URLOptions{}), Body: seed(t, "modify_admin.json")})
+	g.Expect(res.Answer.Status).To(Equal(http.StatusBadGateway))
+	g.Expect((*ds)[0].App.Retried).To(BeFalse())
+	g.Expect((*ds)[0].Summary()).To(ContainSubstring("answered 502 FAIL itself, for the sender to send it again"))
+}
+
+// The forward timeout leaves the sender's deadline room for the receiver's own answer.
+func TestForwardTimeoutIsBelowTheSendersDeadline(t *testing.T) {
+	g := NewWithT(t)
+	rv, err := receiver.New(receiver.Config{SDKAppID: appID, Forward: receiver.Forward{URL: "http://127.0.0.1:1/x"}})
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(rv.Config().Forward.Timeout).To(Equal(1500 * time.Millisecond))
+	g.Expect(rv.Config().Forward.Timeout).To(BeNumerically("<", webhook.DefaultTimeout))
+	for _, d := range []time.Duration{webhook.DefaultTimeout, 3 * time.Second} {
+		_, err = receiver.New(receiver.Config{SDKAppID: appID, Forward: receiver.Forward{URL: "http://127.0.0.1:1/x", Timeout: d}})
+		g.Expect(err).To(MatchError(ContainSubstring("not below the sender's deadline of 2s")), "%v", d)
+	}
+	_, err = receiver.New(receiver.Config{SDKAppID: appID, Forward: receiver.Forward{URL: "http://127.0.0.1:1/x", Timeout: 3 * time.Second, SenderTimeout: 5 * time.Second}})
+	g.Expect(err).NotTo(HaveOccurred(), "a sender with a longer deadline allows a longer one")
 }

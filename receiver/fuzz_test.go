@@ -97,7 +97,7 @@ func FuzzDeliveriesLog(f *testing.F) {
 			sent = append(sent, body)
 		}
 		rec := httptest.NewRecorder()
-		rv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, receiver.DeliveriesPath, nil))
+		rv.ServeHTTP(rec, loopback(httptest.NewRequest(http.MethodGet, receiver.DeliveriesPath, nil)))
 		var page struct {
 			Accepted, Rejected int
 			Deliveries         []receiver.Delivery

@@ -2,9 +2,12 @@ package receiver
 
 import (
 	"bytes"
+	"crypto/subtle"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
+	"strings"
 )
 
 // deliveryOverhead is what a logged delivery costs besides its strings and bodies.
@@ -45,6 +48,16 @@ func (rv *Receiver) push(d Delivery) {
 // serveLog answers GET DeliveriesPath with the log, written as it is encoded (one delivery at
 // a time, bodies as they came), and DELETE by clearing it.
 func (rv *Receiver) serveLog(w http.ResponseWriter, r *http.Request) {
+	if why := rv.logAccess(r); why != "" {
+		status := http.StatusUnauthorized
+		if rv.cfg.Token == "" {
+			status = http.StatusForbidden
+		} else {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="livehook receiver"`)
+		}
+		http.Error(w, why, status)
+		return
+	}
 	if r.Method == http.MethodDelete {
 		rv.Reset()
 		w.WriteHeader(http.StatusNoContent)
@@ -75,4 +88,22 @@ func (rv *Receiver) serveLog(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	_, _ = w.Write([]byte("\n]}\n"))
+}
+
+// logAccess says why r may not read or clear the log, or "" when it may. With a token, the log
+// holds what the app's senders sent, so it takes the token as a bearer credential; without
+// one, only the receiver's own host may read it.
+func (rv *Receiver) logAccess(r *http.Request) string {
+	if tok := rv.cfg.Token; tok != "" {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(tok)) != 1 {
+			return DeliveriesPath + " needs the receiver's token: send Authorization: Bearer TOKEN"
+		}
+		return ""
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		return DeliveriesPath + " is served to loopback only when the receiver has no token: start it with a token and send Authorization: Bearer TOKEN"
+	}
+	return ""
 }

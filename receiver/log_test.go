@@ -59,7 +59,7 @@ func TestLogOfDeeplyNestedBodiesStaysSmall(t *testing.T) {
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	w := &countingWriter{h: http.Header{}}
-	rv.ServeHTTP(w, httptest.NewRequest(http.MethodGet, receiver.DeliveriesPath, nil))
+	rv.ServeHTTP(w, loopback(httptest.NewRequest(http.MethodGet, receiver.DeliveriesPath, nil)))
 	runtime.ReadMemStats(&after)
 	allocated := after.TotalAlloc - before.TotalAlloc
 	// Five accepted bodies of 20 KB, five refused ones cut to 1 KB.
@@ -152,4 +152,61 @@ func TestAReaderThatNeverReadsIsCutOff(t *testing.T) {
 	g.Expect(srv.Shutdown(ctx)).To(Succeed(), "the GET still holds the server")
 	n, _ := io.Copy(io.Discard, conn)
 	g.Expect(n).To(BeNumerically("<", 400*len(body)), "the whole log went out to a client that never read")
+}
+
+// loopback makes r come from the receiver's own host, which may read the log without a token.
+func loopback(r *http.Request) *http.Request {
+	r.RemoteAddr = "127.0.0.1:40000"
+	return r
+}
+
+// With a token, the log takes it as a bearer credential; without one, only loopback may read
+// or clear it.
+func TestTheLogNeedsAuthentication(t *testing.T) {
+	g := NewWithT(t)
+	const tok = "log-token"
+	rv := newReceiver(t, tok)
+	u := webhookURL(webhook.CommandModifyAdmin, tok, webhook.URLOptions{})
+	post(t, rv, http.MethodPost, u, seed(t, "modify_admin.json"))
+	ask := func(method, auth, from string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(method, receiver.DeliveriesPath, nil)
+		r.RemoteAddr = from
+		if auth != "" {
+			r.Header.Set("Authorization", auth)
+		}
+		w := httptest.NewRecorder()
+		rv.ServeHTTP(w, r)
+		return w
+	}
+	for _, auth := range []string{"", "Bearer wrong", "Basic " + tok, "Bearer " + tok + "x"} {
+		for _, m := range []string{http.MethodGet, http.MethodDelete} {
+			w := ask(m, auth, "127.0.0.1:1")
+			g.Expect(w.Code).To(Equal(http.StatusUnauthorized), "%s with %q", m, auth)
+			g.Expect(w.Body.String()).To(ContainSubstring("send Authorization: Bearer TOKEN"))
+			g.Expect(w.Body.String()).NotTo(ContainSubstring("CallbackAfterModifyAdmin"))
+		}
+	}
+	g.Expect(rv.Deliveries()).To(HaveLen(1), "a refused DELETE clears nothing")
+	w := ask(http.MethodGet, "Bearer "+tok, "203.0.113.9:1")
+	g.Expect(w.Code).To(Equal(http.StatusOK))
+	g.Expect(w.Body.String()).To(ContainSubstring("CallbackAfterModifyAdmin"))
+	g.Expect(ask(http.MethodDelete, "Bearer "+tok, "203.0.113.9:1").Code).To(Equal(http.StatusNoContent))
+	g.Expect(rv.Deliveries()).To(BeEmpty())
+
+	open := newReceiver(t, "")
+	for _, from := range []string{"203.0.113.9:1", "[2001:db8::1]:1", "10.0.0.1:1"} {
+		r := httptest.NewRequest(http.MethodGet, receiver.DeliveriesPath, nil)
+		r.RemoteAddr = from
+		w := httptest.NewRecorder()
+		open.ServeHTTP(w, r)
+		g.Expect(w.Code).To(Equal(http.StatusForbidden), from)
+		g.Expect(w.Body.String()).To(ContainSubstring("loopback only"))
+	}
+	for _, from := range []string{"127.0.0.1:1", "[::1]:1"} {
+		r := httptest.NewRequest(http.MethodGet, receiver.DeliveriesPath, nil)
+		r.RemoteAddr = from
+		w := httptest.NewRecorder()
+		open.ServeHTTP(w, r)
+		g.Expect(w.Code).To(Equal(http.StatusOK), from)
+	}
 }

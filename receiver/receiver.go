@@ -4,7 +4,6 @@
 package receiver
 
 import (
-	"bytes"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -51,6 +50,11 @@ const (
 	CodeBadCommand = 7 // a CallbackCommand that is not a command name (a well-formed unknown one is acknowledged)
 	CodeNotJSON    = 8 // the body is not a JSON object
 	CodeBadBody    = 9 // a field missing or of the wrong type, or CallbackCommand differing from the URL's
+	// CodeNotRecorded answers a delivery that Config.Record could not keep: it is not
+	// acknowledged, so that a sender that retries sends it again.
+	CodeNotRecorded = 10
+	// CodeAppUnanswered answers a webhook forwarded to an app that gave no answer.
+	CodeAppUnanswered = 11
 )
 
 // Config configures a Receiver.
@@ -76,6 +80,18 @@ type Config struct {
 	Forward Forward
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
+	// Record, when set, keeps each delivery (in a recording, say) before its answer is written,
+	// in the order of Seq, with the token cut out as for OnDelivery. When it fails, the delivery
+	// was not kept, so it is not acknowledged: the sender gets HTTP 503 with FAIL and
+	// CodeNotRecorded instead of the answer it would have got (the Live backend counts that a
+	// failed webhook, and sends it again when its retries are on), and the log and OnDelivery
+	// see that answer and NotRecorded. A forwarded webhook has reached the app by then, so a
+	// retry reaches it twice: webhooks are to be handled idempotently anyway.
+	Record func(Delivery) error
+	// Redact, when set, redacts each delivery in place (recording.Redactor's Delivery, say),
+	// after the token is cut out and before anything else sees it: the log, GET DeliveriesPath,
+	// Record and OnDelivery. The answer passed back to the sender is not altered.
+	Redact func(*Delivery)
 	// OnDelivery, when set, is called with each delivery, in the order of Seq, before the answer
 	// is written: once a sender has its answer, OnDelivery has returned. Its Header and RawBody
 	// hold the request's headers and whole body.
@@ -120,6 +136,11 @@ type Delivery struct {
 	// TokenRemoved reports that the receiver's token appeared in the request and was cut out of
 	// what the log and OnDelivery see (so Query or the bodies differ from what was sent).
 	TokenRemoved bool `json:"token_removed,omitempty"`
+	// NotRecorded says why Config.Record failed to keep the delivery, which was therefore
+	// answered 503 FAIL; empty when it was kept or there is no Record.
+	NotRecorded string `json:"not_recorded,omitempty"`
+	// Redacted reports that Config.Redact redacted the delivery.
+	Redacted bool `json:"redacted,omitempty"`
 	// Header and RawBody are the request's headers (less those of the connection) and its whole
 	// body, for OnDelivery; the log keeps neither.
 	Header  http.Header `json:"-"`
@@ -260,8 +281,11 @@ func (rv *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rv.forward != nil && !tooLarge {
 		app, answer := rv.forward.send(r, body)
 		d.App = app
-		if answer != nil {
+		switch {
+		case answer != nil:
 			d.Answer = *answer
+		case ref == nil:
+			d.Answer = app.unanswered()
 		}
 	}
 	d.Took = rv.cfg.Now().Sub(start)
@@ -270,13 +294,22 @@ func (rv *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		d.Header = connectionless(r.Header)
 	}
 	d.RawBody = body
-	rv.record(&d)
-	d.Answer.setHeader(w.Header())
-	if ref != nil && ref.status == http.StatusMethodNotAllowed && d.Answer.From == FromReceiver {
+	// What leaves the process is redacted; the answer goes back to the sender as it was given.
+	answer := d.Answer
+	if !rv.record(&d) {
+		answer = d.Answer
+	}
+	answer.setHeader(w.Header())
+	if ref != nil && ref.status == http.StatusMethodNotAllowed && answer.From == FromReceiver {
 		w.Header().Set("Allow", http.MethodPost)
 	}
-	w.WriteHeader(d.Answer.Status)
-	_, _ = w.Write(d.Answer.Body)
+	w.WriteHeader(answer.Status)
+	_, _ = w.Write(answer.Body)
+}
+
+// notRecorded is the answer to a delivery that Config.Record failed to keep.
+func notRecorded() Answer {
+	return ownAnswer(refuse(http.StatusServiceUnavailable, CodeNotRecorded, "the receiver could not record this delivery: send it again later"))
 }
 
 // jsonType is the Content-Type of the receiver's own answers; jsonContentType holds it for
@@ -468,10 +501,16 @@ func (rv *Receiver) checkSign(q *query) *refusal {
 	return nil
 }
 
-// record numbers the delivery, logs it and hands it to OnDelivery.
-func (rv *Receiver) record(d *Delivery) {
+// record numbers the delivery, has Config.Record keep it, logs it and hands it to OnDelivery.
+// It reports false when Record failed: d.Answer is then the answer to give instead.
+func (rv *Receiver) record(d *Delivery) (kept bool) {
 	rv.removeToken(d)
-	if body := d.RawBody; d.Accepted && len(body) <= LoggedBodyBytes {
+	if rv.cfg.Redact != nil {
+		rv.cfg.Redact(d)
+		d.Redacted = true
+	}
+	// A cut across the body's structure leaves it no JSON: then it is kept as text.
+	if body := d.RawBody; d.Accepted && len(body) <= LoggedBodyBytes && (!d.TokenRemoved || json.Valid(body)) {
 		d.Body = json.RawMessage(body)
 	} else if len(body) > 0 {
 		d.BodyText = string(prefix(body, RefusedBodyBytes))
@@ -486,11 +525,21 @@ func (rv *Receiver) record(d *Delivery) {
 	} else {
 		rv.rejected++
 	}
+	rv.mu.Unlock()
+	kept = true
+	if rv.cfg.Record != nil {
+		if err := rv.cfg.Record(*d); err != nil {
+			kept = false
+			d.Answer, d.NotRecorded = notRecorded(), err.Error()
+		}
+	}
+	rv.mu.Lock()
 	rv.push(logged(*d))
 	rv.mu.Unlock()
 	if rv.cfg.OnDelivery != nil {
 		rv.cfg.OnDelivery(*d)
 	}
+	return kept
 }
 
 // logged is what the log keeps of a delivery: not its headers nor its whole body (Body and
@@ -517,45 +566,48 @@ func prefix(b []byte, n int) []byte {
 	return b[:n]
 }
 
-// removeToken cuts the token out of every value of d that came from the wire, so that neither
-// the log nor a recording ever holds it, wherever a sender put it.
+// removeToken cuts the token out of every value of d that came from the wire or from the app,
+// in whatever encoding it came (cutSecret), so that neither the log, nor a recording, nor
+// OnDelivery ever holds it, wherever a sender or the app put it. It copies what it changes:
+// the answer passed back to the sender is not altered.
 func (rv *Receiver) removeToken(d *Delivery) {
 	tok := rv.cfg.Token
 	if tok == "" {
 		return
 	}
 	cut := func(s string) string {
-		for strings.Contains(s, tok) {
-			s = strings.ReplaceAll(s, tok, "")
-			d.TokenRemoved = true
-		}
-		return s
+		out, found := cutSecret(s, tok)
+		d.TokenRemoved = d.TokenRemoved || found
+		return out
 	}
 	cutBytes := func(b []byte) []byte {
-		if !bytes.Contains(b, []byte(tok)) {
+		out, found := cutSecret(string(b), tok)
+		if !found {
 			return b
 		}
-		return []byte(cut(string(b)))
+		d.TokenRemoved = true
+		return []byte(out)
 	}
 	d.Path, d.Query, d.Command, d.Room, d.Reason, d.Note, d.Method = cut(d.Path), cut(d.Query), cut(d.Command), cut(d.Room), cut(d.Reason), cut(d.Note), cut(d.Method)
 	d.RawBody = cutBytes(d.RawBody)
 	d.Answer.Body = cutBytes(d.Answer.Body)
+	d.Answer.ContentType = cut(d.Answer.ContentType)
+	d.Answer.appHeader = nil // it is the sender's, and neither the log nor OnDelivery see it
 	if d.App != nil {
-		d.App.Error = cut(d.App.Error)
+		app := *d.App
+		app.Error, app.Verdict = cut(app.Error), cut(app.Verdict)
+		d.App = &app
 	}
-	for k, vs := range d.Header {
-		if ck := cut(k); ck != k {
-			delete(d.Header, k)
-			d.Header[ck] = vs
+	if d.Header != nil {
+		h := make(http.Header, len(d.Header))
+		for k, vs := range d.Header {
+			cvs := make([]string, len(vs))
+			for i, v := range vs {
+				cvs[i] = cut(v)
+			}
+			h[cut(k)] = append(h[cut(k)], cvs...)
 		}
-		for i := range vs {
-			vs[i] = cut(vs[i])
-		}
-	}
-	for _, vs := range d.Answer.appHeader {
-		for i := range vs {
-			vs[i] = cut(vs[i])
-		}
+		d.Header = h
 	}
 }
 

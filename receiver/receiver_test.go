@@ -49,10 +49,22 @@ func webhookURL(cmd webhook.Command, token string, opt webhook.URLOptions) strin
 	return e.RequestURL(cmd, webhook.Meta{ClientIP: "10.1.2.3", OptPlatform: "Android"}, opt)
 }
 
+// tokenOf is the token of a receiver handler, for reading its log.
+func tokenOf(h http.Handler) string {
+	if rv, ok := h.(*receiver.Receiver); ok {
+		return rv.Config().Token
+	}
+	return ""
+}
+
 // post sends a request to the handler and returns the parsed answer.
 func post(t *testing.T, h http.Handler, method, url string, body []byte) (*httptest.ResponseRecorder, webhook.Response) {
 	t.Helper()
 	req := httptest.NewRequest(method, url, bytes.NewReader(body))
+	req.RemoteAddr = "127.0.0.1:40000" // the log is served to loopback without a token
+	if tok := tokenOf(h); tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	var resp webhook.Response
@@ -336,4 +348,37 @@ func TestOnDeliverySeesTheHeaders(t *testing.T) {
 	g.Expect(seen[0].Header).To(Equal(http.Header{"X-Trace": {"changed"}, "User-Agent": {"ua"}}))
 	g.Expect(req.Header.Get("X-Trace")).To(Equal("t-1"))
 	g.Expect(rv.Deliveries()[0].Header).To(BeNil(), "the log keeps no headers")
+}
+
+// A delivery that Record cannot keep is not acknowledged: the sender gets 503 FAIL and sends it
+// again; one that is kept gets its answer.
+func TestNotRecordedIsNotAcknowledged(t *testing.T) {
+	g := NewWithT(t)
+	fail := true
+	var seen []receiver.Delivery
+	rv, err := receiver.New(receiver.Config{SDKAppID: appID, Now: func() time.Time { return clock },
+		Record: func(receiver.Delivery) error {
+			if fail {
+				return errors.New("recording: write staging.jsonl: no space left on device")
+			}
+			return nil
+		},
+		OnDelivery: func(d receiver.Delivery) { seen = append(seen, d) }})
+	g.Expect(err).NotTo(HaveOccurred())
+	u := webhookURL(webhook.CommandModifyAdmin, "", webhook.URLOptions{})
+	rec, resp := post(t, rv, http.MethodPost, u, seed(t, "modify_admin.json"))
+	g.Expect(rec.Code).To(Equal(http.StatusServiceUnavailable))
+	g.Expect(resp.ActionStatus).To(Equal("FAIL"))
+	g.Expect(resp.ErrorCode).To(Equal(receiver.CodeNotRecorded))
+	g.Expect(seen).To(HaveLen(1))
+	g.Expect(seen[0].Accepted).To(BeTrue(), "the protocol verdict stays")
+	g.Expect(seen[0].Answer.Status).To(Equal(http.StatusServiceUnavailable))
+	g.Expect(seen[0].Summary()).To(HaveSuffix(`: OK; NOT RECORDED (recording: write staging.jsonl: no space left on device): answered 503 FAIL instead, so that the sender sends it again`))
+	g.Expect(rv.Deliveries()[0].NotRecorded).To(ContainSubstring("no space left"))
+
+	fail = false
+	rec, _ = post(t, rv, http.MethodPost, u, seed(t, "modify_admin.json"))
+	g.Expect(rec.Code).To(Equal(http.StatusOK))
+	g.Expect(rec.Body.Bytes()).To(Equal(webhook.Acknowledgement))
+	g.Expect(seen[1].NotRecorded).To(BeEmpty())
 }

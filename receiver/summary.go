@@ -39,11 +39,16 @@ func (d *Delivery) Summary() string {
 	case app.Answered():
 		fmt.Fprintf(&b, "; app %d %s in %v", app.Status, Printable(app.Verdict), app.Latency.Round(10*time.Microsecond))
 	default:
-		verdict := "OK/0"
-		if !d.Accepted {
-			verdict = fmt.Sprintf("FAIL %d", d.Status)
+		fmt.Fprintf(&b, "; app did not answer (%s), answered %d FAIL itself", Printable(app.Error), d.Answer.Status)
+		if d.Accepted {
+			b.WriteString(", for the sender to send it again")
 		}
-		fmt.Fprintf(&b, "; app did not answer (%s), answered %s itself", Printable(app.Error), verdict)
+	}
+	if d.App != nil && d.App.Retried {
+		b.WriteString(" (sent again on a new connection: the app had closed the kept-alive one)")
+	}
+	if d.NotRecorded != "" {
+		fmt.Fprintf(&b, "; NOT RECORDED (%s): answered %d FAIL instead, so that the sender sends it again", Printable(d.NotRecorded), d.Answer.Status)
 	}
 	return b.String()
 }

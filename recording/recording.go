@@ -75,6 +75,7 @@ func FromDelivery(d receiver.Delivery) Entry {
 		Answer:       Answer{From: d.Answer.From, Status: d.Answer.Status, ContentType: d.Answer.ContentType, Body: d.Answer.Body},
 		App:          d.App,
 		TokenRemoved: d.TokenRemoved,
+		Redacted:     d.Redacted,
 	}
 	return e
 }

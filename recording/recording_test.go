@@ -3,12 +3,14 @@ package recording_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -192,4 +194,19 @@ func TestEntryFromADelivery(t *testing.T) {
 	line, err := json.Marshal(&e)
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(string(line)).NotTo(ContainSubstring("Basic"))
+}
+
+type fullDisk struct{}
+
+func (fullDisk) Write([]byte) (int, error) { return 0, syscall.ENOSPC }
+
+// A failed write is said once, by Write and by Close alike, and stops the recording.
+func TestWriterFailureSaidOnce(t *testing.T) {
+	g := NewWithT(t)
+	w := recording.NewWriter(fullDisk{})
+	err := w.Write(recording.Entry{Seq: 1, Method: "POST"})
+	g.Expect(err).To(MatchError("recording: no space left on device"))
+	g.Expect(errors.Is(err, syscall.ENOSPC)).To(BeTrue())
+	g.Expect(w.Write(recording.Entry{Seq: 2, Method: "POST"})).To(MatchError(err.Error()), "a recording with a hole is not continued")
+	g.Expect(w.Close()).To(MatchError("recording: no space left on device"))
 }

@@ -8,16 +8,19 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
 
+	"github.com/livehook/livehook/receiver"
 	"github.com/livehook/livehook/webhook"
 )
 
 // Redactor replaces, in a recording, what identifies people: user IDs (every field named
 // *_Account, string or number, alone or in an array), room names (RoomName), URLs (every field
-// named *URL, such as CoverURL) and the client's address (the ClientIP query parameter). A
+// named *URL, such as CoverURL), free text (CustomInfo, Notice) and the client's address (the
+// ClientIP query parameter); it drops the headers that name the client. A
 // replacement is a keyed hash of the value, so the same value always becomes the same
 // replacement under the same key, and the recording stays coherent: the owner of a room is
 // still the owner of the rooms they own. System accounts (@TIM#...) and empty values are kept;
@@ -30,9 +33,38 @@ type Redactor struct {
 // same way, and secret, as it is all that stands between a replacement and a guess.
 func NewRedactor(key []byte) *Redactor { return &Redactor{key: bytes.Clone(key)} }
 
+// unredactedHeaders are the headers a redacted entry leaves out: they name the client (its
+// address, its software) rather than the webhook.
+var unredactedHeaders = []string{"X-Forwarded-For", "X-Real-Ip", "Forwarded", "True-Client-Ip", "Cf-Connecting-Ip", "X-Client-Ip", "User-Agent"}
+
+// Delivery redacts a delivery of the reference receiver in place, as Entry redacts its entry,
+// and its sender's address too: set it as receiver.Config.Redact, so that the log, GET
+// /deliveries, the recording and every OnDelivery see the same redacted delivery.
+func (r *Redactor) Delivery(d *receiver.Delivery) {
+	e := FromDelivery(*d)
+	r.Entry(&e)
+	d.Query, d.RawBody, d.Reason, d.Answer.Body, d.App, d.Header = e.Query, e.Body, e.Verdict.Reason, e.Answer.Body, e.App, e.Header
+	if host, port, err := net.SplitHostPort(d.RemoteIP); err == nil {
+		d.RemoteIP = net.JoinHostPort(r.replace(clientIP, host), port)
+	} else if d.RemoteIP != "" {
+		d.RemoteIP = r.replace(clientIP, d.RemoteIP)
+	}
+}
+
 // Entry redacts e in place: its body, query, room name and the texts that may quote them (the
-// verdict's reason, the answer's body, the app's error).
+// verdict's reason, the answer's body, the app's error), and drops the headers that name the
+// client (X-Forwarded-For, X-Real-IP, User-Agent and the like).
 func (r *Redactor) Entry(e *Entry) {
+	if e.Header != nil {
+		h := e.Header.Clone()
+		for _, name := range unredactedHeaders {
+			h.Del(name)
+		}
+		e.Header = h
+		if len(h) == 0 {
+			e.Header = nil
+		}
+	}
 	body, pairs, err := r.body(e.Body)
 	if err != nil {
 		// What a body that is not JSON holds cannot be found, so none of it is kept, nor the
@@ -64,6 +96,7 @@ const (
 	roomName
 	anURL
 	clientIP
+	freeText
 )
 
 func kindOfKey(key string) valueKind {
@@ -74,6 +107,8 @@ func kindOfKey(key string) valueKind {
 		return roomName
 	case strings.HasSuffix(key, "URL") || strings.HasSuffix(key, "Url"):
 		return anURL
+	case key == "CustomInfo" || key == "Notice":
+		return freeText
 	}
 	return notRedacted
 }
@@ -103,6 +138,8 @@ func (r *Redactor) replace(k valueKind, v string) string {
 		return "https://redacted.invalid/" + hex.EncodeToString(h[:8])
 	case clientIP:
 		return fmt.Sprintf("10.%d.%d.%d", h[0], h[1], h[2])
+	case freeText:
+		return "redacted " + hex.EncodeToString(h[:4])
 	}
 	return v
 }

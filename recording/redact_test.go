@@ -3,11 +3,15 @@ package recording_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	. "github.com/onsi/gomega"
 
+	"github.com/livehook/livehook/receiver"
 	"github.com/livehook/livehook/recording"
 	"github.com/livehook/livehook/webhook"
 )
@@ -92,4 +96,39 @@ func TestRedactionKeepsSystemAccountsAndCoversMessages(t *testing.T) {
 	bad = redacted(r, bad)
 	g.Expect(bad.Body).To(BeEmpty())
 	g.Expect(bad.Verdict.Reason).NotTo(ContainSubstring("lice"))
+}
+
+// Redaction leaves out the headers that name the client and replaces free text; through
+// receiver.Config.Redact, the log and OnDelivery see the same as the recording.
+func TestRedactionDropsClientHeadersAndFreeText(t *testing.T) {
+	g := NewWithT(t)
+	r := recording.NewRedactor([]byte("key-1"))
+	body := bytes.Replace(seed(t, "destroy_room.json"), []byte(`"CustomInfo": ""`), []byte(`"CustomInfo": "vip list: alice, bob"`), 1)
+	en := entry(1, body)
+	en.Header = http.Header{"Content-Type": {"application/json"}, "X-Forwarded-For": {"198.51.100.7"}, "X-Real-Ip": {"198.51.100.8"},
+		"User-Agent": {"Phone/1"}, "Forwarded": {"for=198.51.100.9"}}
+	e := redacted(r, en)
+	g.Expect(e.Header).To(Equal(http.Header{"Content-Type": {"application/json"}}))
+	g.Expect(string(e.Body)).NotTo(ContainSubstring("alice"))
+	g.Expect(string(e.Body)).To(MatchRegexp(`"CustomInfo": "redacted [0-9a-f]{8}"`))
+	g.Expect(en.Header).To(HaveKey("X-Forwarded-For"), "the caller's header is not changed")
+
+	var seen []receiver.Delivery
+	rv, err := receiver.New(receiver.Config{SDKAppID: 1400000001, Redact: r.Delivery, OnDelivery: func(d receiver.Delivery) { seen = append(seen, d) }})
+	g.Expect(err).NotTo(HaveOccurred())
+	req := httptest.NewRequest(http.MethodPost, "/cb?SdkAppid=1400000001&CallbackCommand=Live.CallbackAfterDestroyRoom&contenttype=json&ClientIP=203.0.113.9&OptPlatform=iOS", bytes.NewReader(body))
+	req.Header.Set("X-Forwarded-For", "198.51.100.7")
+	req.Header.Set("User-Agent", "Phone/1")
+	w := httptest.NewRecorder()
+	rv.ServeHTTP(w, req)
+	g.Expect(w.Code).To(Equal(http.StatusOK))
+	g.Expect(seen).To(HaveLen(1))
+	out := fmt.Sprintf("%+v %s %v", seen[0], seen[0].RawBody, seen[0].Header)
+	logged, _ := json.Marshal(rv.Deliveries())
+	for _, private := range []string{"alice", "198.51.100.7", "Phone/1", "203.0.113.9", "192.0.2.1"} {
+		g.Expect(out).NotTo(ContainSubstring(private))
+		g.Expect(string(logged)).NotTo(ContainSubstring(private))
+	}
+	g.Expect(seen[0].Redacted).To(BeTrue())
+	g.Expect(recording.FromDelivery(seen[0]).Redacted).To(BeTrue())
 }

@@ -122,15 +122,19 @@ func (w *Writer) Close() error {
 		return nil
 	}
 	w.closed = true
-	err := w.err
+	// w.err says "recording:" already; only what fails here is wrapped.
+	first := w.err
+	var err error
 	if w.f != nil {
-		err = errors.Join(err, w.f.Sync(), w.f.Close())
+		if err = errors.Join(w.f.Sync(), w.f.Close()); err != nil {
+			err = fmt.Errorf("recording: %w", err)
+		}
 	}
 	if w.err == nil {
 		w.err = errors.New("recording: the writer is closed")
 	}
-	if err != nil {
-		return fmt.Errorf("recording: %w", err)
+	if first != nil {
+		return first // the sync of a file that failed a write fails the same way: said once
 	}
-	return nil
+	return err
 }
