@@ -18,6 +18,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/livehook/livehook/internal/fanout"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -176,6 +177,8 @@ type Receiver struct {
 	logBytes int
 	accepted uint64
 	rejected uint64
+
+	subs fanout.Hub[Delivery] // Subscribe's subscribers
 }
 
 // New returns a receiver; it fails when cfg lacks an SDKAppID, has a token that is too long, a
@@ -258,8 +261,9 @@ func (rv *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d.Took = rv.cfg.Now().Sub(start)
-	// The log keeps no headers: they are copied for OnDelivery, and for removeToken to look in.
-	if rv.cfg.OnDelivery != nil || rv.cfg.Token != "" {
+	// The log keeps no headers: they are copied for OnDelivery and subscribers, and for
+	// removeToken to look in.
+	if rv.cfg.OnDelivery != nil || rv.cfg.Token != "" || rv.subs.Len() > 0 {
 		d.Header = connectionless(r.Header)
 	}
 	d.RawBody = body
@@ -451,6 +455,7 @@ func (rv *Receiver) record(d *Delivery) {
 	if rv.cfg.OnDelivery != nil {
 		rv.cfg.OnDelivery(*d)
 	}
+	rv.subs.Publish(*d) // never waits: see Subscribe
 }
 
 // logged is what the log keeps of a delivery: not its headers nor its whole body (Body and
