@@ -5,9 +5,11 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"time"
 
+	"github.com/livehook/livehook/console"
 	"github.com/livehook/livehook/receiver"
 	"github.com/livehook/livehook/recording"
 	"github.com/livehook/livehook/webhook"
@@ -22,6 +24,11 @@ Run the reference receiver: it checks every webhook sent to it against the Live 
 (method, query parameters, SdkAppid, Sign and RequestTime when a token is set, body fields and
 types) and answers OK/0, or FAIL with the reason. Point your own sender at it to debug it.
 GET /deliveries shows what it received, as JSON; DELETE /deliveries clears that log.
+
+The live console is at the receiver's address: open http://127.0.0.1:8080/ in a browser to
+watch deliveries arrive, read each one's query, headers, body, checks and answer, filter them,
+send one again and download them as a recording. Beyond loopback it needs the --token (or a
+--console-token of its own), and is off without one.
 
 With --forward-to, each webhook also goes on, unchanged, to your app, and the sender gets the
 app's answer (the receiver's own when the app does not answer). With --record, every delivery
@@ -42,6 +49,8 @@ Examples:
 	record := fs.String("record", "", "append every delivery to `FILE` as a JSON line (tail -f works; see 'livehook generate --from')")
 	redact := fs.Bool("redact", false, "in the recording, replace user IDs, room names, URLs and client addresses with keyed hashes (key: $"+redactKeyEnv+")")
 	quiet := fs.Bool("q", false, "do not print a line per delivery")
+	consoleToken := fs.String("console-token", "", "`TOKEN` that opens the web console (default: --token); needed to serve it beyond loopback")
+	noConsole := fs.Bool("no-console", false, "serve no web console, only webhooks and /deliveries")
 	if err := m.parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -96,7 +105,23 @@ Examples:
 			fmt.Fprintf(m.Stderr, "%s %s %s\n", d.Time.Format(time.TimeOnly), d.RemoteIP, d.Summary())
 		}
 	}
-	srv, err := receiver.Start(*addr, cfg)
+	if *noConsole && *consoleToken != "" {
+		return usagef("--console-token applies to the console: leave out --no-console")
+	}
+	var cons *console.Console
+	consoleErr := error(nil)
+	srv, err := receiver.StartWith(*addr, cfg, func(rv *receiver.Receiver) (http.Handler, error) {
+		if *noConsole {
+			return rv, nil
+		}
+		c, err := console.New(rv, console.Options{Addr: *addr, Token: *consoleToken})
+		if err != nil {
+			consoleErr = err // the receiver runs without its console
+			return rv, nil
+		}
+		cons = c
+		return c, nil
+	})
 	if err != nil {
 		return listenError(*addr, err)
 	}
@@ -105,6 +130,14 @@ Examples:
 		auth = "token set: Sign and RequestTime are checked"
 	}
 	fmt.Fprintf(m.Stdout, "livehook receive: listening on %s (SdkAppid %d, %s)\nDeliveries: GET %s%s\n", srv.URL, *appID, auth, srv.URL, receiver.DeliveriesPath)
+	switch {
+	case cons != nil && cons.NeedsToken():
+		fmt.Fprintf(m.Stdout, "Console: open %s/ in a browser (it asks for the token)\n", srv.URL)
+	case cons != nil:
+		fmt.Fprintf(m.Stdout, "Console: open %s/ in a browser\n", srv.URL)
+	case consoleErr != nil:
+		fmt.Fprintf(m.Stdout, "Console: off: listening beyond loopback without a token; set --token or --console-token to serve it\n")
+	}
 	if *forwardTo != "" {
 		fmt.Fprintf(m.Stdout, "Forwarding to %s: the sender gets the app's answer, or the receiver's when the app does not answer within %v\n", *forwardTo, *forwardTimeout)
 	}

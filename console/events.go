@@ -1,0 +1,122 @@
+package console
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Times of an event stream.
+const (
+	// streamWriteTimeout bounds each write to a browser: one that stops reading loses its
+	// stream, never anything else.
+	streamWriteTimeout = 10 * time.Second
+	// keepAlive is how often an idle stream sends a comment, so that proxies keep it open.
+	keepAlive = 15 * time.Second
+)
+
+// hello is the first event of a stream: what the page needs to know of the receiver and of
+// the console's bounds.
+type hello struct {
+	SDKAppID  uint64 `json:"sdkappid"`
+	Signed    bool   `json:"signed"`
+	Forward   string `json:"forward,omitempty"`
+	MaxRows   int    `json:"max_rows"`
+	Kept      int    `json:"kept"`
+	Evicted   uint64 `json:"evicted"`
+	Missed    uint64 `json:"missed"`
+	Accepted  uint64 `json:"accepted"`
+	Rejected  uint64 `json:"rejected"`
+	LeftOut   int    `json:"left_out"`
+	BodyLimit int    `json:"body_limit"`
+}
+
+// serveEvents streams the kept deliveries newer than Last-Event-ID (the newest MaxRows of
+// them), then each new one as it is answered. Its events: "hello" first, "delivery" (id: its
+// Seq), and "dropped" when the stream fell behind and left deliveries out.
+func (c *Console) serveEvents(w http.ResponseWriter, r *http.Request) {
+	rc := http.NewResponseController(w)
+	// The stream outlives the server's read and write timeouts; each write has its own.
+	_ = rc.SetReadDeadline(time.Time{})
+	_ = rc.SetWriteDeadline(time.Time{})
+	var after uint64
+	if id := r.Header.Get("Last-Event-ID"); id != "" {
+		after, _ = strconv.ParseUint(id, 10, 64)
+	}
+	kept, sub, evicted := c.store.subscribe(after, c.opt.StreamBuffer)
+	defer sub.Close()
+	left := 0
+	if len(kept) > c.opt.MaxRows {
+		left = len(kept) - c.opt.MaxRows
+		kept = kept[left:]
+	}
+	cfg := c.rv.Config()
+	acc, rej := c.rv.Counts()
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	write := func(event string, id uint64, v any) bool {
+		buf.Reset()
+		fmt.Fprintf(&buf, "event: %s\n", event)
+		if id > 0 {
+			fmt.Fprintf(&buf, "id: %d\n", id)
+		}
+		buf.WriteString("data: ")
+		if err := enc.Encode(v); err != nil { // one line: JSON escapes newlines in strings
+			return false
+		}
+		buf.WriteString("\n")
+		_ = rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
+		if _, err := w.Write(buf.Bytes()); err != nil {
+			return false
+		}
+		return rc.Flush() == nil
+	}
+	if !write("hello", 0, hello{SDKAppID: cfg.SDKAppID, Signed: cfg.Token != "", Forward: cfg.Forward.URL,
+		MaxRows: c.opt.MaxRows, Kept: len(kept) + left, Evicted: evicted, Missed: c.Missed(),
+		Accepted: acc, Rejected: rej, LeftOut: left, BodyLimit: StreamBodyBytes}) {
+		return
+	}
+	for i := range kept {
+		if !write("delivery", kept[i].Seq, c.item(&kept[i])) {
+			return
+		}
+	}
+	tick := time.NewTicker(keepAlive)
+	defer tick.Stop()
+	var dropped uint64
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-c.done:
+			return
+		case <-tick.C:
+			_ = rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
+			if _, err := w.Write([]byte(": keep-alive\n\n")); err != nil || rc.Flush() != nil {
+				return
+			}
+		case d, ok := <-sub.C():
+			if !ok {
+				return
+			}
+			if n := sub.Dropped(); n != dropped {
+				dropped = n
+				if !write("dropped", 0, map[string]uint64{"dropped": n}) {
+					return
+				}
+			}
+			if !write("delivery", d.Seq, c.item(&d)) {
+				return
+			}
+		}
+	}
+}
