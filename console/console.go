@@ -200,6 +200,8 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case p == "/":
 		h.Set("Cache-Control", "no-store")
 		http.ServeFileFS(w, r, assets, "assets/index.html")
+	case p == "/favicon.ico":
+		http.Redirect(w, r, Prefix+"icon.svg", http.StatusMovedPermanently)
 	case p == Prefix+"api/login":
 		c.serveLogin(w, r)
 	case strings.HasPrefix(p, Prefix+"api/") || p == Prefix+"events":
@@ -229,12 +231,15 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // isConsole tells the console's requests from webhooks: GET / from a browser, a GET or HEAD
-// under Prefix, and a POST under Prefix+"api/" that carries Header.
+// under Prefix or of /favicon.ico, and a POST under Prefix+"api/" that carries Header.
 func (c *Console) isConsole(r *http.Request) bool {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
-		if r.URL.Path == "/" {
+		switch r.URL.Path {
+		case "/":
 			return strings.Contains(r.Header.Get("Accept"), "text/html")
+		case "/favicon.ico": // what a browser asks for by itself
+			return true
 		}
 		return strings.HasPrefix(r.URL.Path, Prefix)
 	case http.MethodPost:
