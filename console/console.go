@@ -142,7 +142,7 @@ func New(rv *receiver.Receiver, opt Options) (*Console, error) {
 	c.sub = rv.Subscribe(4096)
 	c.wg.Go(func() {
 		for d := range c.sub.C() {
-			c.store.add(d)
+			c.store.add(d, c.event(&d))
 		}
 	})
 	return c, nil
@@ -175,6 +175,10 @@ func (c *Console) Close() error {
 
 // Missed is how many deliveries the console did not keep because it fell behind.
 func (c *Console) Missed() uint64 { return c.sub.Dropped() }
+
+// StreamDrops is how many deliveries the page's event streams left out, over all of them,
+// because a browser did not read fast enough.
+func (c *Console) StreamDrops() uint64 { return c.store.hub.Dropped() }
 
 // NeedsToken reports whether the console asks for a token.
 func (c *Console) NeedsToken() bool { return c.token != "" }

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/livehook/livehook/receiver"
 )
 
 // Times of an event stream.
@@ -62,31 +64,32 @@ func (c *Console) serveEvents(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 
 	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	write := func(event string, id uint64, v any) bool {
+	send := func(event string, id uint64, data []byte) bool {
 		buf.Reset()
 		fmt.Fprintf(&buf, "event: %s\n", event)
 		if id > 0 {
 			fmt.Fprintf(&buf, "id: %d\n", id)
 		}
 		buf.WriteString("data: ")
-		if err := enc.Encode(v); err != nil { // one line: JSON escapes newlines in strings
-			return false
-		}
-		buf.WriteString("\n")
+		buf.Write(data)
+		buf.WriteString("\n\n")
 		_ = rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
 		if _, err := w.Write(buf.Bytes()); err != nil {
 			return false
 		}
 		return rc.Flush() == nil
 	}
-	if !write("hello", 0, hello{SDKAppID: cfg.SDKAppID, Signed: cfg.Token != "", Forward: cfg.Forward.URL,
+	write := func(event string, v any) bool {
+		data, err := json.Marshal(v) // one line: JSON escapes the newlines in strings
+		return err == nil && send(event, 0, data)
+	}
+	if !write("hello", hello{SDKAppID: cfg.SDKAppID, Signed: cfg.Token != "", Forward: cfg.Forward.URL,
 		MaxRows: c.opt.MaxRows, Kept: len(kept) + left, Evicted: evicted, Missed: c.Missed(),
 		Accepted: acc, Rejected: rej, LeftOut: left, BodyLimit: StreamBodyBytes}) {
 		return
 	}
 	for i := range kept {
-		if !write("delivery", kept[i].Seq, c.item(&kept[i])) {
+		if ev := c.event(&kept[i]); !send("delivery", ev.seq, ev.data) {
 			return
 		}
 	}
@@ -104,19 +107,28 @@ func (c *Console) serveEvents(w http.ResponseWriter, r *http.Request) {
 			if _, err := w.Write([]byte(": keep-alive\n\n")); err != nil || rc.Flush() != nil {
 				return
 			}
-		case d, ok := <-sub.C():
+		case ev, ok := <-sub.C():
 			if !ok {
 				return
 			}
 			if n := sub.Dropped(); n != dropped {
 				dropped = n
-				if !write("dropped", 0, map[string]uint64{"dropped": n}) {
+				if !write("dropped", map[string]uint64{"dropped": n}) {
 					return
 				}
 			}
-			if !write("delivery", d.Seq, c.item(&d)) {
+			if !send("delivery", ev.seq, ev.data) {
 				return
 			}
 		}
 	}
+}
+
+// event encodes d as the page gets it.
+func (c *Console) event(d *receiver.Delivery) event {
+	data, err := json.Marshal(c.item(d))
+	if err != nil { // cannot happen: every field of an item encodes
+		data = []byte(`{}`)
+	}
+	return event{seq: d.Seq, data: data}
 }

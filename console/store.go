@@ -19,7 +19,13 @@ type store struct {
 	kept    []receiver.Delivery // oldest first
 	bytes   int
 	evicted uint64 // deliveries that left the store for its bounds
-	hub     fanout.Hub[receiver.Delivery]
+	hub     fanout.Hub[event]
+}
+
+// event is a delivery as a stream sends it, encoded once for every stream.
+type event struct {
+	seq  uint64
+	data []byte // the "data:" line's JSON, without the newline
 }
 
 // cost is what a kept delivery counts against maxBytes.
@@ -34,9 +40,9 @@ func cost(d *receiver.Delivery) int {
 	return n
 }
 
-// add keeps d, drops the oldest beyond the bounds, and publishes d to the streams, under one
-// lock with subscribe, so that a stream misses nothing and sees nothing twice.
-func (s *store) add(d receiver.Delivery) {
+// add keeps d, drops the oldest beyond the bounds, and publishes ev, its event, to the streams,
+// under one lock with subscribe, so that a stream misses nothing and sees nothing twice.
+func (s *store) add(d receiver.Delivery, ev event) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.kept = append(s.kept, d)
@@ -52,12 +58,12 @@ func (s *store) add(d receiver.Delivery) {
 		clear(s.kept[n:])
 		s.kept = s.kept[:n]
 	}
-	s.hub.Publish(d)
+	s.hub.Publish(ev)
 }
 
 // subscribe returns the kept deliveries newer than after, oldest first, and a subscription to
 // those that come next.
-func (s *store) subscribe(after uint64, buffer int) ([]receiver.Delivery, *fanout.Sub[receiver.Delivery], uint64) {
+func (s *store) subscribe(after uint64, buffer int) ([]receiver.Delivery, *fanout.Sub[event], uint64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	i := len(s.kept)

@@ -12,9 +12,10 @@ import (
 // Hub publishes values to its subscribers. The zero value is ready to use; it is safe for
 // concurrent use.
 type Hub[T any] struct {
-	mu     sync.Mutex
-	subs   map[*Sub[T]]struct{}
-	closed bool
+	mu      sync.Mutex
+	subs    map[*Sub[T]]struct{}
+	closed  bool
+	dropped atomic.Uint64
 }
 
 // Sub is one subscription: its values arrive on C, in the order they were published, less
@@ -53,9 +54,13 @@ func (h *Hub[T]) Publish(v T) {
 		case s.c <- v:
 		default:
 			s.dropped.Add(1)
+			h.dropped.Add(1)
 		}
 	}
 }
+
+// Dropped is how many values were dropped, over every subscriber there has been.
+func (h *Hub[T]) Dropped() uint64 { return h.dropped.Load() }
 
 // Len is the number of subscribers.
 func (h *Hub[T]) Len() int {

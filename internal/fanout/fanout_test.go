@@ -29,6 +29,9 @@ func TestStalledSubscriberIsDroppedAndCounted(t *testing.T) {
 	if reader.Dropped() != 0 {
 		t.Fatalf("the reading subscriber dropped %d values", reader.Dropped())
 	}
+	if d := h.Dropped(); d != n-4 {
+		t.Fatalf("the hub counts %d dropped, want %d", d, n-4)
+	}
 	if d := stalled.Dropped(); d != n-4 {
 		t.Fatalf("the stalled subscriber dropped %d, want %d", d, n-4)
 	}
