@@ -250,6 +250,7 @@
     const parts = [
       el("h2", { text: "#" + d.seq + " " + (d.command || "(no command)") + (d.room ? " — room " + d.room : "") }),
       verdict,
+      resendForm(d),
       kvTable([["time", new Date(d.time).toISOString()], ["from", d.remote], ["request", d.method + " " + d.path], ["latency", latency(d.took_ns)]]),
       el("h3", { text: "checks" }), checks,
       el("h3", { text: "query parameters" }), kvTable(queryPairs(d.query)),
@@ -261,7 +262,6 @@
     ];
     if (d.app) parts.push(el("h3", { text: "forwarded to the app" }), el("p", { class: "app", text: appText(d.app) }));
     if (d.token_removed) parts.push(el("p", { class: "error", text: "The receiver's token appeared in this request and was cut out of what is shown." }));
-    parts.push(resendForm(d));
     box.replaceChildren(...parts);
   }
 
@@ -288,7 +288,7 @@
         btn.disabled = false;
       }
     });
-    return el("div", {}, el("h3", { text: "send again" }), el("div", { class: "resend" }, url, btn), out);
+    return el("div", { class: "resend-box" }, el("div", { class: "resend" }, url, btn), out);
   }
 
   function api(path, body) {
