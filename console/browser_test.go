@@ -374,3 +374,37 @@ func TestBrowserSendAgainReachesTheTargetSignedAfresh(t *testing.T) {
 		t.Errorf("the page shows the target's answer as %q, want 200 OK/0", answer)
 	}
 }
+
+// The page keeps the newest MaxRows and says how many it left out, both of what was kept
+// before it opened and of what came while it was open.
+func TestBrowserKeepsTheNewestRowsAndSaysHowManyWereLeftOut(t *testing.T) {
+	ctx := tab(t)
+	srv, err := receiver.StartWith("127.0.0.1:0", receiver.Config{SDKAppID: appID}, func(rv *receiver.Receiver) (http.Handler, error) {
+		return console.New(rv, console.Options{Addr: "127.0.0.1:0", MaxRows: 20})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	for i := range 30 {
+		send(t, srv, "", webhook.URLOptions{}, webhook.CommandCreateRoom, createBody(fmt.Sprintf("before_%d", i), "r"))
+	}
+	openConsole(t, ctx, srv)
+	do(t, ctx, 5*time.Second, "waiting for the newest kept delivery", chromedp.WaitVisible(css(`#tbody tr[data-seq="30"]`)))
+	for i := range 15 {
+		send(t, srv, "", webhook.URLOptions{}, webhook.CommandCreateRoom, createBody(fmt.Sprintf("after_%d", i), "r"))
+	}
+	do(t, ctx, 5*time.Second, "waiting for the newest delivery", chromedp.WaitVisible(css(`#tbody tr[data-seq="45"]`)))
+	rows := get(t, ctx, "counting rows", chromedp.Evaluate[string](`[...document.querySelectorAll("#tbody tr")].map(r => r.dataset.seq).join(",")`))
+	var want []string
+	for s := 45; s > 25; s-- {
+		want = append(want, fmt.Sprint(s))
+	}
+	if rows != strings.Join(want, ",") {
+		t.Errorf("rows %s, want the newest 20: %s", rows, strings.Join(want, ","))
+	}
+	notice := get(t, ctx, "reading the notice", chromedp.Text(css(`#notice`)))
+	if !strings.Contains(notice, "25 older left out (the page keeps the newest 20)") {
+		t.Errorf("notice %q does not say 25 were left out", notice)
+	}
+}

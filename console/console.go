@@ -123,7 +123,7 @@ func New(rv *receiver.Receiver, opt Options) (*Console, error) {
 	}
 	c := &Console{
 		rv: rv, opt: opt, token: tok, loopback: loop,
-		store: &store{maxCount: keep, maxBytes: max(cfg.LogBytes, receiver.DefaultLogBytes)},
+		store: &store{maxCount: keep, maxBytes: cfg.LogBytes},
 		client: &http.Client{Transport: tr, Timeout: DefaultResendTimeout,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 		done: make(chan struct{}),

@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -383,4 +385,69 @@ func TestStalledBrowserNeverSlowsAnswers(t *testing.T) {
 		g.Expect(drops[i]).To(BeZero(), "reader %d", i)
 	}
 	g.Expect(cons.StreamDrops()).To(BeNumerically(">", 0), "the stalled stream dropped nothing: its writes never blocked")
+}
+
+// hello reads the first event of a stream.
+func hello(t *testing.T, base string) map[string]any {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/console/events", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+			var h map[string]any
+			if err := json.Unmarshal([]byte(data), &h); err != nil {
+				t.Fatal(err)
+			}
+			return h
+		}
+	}
+	t.Fatalf("no hello: %v", sc.Err())
+	return nil
+}
+
+// The console keeps the newest deliveries within the receiver's log bounds, by count and by
+// bytes, however many came.
+func TestConsoleKeepsWithinTheLogBounds(t *testing.T) {
+	for _, tc := range []struct {
+		name             string
+		size, bytes, max int
+		body             int
+	}{
+		{"count", 100, 16 << 20, 100, 100},
+		{"bytes", 1000, 200 << 10, (200 << 10) / (4 << 10), 4 << 10},
+	} {
+		var cons *console.Console
+		srv, err := receiver.StartWith("127.0.0.1:0", receiver.Config{SDKAppID: appID, LogSize: tc.size, LogBytes: tc.bytes}, func(rv *receiver.Receiver) (http.Handler, error) {
+			c, err := console.New(rv, console.Options{Addr: "127.0.0.1:0"})
+			cons = c
+			return c, err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const n = 3000
+		body := createBody("bound", strings.Repeat("y", tc.body))
+		h := srv.Receiver
+		for range n {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, webhookTarget("", webhook.URLOptions{}), bytes.NewReader(body)))
+			if rec.Code != http.StatusOK {
+				t.Fatalf("%s: %d %s", tc.name, rec.Code, rec.Body)
+			}
+		}
+		waitKept(t, cons, fmt.Sprint(n))
+		got := hello(t, srv.URL)
+		kept, evicted := int(got["kept"].(float64)), int(got["evicted"].(float64))
+		if kept > tc.max || kept < tc.max/2 || kept+evicted != n {
+			t.Errorf("%s: the console keeps %d (%d evicted) of %d, want at most %d", tc.name, kept, evicted, n, tc.max)
+		}
+		_ = srv.Close()
+	}
 }
