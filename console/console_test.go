@@ -451,3 +451,43 @@ func TestConsoleKeepsWithinTheLogBounds(t *testing.T) {
 		_ = srv.Close()
 	}
 }
+
+// Whatever a request is, the console does not panic, and every POST without the console's
+// header, on any path, is a delivery of the receiver.
+func FuzzConsoleRequests(f *testing.F) {
+	f.Add("POST", "/console/api/resend", "seq=1", "", []byte(`{"seq":1}`))
+	f.Add("GET", "/console/api/recording", "seq=1-3", "", []byte(nil))
+	f.Add("GET", "/", "", "text/html", []byte(nil))
+	f.Add("POST", "/console/api/login", "", "1", []byte(`{"token":"x"}`))
+	f.Add("HEAD", "/console/../deliveries", "", "", []byte(nil))
+	rv, err := receiver.New(receiver.Config{SDKAppID: appID, Token: "tok"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	c, err := console.New(rv, console.Options{Addr: "127.0.0.1:8080"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer c.Close()
+	f.Fuzz(func(t *testing.T, method, path, query, header string, body []byte) {
+		if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " ?#\r\n\t") || strings.ContainsAny(query, " #\r\n\t") {
+			return
+		}
+		req, err := http.NewRequest(method, "http://127.0.0.1:8080"+path+"?"+query, bytes.NewReader(body))
+		if err != nil || req.URL.Path == "/console/events" {
+			return // an event stream does not end by itself
+		}
+		req.Header.Set("Accept", header)
+		if header != "" {
+			req.Header.Set(console.Header, header)
+		}
+		_, rejected := rv.Counts()
+		accepted, _ := rv.Counts()
+		rec := httptest.NewRecorder()
+		c.ServeHTTP(rec, req)
+		a2, r2 := rv.Counts()
+		if method == http.MethodPost && header == "" && a2+r2 != accepted+rejected+1 {
+			t.Fatalf("POST %s without %s did not reach the receiver (%d)", path, console.Header, rec.Code)
+		}
+	})
+}
