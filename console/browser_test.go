@@ -408,3 +408,31 @@ func TestBrowserKeepsTheNewestRowsAndSaysHowManyWereLeftOut(t *testing.T) {
 		t.Errorf("notice %q does not say 25 were left out", notice)
 	}
 }
+
+// Grouped by room, a room's deliveries read as its life, with an admin change that came
+// before its room's creation, the creation whose EventTime is earlier than that admin
+// change's, and a creation delivered twice marked.
+func TestBrowserGroupsARoomsLife(t *testing.T) {
+	ctx := tab(t)
+	srv := startConsole(t, receiver.Config{})
+	openConsole(t, ctx, srv)
+	admin := []byte(`{"CallbackCommand":"Live.CallbackAfterModifyAdmin","RoomId":"live_g","EventTime":1703589923000,"Operator_Account":"user3","Admin_Account":["mod_1"],"opType":"add"}`)
+	if st := send(t, srv, "", webhook.URLOptions{}, webhook.CommandModifyAdmin, admin); st != http.StatusOK {
+		t.Fatalf("the admin change was answered %d: the test's body is wrong", st)
+	}
+	send(t, srv, "", webhook.URLOptions{}, webhook.CommandCreateRoom, createBody("live_g", "g"))
+	send(t, srv, "", webhook.URLOptions{}, webhook.CommandCreateRoom, createBody("live_g", "g"))
+	send(t, srv, "", webhook.URLOptions{}, webhook.CommandCreateRoom, createBody("live_other", "o"))
+	do(t, ctx, 5*time.Second, "grouping by room",
+		chromedp.WaitVisible(css(`#tbody tr[data-seq="4"]`)),
+		chromedp.Click(chromedp.ID("f-group")),
+		chromedp.WaitVisible(css(`#tbody tr.group`)))
+	groups := get(t, ctx, "reading the groups", chromedp.Evaluate[string](`[...document.querySelectorAll("#tbody tr.group")].map(r => r.textContent).join(" | ")`))
+	if want := "room live_other created | room live_g created → 1 admin change (3 marked)"; groups != want {
+		t.Errorf("groups %q, want %q", groups, want)
+	}
+	marks := get(t, ctx, "reading the marks", chromedp.Evaluate[string](`[...document.querySelectorAll('#tbody tr.row')].map(r => r.dataset.seq + ":" + r.querySelector(".c-room").textContent).join(" | ")`))
+	if want := "4: | 1:before its room's creation (out of order) | 2:EventTime earlier than the event before | 3:created again (a redelivery?)"; marks != want {
+		t.Errorf("rows %q, want %q", marks, want)
+	}
+}

@@ -145,18 +145,100 @@
     return tr;
   }
 
+  function grouped() { return $("f-group").checked; }
+
   function renderRows() {
     const tbody = $("tbody");
     const frag = document.createDocumentFragment();
     let shown = 0;
-    for (let i = state.items.length - 1; i >= 0; i--) {
-      const d = state.items[i];
-      if (!matches(d)) continue;
-      frag.append(row(d));
-      shown++;
+    if (grouped()) {
+      for (const g of groups()) {
+        frag.append(groupRow(g));
+        for (const [d, mark] of g.life) {
+          const tr = row(d);
+          tr.querySelector(".c-room").textContent = mark;
+          tr.querySelector(".c-room").title = mark;
+          if (mark) tr.classList.add("marked");
+          frag.append(tr);
+          shown++;
+        }
+      }
+    } else {
+      for (let i = state.items.length - 1; i >= 0; i--) {
+        const d = state.items[i];
+        if (!matches(d)) continue;
+        frag.append(row(d));
+        shown++;
+      }
     }
     tbody.replaceChildren(frag);
     renderNotice(shown);
+  }
+
+  // ---- a room's life ------------------------------------------------------------------------
+
+  function eventTime(d) {
+    const m = /"EventTime"\s*:\s*(\d+)/.exec(d.body || "");
+    return m ? Number(m[1]) : null;
+  }
+
+  // groups are the shown deliveries by room, the room with the newest delivery first, each as
+  // its life in order of arrival, with what is out of the ordinary marked: an event before the
+  // room's creation (reordered), a creation not seen, a creation again, an event after the
+  // destroy, an EventTime earlier than the previous event's.
+  function groups() {
+    const byRoom = new Map();
+    for (const d of state.items) {
+      if (!matches(d)) continue;
+      const k = d.room || "";
+      if (!byRoom.has(k)) byRoom.set(k, []);
+      byRoom.get(k).push(d);
+    }
+    const out = [];
+    for (const [room, ds] of byRoom) {
+      let created = false, destroyed = false, lastTime = null, marks = 0;
+      const hasCreate = ds.some((d) => d.command === "Live.CallbackAfterCreateRoom");
+      const life = ds.map((d) => {
+        const m = [];
+        const t = eventTime(d);
+        if (d.command === "Live.CallbackAfterCreateRoom") {
+          if (created) m.push("created again (a redelivery?)");
+          if (destroyed) m.push("created after its destroy");
+          created = true;
+        } else if (room) {
+          if (!created && hasCreate) m.push("before its room's creation (out of order)");
+          if (destroyed) m.push("after its room was destroyed");
+        }
+        if (d.command === "Live.CallbackAfterDestroyRoom") {
+          if (destroyed) m.push("destroyed again (a redelivery?)");
+          destroyed = true;
+        }
+        if (t != null && lastTime != null && t < lastTime) m.push("EventTime earlier than the event before");
+        if (t != null) lastTime = t;
+        if (m.length) marks++;
+        return [d, m.join("; ")];
+      });
+      const steps = [];
+      if (!room) steps.push("deliveries naming no room");
+      else {
+        if (!hasCreate) steps.push("creation not seen");
+        const admins = ds.filter((d) => d.command === "Live.CallbackAfterModifyAdmin").length;
+        if (hasCreate) steps.push("created");
+        if (admins) steps.push(admins + " admin change" + (admins > 1 ? "s" : ""));
+        const others = ds.filter((d) => !/(CreateRoom|ModifyAdmin|DestroyRoom)$/.test(d.command || "")).length;
+        if (others) steps.push(others + " other");
+        if (destroyed) steps.push("destroyed");
+      }
+      out.push({ room, life, summary: steps.join(" → ") + (marks ? " (" + marks + " marked)" : ""), newest: ds[ds.length - 1].seq });
+    }
+    out.sort((a, b) => b.newest - a.newest);
+    return out;
+  }
+
+  function groupRow(g) {
+    const tr = el("tr", { class: "group", "data-room": g.room });
+    tr.append(el("td", { colspan: "5" }, el("span", { class: "g-room", text: g.room ? "room " + g.room : "" }), " ", el("span", { class: "g-life", text: g.summary })));
+    return tr;
   }
 
   function renderNotice(shown) {
@@ -192,8 +274,9 @@
         if (tr) tr.remove();
       }
     }
+    if (grouped()) { renderRows(); return; }
     if (matches(d)) $("tbody").prepend(row(d));
-    renderNotice($("tbody").children.length);
+    renderNotice($("tbody").querySelectorAll("tr.row").length);
   }
 
   // ---- detail -------------------------------------------------------------------------------
@@ -357,7 +440,7 @@
     es.addEventListener("delivery", (ev) => add(JSON.parse(ev.data)));
     es.addEventListener("dropped", (ev) => {
       state.dropped = JSON.parse(ev.data).dropped;
-      renderNotice($("tbody").children.length);
+      renderNotice($("tbody").querySelectorAll("tr.row").length);
     });
     es.onerror = () => {
       if (es.readyState === EventSource.CLOSED) {
@@ -399,7 +482,7 @@
   $("copy-curl").addEventListener("click", () => {
     if (navigator.clipboard) navigator.clipboard.writeText($("empty-curl").textContent);
   });
-  for (const id of ["f-command", "f-verdict"]) $(id).addEventListener("change", renderRows);
+  for (const id of ["f-command", "f-verdict", "f-group"]) $(id).addEventListener("change", renderRows);
   for (const id of ["f-room", "f-text"]) $(id).addEventListener("input", renderRows);
 
   $("empty").hidden = false;
