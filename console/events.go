@@ -3,7 +3,6 @@ package console
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -16,6 +15,8 @@ const (
 	// streamWriteTimeout bounds each write to a browser: one that stops reading loses its
 	// stream, never anything else.
 	streamWriteTimeout = 10 * time.Second
+	// maxBatchBytes bounds what one write to a browser holds.
+	maxBatchBytes = 256 << 10
 	// keepAlive is how often an idle stream sends a comment, so that proxies keep it open.
 	keepAlive = 15 * time.Second
 )
@@ -63,35 +64,42 @@ func (c *Console) serveEvents(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 
+	// Events are put in buf and written together, one write and flush for all that are
+	// waiting, so that a busy stream costs a syscall per batch, not per delivery.
 	var buf bytes.Buffer
-	send := func(event string, id uint64, data []byte) bool {
-		buf.Reset()
-		fmt.Fprintf(&buf, "event: %s\n", event)
+	put := func(event string, id uint64, data []byte) {
+		buf.WriteString("event: ")
+		buf.WriteString(event)
 		if id > 0 {
-			fmt.Fprintf(&buf, "id: %d\n", id)
+			buf.WriteString("\nid: ")
+			buf.WriteString(strconv.FormatUint(id, 10))
 		}
-		buf.WriteString("data: ")
-		buf.Write(data)
+		buf.WriteString("\ndata: ")
+		buf.Write(data) // one line: JSON escapes the newlines in strings
 		buf.WriteString("\n\n")
+	}
+	putJSON := func(event string, v any) {
+		data, _ := json.Marshal(v) // cannot fail: hello and counts
+		put(event, 0, data)
+	}
+	flush := func() bool {
 		_ = rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
-		if _, err := w.Write(buf.Bytes()); err != nil {
-			return false
-		}
-		return rc.Flush() == nil
+		_, err := w.Write(buf.Bytes())
+		buf.Reset()
+		return err == nil && rc.Flush() == nil
 	}
-	write := func(event string, v any) bool {
-		data, err := json.Marshal(v) // one line: JSON escapes the newlines in strings
-		return err == nil && send(event, 0, data)
-	}
-	if !write("hello", hello{SDKAppID: cfg.SDKAppID, Signed: cfg.Token != "", Forward: cfg.Forward.URL,
+	putJSON("hello", hello{SDKAppID: cfg.SDKAppID, Signed: cfg.Token != "", Forward: cfg.Forward.URL,
 		MaxRows: c.opt.MaxRows, Kept: len(kept) + left, Evicted: evicted, Missed: c.Missed(),
-		Accepted: acc, Rejected: rej, LeftOut: left, BodyLimit: StreamBodyBytes}) {
-		return
-	}
+		Accepted: acc, Rejected: rej, LeftOut: left, BodyLimit: StreamBodyBytes})
 	for i := range kept {
-		if ev := c.event(&kept[i]); !send("delivery", ev.seq, ev.data) {
+		ev := c.event(&kept[i])
+		put("delivery", ev.seq, ev.data)
+		if buf.Len() > maxBatchBytes && !flush() {
 			return
 		}
+	}
+	if !flush() {
+		return
 	}
 	tick := time.NewTicker(keepAlive)
 	defer tick.Stop()
@@ -109,15 +117,24 @@ func (c *Console) serveEvents(w http.ResponseWriter, r *http.Request) {
 			}
 		case ev, ok := <-sub.C():
 			if !ok {
-				return
+				return // the console closed
 			}
-			if n := sub.Dropped(); n != dropped {
-				dropped = n
-				if !write("dropped", map[string]uint64{"dropped": n}) {
-					return
+			for ok {
+				if n := sub.Dropped(); n != dropped {
+					dropped = n
+					putJSON("dropped", map[string]uint64{"dropped": n})
+				}
+				put("delivery", ev.seq, ev.data)
+				if buf.Len() > maxBatchBytes {
+					break
+				}
+				select {
+				case ev, ok = <-sub.C():
+				default:
+					ok = false
 				}
 			}
-			if !send("delivery", ev.seq, ev.data) {
+			if !flush() {
 				return
 			}
 		}
