@@ -37,22 +37,22 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 
 // serveLogin checks the token and sets the session cookie, for EventSource, which sends no
 // header of its own.
-func (c *Console) serveLogin(w http.ResponseWriter, r *http.Request) {
+func (g *guard) serveLogin(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Token string `json:"token"`
 	}
 	if !readJSON(w, r, &req) {
 		return
 	}
-	if c.token == "" {
+	if g.token == "" {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "the console is open: no token needed"})
 		return
 	}
-	if subtle.ConstantTimeCompare([]byte(req.Token), []byte(c.token)) != 1 {
+	if subtle.ConstantTimeCompare([]byte(req.Token), []byte(g.token)) != 1 {
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "wrong token: give the receiver's --token, or its --console-token"})
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: c.session, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: g.session, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 

@@ -81,15 +81,12 @@ type Options struct {
 // Console serves the page and its API beside a receiver. It is an http.Handler that passes
 // every webhook to the receiver; Close ends its streams.
 type Console struct {
-	rv       *receiver.Receiver
-	opt      Options
-	token    string // what opens the console; "" when it is open on loopback
-	session  string // the cookie value a login sets
-	loopback bool
-	store    *store
-	sub      *receiver.Subscription
-	client   *http.Client
-	static   http.Handler
+	guard
+	rv     *receiver.Receiver
+	opt    Options
+	store  *store
+	sub    *receiver.Subscription
+	client *http.Client
 
 	done      chan struct{}
 	closeOnce sync.Once
@@ -109,8 +106,7 @@ func New(rv *receiver.Receiver, opt Options) (*Console, error) {
 	if tok == "" {
 		tok = cfg.Token
 	}
-	loop := Loopback(opt.Addr)
-	if !loop && tok == "" {
+	if !Loopback(opt.Addr) && tok == "" {
 		return nil, ErrNeedsToken
 	}
 	keep := cfg.LogSize
@@ -122,21 +118,12 @@ func New(rv *receiver.Receiver, opt Options) (*Console, error) {
 		tr = http.DefaultTransport.(*http.Transport).Clone()
 	}
 	c := &Console{
-		rv: rv, opt: opt, token: tok, loopback: loop,
+		guard: newGuard(tok), rv: rv, opt: opt,
 		store: &store{maxCount: keep, maxBytes: cfg.LogBytes},
 		client: &http.Client{Transport: tr, Timeout: DefaultResendTimeout,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 		done: make(chan struct{}),
 	}
-	if tok != "" {
-		key := make([]byte, 32)
-		_, _ = rand.Read(key)
-		m := hmac.New(sha256.New, key)
-		m.Write([]byte("livehook console session"))
-		c.session = hex.EncodeToString(m.Sum(nil))
-	}
-	sub, _ := fs.Sub(assets, "assets")
-	c.static = http.StripPrefix(Prefix, http.FileServerFS(sub))
 	// The console reads deliveries at its own pace; its buffer is large, and what it misses
 	// while it falls behind is counted (Missed) rather than slowing an answer.
 	c.sub = rv.Subscribe(4096)
@@ -185,31 +172,19 @@ func (c *Console) NeedsToken() bool { return c.token != "" }
 
 // ServeHTTP serves the console's requests and passes every other to the receiver.
 func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if !c.isConsole(r) {
+	if !isConsole(r) {
 		c.rv.ServeHTTP(w, r)
 		return
 	}
-	h := w.Header()
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'")
-	if c.token == "" && !loopbackHost(r.Host) {
-		// An open console on loopback answers only to a loopback name: a page of another site
-		// that rebinds its name to 127.0.0.1 cannot read it.
-		http.Error(w, fmt.Sprintf("console: Host %q is not loopback: open the console at http://127.0.0.1:PORT/", r.Host), http.StatusForbidden)
+	if !c.guard.admit(w, r) {
 		return
 	}
 	switch p := r.URL.Path; {
 	case p == "/":
-		h.Set("Cache-Control", "no-store")
+		w.Header().Set("Cache-Control", "no-store")
 		http.ServeFileFS(w, r, assets, "assets/index.html")
-	case p == "/favicon.ico":
-		http.Redirect(w, r, Prefix+"icon.svg", http.StatusMovedPermanently)
-	case p == Prefix+"api/login":
-		c.serveLogin(w, r)
-	case strings.HasPrefix(p, Prefix+"api/") || p == Prefix+"events":
-		if !c.authorized(r) {
+	case strings.HasPrefix(p, Prefix+"api/") && p != Prefix+"api/login" || p == Prefix+"events":
+		if !c.guard.authorized(r) {
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "the console needs its token"})
 			return
 		}
@@ -227,16 +202,67 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		default:
 			http.NotFound(w, r)
 		}
-	case p == Prefix+"index.html":
-		http.NotFound(w, r)
 	default:
-		c.static.ServeHTTP(w, r)
+		c.guard.serveCommon(w, r)
+	}
+}
+
+// guard is what the receive and serve consoles share: the token that opens them, the
+// headers every answer carries, the Host check, the login and the static assets.
+type guard struct {
+	token   string // what opens the console; "" when it is open on loopback
+	session string // the cookie value a login sets
+	static  http.Handler
+}
+
+func newGuard(tok string) guard {
+	g := guard{token: tok}
+	if tok != "" {
+		key := make([]byte, 32)
+		_, _ = rand.Read(key)
+		m := hmac.New(sha256.New, key)
+		m.Write([]byte("livehook console session"))
+		g.session = hex.EncodeToString(m.Sum(nil))
+	}
+	sub, _ := fs.Sub(assets, "assets")
+	g.static = http.StripPrefix(Prefix, http.FileServerFS(sub))
+	return g
+}
+
+// admit sets the headers of every console answer and refuses, answering, what the Host check
+// refuses.
+func (g *guard) admit(w http.ResponseWriter, r *http.Request) bool {
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'")
+	if g.token == "" && !loopbackHost(r.Host) {
+		// An open console on loopback answers only to a loopback name: a page of another site
+		// that rebinds its name to 127.0.0.1 cannot read it.
+		http.Error(w, fmt.Sprintf("console: Host %q is not loopback: open the console at http://127.0.0.1:PORT/", r.Host), http.StatusForbidden)
+		return false
+	}
+	return true
+}
+
+// serveCommon serves the favicon, the login and the assets.
+func (g *guard) serveCommon(w http.ResponseWriter, r *http.Request) {
+	switch p := r.URL.Path; {
+	case p == "/favicon.ico":
+		http.Redirect(w, r, Prefix+"icon.svg", http.StatusMovedPermanently)
+	case p == Prefix+"api/login":
+		g.serveLogin(w, r)
+	case strings.HasSuffix(p, ".html"):
+		http.NotFound(w, r) // the pages are served at /
+	default:
+		g.static.ServeHTTP(w, r)
 	}
 }
 
 // isConsole tells the console's requests from webhooks: GET / from a browser, a GET or HEAD
 // under Prefix or of /favicon.ico, and a POST under Prefix+"api/" that carries Header.
-func (c *Console) isConsole(r *http.Request) bool {
+func isConsole(r *http.Request) bool {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 		switch r.URL.Path {
@@ -269,15 +295,15 @@ const sessionCookie = "livehook_console"
 
 // authorized reports whether r may read the console: it is open, or r carries the session
 // cookie or the token as a bearer.
-func (c *Console) authorized(r *http.Request) bool {
-	if c.token == "" {
+func (g *guard) authorized(r *http.Request) bool {
+	if g.token == "" {
 		return true
 	}
-	if ck, err := r.Cookie(sessionCookie); err == nil && subtle.ConstantTimeCompare([]byte(ck.Value), []byte(c.session)) == 1 {
+	if ck, err := r.Cookie(sessionCookie); err == nil && subtle.ConstantTimeCompare([]byte(ck.Value), []byte(g.session)) == 1 {
 		return true
 	}
 	if b, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-		return subtle.ConstantTimeCompare([]byte(b), []byte(c.token)) == 1
+		return subtle.ConstantTimeCompare([]byte(b), []byte(g.token)) == 1
 	}
 	return false
 }
