@@ -1,7 +1,6 @@
 package console
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -64,81 +63,21 @@ func (c *Console) serveEvents(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 
-	// Events are put in buf and written together, one write and flush for all that are
-	// waiting, so that a busy stream costs a syscall per batch, not per delivery.
-	var buf bytes.Buffer
-	put := func(event string, id uint64, data []byte) {
-		buf.WriteString("event: ")
-		buf.WriteString(event)
-		if id > 0 {
-			buf.WriteString("\nid: ")
-			buf.WriteString(strconv.FormatUint(id, 10))
-		}
-		buf.WriteString("\ndata: ")
-		buf.Write(data) // one line: JSON escapes the newlines in strings
-		buf.WriteString("\n\n")
-	}
-	putJSON := func(event string, v any) {
-		data, _ := json.Marshal(v) // cannot fail: hello and counts
-		put(event, 0, data)
-	}
-	flush := func() bool {
-		_ = rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
-		_, err := w.Write(buf.Bytes())
-		buf.Reset()
-		return err == nil && rc.Flush() == nil
-	}
-	putJSON("hello", hello{SDKAppID: cfg.SDKAppID, Signed: cfg.Token != "", Forward: cfg.Forward.URL,
+	st := newSSE(w, rc)
+	st.putJSON("hello", hello{SDKAppID: cfg.SDKAppID, Signed: cfg.Token != "", Forward: cfg.Forward.URL,
 		MaxRows: c.opt.MaxRows, Kept: len(kept) + left, Evicted: evicted, Missed: c.Missed(),
 		Accepted: acc, Rejected: rej, LeftOut: left, BodyLimit: StreamBodyBytes})
 	for i := range kept {
 		ev := c.event(&kept[i])
-		put("delivery", ev.seq, ev.data)
-		if buf.Len() > maxBatchBytes && !flush() {
+		st.put("delivery", ev.seq, ev.data)
+		if st.buf.Len() > maxBatchBytes && !st.flush() {
 			return
 		}
 	}
-	if !flush() {
+	if !st.flush() {
 		return
 	}
-	tick := time.NewTicker(keepAlive)
-	defer tick.Stop()
-	var dropped uint64
-	for {
-		select {
-		case <-r.Context().Done():
-			return
-		case <-c.done:
-			return
-		case <-tick.C:
-			_ = rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
-			if _, err := w.Write([]byte(": keep-alive\n\n")); err != nil || rc.Flush() != nil {
-				return
-			}
-		case ev, ok := <-sub.C():
-			if !ok {
-				return // the console closed
-			}
-			for ok {
-				if n := sub.Dropped(); n != dropped {
-					dropped = n
-					putJSON("dropped", map[string]uint64{"dropped": n})
-				}
-				put("delivery", ev.seq, ev.data)
-				if buf.Len() > maxBatchBytes {
-					break
-				}
-				select {
-				case ev, ok = <-sub.C():
-				default:
-					ok = false
-				}
-			}
-			if !flush() {
-				return
-			}
-		}
-	}
+	st.pump(r, c.done, sub, "delivery")
 }
 
 // event encodes d as the page gets it.
