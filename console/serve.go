@@ -60,9 +60,13 @@ func NewMock(m *mockserver.Server, next http.Handler, opt Options) (*Mock, error
 
 // add keeps the webhook's event and hands it to the streams, under one lock with subscribe.
 func (c *Mock) add(d mockserver.Delivery) {
-	data, err := json.Marshal(d)
+	// The body goes as a string, so that the page shows its exact bytes.
+	data, err := json.Marshal(struct {
+		mockserver.Delivery
+		Body string `json:"body"`
+	}{d, string(d.Body)})
 	if err != nil {
-		return // cannot happen: a Delivery's body is the JSON the mock encoded
+		return // cannot happen: every field encodes
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
