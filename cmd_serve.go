@@ -10,8 +10,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/livehook/livehook/delivery"
 	"github.com/livehook/livehook/console"
+	"github.com/livehook/livehook/delivery"
 	"github.com/livehook/livehook/mockserver"
 	"github.com/livehook/livehook/usersig"
 	"github.com/livehook/livehook/webhook"
