@@ -1,6 +1,9 @@
 // Package console is livehook's live web console: a page served beside the reference
-// receiver, at GET / for a browser (Accept: text/html), that shows each delivery as it is
-// answered, with its query, headers, body, checks and answer, and sends one again.
+// receiver (Console), at GET / for a browser (Accept: text/html), that shows each delivery as
+// it is answered, with its query, headers, body, checks and answer, and sends one again; and
+// beside the mock Live backend (Mock), where it shows the rooms and every webhook fired with
+// what became of it. Both pages share their structure, styles and helpers, and the assets
+// are built into the binary (embed): no CDN, no external font, nothing to build.
 //
 // Webhooks stay POST on every path, so nothing a sender does changes: the console takes only
 // GET / from a browser, GET under /console/, and POST under /console/api/ carrying the header
