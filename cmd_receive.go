@@ -5,10 +5,12 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"sync/atomic"
 	"time"
 
+	"github.com/livehook/livehook/console"
 	"github.com/livehook/livehook/internal/linelog"
 	"github.com/livehook/livehook/receiver"
 	"github.com/livehook/livehook/recording"
@@ -27,6 +29,11 @@ It never refuses a command only because it does not know it: a well-formed comma
 notes on is acknowledged, and its delivery marked "not in livehook's protocol notes".
 GET /deliveries shows what it received, as JSON; DELETE /deliveries clears that log (with
 --token, send it as Authorization: Bearer TOKEN; without, only loopback is answered).
+
+The live console is at the receiver's address: open http://127.0.0.1:8080/ in a browser to
+watch deliveries arrive, read each one's query, headers, body, checks and answer, filter them,
+send one again and download them as a recording. Beyond loopback it needs the --token (or a
+--console-token of its own), and is off without one.
 
 With --forward-to, each webhook also goes on, unchanged, to your app, and the sender gets the
 app's answer; when the app gives none, 502 or 504 FAIL, never OK/0, so that the sender counts
@@ -49,6 +56,8 @@ Examples:
 	record := fs.String("record", "", "append every delivery to `FILE` as a JSON line (tail -f works; see 'livehook generate --from')")
 	redact := fs.Bool("redact", false, "in the recording, GET /deliveries and the log, replace user IDs, room names, URLs, free text and client addresses with keyed hashes, and leave out the headers that name the client (key: $"+redactKeyEnv+")")
 	quiet := fs.Bool("q", false, "do not print a line per delivery")
+	consoleToken := fs.String("console-token", "", "`TOKEN` that opens the web console (default: --token); needed to serve it beyond loopback")
+	noConsole := fs.Bool("no-console", false, "serve no web console, only webhooks and /deliveries")
 	if err := m.parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -117,7 +126,23 @@ Examples:
 			lines.Print(d.Time.Format(time.TimeOnly) + " " + d.RemoteIP + " " + d.Summary())
 		}
 	}
-	srv, err := receiver.Start(*addr, cfg)
+	if *noConsole && *consoleToken != "" {
+		return usagef("--console-token applies to the console: leave out --no-console")
+	}
+	var cons *console.Console
+	consoleErr := error(nil)
+	srv, err := receiver.StartWith(*addr, cfg, func(rv *receiver.Receiver) (http.Handler, error) {
+		if *noConsole {
+			return rv, nil
+		}
+		c, err := console.New(rv, console.Options{Addr: *addr, Token: *consoleToken})
+		if err != nil {
+			consoleErr = err // the receiver runs without its console
+			return rv, nil
+		}
+		cons = c
+		return c, nil
+	})
 	if err != nil {
 		return listenError(*addr, err)
 	}
@@ -126,6 +151,14 @@ Examples:
 		auth = "token set: Sign and RequestTime are checked"
 	}
 	fmt.Fprintf(m.Stdout, "livehook receive: listening on %s (SdkAppid %d, %s)\nDeliveries: GET %s%s\n", srv.URL, *appID, auth, srv.URL, receiver.DeliveriesPath)
+	switch {
+	case cons != nil && cons.NeedsToken():
+		fmt.Fprintf(m.Stdout, "Console: open %s/ in a browser (it asks for the token)\n", srv.URL)
+	case cons != nil:
+		fmt.Fprintf(m.Stdout, "Console: open %s/ in a browser\n", srv.URL)
+	case consoleErr != nil:
+		fmt.Fprintf(m.Stdout, "Console: off: listening beyond loopback without a token; set --token or --console-token to serve it\n")
+	}
 	if *forwardTo != "" {
 		fmt.Fprintf(m.Stdout, "Forwarding to %s: the sender gets the app's answer, or 502/504 FAIL when the app does not answer within %v\n", *forwardTo, *forwardTimeout)
 	}

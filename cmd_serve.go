@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/livehook/livehook/console"
 	"github.com/livehook/livehook/delivery"
 	"github.com/livehook/livehook/internal/linelog"
 	"github.com/livehook/livehook/internal/plural"
@@ -53,6 +55,10 @@ set_callback and update_callback take every name of the vendor's webhook command
 (https://trtc.io/document/64413):
 `+commandList()+`
 
+The live console is at the mock's address: open http://127.0.0.1:9090/ in a browser to watch
+the rooms and every webhook fired with what became of it. Beyond loopback it needs a
+--console-token, and is off without one.
+
 GET /mock/deliveries shows what became of each webhook, GET /mock/rooms the rooms. It runs until
 interrupted (Ctrl-C or SIGTERM), then delivers the webhooks still pending for at most --drain
 (3s); those left are recorded as failed, named, and make the exit code 1. A second interrupt
@@ -82,12 +88,17 @@ Example:
 	idle := fs.Duration("idle-timeout", 0, "dissolve rooms without a call and without viewers for this long, as the system does with empty rooms (0: never)")
 	quiet := fs.Bool("q", false, "do not print a line per call and delivery")
 	drain := fs.Duration("drain", DefaultDrain, "once interrupted, how long to go on delivering the webhooks already fired; those left are recorded as failed, named, and make the exit code 1")
+	consoleToken := fs.String("console-token", "", "`TOKEN` that opens the web console; needed to serve it beyond loopback")
+	noConsole := fs.Bool("no-console", false, "serve no web console, only the API and /mock/")
 	deliveryFlag := fs.String("delivery", "", "deliver the webhooks as the Live backend does: `CONDITIONS` such as 'concurrency=32,duplicate=1%,reorder=1%,skew=-30s' (see the README's Delivery section)")
 	var callbackHosts hostsFlag
 	fs.Var(&callbackHosts, "allow-callback-host", "let callback URLs name this `HOST` beyond loopback (repeatable, or comma-separated; * for any): without it, webhooks go to loopback only")
 	printSig := fs.Bool("print-usersig", false, "print a UserSig for the first of --admins, valid for a day, made with --secret-key (it is a credential: mind where the output goes)")
 	if err := m.parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *noConsole && *consoleToken != "" {
+		return usagef("--console-token applies to the console: leave out --no-console")
 	}
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q: serve takes only flags", fs.Arg(0))
@@ -162,6 +173,17 @@ Example:
 	}
 	s.Listener.Close()
 	s.Listener = ln
+	var cons *console.Mock
+	if !*noConsole {
+		s.Wrap(func(h http.Handler) http.Handler {
+			c, err := console.NewMock(s, h, console.Options{Addr: *addr, Token: *consoleToken})
+			if err != nil {
+				return h // beyond loopback without a token: no console, as the startup line says
+			}
+			cons = c
+			return c
+		})
+	}
 	if err := s.Start(); err != nil {
 		return &ioError{err}
 	}
@@ -196,6 +218,14 @@ Example:
 		fmt.Fprintf(m.Stdout, "Webhooks go to %s.\n", *callback)
 	}
 	fmt.Fprintf(m.Stdout, "Deliveries: GET %s%s\n", s.URL, mockserver.DeliveriesPath)
+	switch {
+	case cons != nil && cons.NeedsToken():
+		fmt.Fprintf(m.Stdout, "Console: open %s/ in a browser (it asks for the --console-token)\n", s.URL)
+	case cons != nil:
+		fmt.Fprintf(m.Stdout, "Console: open %s/ in a browser\n", s.URL)
+	case !*noConsole:
+		fmt.Fprintln(m.Stdout, "Console: off: listening beyond loopback without a token; set --console-token to serve it")
+	}
 	<-ctx.Done()
 	return m.stopServe(s, lines, *drain)
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/livehook/livehook/delivery"
+	"github.com/livehook/livehook/internal/fanout"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -211,6 +212,7 @@ type deliveryLog struct {
 	acknowledged uint64
 	failed       uint64
 	changed      chan struct{} // closed and replaced at every delivery
+	subs         fanout.Hub[Delivery]
 }
 
 const logChunk = 1024
@@ -251,6 +253,7 @@ func (l *deliveryLog) record(d Delivery) {
 	}
 	close(l.changed)
 	l.changed = make(chan struct{})
+	l.subs.Publish(d) // never waits: see Subscribe; under l.mu, so that a snapshot and a subscription meet
 }
 
 // Stats counts the webhooks fired and what became of them.

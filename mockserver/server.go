@@ -157,6 +157,8 @@ type Server struct {
 
 	shutdownOnce sync.Once
 	shutdownErr  error
+
+	wrap func(http.Handler) http.Handler // see Wrap
 }
 
 // NewServer starts a mock backend on 127.0.0.1 and a port the OS picks.
@@ -344,13 +346,14 @@ func (s *Server) Start() error {
 	s.started = true
 	s.URL = "http://" + s.Listener.Addr().String()
 	s.srv = &http.Server{
-		Handler:           s.Handler(),
+		Handler:           s.wrapped(),
 		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
 		ReadTimeout:       s.cfg.ReadTimeout,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
+	s.closeWrapped()
 	d, err := delivery.NewDispatcher(delivery.Config{Client: s.client, Conditions: s.cfg.Delivery, Seed: s.cfg.Seed, Now: s.cfg.Now,
 		Retries: s.cfg.Retries, RetryBackoff: s.cfg.RetryBackoff, Report: s.report})
 	if err != nil {

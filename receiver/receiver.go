@@ -17,6 +17,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/livehook/livehook/internal/fanout"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -204,6 +205,8 @@ type Receiver struct {
 	logBytes int
 	accepted uint64
 	rejected uint64
+
+	subs fanout.Hub[Delivery] // Subscribe's subscribers
 }
 
 // New returns a receiver; it fails when cfg lacks an SDKAppID, has a token that is too long, a
@@ -289,8 +292,9 @@ func (rv *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d.Took = rv.cfg.Now().Sub(start)
-	// The log keeps no headers: they are copied for OnDelivery, and for removeToken to look in.
-	if rv.cfg.OnDelivery != nil || rv.cfg.Token != "" {
+	// The log keeps no headers: they are copied for OnDelivery and subscribers, and for
+	// removeToken to look in.
+	if rv.cfg.OnDelivery != nil || rv.cfg.Token != "" || rv.subs.Len() > 0 {
 		d.Header = connectionless(r.Header)
 	}
 	d.RawBody = body
@@ -539,6 +543,7 @@ func (rv *Receiver) record(d *Delivery) (kept bool) {
 	if rv.cfg.OnDelivery != nil {
 		rv.cfg.OnDelivery(*d)
 	}
+	rv.subs.Publish(*d) // never waits: see Subscribe
 	return kept
 }
 

@@ -29,9 +29,22 @@ type Server struct {
 
 // Start listens on addr (DefaultAddr when empty) and serves the receiver until Close.
 func Start(addr string, cfg Config) (*Server, error) {
+	return StartWith(addr, cfg, nil)
+}
+
+// StartWith is Start with the handler that wrap makes of the receiver, e.g. one that serves
+// a console beside the webhooks (nil serves the receiver alone). When that handler has a
+// Close method, Shutdown calls it first, so that requests it holds open (event streams) end.
+func StartWith(addr string, cfg Config, wrap func(*Receiver) (http.Handler, error)) (*Server, error) {
 	rv, err := New(cfg)
 	if err != nil {
 		return nil, err
+	}
+	var h http.Handler = rv
+	if wrap != nil {
+		if h, err = wrap(rv); err != nil {
+			return nil, err
+		}
 	}
 	if addr == "" {
 		addr = DefaultAddr
@@ -44,13 +57,16 @@ func Start(addr string, cfg Config) (*Server, error) {
 		URL:      "http://" + ln.Addr().String(),
 		Receiver: rv,
 		srv: &http.Server{
-			Handler:           rv,
+			Handler:           h,
 			ReadHeaderTimeout: 10 * time.Second,
 			ReadTimeout:       30 * time.Second,
 			WriteTimeout:      rv.cfg.WriteTimeout,
 			IdleTimeout:       2 * time.Minute,
 		},
 		done: make(chan error, 1),
+	}
+	if c, ok := h.(interface{ Close() error }); ok {
+		s.srv.RegisterOnShutdown(func() { _ = c.Close() })
 	}
 	go func() { s.done <- s.srv.Serve(ln) }()
 	return s, nil

@@ -118,7 +118,7 @@ func replayStep(e Entry, opt ReplayOptions) (scenarios.ReplayStep, bool) {
 	}
 	st := scenarios.ReplayStep{
 		Name:   fmt.Sprintf("#%d %s", e.Seq, cmd),
-		Replay: scenarios.Replay{Query: unsigned(e.Query), Body: scenarios.RawBody(e.Body), RecordedAt: e.Time.UTC().Format(time.RFC3339Nano)},
+		Replay: scenarios.Replay{Query: UnsignedQuery(e.Query), Body: scenarios.RawBody(e.Body), RecordedAt: e.Time.UTC().Format(time.RFC3339Nano)},
 	}
 	if opt.KeepTimes {
 		keep := false
@@ -182,8 +182,9 @@ func recordedAnswer(a Answer) *scenarios.Expect {
 	return exp
 }
 
-// unsigned is the query without Sign and RequestTime, every other byte kept.
-func unsigned(q string) string {
+// UnsignedQuery is the query without Sign and RequestTime, every other byte kept, for a
+// sender that signs it afresh.
+func UnsignedQuery(q string) string {
 	parts := strings.Split(q, "&")
 	kept := parts[:0]
 	for _, p := range parts {

@@ -1,0 +1,91 @@
+package console_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+
+	"github.com/livehook/livehook/console"
+	"github.com/livehook/livehook/receiver"
+	"github.com/livehook/livehook/webhook"
+)
+
+// BenchmarkAnswer measures a webhook's answer through the console's handler with no browser,
+// with one browser that stopped reading, with 20 reading the live stream, and with both. A
+// stalled browser should cost the answers nothing, since the streams are fed without waiting;
+// browsers that read cost the CPU their streams take (here the readers run in the same
+// process, on the same cores).
+//
+//	go test -run X -bench Answer -benchtime 5000x ./console/
+func BenchmarkAnswer(b *testing.B) {
+	for _, bc := range []struct {
+		name             string
+		readers, stalled int
+	}{
+		{"no browser", 0, 0},
+		{"1 stalled", 0, 1},
+		{"20 reading", 20, 0},
+		{"20 reading, 1 stalled", 20, 1},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			srv, err := receiver.StartWith("127.0.0.1:0", receiver.Config{SDKAppID: appID}, func(rv *receiver.Receiver) (http.Handler, error) {
+				return console.New(rv, console.Options{Addr: "127.0.0.1:0"})
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer srv.Close()
+			host := strings.TrimPrefix(srv.URL, "http://")
+			for range bc.stalled {
+				d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+					return rc.Control(func(fd uintptr) { _ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
+				}}
+				conn, err := d.Dial("tcp", host)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer conn.Close()
+				_, _ = io.WriteString(conn, "GET /console/events HTTP/1.1\r\nHost: "+host+"\r\n\r\n")
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			var wg sync.WaitGroup
+			for range bc.readers {
+				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/console/events", nil)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				wg.Go(func() {
+					defer resp.Body.Close()
+					sc := bufio.NewScanner(resp.Body)
+					sc.Buffer(nil, 1<<20)
+					for sc.Scan() {
+					}
+				})
+			}
+			defer func() { cancel(); wg.Wait() }()
+			url := srv.URL + "/webhook?" + strings.SplitN(webhookTarget("", webhook.URLOptions{}), "?", 2)[1]
+			body := createBody("bench", "bench room")
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
+			b.ResetTimer()
+			for range b.N {
+				resp, err := client.Post(url, "application/json", bytes.NewReader(body))
+				if err != nil {
+					b.Fatal(err)
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					b.Fatalf("status %d", resp.StatusCode)
+				}
+			}
+		})
+	}
+}
