@@ -640,7 +640,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		b.WriteString("Interrupted: the figures cover what was sent until then.\n")
 	}
 	fmt.Fprintf(&b, "Sent %s in %s: %.1f requests/s\n", plural.Of(r.Sent, "request"), r.Duration.Round(time.Millisecond), r.AchievedRate())
-	for _, note := range []string{r.unsentNote(), r.cutOffNote()} {
+	for _, note := range []string{r.unsentNote(), r.cutOffNote(), r.trendNote()} {
 		if note != "" {
 			b.WriteString(note + "\n")
 		}

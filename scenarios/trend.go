@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/livehook/livehook/internal/trend"
 )
 
 // A receiver that slows down as it runs (a leaked connection pool, goroutines that pile up, a
@@ -27,18 +29,17 @@ type Trend struct {
 // least five times the first's, and 25 ms more, over at least 100 webhooks; a noisy machine
 // moves medians of tens of requests by less.
 func (t *Trend) Rising() bool {
-	return t != nil && t.Requests >= minTrendRequests && t.Last >= 5*t.First && t.Last-t.First >= 25*time.Millisecond
+	return t != nil && trend.Rising(t.Requests, t.First, t.Last)
 }
 
 // String says it in words.
 func (t *Trend) String() string {
-	return fmt.Sprintf("latency rose over the run: the first tenth of the %d webhooks sent one at a time was answered in %s (median), the last tenth in %s: "+
-		"the receiver slows down as it runs (a leaked connection pool, piling goroutines, a growing table?), whatever the concurrency",
-		t.Requests, round(t.First), round(t.Last))
+	return trend.Describe(fmt.Sprintf("the %d webhooks sent one at a time", t.Requests), t.First, t.Last,
+		"the receiver slows down as it runs (a leaked connection pool, piling goroutines, a growing table?), whatever the concurrency")
 }
 
 const (
-	minTrendRequests = 100
+	minTrendRequests = trend.MinRequests
 	// maxTrendSamples bounds the memory of a long run: past it, every other sample is dropped
 	// and samples are kept at twice the stride, so the kept ones stay evenly spread in order.
 	maxTrendSamples = 1 << 14
