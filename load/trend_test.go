@@ -27,7 +27,7 @@ func TestATrendOfRisingLatencyIsNamed(t *testing.T) {
 	g.Expect(tr).NotTo(BeNil())
 	g.Expect(tr.Requests).To(Equal(int64(2000)), "the partial last second is left out")
 	g.Expect(tr.First).To(Equal(time.Millisecond))
-	g.Expect(tr.Last).To(Equal(171 * time.Millisecond), "the last two seconds hold the last tenth")
+	g.Expect(tr.Last).To(Equal(171*time.Millisecond), "the last two seconds hold the last tenth")
 	g.Expect(tr.Rising()).To(BeTrue())
 	g.Expect(r.trendNote()).To(HavePrefix("Trend: latency rose over the run: the first tenth of the 2000 requests answered was answered in 1ms (median), the last tenth in 171ms: the receiver slows down"))
 	g.Expect(r.trendNote()).NotTo(ContainSubstring("open model a backlog"))
