@@ -33,6 +33,7 @@ type Generator struct {
 	zipf   *rand.Zipf
 	prefix string
 	rooms  uint64
+	edges  float64 // the share of values drawn at the protocol's limits (WithEdges)
 }
 
 // Option configures a Generator.
@@ -45,6 +46,33 @@ func WithUsers(n int) Option {
 
 // WithRoomPrefix sets the prefix of RoomIds, e.g. to keep two runs' rooms apart.
 func WithRoomPrefix(p string) Option { return func(g *Generator) { g.prefix = p } }
+
+// WithEdges draws a share (0 to 1) of the values at the protocol's limits rather than from the
+// typical band: RoomIds of 48 bytes across the whole printable-ASCII alphabet, RoomNames of 100
+// bytes of 4-byte UTF-8, user IDs of 32 bytes across their whole alphabet, URLs of 200 bytes,
+// three categories up to 2^31-1, admin changes that fill a room to its 5 admins. The limits are
+// webhook's table (webhook.MaxRoomIDBytes and the rest). With 0, the default, the generator
+// draws exactly as without the option, so a seed's values do not change.
+func WithEdges(share float64) Option {
+	return func(g *Generator) { g.edges = min(max(share, 0), 1) }
+}
+
+// edge reports whether the next value is drawn at the limits; it draws from the source only
+// when WithEdges is set.
+func (g *Generator) edge() bool { return g.edges > 0 && g.rnd.Float64() < g.edges }
+
+// fill appends bytes of alphabet to s until it is n bytes long.
+func (g *Generator) fill(s string, n int, alphabet string) string {
+	b := []byte(s)
+	for len(b) < n {
+		c := alphabet[g.rnd.Intn(len(alphabet))]
+		if c == '{' && len(b) > 0 && b[len(b)-1] == '$' {
+			continue // "${" would read as a template in a scenarios file
+		}
+		b = append(b, c)
+	}
+	return string(b[:n])
+}
 
 // New returns a generator seeded with seed; 0 picks a seed (see PickSeed), which Seed reports.
 func New(seed int64, opts ...Option) *Generator {
@@ -77,6 +105,9 @@ func (g *Generator) UserID() string {
 	i := int(g.zipf.Uint64())
 	if g.users[i] == "" {
 		g.users[i] = userID(g.f.Username(), i)
+		if g.edge() {
+			g.users[i] = g.fill(g.users[i]+"_", webhook.MaxUserIDBytes, webhook.UserIDChars)
+		}
 	}
 	return g.users[i]
 }
@@ -110,11 +141,23 @@ func (g *Generator) RoomID() string {
 	if len(id) > webhook.MaxRoomIDBytes {
 		id = id[len(id)-webhook.MaxRoomIDBytes:]
 	}
+	if g.edge() {
+		id = g.fill(id+" ", webhook.MaxRoomIDBytes, webhook.RoomIDChars)
+	}
 	return id
 }
 
 // RoomName returns a room name within the client SDKs' 30 bytes, sometimes with non-ASCII text.
 func (g *Generator) RoomName() string {
+	if g.edge() {
+		const wide = "🎤🎶🎸🥁🎹🎺🎻🪕🎷🪗" // 4 bytes each
+		var b strings.Builder
+		for b.Len()+4 <= webhook.MaxRoomNameBytes {
+			i := 4 * g.rnd.Intn(len(wide)/4)
+			b.WriteString(wide[i : i+4])
+		}
+		return b.String()
+	}
 	var name string
 	switch g.rnd.Intn(10) {
 	case 0:
@@ -129,11 +172,21 @@ func (g *Generator) RoomName() string {
 
 // URL returns an image URL of at most 200 bytes under the given kind, e.g. "covers".
 func (g *Generator) URL(kind string) string {
+	if g.edge() {
+		return g.fill(fmt.Sprintf("https://cdn.example.com/%s/", kind), webhook.MaxURLBytes-4, "0123456789abcdef") + ".jpg"
+	}
 	return truncate(fmt.Sprintf("https://cdn.%s.com/%s/%x.jpg", strings.ToLower(g.f.Noun()), kind, g.rnd.Uint64()), webhook.MaxURLBytes)
 }
 
 // Categories returns up to three app-defined category numbers.
 func (g *Generator) Categories() []int {
+	if g.edge() {
+		c := make([]int, webhook.MaxCategories)
+		for i := range c {
+			c[i] = math.MaxInt32 - g.rnd.Intn(3)
+		}
+		return c
+	}
 	n := g.rnd.Intn(webhook.MaxCategories + 1)
 	c := make([]int, n)
 	for i := range c {
@@ -251,6 +304,9 @@ func (g *Generator) AdminChange(r *room.Room) (add bool, accounts []string) {
 		picked := slices.Clone(r.Admins)
 		g.rnd.Shuffle(len(picked), func(i, j int) { picked[i], picked[j] = picked[j], picked[i] })
 		return false, picked[:k]
+	}
+	if g.edge() {
+		return true, g.NewAdmins(r, webhook.MaxAdmins-len(r.Admins)) // the room full at once
 	}
 	return true, g.NewAdmins(r, 1+g.rnd.Intn(min(2, webhook.MaxAdmins-len(r.Admins))))
 }

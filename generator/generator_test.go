@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/livehook/livehook/generator"
+	"github.com/livehook/livehook/room"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -89,4 +90,32 @@ func TestSeedZeroPicksARealSeed(t *testing.T) {
 	}
 	g.Expect(generator.PickSeed(-7)).To(Equal(int64(-7)), "a seed given is kept, negative too")
 	g.Expect(generator.PickSeed(0)).NotTo(BeZero())
+}
+
+func TestEdgesDrawAtTheLimitsAndStayValid(t *testing.T) {
+	g := NewWithT(t)
+	gen := generator.New(11, generator.WithEdges(1))
+	long := 0
+	for range 200 {
+		info := gen.RoomInfo(time.Unix(1_700_000_000, 0), "")
+		g.Expect(room.Validate(info)).To(Succeed(), "%+v", info)
+		g.Expect(info.RoomId).To(HaveLen(webhook.MaxRoomIDBytes))
+		g.Expect(info.RoomId).NotTo(ContainSubstring("${"), "a RoomId must not read as a template in a generated file")
+		g.Expect(len(info.RoomName)).To(BeNumerically(">", webhook.MaxRoomNameBytes-4))
+		g.Expect(info.CoverURL).To(HaveLen(webhook.MaxURLBytes))
+		g.Expect(info.Category).To(HaveLen(webhook.MaxCategories))
+		g.Expect(room.ValidateUser(info.OwnerAccount.ID, "owner")).To(Succeed())
+		if len(info.OwnerAccount.ID) == webhook.MaxUserIDBytes {
+			long++
+		}
+	}
+	g.Expect(long).To(BeNumerically(">", 100), "owners drawn at the edge have 32-byte IDs")
+}
+
+func TestNoEdgesDrawsAsBefore(t *testing.T) {
+	g := NewWithT(t)
+	a, b := generator.New(3), generator.New(3, generator.WithEdges(0))
+	for range 50 {
+		g.Expect(b.RoomInfo(time.Unix(1, 0), "")).To(Equal(a.RoomInfo(time.Unix(1, 0), "")))
+	}
 }

@@ -18,6 +18,9 @@ type Generate struct {
 	Seed *int64 `yaml:"seed" json:"seed,omitempty"`
 	// Delivery delivers the rooms' webhooks as the Live backend does (the scenario's unless set).
 	Delivery *Delivery `yaml:"delivery" json:"delivery,omitempty"`
+	// Edges is the share of values drawn at the protocol's limits (generator.WithEdges): 48-byte
+	// RoomIds of any printable ASCII, 100-byte names of 4-byte UTF-8, full rooms of admins, ...
+	Edges Share `yaml:"edges" json:"edges,omitempty"`
 }
 
 // maxGenerateRooms bounds a generate step.
@@ -47,7 +50,7 @@ func (g *Generate) run(ctx context.Context, x *execution, st *Step, sr *StepResu
 	if g.Seed != nil {
 		seed = *g.Seed
 	}
-	gen := generator.New(seed, generator.WithRoomPrefix(fmt.Sprintf("lh_g%x_", uint32(seed))))
+	gen := generator.New(seed, generator.WithRoomPrefix(fmt.Sprintf("lh_g%x_", uint32(seed))), generator.WithEdges(float64(g.Edges)))
 	stream, err := gen.Stream(generator.Traffic{Rooms: g.Rooms,
 		Clock: generator.WallClock(generator.DefaultStart, x.now(), generateSpeedup)})
 	if err != nil {
