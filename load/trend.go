@@ -1,7 +1,6 @@
 package load
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/livehook/livehook/internal/trend"
@@ -10,16 +9,7 @@ import (
 // Trend compares the latency of a run's first tenth of requests with its last tenth's, from
 // the timeline: each tenth is the whole seconds at that end of the run that hold a tenth of
 // the requests, and its latency the mean of their seconds' medians, weighted by their counts.
-type Trend struct {
-	Requests int64         `json:"requests"`
-	First    time.Duration `json:"first_tenth_p50_ns"`
-	Last     time.Duration `json:"last_tenth_p50_ns"`
-}
-
-// Rising reports whether latency rose over the run enough to name (see package trend).
-func (t *Trend) Rising() bool {
-	return t != nil && t.Requests <= int64(^uint(0)>>1) && trend.Rising(int(t.Requests), t.First, t.Last)
-}
+type Trend = trend.Trend
 
 // LatencyTrend is the run's trend; nil when the timeline is too short to tell (fewer than ten
 // seconds with requests, or fewer than trend.MinRequests requests).
@@ -80,5 +70,5 @@ func (r *Report) trendNote() string {
 	if r.Model == "open" {
 		why += "; in an open model a backlog that grows because it answers fewer than the rate looks the same: compare the service time"
 	}
-	return "Trend: " + trend.Describe(fmt.Sprintf("the %d requests answered", t.Requests), t.First, t.Last, why) + "."
+	return "Trend: " + t.Describe("requests answered", why) + "."
 }

@@ -62,7 +62,7 @@ func (r *Report) Diagnosis() string {
 			"so the scenarios that passed on refusals fail too", summary, hint)
 	}
 	if r.Trend.Rising() {
-		return r.Trend.String()
+		return trendText(r.Trend)
 	}
 	return ""
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/livehook/livehook/internal/human"
 	"github.com/livehook/livehook/internal/plural"
 	"github.com/livehook/livehook/webhook"
 )
@@ -225,7 +226,7 @@ func (r *Report) WriteText(w io.Writer, opt TextOptions) error {
 		ew.printf("\n%s\n", capitalize(diagnosis))
 	}
 	if r.Trend.Rising() && !strings.HasPrefix(diagnosis, "latency rose") {
-		ew.printf("\n%s.\n", capitalize(r.Trend.String()))
+		ew.printf("\n%s.\n", capitalize(trendText(r.Trend)))
 	}
 	for _, s := range r.Scenarios {
 		if s.Delivery != "" && s.Status != StatusSkipped {
@@ -389,17 +390,7 @@ func (e *errWriter) printf(format string, args ...any) {
 }
 
 // round shortens a duration for people: 1.234ms, 12.3ms, 1.23s.
-func round(d time.Duration) string {
-	switch {
-	case d >= time.Second:
-		return d.Round(10 * time.Millisecond).String()
-	case d >= 10*time.Millisecond:
-		return d.Round(100 * time.Microsecond).String()
-	case d >= time.Millisecond:
-		return d.Round(10 * time.Microsecond).String()
-	}
-	return d.Round(time.Microsecond).String()
-}
+func round(d time.Duration) string { return human.Duration(d) }
 
 // capitalize starts a sentence.
 func capitalize(s string) string {

@@ -1,7 +1,6 @@
 package scenarios
 
 import (
-	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -16,25 +15,12 @@ import (
 // kind of request, under the same load, answered more slowly at the end names the trend.
 
 // Trend compares the answers to the first and the last tenth of the webhooks a run sent one at
-// a time (outside delivery conditions).
-type Trend struct {
-	// Requests counts the webhooks compared: all those sent one at a time.
-	Requests int `json:"requests"`
-	// First and Last are the medians of the latencies of the first and the last tenth of them.
-	First time.Duration `json:"first_tenth_p50_ns"`
-	Last  time.Duration `json:"last_tenth_p50_ns"`
-}
+// a time (outside delivery conditions); Rising says whether latency rose enough to name.
+type Trend = trend.Trend
 
-// Rising reports whether latency rose over the run enough to name: the last tenth's median at
-// least five times the first's, and 25 ms more, over at least 100 webhooks; a noisy machine
-// moves medians of tens of requests by less.
-func (t *Trend) Rising() bool {
-	return t != nil && trend.Rising(t.Requests, t.First, t.Last)
-}
-
-// String says it in words.
-func (t *Trend) String() string {
-	return trend.Describe(fmt.Sprintf("the %d webhooks sent one at a time", t.Requests), t.First, t.Last,
+// trendText says a run's trend in words.
+func trendText(t *Trend) string {
+	return t.Describe("webhooks sent one at a time",
 		"the receiver slows down as it runs (a leaked connection pool, piling goroutines, a growing table?), whatever the concurrency")
 }
 
@@ -90,7 +76,7 @@ func (r *trendRecorder) trend() *Trend {
 		return nil
 	}
 	tenth := n / 10
-	return &Trend{Requests: r.seen, First: median(r.samples[:tenth]), Last: median(r.samples[n-tenth:])}
+	return &Trend{Requests: int64(r.seen), First: median(r.samples[:tenth]), Last: median(r.samples[n-tenth:])}
 }
 
 func median(ds []time.Duration) time.Duration {

@@ -46,7 +46,7 @@ func TestATrendOfRisingLatencyIsNamed(t *testing.T) {
 	h := slowing(reference(t, receiver.Config{}), 120, 40*time.Millisecond)
 	rep := run(t, traffic(t), start(t, h), "", func(c *scenarios.Config) { c.Parallel = 1 })
 	g.Expect(rep.Trend).NotTo(BeNil())
-	g.Expect(rep.Trend.Requests).To(Equal(rep.Requests))
+	g.Expect(rep.Trend.Requests).To(Equal(int64(rep.Requests)))
 	g.Expect(rep.Trend.Rising()).To(BeTrue(), "%+v", rep.Trend)
 	g.Expect(rep.Trend.Last).To(BeNumerically(">=", 40*time.Millisecond))
 	out := text(t, rep)
