@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Load benchmark: livehook load against a neutral receiver (nginx answering OK/0 on loopback),
-# beside hey and vegeta in the same run, so that the ratios compare like with like on this machine.
+# beside hey, vegeta and wrk in the same run, so that the ratios compare like with like on this machine.
 # Prints the figures and the ratios the load issue sets as goals. Takes about three minutes.
 #
 #   bash bench/load.sh            # all of it
@@ -14,10 +14,10 @@ OUT=$(mktemp -d)
 trap 'kill $(cat "$OUT/nginx.pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$OUT"' EXIT
 
 need() { command -v "$1" >/dev/null 2>&1; }
-if ! need hey || ! need nginx || ! [ -x /usr/bin/time ]; then
-  echo "== installing hey, nginx-light and time (Debian packages)"
+if ! need hey || ! need nginx || ! need wrk || ! [ -x /usr/bin/time ]; then
+  echo "== installing hey, wrk, nginx-light and time (Debian packages)"
   apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hey nginx-light time >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hey wrk nginx-light time >/dev/null
 fi
 export GOBIN="$OUT/bin"
 echo "== building livehook, and vegeta (a Go module) where the module proxy serves it"
@@ -64,6 +64,14 @@ if [ "$have_vegeta" = 1 ]; then
 else
   echo "vegeta:   not measured: the Go module proxy does not serve it to this machine"
 fi
+# wrk: the C ceiling of a load generator on this machine, one fixed body, two threads (the cores).
+cat > "$OUT/post.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '$BODY'
+wrk.headers["Content-Type"] = "application/json"
+LUA
+wrk_rps=$(wrk -t2 -c"$CONC" -d"$DURATION" -s "$OUT/post.lua" "$URL$QS" | awk '/Requests\/sec/ {print $2}')
+echo "wrk:      $wrk_rps requests/s (one fixed body)"
 livehook load -q --target "$URL" --model closed --concurrency "$CONC" --duration "$DURATION" --json "$OUT/closed.json" > "$OUT/closed.txt"
 lh_rps=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(round(r['sent']/(r['duration_ns']/1e9),1))" "$OUT/closed.json")
 echo "livehook: $lh_rps requests/s (every request a distinct, realistic webhook)"
@@ -86,11 +94,12 @@ sent=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['sent'])"
 echo "sent $sent requests, maximum resident set $((rss_kb / 1024)) MB"
 
 echo "== ratios and goals"
-python3 - "$lh_rps" "$hey_rps" "$veg_rps" "$achieved" "$lag99" "$rss_kb" "$cond_rps" <<'PY'
+python3 - "$lh_rps" "$hey_rps" "$veg_rps" "$achieved" "$lag99" "$rss_kb" "$cond_rps" "$wrk_rps" <<'PY'
 import sys
-lh, hey, veg, achieved, lag99, rss, cond = map(float, sys.argv[1:])
+lh, hey, veg, achieved, lag99, rss, cond, wrk = map(float, sys.argv[1:])
 rows = [
-    ("livehook / hey throughput", lh / hey, ">= 1.00", lh / hey >= 1.0),
+    ("livehook / hey throughput", lh / hey, ">= 1.50", lh / hey >= 1.5),
+    ("livehook / wrk throughput", lh / wrk, ">= 0.70", lh / wrk >= 0.7),
     ("with delivery conditions / hey", cond / hey, "(reported)", True),
     ("livehook / vegeta throughput", lh / veg if veg else float("nan"), ">= 2.00", veg > 0 and lh / veg >= 2.0),
     ("open-model achieved / 10000", achieved / 10000, "within 1%", abs(achieved / 10000 - 1) <= 0.01),
