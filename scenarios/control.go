@@ -70,7 +70,7 @@ func (s *ScenarioResult) Discredit(control *ScenarioResult) {
 	for i := range s.Steps {
 		st := &s.Steps[i]
 		if st.Refused > 0 {
-			st.Status, st.Failure = StatusFailed, why
+			st.Status, st.Failure, st.Discredited = StatusFailed, why, true
 			s.Failure = fmt.Sprintf("step %d (%s, %s:%d): %s", st.Index, st.Action, s.File, st.Line, why)
 			return
 		}
@@ -156,7 +156,7 @@ func control(ctx context.Context, cfg *Config, results []*ScenarioResult) *Scena
 
 // refusalSummary says how the target's refusals were answered: "all HTTP 404", or
 // "HTTP 404 ×3, HTTP 500 ×1", with a hint for the most common status.
-func refusalSummary(statuses map[int]int) (summary, hint string) {
+func refusalSummary(statuses map[int]int, token bool) (summary, hint string) {
 	type count struct{ status, n int }
 	var cs []count
 	for s, n := range statuses {
@@ -184,15 +184,19 @@ func refusalSummary(statuses map[int]int) (summary, hint string) {
 	case s == 404:
 		hint = "is the path right?"
 	case s == 405 || s == 501:
-		hint = "does that path take POST? The Live backend posts every webhook"
-	case s == 401 || s == 403:
-		hint = "does it expect another SdkAppid (--sdkappid) or token (--token)?"
+		hint = "does that path take POST? The Live backend posts every webhook."
+	case s == 401 && token:
+		hint = "is --token the callback token it was configured with?"
+	case s == 401:
+		hint = "does it check a Sign with a token this run was not given (--token)?"
+	case s == 403:
+		hint = "does it expect another SdkAppid (--sdkappid)?"
 	case s == 200:
-		hint = "it answered FAIL or a non-zero ErrorCode to every webhook; its ErrorInfo below says why"
+		hint = "it answered FAIL or a non-zero ErrorCode to every webhook; its ErrorInfo below says why."
 	case s >= 500:
-		hint = "it fails on every webhook; its answers below say why"
+		hint = "it fails on every webhook; its answers below say why."
 	default:
-		hint = "see its answers below"
+		hint = "see its answers below."
 	}
 	return summary, hint
 }

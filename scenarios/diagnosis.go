@@ -3,8 +3,10 @@ package scenarios
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
+	"github.com/livehook/livehook/internal/plural"
 	"github.com/livehook/livehook/sender"
 )
 
@@ -35,7 +37,7 @@ func (r *Report) Diagnosis() string {
 					continue // a check step's request to the app's own API
 				}
 				switch {
-				case x.Status == 0 || st.Status != StatusFailed:
+				case x.Status == 0 || st.Status != StatusFailed || st.Discredited:
 					// no answer, or a refusal where one was due (a foreign SdkAppid, say)
 				case x.Status == http.StatusUnauthorized || mentionsSign(x.ResponseBody):
 					refusedForSign++
@@ -57,9 +59,12 @@ func (r *Report) Diagnosis() string {
 			"Give the callback token set in the console: livehook run --target %s --token \"$CALLBACK_TOKEN\"", firstRefusal, r.Target)
 	}
 	if statuses, all := r.refusedEverything(); all {
-		summary, hint := refusalSummary(statuses)
-		return fmt.Sprintf("the target refused every webhook (%s): %s. A refusal counts only beside an acknowledgement, "+
+		summary, hint := refusalSummary(statuses, r.Token)
+		return fmt.Sprintf("the target refused every webhook (%s): %s A refusal counts only beside an acknowledgement, "+
 			"so the scenarios that passed on refusals fail too", summary, hint)
+	}
+	if d := r.acknowledgedRefusals(); d != "" {
+		return d
 	}
 	if r.Trend.Rising() {
 		return trendText(r.Trend)
@@ -88,4 +93,54 @@ func (r *Report) noAnswerHint() string {
 func mentionsSign(body string) bool {
 	b := strings.ToLower(body)
 	return strings.Contains(b, "sign") || strings.Contains(b, "requesttime")
+}
+
+// acknowledgedRefusals explains a run whose every failure is a webhook acknowledged where a
+// refusal was due: a receiver that checks neither its SdkAppid nor the Sign, or only part of them.
+func (r *Report) acknowledgedRefusals() string {
+	var appID, sign, other []string
+	for _, s := range r.Scenarios {
+		if s.Status != StatusFailed {
+			continue
+		}
+		for _, st := range s.Steps {
+			if st.Status != StatusFailed {
+				continue
+			}
+			if !strings.Contains(st.Failure, acknowledgedNotRefused) {
+				return "" // another cause among the failures
+			}
+		}
+		switch {
+		case slices.Contains(s.Tags, "sign") || slices.Contains(s.Tags, "skew"):
+			sign = append(sign, s.Name)
+		case strings.Contains(s.Name, "SdkAppid"):
+			appID = append(appID, s.Name)
+		default:
+			other = append(other, s.Name)
+		}
+	}
+	var fixes []string
+	if len(appID) > 0 {
+		fixes = append(fixes, "refuse a webhook whose SdkAppid (or SdkAppId) is not your app's, or names none")
+	}
+	if len(sign) > 0 {
+		fixes = append(fixes, "recompute Sign as the lower-case hex of SHA-256(token + RequestTime), compare all 64 digits, and refuse a RequestTime more than 60 s from your clock either way")
+	}
+	if len(fixes) == 0 {
+		return ""
+	}
+	names := append(append(appID, sign...), other...)
+	return fmt.Sprintf("the target acknowledged webhooks it must refuse, in %s (%s%s). To fix it: %s",
+		plural.Of(len(names), "scenario"), strings.Join(names[:min(3, len(names))], "; "), ellipsis(len(names), 3), strings.Join(fixes, "; and "))
+}
+
+// acknowledgedNotRefused is how Expect.check says a due refusal was acknowledged.
+const acknowledgedNotRefused = "but it was acknowledged with OK/0"
+
+func ellipsis(n, shown int) string {
+	if n > shown {
+		return fmt.Sprintf("; and %d more", n-shown)
+	}
+	return ""
 }

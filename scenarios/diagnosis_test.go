@@ -85,7 +85,7 @@ func TestDiagnosisOfAMissingToken(t *testing.T) {
 func TestDiagnosisOfATargetThatRefusesEverything(t *testing.T) {
 	g := NewWithT(t)
 	sign := failed(webhookX(401, unsigned401, "status", ""))
-	g.Expect(report(true, sign, sign).Diagnosis()).To(HavePrefix("the target refused every webhook (all HTTP 401): does it expect another SdkAppid (--sdkappid) or token (--token)?"),
+	g.Expect(report(true, sign, sign).Diagnosis()).To(HavePrefix("the target refused every webhook (all HTTP 401): is --token the callback token it was configured with?"),
 		"with a token, a Sign refusal is the token's, not a missing one's")
 	notFound := failed(webhookX(404, "404 page not found", "status", ""))
 	g.Expect(report(false, notFound, passed(webhookX(404, "404 page not found", "status", ""))).Diagnosis()).To(HavePrefix("the target refused every webhook (all HTTP 404): is the path right?"))

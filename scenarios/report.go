@@ -107,6 +107,8 @@ type StepResult struct {
 	// other than 200, FAIL or a non-zero ErrorCode), whatever the step expected.
 	Acknowledged int `json:"acknowledged"`
 	Refused      int `json:"refused"`
+	// Discredited marks a step whose due refusal was failed for want of a control (see Control).
+	Discredited bool `json:"discredited,omitempty"`
 	// Exchanges holds the request and answer (for a generate step, the first and the failing ones).
 	Exchanges []Exchange `json:"exchanges,omitempty"`
 }
@@ -194,6 +196,9 @@ func (r *Report) WriteText(w io.Writer, opt TextOptions) error {
 			continue
 		default:
 			ew.printf("%s  %-*s  %s, %s\n", label, width, s.Title(), plural.Of(len(s.Steps), "step"), round(s.Duration))
+		}
+		if s.Status == StatusFailed && s.Description != "" {
+			ew.printf("       %s\n", s.Description)
 		}
 		if s.Delivery != "" && (opt.Steps || s.Status == StatusFailed) {
 			ew.printf("       delivered under %s\n", s.Delivery)

@@ -273,7 +273,9 @@ func TestContractCatchesFaultyReceivers(t *testing.T) {
 			tags:     []string{"delivery", "ack"}, // a slow receiver: the webhooks alone, and those at once
 			failed:   []string{"webhooks for many rooms at once are each acknowledged"},
 			mayFail:  []string{"generated lifecycles at once, again and out of order are acknowledged"},
-			message:  "other webhooks were in flight: expected acknowledged (HTTP 200, OK/0) within 10s, got bad_status",
+			// The last failure's own count of webhooks in flight may be any, even none: the
+			// sender's count and the receiver's differ by the requests on the wire.
+			message: "expected acknowledged (HTTP 200, OK/0) within 10s, got bad_status: HTTP status is 503",
 		},
 		{
 			name: "handles one webhook at a time, 100 ms each",
