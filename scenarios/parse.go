@@ -641,7 +641,8 @@ func Suggest(s string, candidates []string) string {
 	if len(s) > maxSuggestLen {
 		return "" // nobody mistypes a word this long, and comparing it costs len² per candidate
 	}
-	best, bestD := "", len(s)/2+2
+	// Up to a third of the word wrong: "destory" is "destroy", "bogus" is not "tags".
+	best, bestD := "", len(s)/3+2
 	ls := strings.ToLower(s)
 	for _, c := range candidates {
 		if len(c) > maxSuggestLen {
