@@ -14,15 +14,18 @@ import (
 )
 
 // Mock is the console of the mock Live backend (livehook serve): the page at GET / for a
-// browser shows the rooms, updating while they change, and every webhook the mock fired with
-// what became of it, live. Every other request goes to the mock's own handler, so that no
-// REST call changes.
+// browser shows the rooms in get_room_list's order (each with its info, admins, metadata and
+// statistics), updating while they change, the callback configuration, every webhook the mock
+// fired with what became of it, live, and a form that calls the room APIs (POST only, through
+// the mock's own handler, with a UserSig made for the call). Every other request goes to the
+// mock's own handler, so that no REST call changes.
 type Mock struct {
 	guard
 	m    *mockserver.Server
 	next http.Handler
 	opt  Options
 	sub  *mockserver.Subscription
+	apis []string // what the form may call
 
 	mu      sync.Mutex
 	kept    []event // the newest MaxRows webhooks' events, oldest first
@@ -48,7 +51,7 @@ func NewMock(m *mockserver.Server, next http.Handler, opt Options) (*Mock, error
 	if !Loopback(opt.Addr) && opt.Token == "" {
 		return nil, ErrNeedsToken
 	}
-	c := &Mock{guard: newGuard(opt.Token), m: m, next: next, opt: opt, done: make(chan struct{})}
+	c := &Mock{guard: newGuard(opt.Token), m: m, next: next, opt: opt, apis: callableAPIs(), done: make(chan struct{})}
 	c.sub = m.Subscribe(4096)
 	c.wg.Go(func() {
 		for d := range c.sub.C() {
@@ -119,11 +122,10 @@ func (c *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			c.serveEvents(w, r)
 		case Prefix + "api/session":
 			writeJSON(w, http.StatusOK, map[string]bool{"authorized": true})
-		case Prefix + "api/rooms":
-			// The mock's own view of its rooms, behind the console's token.
-			r2 := r.Clone(r.Context())
-			r2.URL.Path, r2.URL.RawPath = mockserver.RoomsPath, ""
-			c.next.ServeHTTP(w, r2)
+		case Prefix + "api/state":
+			c.serveState(w, r)
+		case Prefix + "api/call":
+			c.serveCall(w, r)
 		default:
 			http.NotFound(w, r)
 		}
