@@ -189,7 +189,16 @@ type sse struct {
 	buf bytes.Buffer
 }
 
-func newSSE(w http.ResponseWriter, rc *http.ResponseController) *sse { return &sse{w: w, rc: rc} }
+// reconnectAfter is how long a browser waits to reconnect a stream that dropped (the SSE
+// retry field; browsers default to a few seconds): it then resumes after the last event it
+// had, by Last-Event-ID.
+const reconnectAfter = time.Second
+
+func newSSE(w http.ResponseWriter, rc *http.ResponseController) *sse {
+	s := &sse{w: w, rc: rc}
+	s.buf.WriteString("retry: " + strconv.FormatInt(reconnectAfter.Milliseconds(), 10) + "\n\n")
+	return s
+}
 
 func (s *sse) put(event string, id uint64, data []byte) {
 	s.buf.WriteString("event: ")
