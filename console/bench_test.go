@@ -7,10 +7,12 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/livehook/livehook/console"
 	"github.com/livehook/livehook/receiver"
@@ -24,6 +26,7 @@ import (
 // process, on the same cores).
 //
 //	go test -run X -bench Answer -benchtime 5000x ./console/
+//	bash bench/console-answer.sh   # rounds, medians and the ratios to the same run's baseline
 func BenchmarkAnswer(b *testing.B) {
 	for _, bc := range []struct {
 		name             string
@@ -74,8 +77,10 @@ func BenchmarkAnswer(b *testing.B) {
 			url := srv.URL + "/webhook?" + strings.SplitN(webhookTarget("", webhook.URLOptions{}), "?", 2)[1]
 			body := createBody("bench", "bench room")
 			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
+			took := make([]time.Duration, 0, b.N)
 			b.ResetTimer()
 			for range b.N {
+				start := time.Now()
 				resp, err := client.Post(url, "application/json", bytes.NewReader(body))
 				if err != nil {
 					b.Fatal(err)
@@ -85,7 +90,12 @@ func BenchmarkAnswer(b *testing.B) {
 				if resp.StatusCode != http.StatusOK {
 					b.Fatalf("status %d", resp.StatusCode)
 				}
+				took = append(took, time.Since(start))
 			}
+			b.StopTimer()
+			// The tail, beside the mean: a browser that stalls would show in it first.
+			slices.Sort(took)
+			b.ReportMetric(float64(took[len(took)*99/100].Microseconds()), "p99-µs")
 		})
 	}
 }

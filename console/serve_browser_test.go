@@ -155,6 +155,7 @@ func TestBrowserServeFormCreatesARoom(t *testing.T) {
 	do(t, ctx, 5*time.Second, "waiting for the room in the list and opening it",
 		chromedp.WaitVisible(css(`#rooms-body tr[data-room="live_form"]`)),
 		chromedp.Click(css(`#rooms-body tr[data-room="live_form"]`)),
+		chromedp.Click(css(`#detail .room-info-box summary`)),
 		chromedp.WaitVisible(css(`#detail .room-info`)))
 	name := get(t, ctx, "reading the room's name", chromedp.Text(css(`#rooms-body tr[data-room="live_form"] .r-name`)))
 	info := get(t, ctx, "reading the room's info", chromedp.Text(css(`#detail .room-info`)))

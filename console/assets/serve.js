@@ -11,6 +11,7 @@
     selected: null,   // {kind: "webhook", id} or {kind: "room", app, id}
     st: null,         // the last /console/api/state
     shownRoom: "",    // the JSON of the room in the detail view, to redraw it only when it changed
+    infoOpen: false,  // the room's info unfolded
     es: null, timer: null, refreshing: false,
   };
 
@@ -147,18 +148,21 @@
     statsTable.classList.add("room-stats");
     let metaBox = el("p", { class: "counts room-meta", text: "(none)" });
     if (meta.length) { metaBox = kvTable(meta.map((m) => [m.Key, m.Value])); metaBox.classList.add("room-meta"); }
+    // The info is long: folded until asked for, and kept open across the redraws.
+    const infoBox = el("details", { class: "room-info-box" }, el("summary", { text: "info (get_room_info): " + Object.keys(info).length + " fields" }), infoTable);
+    infoBox.open = state.infoOpen;
+    infoBox.addEventListener("toggle", () => { state.infoOpen = infoBox.open; });
     box.replaceChildren(
       el("h2", { text: "room " + info.RoomId + " — " + info.RoomName }),
-      el("p", { class: "counts", text: (rm.listed ? "listed by get_room_list" : "not listed by get_room_list (IsPublicVisible is false)") + "; SdkAppid " + sel.app }),
+      el("p", { class: "counts", text: (rm.listed ? "listed by get_room_list" : "not listed by get_room_list (IsPublicVisible is false)") + "; SdkAppid " + sel.app + "; the buttons fill the form below in" }),
       actions,
-      el("h3", { text: "info (get_room_info)" }),
-      infoTable,
+      el("h3", { text: "statistics (get_room_stats), live" }),
+      statsTable,
       el("h3", { text: "admins (get_admin_list)" }),
       el("p", { class: "room-admins", text: (rm.Admin_Account || []).length ? rm.Admin_Account.join(", ") : "(none)" }),
       el("h3", { text: "metadata (get_room_metadata)" }),
       metaBox,
-      el("h3", { text: "statistics (get_room_stats)" }),
-      statsTable,
+      infoBox,
     );
   }
 
@@ -215,17 +219,17 @@
         parts.push(el("p", { class: "cb-none v-refused", text: head + "no callback configured, so no webhook is fired: start livehook serve with --callback URL, or call set_callback." }));
         continue;
       }
-      parts.push(kvTable([
-        ["URL", head + cb.Url],
+      parts.push(["URL", head + cb.Url],
         ["commands", cb.CallbackCommandList.map(shortCommand).join(", ") || "(none)"],
-        ["signed", cb.signed ? "yes: Sign and RequestTime with the callback token" : (cb.token_set ? "no: the token is disabled" : "no: no callback token")],
-      ]));
+        ["signed", cb.signed ? "yes: Sign and RequestTime with the callback token" : (cb.token_set ? "no: the token is disabled" : "no: no callback token")]);
     }
     const d = st.delivery;
-    parts.push(kvTable([["delivery", "deadline " + latency(d.timeout_ns) + ", " + d.retries + " retr" + (d.retries === 1 ? "y" : "ies") +
-      " after " + latency(d.retry_backoff_ns) + (d.conditions ? ", " + d.conditions : "")]]));
-    box.replaceChildren(...parts);
-    box.querySelector("table.kv").classList.add("cb-config");
+    const rows = parts.filter((p) => Array.isArray(p));
+    rows.push(["delivery", "deadline " + latency(d.timeout_ns) + ", " + d.retries + " retr" + (d.retries === 1 ? "y" : "ies") +
+      " after " + latency(d.retry_backoff_ns) + " for a webhook that timed out" + (d.conditions ? "; " + d.conditions : "")]);
+    const t = kvTable(rows);
+    t.classList.add("cb-config");
+    box.replaceChildren(...parts.filter((p) => !Array.isArray(p)), t);
     const anyCallback = st.apps.some((a) => a.callback);
     $("rows-empty-text").textContent = anyCallback ?
       "No webhook fired yet. The mock fires one to the callback URL at each change of a room: create a room with the form." :
@@ -286,7 +290,7 @@
     $("call-api").value = name;
     if (app) $("call-app").value = String(app);
     $("call-body").value = JSON.stringify(template(name, room));
-    $("call-body").focus();
+    $("call-body").focus({ preventScroll: true });
   }
 
   function initForm(st) {
