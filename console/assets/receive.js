@@ -315,7 +315,13 @@
         btn.disabled = false;
       }
     });
-    return el("div", { class: "resend-box" }, el("div", { class: "resend" }, url, btn), out);
+    // Say where it goes: by default the forward target, else this receiver itself, which checks
+    // it again (useful after fixing the sender's settings, not to reach the app).
+    const fwd = state.hello && state.hello.forward;
+    const hint = el("p", { class: "counts resend-hint", text: fwd ?
+      "Send again re-sends this request as it came to the --forward-to app (or a URL you type)" + (state.hello.signed ? ", signed afresh." : ".") :
+      "Send again re-sends this request as it came to the URL above: this receiver, which checks it again, unless you type your app's URL." });
+    return el("div", { class: "resend-box" }, el("label", { class: "counts", text: "send again to" }), el("div", { class: "resend" }, url, btn), hint, out);
   }
 
 
