@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -250,5 +251,47 @@ func TestBrowserServeShowsStatisticsMetadataAndCallback(t *testing.T) {
 	}
 	if n := get(t, ctx, "counting i elements", chromedp.Evaluate[int](`document.querySelectorAll("i").length`)); n != 0 {
 		t.Errorf("the metadata became HTML: %d i elements", n)
+	}
+}
+
+// A webhook whose first attempt timed out and whose retry was acknowledged says so, in the
+// row and in its detail, beside one that failed every attempt.
+func TestBrowserServeShowsRetries(t *testing.T) {
+	ctx := tab(t)
+	var mu sync.Mutex
+	seen := map[string]int{}
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		seen[string(b)]++
+		n := seen[string(b)]
+		mu.Unlock()
+		if n == 1 || strings.Contains(string(b), "live_never") {
+			<-r.Context().Done() // no answer: the mock's deadline passes and it tries again
+			return
+		}
+		_, _ = w.Write(webhook.Acknowledgement)
+	}))
+	t.Cleanup(app.Close)
+	m := startMockWith(t, mockserver.Config{SkipUserSig: true, CallbackURL: app.URL + "/hook", Timeout: time.Second,
+		Retries: 2, RetryBackoff: 10 * time.Millisecond, Commands: []webhook.Command{webhook.CommandCreateRoom}}, console.Options{})
+	openServe(t, ctx, m)
+	rest(t, m, "create_room", `{"RoomInfo":{"RoomId":"live_retry","RoomType":"Live"}}`)
+	rest(t, m, "create_room", `{"RoomInfo":{"RoomId":"live_never","RoomType":"Live"}}`)
+	do(t, ctx, 15*time.Second, "waiting for both webhooks", chromedp.WaitVisible(css(`#tbody tr[data-seq="1"]`)), chromedp.WaitVisible(css(`#tbody tr[data-seq="2"]`)))
+	retried := get(t, ctx, "reading the retried one", chromedp.Text(css(`#tbody tr[data-seq="1"] .c-verdict`)))
+	failed := get(t, ctx, "reading the failed one", chromedp.Text(css(`#tbody tr[data-seq="2"] .c-verdict`)))
+	// Acknowledged at the second attempt; at the third on a machine too busy to answer within
+	// the deadline the second time: what matters is that the row says it took more than one.
+	if retried != "acknowledged after 2 attempts" && retried != "acknowledged after 3 attempts" {
+		t.Errorf("the retried webhook says %q", retried)
+	}
+	if !strings.HasPrefix(failed, "failed: ") || !strings.Contains(failed, "after 3 attempts") {
+		t.Errorf("the webhook that never got an answer says %q", failed)
+	}
+	do(t, ctx, 5*time.Second, "opening the failed one", chromedp.Click(css(`#tbody tr[data-seq="2"]`)), chromedp.WaitVisible(css(`#detail .kv`)))
+	detail := get(t, ctx, "reading its detail", chromedp.Text(css(`#detail .kv`)))
+	if !strings.Contains(detail, "attempts\t3 (a timed-out webhook is tried again up to 2 times)") || !strings.Contains(detail, "status\tno answer") {
+		t.Errorf("detail %q", detail)
 	}
 }
