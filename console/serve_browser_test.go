@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/livehook/livehook/console"
 	"github.com/livehook/livehook/mockserver"
+	"github.com/livehook/livehook/usersig"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -293,5 +296,48 @@ func TestBrowserServeShowsRetries(t *testing.T) {
 	detail := get(t, ctx, "reading its detail", chromedp.Text(css(`#detail .kv`)))
 	if !strings.Contains(detail, "attempts\t3 (a timed-out webhook is tried again up to 2 times)") || !strings.Contains(detail, "status\tno answer") {
 		t.Errorf("detail %q", detail)
+	}
+}
+
+// The empty states say what to do: the curl line creates a room when run (with a UserSig put
+// in for $USERSIG, as its note says), and the webhooks' empty state says whether any will be
+// fired.
+func TestBrowserServeEmptyStates(t *testing.T) {
+	ctx := tab(t)
+	m := startMockWith(t, mockserver.Config{}, console.Options{})
+	openServe(t, ctx, m)
+	do(t, ctx, 5*time.Second, "waiting for the empty states", chromedp.WaitVisible(css(`#rooms-empty`)), chromedp.WaitVisible(css(`#rows-empty`)))
+	line := get(t, ctx, "reading the curl line", chromedp.Text(css(`#rooms-curl`)))
+	note := get(t, ctx, "reading its note", chromedp.Text(css(`#rooms-curl-note`)))
+	rows := get(t, ctx, "reading the webhooks' empty state", chromedp.Text(css(`#rows-empty`)))
+	if !strings.Contains(note, "$USERSIG") || !strings.Contains(note, "--print-usersig") {
+		t.Errorf("the note %q does not say where $USERSIG comes from", note)
+	}
+	if !strings.Contains(rows, "create a room") {
+		t.Errorf("the webhooks' empty state says %q", rows)
+	}
+	parts := regexp.MustCompile(`^curl -s -d '([^']*)' '([^']*)'$`).FindStringSubmatch(line)
+	if parts == nil {
+		t.Fatalf("the curl line %q is not curl -s -d 'BODY' 'URL'", line)
+	}
+	sig, err := usersig.Gen(mockserver.DefaultSecretKey, appID, mockserver.DefaultAdmin, time.Minute, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(strings.Replace(parts[2], "$USERSIG", url.QueryEscape(sig), 1), "application/json", strings.NewReader(parts[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(b), `"ActionStatus":"OK"`) {
+		t.Fatalf("the curl line's call answered %s", b)
+	}
+	do(t, ctx, 5*time.Second, "waiting for the room of the curl line", chromedp.WaitVisible(css(`#rooms-body tr[data-room="live_1"]`)))
+
+	m.SetCallback("")
+	gone := get(t, ctx, "waiting for the callback to show as gone", chromedp.Poll[string](`(() => { const e = document.querySelector("#callback .cb-none"); return e ? e.textContent : null })()`))
+	if !strings.Contains(gone, "no callback configured") || !strings.Contains(gone, "--callback") {
+		t.Errorf("without a callback the page says %q", gone)
 	}
 }
