@@ -27,6 +27,9 @@ type Mock struct {
 	sub  *mockserver.Subscription
 	apis []string // what the form may call
 
+	sigMu sync.Mutex
+	sigs  map[uint64]madeSig // the UserSig of each app's calls
+
 	mu      sync.Mutex
 	kept    []event // the newest MaxRows webhooks' events, oldest first
 	n       uint64  // webhooks seen, the id of the last event

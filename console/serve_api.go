@@ -19,8 +19,7 @@ import (
 // get_room_list's order.
 const DefaultMaxRooms = 200
 
-// callUserSigLife is how long the UserSig of a call made from the console is valid: it is
-// made for that one call.
+// callUserSigLife is how long a UserSig the console makes for its calls is valid.
 const callUserSigLife = 5 * time.Minute
 
 // mockState is what the serve page reads every second: the mock's state and what the page
@@ -72,7 +71,7 @@ type callResult struct {
 }
 
 // serveCall calls one of the mock's room APIs as its first administrator, with a UserSig the
-// console makes for that call, through the mock's own handler: the same path, checks and
+// console makes, through the mock's own handler: the same path, checks and
 // answer as a call from outside. It is a POST carrying the console's header (isConsole), so a
 // GET never changes anything.
 func (c *Mock) serveCall(w http.ResponseWriter, r *http.Request) {
@@ -106,7 +105,7 @@ func (c *Mock) serveCall(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	admin := cfg.Admins[0]
-	sig, err := usersig.Gen(key, req.SDKAppID, admin, callUserSigLife, time.Now())
+	sig, err := c.userSig(key, req.SDKAppID, admin)
 	if err != nil {
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": fmt.Sprintf("making a UserSig: %v", err)})
 		return
@@ -133,6 +132,32 @@ func (c *Mock) serveCall(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, callResult{Method: http.MethodPost, URL: path + "?" + q(shown), Body: req.Body,
 		Status: rec.status(), Envelope: rec.body.String(), TookNS: int64(time.Since(start))})
+}
+
+// userSig is a UserSig for admin of the app, made afresh once the last one is half-way to its
+// expiry: as an app does, the console sends the same one call after call, so that the mock's
+// cache of verified UserSigs is not filled with one per call.
+func (c *Mock) userSig(key string, appID uint64, admin string) (string, error) {
+	c.sigMu.Lock()
+	defer c.sigMu.Unlock()
+	now := time.Now()
+	if s, ok := c.sigs[appID]; ok && now.Sub(s.made) < callUserSigLife/2 {
+		return s.sig, nil
+	}
+	sig, err := usersig.Gen(key, appID, admin, callUserSigLife, now)
+	if err != nil {
+		return "", err
+	}
+	if c.sigs == nil {
+		c.sigs = map[uint64]madeSig{}
+	}
+	c.sigs[appID] = madeSig{sig, now}
+	return sig, nil
+}
+
+type madeSig struct {
+	sig  string
+	made time.Time
 }
 
 // captured keeps a handler's answer, within the bound of a REST answer the page shows.

@@ -303,7 +303,7 @@
     apps.hidden = st.apps.length < 2;
     sel.value = "create_room";
     $("call-body").value = JSON.stringify(template("create_room"));
-    $("call-as").textContent = "POST to the mock's own API as " + st.admin + (st.skip_usersig ? " (UserSigs are not checked)" : ", with a UserSig the console makes for the call") + ".";
+    $("call-as").textContent = "POST to the mock's own API as " + st.admin + (st.skip_usersig ? " (UserSigs are not checked)" : ", with a UserSig the console makes") + ".";
     sel.addEventListener("change", () => { $("call-body").value = JSON.stringify(template(sel.value, selectedRoomId())); });
   }
 
