@@ -12,7 +12,7 @@
     st: null,         // the last /console/api/state
     shownRoom: "",    // the JSON of the room in the detail view, to redraw it only when it changed
     infoOpen: false,  // the room's info unfolded
-    es: null, timer: null, refreshing: false,
+    es: null, timer: null, soon: null, refreshing: false,
   };
 
   // ---- webhooks fired ---------------------------------------------------------------------
@@ -257,6 +257,13 @@
     }
   }
 
+  // refreshSoon reads the state once within a quarter second of a webhook, however many come:
+  // a busy mock fires hundreds a second.
+  function refreshSoon() {
+    if (state.soon) return;
+    state.soon = setTimeout(() => { state.soon = null; refresh(); }, 250);
+  }
+
   // ---- the REST form ------------------------------------------------------------------------
 
   function template(name, room) {
@@ -357,7 +364,7 @@
       const d = JSON.parse(ev.data);
       d._id = Number(ev.lastEventId);
       add(d);
-      refresh();
+      refreshSoon();
     });
     es.addEventListener("dropped", (ev) => { state.dropped = JSON.parse(ev.data).dropped; notice(); });
     es.onerror = () => {
