@@ -91,7 +91,9 @@ func TestInspectIsWhatTheAPIsAnswer(t *testing.T) {
 	g.Expect(float64(r03.Statistic.TotalLikesReceived)).To(Equal(stats["TotalLikesReceived"]))
 	g.Expect(r03.Statistic.TotalViewers).To(BeNumerically(">", 0))
 
-	g.Expect(s.Inspect(5).Apps[0].Rooms).To(Equal(a.Rooms[:5]), "the bound keeps the first rooms in order")
+	for k := 1; k <= 13; k++ {
+		g.Expect(s.Inspect(k).Apps[0].Rooms).To(Equal(a.Rooms[:min(k, 12)]), "the bound %d keeps the first rooms in order", k)
+	}
 	g.Expect(s.Inspect(5).Apps[0].RoomCount).To(Equal(12))
 	g.Expect(s.Inspect(0)).To(Equal(in), "inspecting changed the state")
 
