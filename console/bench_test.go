@@ -5,12 +5,10 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -47,15 +45,8 @@ func BenchmarkAnswer(b *testing.B) {
 			defer srv.Close()
 			host := strings.TrimPrefix(srv.URL, "http://")
 			for range bc.stalled {
-				d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
-					return rc.Control(func(fd uintptr) { _ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
-				}}
-				conn, err := d.Dial("tcp", host)
-				if err != nil {
-					b.Fatal(err)
-				}
+				conn := stalledStream(b, host)
 				defer conn.Close()
-				_, _ = io.WriteString(conn, "GET /console/events HTTP/1.1\r\nHost: "+host+"\r\n\r\n")
 			}
 			ctx, cancel := context.WithCancel(context.Background())
 			var wg sync.WaitGroup

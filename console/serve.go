@@ -102,6 +102,10 @@ func (c *Mock) Close() error {
 // NeedsToken reports whether the console asks for a token.
 func (c *Mock) NeedsToken() bool { return c.token != "" }
 
+// StreamDrops is how many webhooks the page's event streams left out, over all of them,
+// because a browser did not read fast enough.
+func (c *Mock) StreamDrops() uint64 { return c.hub.Dropped() }
+
 // ServeHTTP serves the console's requests and passes every other to the mock.
 func (c *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !isConsole(r) {

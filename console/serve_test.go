@@ -1,17 +1,24 @@
 package console_test
 
 import (
+	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	. "github.com/onsi/gomega"
 
 	"github.com/livehook/livehook/console"
 	"github.com/livehook/livehook/mockserver"
+	"github.com/livehook/livehook/webhook"
 )
 
 const otherApp = 1400000002
@@ -184,4 +191,111 @@ func FuzzMockConsoleRequests(f *testing.F) {
 			t.Fatalf("POST %s without %s did not reach the mock's API: %d %s", path, console.Header, rec.Code, rec.Body)
 		}
 	})
+}
+
+// A browser that stops reading the serve console's stream costs the mock nothing: with 20
+// streams read and one never read, every REST call is answered and every webhook delivered
+// and acknowledged, the streams that read get every webhook, and the stalled one's are
+// dropped and counted.
+func TestMockStalledBrowserNeverSlowsCallsOrWebhooks(t *testing.T) {
+	g := NewWithT(t)
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		_, _ = w.Write(webhook.Acknowledgement)
+	}))
+	defer app.Close()
+	m, err := mockserver.NewUnstartedServer(mockserver.Config{SDKAppID: appID, SkipUserSig: true, CallbackURL: app.URL + "/hook",
+		Commands: []webhook.Command{webhook.CommandCreateRoom, webhook.CommandSetMetadata}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cons *console.Mock
+	m.Wrap(func(h http.Handler) http.Handler {
+		c, err := console.NewMock(m, h, console.Options{Addr: "127.0.0.1:0", StreamBuffer: 256})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cons = c
+		return c
+	})
+	if err := m.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	host := strings.TrimPrefix(m.URL, "http://")
+
+	stalled := stalledStream(t, host)
+	defer stalled.Close()
+
+	const readers, n = 20, 600
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	counts := make([]int, readers)
+	drops := make([]int, readers)
+	var wg sync.WaitGroup
+	ready := make(chan struct{}, readers)
+	for i := range readers {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, m.URL+"/console/events", nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wg.Go(func() {
+			defer resp.Body.Close()
+			sc := bufio.NewScanner(resp.Body)
+			sc.Buffer(nil, 1<<20)
+			for sc.Scan() {
+				switch sc.Text() {
+				case "event: hello":
+					ready <- struct{}{}
+				case "event: webhook":
+					counts[i]++
+					if counts[i] == n+1 {
+						return
+					}
+				case "event: dropped":
+					drops[i]++
+				}
+			}
+		})
+	}
+	for range readers {
+		<-ready
+	}
+	client := &http.Client{Timeout: 30 * time.Second}
+	call := func(api, body string) {
+		t.Helper()
+		resp, err := client.Post(m.URL+mockserver.EnginePrefix+api+"?sdkappid=1400000001&identifier=administrator&random=1&contenttype=json", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatalf("%s: %v", api, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(b), `"ActionStatus":"OK"`) {
+			t.Fatalf("%s: %s", api, b)
+		}
+	}
+	call("create_room", `{"RoomInfo":{"RoomId":"live_load","RoomType":"Live"}}`)
+	// Each webhook carries 16 KiB of metadata, so that the stalled stream's buffers fill.
+	var items []string
+	for k := range 8 {
+		items = append(items, fmt.Sprintf(`{"Key":"k%d","Value":%q}`, k, strings.Repeat("v", 2<<10)))
+	}
+	meta := `{"RoomId":"live_load","Metadata":[` + strings.Join(items, ",") + `]}`
+	for range n {
+		call("set_room_metadata", meta)
+	}
+	actx, acancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer acancel()
+	all, err := m.Await(actx, n+1)
+	g.Expect(err).NotTo(HaveOccurred())
+	for _, d := range all {
+		g.Expect(d.Acknowledged).To(BeTrue(), "%+v", d)
+	}
+	wg.Wait()
+	for i := range readers {
+		g.Expect(counts[i]).To(Equal(n+1), "reader %d", i)
+		g.Expect(drops[i]).To(BeZero(), "reader %d", i)
+	}
+	g.Expect(cons.StreamDrops()).To(BeNumerically(">", 0), "the stalled stream dropped nothing: its writes never blocked")
 }
