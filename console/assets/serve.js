@@ -269,7 +269,7 @@
   function template(name, room) {
     const id = room || "live_1";
     switch (name) {
-      case "create_room": return { RoomInfo: { RoomId: room || nextRoomId(), RoomType: "Live", RoomName: "evening show" } };
+      case "create_room": return { RoomInfo: { RoomId: nextRoomId(), RoomType: "Live", RoomName: "evening show" } }; // a new room, whichever is open
       case "update_room_info": return { RoomInfo: { RoomId: id, RoomName: "new name" } };
       case "modify_admin": return { RoomId: id, OpType: "add", Admin_Account: ["mod_1"] };
       case "set_room_metadata": return { RoomId: id, Metadata: [{ Key: "topic", Value: "music" }] };
