@@ -56,7 +56,8 @@ set_callback and update_callback take every name of the vendor's webhook command
 `+commandList()+`
 
 The live console is at the mock's address: open http://127.0.0.1:9090/ in a browser to watch
-the rooms and every webhook fired with what became of it. Beyond loopback it needs a
+the rooms (info, admins, metadata, statistics), the callback configuration and every webhook
+fired with what became of it, and to call the room APIs by hand. Beyond loopback it needs a
 --console-token, and is off without one.
 
 GET /mock/deliveries shows what became of each webhook, GET /mock/rooms the rooms. It runs until

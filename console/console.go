@@ -75,6 +75,9 @@ type Options struct {
 	Token string
 	// MaxRows is how many deliveries the page shows (DefaultMaxRows when zero).
 	MaxRows int
+	// MaxRooms is how many rooms of each app the serve console shows (DefaultMaxRooms when
+	// zero).
+	MaxRooms int
 	// StreamBuffer bounds each event stream's backlog (DefaultStreamBuffer when zero).
 	StreamBuffer int
 	// Transport sends the send-again requests (a clone of http.DefaultTransport when nil).

@@ -320,18 +320,8 @@ func TestStalledBrowserNeverSlowsAnswers(t *testing.T) {
 	defer srv.Close()
 	host := strings.TrimPrefix(srv.URL, "http://")
 
-	// The stalled browser: asks for the stream and never reads it.
-	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
-		return rc.Control(func(fd uintptr) { _ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
-	}}
-	stalled, err := d.Dial("tcp", host)
-	if err != nil {
-		t.Fatal(err)
-	}
+	stalled := stalledStream(t, host)
 	defer stalled.Close()
-	if _, err := io.WriteString(stalled, "GET /console/events HTTP/1.1\r\nHost: "+host+"\r\n\r\n"); err != nil {
-		t.Fatal(err)
-	}
 
 	const readers, n = 20, 1000
 	ctx, cancel := context.WithCancel(context.Background())
@@ -385,6 +375,24 @@ func TestStalledBrowserNeverSlowsAnswers(t *testing.T) {
 		g.Expect(drops[i]).To(BeZero(), "reader %d", i)
 	}
 	g.Expect(cons.StreamDrops()).To(BeNumerically(">", 0), "the stalled stream dropped nothing: its writes never blocked")
+}
+
+// stalledStream is a browser that asks for the console's stream at host and never reads it:
+// its receive buffer is tiny, so that the console's writes to it block soon.
+func stalledStream(tb testing.TB, host string) net.Conn {
+	tb.Helper()
+	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+		return rc.Control(func(fd uintptr) { _ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
+	}}
+	conn, err := d.Dial("tcp", host)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := io.WriteString(conn, "GET /console/events HTTP/1.1\r\nHost: "+host+"\r\n\r\n"); err != nil {
+		conn.Close()
+		tb.Fatal(err)
+	}
+	return conn
 }
 
 // hello reads the first event of a stream.

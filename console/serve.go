@@ -14,15 +14,21 @@ import (
 )
 
 // Mock is the console of the mock Live backend (livehook serve): the page at GET / for a
-// browser shows the rooms, updating while they change, and every webhook the mock fired with
-// what became of it, live. Every other request goes to the mock's own handler, so that no
-// REST call changes.
+// browser shows the rooms in get_room_list's order (each with its info, admins, metadata and
+// statistics), updating while they change, the callback configuration, every webhook the mock
+// fired with what became of it, live, and a form that calls the room APIs (POST only, through
+// the mock's own handler, with a UserSig made for the call). Every other request goes to the
+// mock's own handler, so that no REST call changes.
 type Mock struct {
 	guard
 	m    *mockserver.Server
 	next http.Handler
 	opt  Options
 	sub  *mockserver.Subscription
+	apis []string // what the form may call
+
+	sigMu sync.Mutex
+	sigs  map[uint64]madeSig // the UserSig of each app's calls
 
 	mu      sync.Mutex
 	kept    []event // the newest MaxRows webhooks' events, oldest first
@@ -48,7 +54,7 @@ func NewMock(m *mockserver.Server, next http.Handler, opt Options) (*Mock, error
 	if !Loopback(opt.Addr) && opt.Token == "" {
 		return nil, ErrNeedsToken
 	}
-	c := &Mock{guard: newGuard(opt.Token), m: m, next: next, opt: opt, done: make(chan struct{})}
+	c := &Mock{guard: newGuard(opt.Token), m: m, next: next, opt: opt, apis: callableAPIs(), done: make(chan struct{})}
 	c.sub = m.Subscribe(4096)
 	c.wg.Go(func() {
 		for d := range c.sub.C() {
@@ -96,6 +102,10 @@ func (c *Mock) Close() error {
 // NeedsToken reports whether the console asks for a token.
 func (c *Mock) NeedsToken() bool { return c.token != "" }
 
+// StreamDrops is how many webhooks the page's event streams left out, over all of them,
+// because a browser did not read fast enough.
+func (c *Mock) StreamDrops() uint64 { return c.hub.Dropped() }
+
 // ServeHTTP serves the console's requests and passes every other to the mock.
 func (c *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !isConsole(r) {
@@ -119,11 +129,10 @@ func (c *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			c.serveEvents(w, r)
 		case Prefix + "api/session":
 			writeJSON(w, http.StatusOK, map[string]bool{"authorized": true})
-		case Prefix + "api/rooms":
-			// The mock's own view of its rooms, behind the console's token.
-			r2 := r.Clone(r.Context())
-			r2.URL.Path, r2.URL.RawPath = mockserver.RoomsPath, ""
-			c.next.ServeHTTP(w, r2)
+		case Prefix + "api/state":
+			c.serveState(w, r)
+		case Prefix + "api/call":
+			c.serveCall(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -187,7 +196,16 @@ type sse struct {
 	buf bytes.Buffer
 }
 
-func newSSE(w http.ResponseWriter, rc *http.ResponseController) *sse { return &sse{w: w, rc: rc} }
+// reconnectAfter is how long a browser waits to reconnect a stream that dropped (the SSE
+// retry field; browsers default to a few seconds): it then resumes after the last event it
+// had, by Last-Event-ID.
+const reconnectAfter = time.Second
+
+func newSSE(w http.ResponseWriter, rc *http.ResponseController) *sse {
+	s := &sse{w: w, rc: rc}
+	s.buf.WriteString("retry: " + strconv.FormatInt(reconnectAfter.Milliseconds(), 10) + "\n\n")
+	return s
+}
 
 func (s *sse) put(event string, id uint64, data []byte) {
 	s.buf.WriteString("event: ")

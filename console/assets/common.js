@@ -36,6 +36,8 @@ window.livehook = (function () {
     return isNaN(d) ? String(t) : d.toLocaleTimeString([], { hour12: false }) + "." + String(d.getMilliseconds()).padStart(3, "0");
   }
 
+  // pretty re-indents JSON without parsing it into numbers, so that every token keeps its exact
+  // text (an Owner_Account beyond 2^53 stays as sent). Not JSON: returned as it is.
   function pretty(s) {
     try { JSON.parse(s); } catch (e) { return s; }
     let out = "", depth = 0, inStr = false, esc = false;

@@ -14,15 +14,7 @@
     es: null,
   };
 
-
-
   // ---- values -------------------------------------------------------------------------------
-
-
-
-
-
-
 
   // category is the row's colour: refused by the protocol, else forwarded, else OK.
   function category(d) {
@@ -47,10 +39,6 @@
     if (b64 == null) return "";
     return atob(b64);
   }
-
-  // pretty re-indents JSON without parsing it into numbers, so that every token keeps its exact
-  // text (an Owner_Account beyond 2^53 stays as sent). Not JSON: returned as it is.
-
 
   function searchText(d) {
     const parts = [d.command, d.room, d.query, d.path, d.reason, d.remote, bodyText(d.body_base64, d.body)];
@@ -229,8 +217,6 @@
 
   // ---- detail -------------------------------------------------------------------------------
 
-
-
   function queryPairs(q) {
     const out = [];
     for (const part of (q || "").split("&")) {
@@ -315,10 +301,14 @@
         btn.disabled = false;
       }
     });
-    return el("div", { class: "resend-box" }, el("div", { class: "resend" }, url, btn), out);
+    // Say where it goes: by default the forward target, else this receiver itself, which checks
+    // it again (useful after fixing the sender's settings, not to reach the app).
+    const fwd = state.hello && state.hello.forward;
+    const hint = el("p", { class: "counts resend-hint", text: fwd ?
+      "Send again re-sends this request as it came to the --forward-to app (or a URL you type)" + (state.hello.signed ? ", signed afresh." : ".") :
+      "Send again re-sends this request as it came to the URL above: this receiver, which checks it again, unless you type your app's URL." });
+    return el("div", { class: "resend-box" }, el("label", { class: "counts", text: "send again to" }), el("div", { class: "resend" }, url, btn), hint, out);
   }
-
-
 
   // ---- download -----------------------------------------------------------------------------
 
@@ -344,8 +334,6 @@
   });
 
   // ---- stream -------------------------------------------------------------------------------
-
-
 
   function emptyState(h) {
     const base = location.origin + "/webhook";
