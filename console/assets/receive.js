@@ -387,7 +387,8 @@
   for (const id of ["f-command", "f-verdict", "f-group"]) $(id).addEventListener("change", renderRows);
   for (const id of ["f-room", "f-text"]) $(id).addEventListener("input", renderRows);
 
-  $("empty").hidden = false;
+  // The empty state waits for the stream's hello: a locked console knows nothing of deliveries.
+  $("empty").hidden = true;
   $("rows").hidden = true;
   session().then((ok) => { if (ok) connect(); });
 })();
