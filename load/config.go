@@ -41,6 +41,34 @@ const (
 	Closed
 )
 
+var modelNames = [...]string{Open: "open", Closed: "closed"}
+
+func (m Model) String() string {
+	if m >= 0 && int(m) < len(modelNames) {
+		return modelNames[m]
+	}
+	return fmt.Sprintf("model(%d)", int(m))
+}
+
+// MarshalText encodes the model by name, as reports carry it.
+func (m Model) MarshalText() ([]byte, error) {
+	if m < 0 || int(m) >= len(modelNames) {
+		return nil, fmt.Errorf("model %d: want Open or Closed", int(m))
+	}
+	return []byte(modelNames[m]), nil
+}
+
+// UnmarshalText decodes a model's name.
+func (m *Model) UnmarshalText(b []byte) error {
+	for i, n := range modelNames {
+		if n == string(b) {
+			*m = Model(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown model %q: want open or closed", b)
+}
+
 // TrafficKind is what the requests are.
 type TrafficKind int
 
@@ -186,7 +214,7 @@ func (c *Config) prepare() error {
 			errs = append(errs, fmt.Errorf("concurrency leaves shard %d/%d without a sender", c.Shard.Index, c.Shard.Count))
 		}
 	default:
-		errs = append(errs, fmt.Errorf("model %d: want Open or Closed", c.Model))
+		errs = append(errs, fmt.Errorf("model %d: want Open or Closed", int(c.Model)))
 	}
 	if c.Count > 0 {
 		c.Count = int64(partOf(int(c.Count), c.Shard))

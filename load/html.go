@@ -460,16 +460,16 @@ func (r *Report) WriteHTML(w io.Writer) error {
 		Outcomes                         []outcome
 		Latency, Throughput, Percentiles template.HTML
 	}{R: r, Summary: strings.SplitN(text.String(), "\n", 2)[0], Elapsed: r.Duration.Round(time.Millisecond).String(),
-		Shards: strings.Join(r.Shards, " "), Started: started, Unsent: r.unsentNote(), CutOff: r.cutOffNote(), ServiceP99: short(r.Service.P99), LagP99: short(r.Lag.P99), Open: r.Model == "open",
+		Shards: strings.Join(r.Shards, " "), Started: started, Unsent: r.unsentNote(), CutOff: r.cutOffNote(), ServiceP99: short(r.Service.P99), LagP99: short(r.Lag.P99), Open: r.Model == Open,
 		Latency: r.latencyOverTime(), Throughput: r.throughputOverTime(), Percentiles: r.percentiles()}
 	for _, name := range r.commandOrder() {
 		c := r.Commands[name]
 		h := c.Latency
-		data.Rows = append(data.Rows, row{name, firstWord(name), fmt.Sprint(c.Sent), fmt.Sprint(c.Outcomes[webhook.Acknowledged.String()]), fmt.Sprintf("%d (%.2f%%)", c.Errors(), 100*r.ErrorRate(name)),
+		data.Rows = append(data.Rows, row{name, firstWord(name), fmt.Sprint(c.Sent), fmt.Sprint(c.Outcomes[webhook.Acknowledged]), fmt.Sprintf("%d (%.2f%%)", c.Errors(), 100*r.ErrorRate(name)),
 			short(h.P50), short(h.P90), short(h.P99), short(h.P999), short(h.Max), short(h.Mean)})
 	}
 	for _, k := range sortedOutcomes(r.Outcomes) {
-		data.Outcomes = append(data.Outcomes, outcome{OutcomeLabel(k), r.Outcomes[k], fmt.Sprintf("%.2f%%", 100*float64(r.Outcomes[k])/float64(max(r.Sent, 1)))})
+		data.Outcomes = append(data.Outcomes, outcome{OutcomeLabel(k.String()), r.Outcomes[k], fmt.Sprintf("%.2f%%", 100*float64(r.Outcomes[k])/float64(max(r.Sent, 1)))})
 	}
 	return page.Execute(w, data)
 }

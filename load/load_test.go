@@ -50,7 +50,7 @@ func run(t *testing.T, cfg load.Config) *load.Report {
 	return rep
 }
 
-func sum(m map[string]int64) int64 {
+func sum[K comparable](m map[K]int64) int64 {
 	var n int64
 	for _, v := range m {
 		n += v
@@ -64,7 +64,7 @@ func TestOpenModelSendsValidSignedTraffic(t *testing.T) {
 	rep := run(t, load.Config{Endpoint: webhook.Endpoint{URL: url, Token: "tok"}, Model: load.Open, Rate: 400, Count: 300, Seed: 1})
 	g.Expect(rep.Sent).To(Equal(int64(300)))
 	g.Expect(sum(rep.Outcomes)).To(Equal(rep.Sent), "sent = the sum of the outcome classes")
-	g.Expect(rep.Outcomes).To(Equal(map[string]int64{"acknowledged": 300}), "%+v", rep.Errors)
+	g.Expect(rep.Outcomes).To(Equal(map[webhook.Outcome]int64{webhook.Acknowledged: 300}), "%+v", rep.Errors)
 	accepted, rejected := rv.Counts()
 	g.Expect(accepted).To(Equal(uint64(300)))
 	g.Expect(rejected).To(BeZero())
@@ -80,13 +80,13 @@ func TestClosedModelAndRoomsTraffic(t *testing.T) {
 	rv, url := reference(t, "")
 	rep := run(t, load.Config{Endpoint: webhook.Endpoint{URL: url}, Model: load.Closed, Concurrency: 4, Count: 500})
 	g.Expect(rep.Sent).To(Equal(int64(500)))
-	g.Expect(rep.Outcomes["acknowledged"]).To(Equal(int64(500)), "%+v", rep.Errors)
+	g.Expect(rep.Outcomes[webhook.Acknowledged]).To(Equal(int64(500)), "%+v", rep.Errors)
 
 	rep = run(t, load.Config{Endpoint: webhook.Endpoint{URL: url}, Model: load.Open, Traffic: load.Rooms, Speedup: 3600, RoomRate: 2, Duration: 2 * time.Second, Seed: 3})
 	g.Expect(rep.Sent).To(BeNumerically(">", 100))
 	// Those in flight at the run's end are cut off: the receiver may have taken them or not.
-	acked := rep.Outcomes["acknowledged"]
-	g.Expect(acked+rep.Outcomes[load.CutOff]).To(Equal(rep.Sent), "%+v", rep.Errors)
+	acked := rep.Outcomes[webhook.Acknowledged]
+	g.Expect(acked+rep.Outcomes[webhook.CutOff]).To(Equal(rep.Sent), "%+v", rep.Errors)
 	accepted, rejected := rv.Counts()
 	g.Expect(rejected).To(BeZero())
 	g.Expect(int64(accepted)).To(And(BeNumerically(">=", 500+acked), BeNumerically("<=", 500+rep.Sent)))
@@ -244,8 +244,8 @@ func TestDurationBoundsAStalledRun(t *testing.T) {
 	g.Expect(rep.Sent+rep.Unsent).To(Equal(int64(100)), "every request due is either sent or counted as not sent")
 	g.Expect(rep.Unsent).To(BeNumerically(">", 0))
 	// The second request times out at about the run's end: which comes first is a race.
-	g.Expect(rep.Outcomes["timeout"] + rep.Outcomes[load.CutOff]).To(Equal(rep.Sent))
-	g.Expect(rep.Outcomes["timeout"]).To(BeNumerically(">=", 1))
+	g.Expect(rep.Outcomes[webhook.Timeout] + rep.Outcomes[webhook.CutOff]).To(Equal(rep.Sent))
+	g.Expect(rep.Outcomes[webhook.Timeout]).To(BeNumerically(">=", 1))
 	g.Expect(rep.Duration).To(BeNumerically("<", 10*time.Second), "the duration and one deadline, not a deadline per request due")
 	var b bytes.Buffer
 	g.Expect(rep.WriteText(&b)).To(Succeed())
@@ -283,7 +283,7 @@ func TestTheDurationCutsOffTheRequestsInFlight(t *testing.T) {
 			rep := run(t, cfg)
 			g.Expect(rep.Duration).To(BeNumerically("<", 10*time.Second), "the duration, not the requests' deadline")
 			g.Expect(rep.Sent).To(BeNumerically(">=", 1))
-			g.Expect(rep.Outcomes).To(Equal(map[string]int64{load.CutOff: rep.Sent}), "every request sent, cut off")
+			g.Expect(rep.Outcomes).To(Equal(map[webhook.Outcome]int64{webhook.CutOff: rep.Sent}), "every request sent, cut off")
 			all := rep.Commands[load.All]
 			g.Expect(all.Sent).To(Equal(rep.Sent))
 			g.Expect(all.Judged()).To(BeZero())
@@ -307,7 +307,7 @@ func TestACutOffIsNoError(t *testing.T) {
 	g := NewWithT(t)
 	_, url := reference(t, "")
 	rep := run(t, load.Config{Endpoint: webhook.Endpoint{URL: url, SDKAppID: appID}, Model: load.Closed, Concurrency: 4, Duration: 300 * time.Millisecond})
-	g.Expect(rep.Outcomes["acknowledged"] + rep.Outcomes[load.CutOff]).To(Equal(rep.Sent))
+	g.Expect(rep.Outcomes[webhook.Acknowledged] + rep.Outcomes[webhook.CutOff]).To(Equal(rep.Sent))
 	g.Expect(rep.ErrorRate(load.All)).To(BeZero())
 	g.Expect(rep.Check(load.DefaultThresholds())).To(BeTrue())
 }
@@ -329,7 +329,7 @@ func TestAbortAbandonsTheRequestsInFlight(t *testing.T) {
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(rep.Interrupted).To(BeTrue())
 	g.Expect(rep.Sent).To(BeNumerically(">=", 1))
-	g.Expect(rep.Outcomes).To(Equal(map[string]int64{"canceled": rep.Sent}))
+	g.Expect(rep.Outcomes).To(Equal(map[webhook.Outcome]int64{webhook.Canceled: rep.Sent}))
 	g.Expect(rep.Unsent).To(BeZero(), "an interrupted run waited for nothing more")
 }
 
@@ -343,10 +343,10 @@ func TestSeedZeroIsReportedAsTheSeedUsed(t *testing.T) {
 
 func TestDefaultThresholds(t *testing.T) {
 	g := NewWithT(t)
-	ok := &load.Report{Sent: 1000, Commands: map[string]*load.CommandStats{load.All: {Sent: 1000, Outcomes: map[string]int64{"acknowledged": 990, "timeout": 10}}}}
+	ok := &load.Report{Sent: 1000, Commands: map[string]*load.CommandStats{load.All: {Sent: 1000, Outcomes: map[webhook.Outcome]int64{webhook.Acknowledged: 990, webhook.Timeout: 10}}}}
 	g.Expect(ok.Check(load.DefaultThresholds())).To(BeTrue(), "1%% not acknowledged is within the default")
 	g.Expect(ok.Thresholds[0].Default).To(BeTrue())
-	bad := &load.Report{Sent: 1000, Commands: map[string]*load.CommandStats{load.All: {Sent: 1000, Outcomes: map[string]int64{"acknowledged": 989, "bad_status": 11}}}}
+	bad := &load.Report{Sent: 1000, Commands: map[string]*load.CommandStats{load.All: {Sent: 1000, Outcomes: map[webhook.Outcome]int64{webhook.Acknowledged: 989, webhook.BadStatus: 11}}}}
 	g.Expect(bad.Check(load.DefaultThresholds())).To(BeFalse(), "over 1%% is not")
 	none := &load.Report{}
 	g.Expect(none.Check(load.DefaultThresholds())).To(BeFalse(), "a run that acknowledged nothing fails")
@@ -367,8 +367,8 @@ func TestOldOutcomeNamesRead(t *testing.T) {
 	old := strings.Replace(b.String(), `"outcomes": {`, `"outcomes": {"status": 2, `, 1)
 	back, err := load.ReadJSON(strings.NewReader(old))
 	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(back.Outcomes).To(HaveKeyWithValue("bad_status", int64(2)))
-	g.Expect(back.Outcomes).NotTo(HaveKey("status"))
+	g.Expect(back.Outcomes).To(HaveKeyWithValue(webhook.BadStatus, int64(2)))
+	g.Expect(back.Outcomes).To(Equal(map[webhook.Outcome]int64{webhook.Acknowledged: rep.Outcomes[webhook.Acknowledged], webhook.BadStatus: 2}), "no outcome under the old name")
 }
 
 // Under delivery conditions a load run redelivers events (a second request with the same body,
@@ -406,7 +406,7 @@ func TestDeliveryConditions(t *testing.T) {
 	g.Expect(rep.Redelivered).To(BeNumerically("~", 200, 80))
 	g.Expect(rep.Reordered).To(BeNumerically(">", 50))
 	g.Expect(rep.Sent).To(Equal(2000+rep.Redelivered-rep.Unsent), "a redelivery is a request of its own")
-	g.Expect(rep.Outcomes["acknowledged"]).To(Equal(rep.Sent), "%+v", rep.Errors)
+	g.Expect(rep.Outcomes[webhook.Acknowledged]).To(Equal(rep.Sent), "%+v", rep.Errors)
 	accepted, rejected := rv.Counts()
 	g.Expect(int64(accepted)+int64(rejected)).To(Equal(rep.Sent), "every request sent is counted")
 	twice := 0
@@ -431,4 +431,21 @@ func plural(n int64, word string) string {
 		return "1 " + word + " was"
 	}
 	return fmt.Sprintf("%d %ss were", n, word)
+}
+
+// The model reads back from a report by name, and a report of an unknown model is refused.
+func TestModelText(t *testing.T) {
+	g := NewWithT(t)
+	for _, m := range []load.Model{load.Open, load.Closed} {
+		b, err := m.MarshalText()
+		g.Expect(err).NotTo(HaveOccurred())
+		var back load.Model
+		g.Expect(back.UnmarshalText(b)).To(Succeed())
+		g.Expect(back).To(Equal(m))
+	}
+	g.Expect(load.Open.String()).To(Equal("open"))
+	var m load.Model
+	g.Expect(m.UnmarshalText([]byte("ajar"))).To(MatchError(`unknown model "ajar": want open or closed`))
+	_, err := load.Model(7).MarshalText()
+	g.Expect(err).To(HaveOccurred())
 }

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,10 +27,6 @@ const (
 	All = "all"
 	// maxErrorSamples bounds the error messages kept per outcome.
 	maxErrorSamples = 3
-	// CutOff is the outcome of a request still in flight when the run's duration ended, canceled
-	// then: neither acknowledged nor an error, since its deadline had not passed, and without a
-	// latency. It is counted beside webhook's outcomes, in Outcomes.
-	CutOff = "cut_off"
 )
 
 func newHist() *hdrhistogram.Histogram { return hdrhistogram.New(histMin, histMax, histDigits) }
@@ -43,7 +40,7 @@ func record(h *hdrhistogram.Histogram, d time.Duration) {
 // of shards merge exactly (see Merge).
 type Report struct {
 	Target      string        `json:"target"`
-	Model       string        `json:"model"`
+	Model       Model         `json:"model"`
 	Traffic     string        `json:"traffic"`
 	Rate        float64       `json:"rate,omitempty"`
 	RampTo      float64       `json:"ramp_to,omitempty"`
@@ -53,9 +50,11 @@ type Report struct {
 	Started     time.Time     `json:"started"`
 	Duration    time.Duration `json:"duration_ns"`
 	Interrupted bool          `json:"interrupted,omitempty"`
-	// Sent counts every request sent; it equals the sum of Outcomes.
-	Sent     int64            `json:"sent"`
-	Outcomes map[string]int64 `json:"outcomes"`
+	// Sent counts every request sent; it equals the sum of Outcomes. A request still in flight
+	// when the run's duration ended counts as webhook.CutOff: neither acknowledged nor an error,
+	// since its deadline had not passed, and without a latency.
+	Sent     int64                     `json:"sent"`
+	Outcomes map[webhook.Outcome]int64 `json:"outcomes"`
 	// Unsent counts the requests due before the run's end that were not sent, because every
 	// sender was held up by the receiver until then.
 	Unsent int64 `json:"unsent,omitempty"`
@@ -79,17 +78,17 @@ type Report struct {
 
 // CommandStats are one command's figures.
 type CommandStats struct {
-	Sent     int64            `json:"sent"`
-	Outcomes map[string]int64 `json:"outcomes"`
+	Sent     int64                     `json:"sent"`
+	Outcomes map[webhook.Outcome]int64 `json:"outcomes"`
 	// Latency is from each request's scheduled time to its complete answer.
 	Latency *Histogram `json:"latency"`
 }
 
 // Judged counts the requests that got a verdict: all sent but those cut off by the run's end.
-func (c *CommandStats) Judged() int64 { return c.Sent - c.Outcomes[CutOff] }
+func (c *CommandStats) Judged() int64 { return c.Sent - c.Outcomes[webhook.CutOff] }
 
 // Errors counts the requests judged and not acknowledged.
-func (c *CommandStats) Errors() int64 { return c.Judged() - c.Outcomes[webhook.Acknowledged.String()] }
+func (c *CommandStats) Errors() int64 { return c.Judged() - c.Outcomes[webhook.Acknowledged] }
 
 // Histogram is an HDR histogram of durations with its summary.
 type Histogram struct {
@@ -187,7 +186,7 @@ type collector struct {
 	unsent int64
 	// redelivered and reordered count the deliveries under conditions (guarded by mu).
 	redelivered, reordered int64
-	outcomes               map[string]int64
+	outcomes               map[webhook.Outcome]int64
 	commands               map[string]*cmdAcc
 	lag                    *hdrhistogram.Histogram
 	service                *hdrhistogram.Histogram
@@ -203,7 +202,7 @@ type collector struct {
 
 type cmdAcc struct {
 	sent     int64
-	outcomes map[string]int64
+	outcomes map[webhook.Outcome]int64
 	latency  *hdrhistogram.Histogram
 }
 
@@ -213,7 +212,7 @@ type secAcc struct {
 }
 
 func newCollector(cfg *Config, start time.Time) *collector {
-	return &collector{cfg: cfg, start: start, stop: make(chan struct{}), outcomes: map[string]int64{},
+	return &collector{cfg: cfg, start: start, stop: make(chan struct{}), outcomes: map[webhook.Outcome]int64{},
 		commands: map[string]*cmdAcc{}, lag: newHist(), service: newHist(), secAcc: map[string]*secAcc{},
 		errors: map[string]*ErrorSample{}, lastTick: start, secLag: newHist()}
 }
@@ -269,11 +268,11 @@ func (c *collector) recordDelivery(res *webhook.Result, redelivery, reordered, c
 // without a latency or a verdict, as its deadline had not passed.
 func (c *collector) addCutOff(r *webhook.Result) {
 	c.sent++
-	c.outcomes[CutOff]++
+	c.outcomes[webhook.CutOff]++
 	for _, name := range []string{r.Command.Short(), All} {
 		a := c.acc(name)
 		a.sent++
-		a.outcomes[CutOff]++
+		a.outcomes[webhook.CutOff]++
 	}
 	record(c.lag, r.Lag())
 	record(c.secLag, r.Lag())
@@ -296,7 +295,7 @@ func (c *collector) record(r *webhook.Result) {
 func (c *collector) acc(cmd string) *cmdAcc {
 	a := c.commands[cmd]
 	if a == nil {
-		a = &cmdAcc{outcomes: map[string]int64{}, latency: newHist()}
+		a = &cmdAcc{outcomes: map[webhook.Outcome]int64{}, latency: newHist()}
 		c.commands[cmd] = a
 	}
 	return a
@@ -304,7 +303,7 @@ func (c *collector) acc(cmd string) *cmdAcc {
 
 func (c *collector) add(r *webhook.Result) {
 	cmd := r.Command.Short()
-	outcome := r.Outcome.String()
+	outcome := r.Outcome
 	c.sent++
 	c.outcomes[outcome]++
 	for _, name := range []string{cmd, All} {
@@ -329,11 +328,11 @@ func (c *collector) add(r *webhook.Result) {
 		}
 	}
 	if r.Outcome != webhook.Acknowledged && r.Err != nil {
-		key := outcome + "\x00" + cmd + "\x00" + r.Err.Error()
+		key := outcome.String() + "\x00" + cmd + "\x00" + r.Err.Error()
 		if e := c.errors[key]; e != nil {
 			e.Count++
-		} else if c.countOutcome(outcome) < maxErrorSamples {
-			c.errors[key] = &ErrorSample{Outcome: outcome, Command: r.Command.Short(), Error: r.Err.Error(), Count: 1}
+		} else if c.countOutcome(outcome.String()) < maxErrorSamples {
+			c.errors[key] = &ErrorSample{Outcome: outcome.String(), Command: r.Command.Short(), Error: r.Err.Error(), Count: 1}
 			c.errorKeys = append(c.errorKeys, key)
 		}
 	}
@@ -371,9 +370,9 @@ func (c *collector) closeSecond(final bool) {
 		elapsed := now.Sub(c.lastTick).Seconds()
 		p := Progress{Elapsed: now.Sub(c.start), Sent: c.sent, Rate: float64(c.sent-c.lastSent) / max(elapsed, 1e-9),
 			P99: all.P99, Schedule: time.Duration(c.secLag.ValueAtQuantile(99)) * time.Microsecond}
-		for name, o := range c.outcomes {
-			if name != webhook.Acknowledged.String() {
-				p.Errors += o
+		for o, n := range c.outcomes {
+			if o != webhook.Acknowledged {
+				p.Errors += n
 			}
 		}
 		c.cfg.Progress(p)
@@ -399,11 +398,12 @@ func (c *collector) report(d time.Duration) *Report {
 	if !cfg.Delivery.IsZero() {
 		r.Delivery = cfg.Delivery.String()
 	}
+	r.Model = cfg.Model
 	switch cfg.Model {
 	case Open:
-		r.Model, r.Rate, r.RampTo = "open", cfg.Rate, cfg.RampTo
+		r.Rate, r.RampTo = cfg.Rate, cfg.RampTo
 	case Closed:
-		r.Model, r.Concurrency = "closed", cfg.Concurrency
+		r.Concurrency = cfg.Concurrency
 	}
 	r.Traffic = "mix"
 	if cfg.Traffic == Rooms {
@@ -457,12 +457,8 @@ func ReadJSON(rd io.Reader) (*Report, error) {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("not a livehook load report alone: something follows the report at byte %d (run the shard with -q so that only the report reaches the log)", dec.InputOffset())
 	}
-	renameOutcomes(r.Outcomes)
-	for _, c := range r.Commands {
-		if c != nil {
-			renameOutcomes(c.Outcomes)
-		}
-	}
+	// The outcomes' names of an older livehook decode to those of now (see
+	// webhook.Outcome.UnmarshalText); error samples carry them as text.
 	for i := range r.Errors {
 		var o webhook.Outcome
 		if o.UnmarshalText([]byte(r.Errors[i].Outcome)) == nil {
@@ -478,17 +474,6 @@ func ReadJSON(rd io.Reader) (*Report, error) {
 		}
 	}
 	return &r, nil
-}
-
-// renameOutcomes gives the outcomes of a report written by an older livehook their names of now.
-func renameOutcomes(m map[string]int64) {
-	for k, v := range m {
-		var o webhook.Outcome
-		if o.UnmarshalText([]byte(k)) == nil && o.String() != k {
-			delete(m, k)
-			m[o.String()] += v
-		}
-	}
 }
 
 func (r *Report) histograms() map[string]*Histogram {
@@ -509,7 +494,7 @@ func Merge(reports ...*Report) (*Report, error) {
 		return nil, errors.New("no reports to merge")
 	}
 	out := &Report{Target: reports[0].Target, Model: reports[0].Model, Traffic: reports[0].Traffic, Rate: reports[0].Rate,
-		RampTo: reports[0].RampTo, Seed: reports[0].Seed, Started: reports[0].Started, Outcomes: map[string]int64{}, Commands: map[string]*CommandStats{}}
+		RampTo: reports[0].RampTo, Seed: reports[0].Seed, Started: reports[0].Started, Outcomes: map[webhook.Outcome]int64{}, Commands: map[string]*CommandStats{}}
 	lag, service := newHist(), newHist()
 	cmds := map[string]*hdrhistogram.Histogram{}
 	timeline := map[int]*Second{}
@@ -556,7 +541,7 @@ func Merge(reports ...*Report) (*Report, error) {
 		for name, c := range r.Commands {
 			acc := out.Commands[name]
 			if acc == nil {
-				acc = &CommandStats{Outcomes: map[string]int64{}}
+				acc = &CommandStats{Outcomes: map[webhook.Outcome]int64{}}
 				out.Commands[name] = acc
 				cmds[name] = newHist()
 			}
@@ -624,7 +609,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
 	what := ""
 	switch r.Model {
-	case "open":
+	case Open:
 		what = fmt.Sprintf("open model, %g requests/s", r.Rate)
 		if r.RampTo > 0 {
 			what = fmt.Sprintf("open model, ramp %g → %g requests/s", r.Rate, r.RampTo)
@@ -632,7 +617,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		if r.Traffic == "rooms" {
 			what = "open model, the generator's rooms"
 		}
-	case "closed":
+	case Closed:
 		what = "closed model, " + plural.Of(r.Concurrency, "sender")
 	}
 	fmt.Fprintf(&b, "livehook load: %s against %s, seed %d, shard %s\n", what, r.Target, r.Seed, strings.Join(r.Shards, " "))
@@ -650,7 +635,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	var parts []string
 	for _, k := range sortedOutcomes(r.Outcomes) {
-		parts = append(parts, fmt.Sprintf("%s %d (%.2f%%)", OutcomeLabel(k), r.Outcomes[k], 100*float64(r.Outcomes[k])/float64(max(r.Sent, 1))))
+		parts = append(parts, fmt.Sprintf("%s %d (%.2f%%)", OutcomeLabel(k.String()), r.Outcomes[k], 100*float64(r.Outcomes[k])/float64(max(r.Sent, 1))))
 	}
 	fmt.Fprintf(&b, "Outcomes: %s\n\n", strings.Join(parts, ", "))
 	fmt.Fprintf(&b, "%-12s %9s %8s %9s %9s %9s %9s %9s %9s\n", "latency", "count", "errors", "p50", "p90", "p99", "p99.9", "max", "mean")
@@ -661,7 +646,7 @@ func (r *Report) WriteText(w io.Writer) error {
 			short(h.P50), short(h.P90), short(h.P99), short(h.P999), short(h.Max), short(h.Mean))
 	}
 	fmt.Fprintf(&b, "\nLatency counts from each request's scheduled time. Service time alone: p50 %s, p99 %s, max %s.\n", short(r.Service.P50), short(r.Service.P99), short(r.Service.Max))
-	if r.Model == "open" {
+	if r.Model == Open {
 		fmt.Fprintf(&b, "Schedule lag (sent after due): p50 %s, p99 %s, max %s.\n", short(r.Lag.P50), short(r.Lag.P99), short(r.Lag.Max))
 	}
 	if len(r.Errors) > 0 {
@@ -674,14 +659,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	for _, e := range r.Errors {
 		msgs = append(msgs, e.Error)
 	}
-	// A request cut off took its connection and got no answer in the whole run: for the hint, a
-	// stall like a timeout (the hint's words cover both).
-	outcomes := maps.Clone(r.Outcomes)
-	if n := outcomes[CutOff]; n > 0 {
-		delete(outcomes, CutOff)
-		outcomes[webhook.Timeout.String()] += n
-	}
-	if hint := sender.NoAnswerHint(r.Target, outcomes, msgs); hint != "" {
+	if hint := sender.NoAnswerHint(r.Target, r.Outcomes, msgs); hint != "" {
 		fmt.Fprintf(&b, "\n%s%s\n", strings.ToUpper(hint[:1]), hint[1:]) // the hint starts with a lower-case ASCII word
 	}
 	if len(r.Thresholds) > 0 {
@@ -712,7 +690,7 @@ func (r *Report) unsentNote() string {
 
 // cutOffNote says how many requests the end of the run cut off; "" for none.
 func (r *Report) cutOffNote() string {
-	n := r.Outcomes[CutOff]
+	n := r.Outcomes[webhook.CutOff]
 	if n <= 0 {
 		return ""
 	}
@@ -729,16 +707,11 @@ func OutcomeLabel(name string) string {
 	return strings.ReplaceAll(name, "_", " ")
 }
 
-// sortedOutcomes lists the outcomes, the most frequent first.
-func sortedOutcomes(m map[string]int64) []string {
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, k)
-	}
-	sort.Slice(names, func(i, j int) bool {
-		return m[names[i]] > m[names[j]] || (m[names[i]] == m[names[j]] && names[i] < names[j])
+// sortedOutcomes lists the outcomes, the most frequent first, then by name.
+func sortedOutcomes(m map[webhook.Outcome]int64) []webhook.Outcome {
+	return slices.SortedFunc(maps.Keys(m), func(a, b webhook.Outcome) int {
+		return cmp.Or(cmp.Compare(m[b], m[a]), cmp.Compare(a.String(), b.String()))
 	})
-	return names
 }
 
 // short formats a duration with three significant digits.

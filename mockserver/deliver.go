@@ -29,10 +29,10 @@ type Delivery struct {
 	Delay    time.Duration `json:"delay_ns"`
 	Attempts int           `json:"attempts"`
 	// Acknowledged reports an answer of HTTP 200 with OK/0.
-	Acknowledged bool   `json:"acknowledged"`
-	Outcome      string `json:"outcome"`
-	Status       int    `json:"status,omitempty"`
-	Error        string `json:"error,omitempty"`
+	Acknowledged bool            `json:"acknowledged"`
+	Outcome      webhook.Outcome `json:"outcome"`
+	Status       int             `json:"status,omitempty"`
+	Error        string          `json:"error,omitempty"`
 	// Redelivery marks a second delivery of a webhook (Config.Delivery's Duplicate); the counts
 	// leave it out, so that they add up to the webhooks fired.
 	Redelivery bool `json:"redelivery,omitempty"`
@@ -175,7 +175,7 @@ func (s *Server) report(o delivery.Outcome) {
 	tg := it.Tag.(*tag)
 	out := Delivery{Seq: tg.seq, Command: string(it.Command), RoomId: it.Room, URL: o.Result.Request.URL, Body: it.Body,
 		Fired: tg.fired, Done: o.Result.Done, Attempts: o.Tries, Redelivery: o.Attempt > 1,
-		Acknowledged: o.Result.Outcome == webhook.Acknowledged, Outcome: o.Result.Outcome.String(), Status: o.Result.Answer.Status,
+		Acknowledged: o.Result.Outcome == webhook.Acknowledged, Outcome: o.Result.Outcome, Status: o.Result.Answer.Status,
 		Condition: o.Condition()}
 	if out.Done.IsZero() {
 		out.Done = time.Now()
@@ -190,7 +190,7 @@ func (s *Server) report(o delivery.Outcome) {
 	}
 	verdict := "acknowledged"
 	if !out.Acknowledged {
-		verdict = out.Outcome + ": " + out.Error
+		verdict = out.Outcome.String() + ": " + out.Error
 	}
 	again := ""
 	if out.Redelivery {

@@ -56,9 +56,9 @@ func fromResult(r *webhook.Result) delivery {
 
 func fromDelivery(m *mockserver.Delivery) delivery {
 	d := delivery{url: m.URL, body: string(m.Body), status: m.Status, latency: m.Delay, acknowledged: m.Acknowledged,
-		answered: m.Status != 0, why: m.Outcome}
+		answered: m.Status != 0, why: m.Outcome.String()}
 	if m.Error != "" {
-		d.why = m.Outcome + ": " + m.Error
+		d.why = m.Outcome.String() + ": " + m.Error
 	}
 	return d
 }
