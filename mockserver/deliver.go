@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -278,7 +279,7 @@ func (l *deliveryLog) snapshot() (Stats, []Delivery, <-chan struct{}) {
 	for i := range l.n {
 		out = append(out, *l.at((first + i) % max(l.size, 1)))
 	}
-	slices.SortStableFunc(out, func(a, b Delivery) int { return cmpUint(a.Seq, b.Seq) })
+	slices.SortStableFunc(out, func(a, b Delivery) int { return cmp.Compare(a.Seq, b.Seq) })
 	return st, out, l.changed
 }
 

@@ -5,9 +5,11 @@
 package mockserver
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -494,7 +496,7 @@ func (s *Server) simulate(d time.Duration) {
 			// Member webhooks are made only when the callback lists them: a busy room makes many.
 			members := a.callback.exists && a.callback.commands[webhook.CommandMemberStateChanged]
 			now := s.cfg.Now()
-			for _, id := range sortedIDs(a.rooms) {
+			for _, id := range slices.Sorted(maps.Keys(a.rooms)) {
 				if !members {
 					a.rooms[id].Simulate(a.rng, n)
 					continue
@@ -514,25 +516,6 @@ func (s *Server) appList() []*app {
 	for _, a := range s.apps {
 		out = append(out, a)
 	}
-	slices.SortFunc(out, func(x, y *app) int { return cmpUint(x.SDKAppID, y.SDKAppID) })
+	slices.SortFunc(out, func(x, y *app) int { return cmp.Compare(x.SDKAppID, y.SDKAppID) })
 	return out
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func sortedIDs(rooms map[string]*liveRoom) []string {
-	ids := make([]string, 0, len(rooms))
-	for id := range rooms {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -94,7 +95,7 @@ func reshape(body []byte, omit []string, extra map[string]any) ([]byte, error) {
 			delete(m, k)
 		}
 	}
-	for _, k := range slices.Sorted(mapsKeys(extra)) {
+	for _, k := range slices.Sorted(maps.Keys(extra)) {
 		m, name := parent(k)
 		if m == nil {
 			return nil, fmt.Errorf("extra %q: no object to add it to", k)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"reflect"
 	"regexp"
@@ -388,7 +389,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, what string, skip 
 		fi, ok := fields[k.Value]
 		if !ok {
 			if len(d.errs) < maxErrors { // past that nothing more is reported: no search either
-				d.errorf(k, "unknown %s %q%s", what, k.Value, Suggest(k.Value, slices.Sorted(mapsKeys(fields))))
+				d.errorf(k, "unknown %s %q%s", what, k.Value, Suggest(k.Value, slices.Sorted(maps.Keys(fields))))
 			}
 			continue
 		}
@@ -400,16 +401,6 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, what string, skip 
 		d.path = append(d.path, k.Value)
 		d.decode(n.Content[i+1], v.FieldByIndex(fi.index))
 		d.path = d.path[:len(d.path)-1]
-	}
-}
-
-func mapsKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
 	}
 }
 
@@ -428,7 +419,7 @@ func (d *decoder) expandVars(n *yaml.Node) *yaml.Node {
 		name := n.Value[m[2]:m[3]]
 		val, ok := d.vars[name]
 		if !ok {
-			d.errorf(n, "undefined variable %q in %s%s", name, n.Value[m[0]:m[1]], Suggest(name, slices.Sorted(mapsKeys(d.vars))))
+			d.errorf(n, "undefined variable %q in %s%s", name, n.Value[m[0]:m[1]], Suggest(name, slices.Sorted(maps.Keys(d.vars))))
 			continue
 		}
 		known = true

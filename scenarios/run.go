@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -106,7 +107,7 @@ func CheckTags(files []*File, filter []string) error {
 			}
 		}
 	}
-	names := slices.Sorted(mapsKeys(known))
+	names := slices.Sorted(maps.Keys(known))
 	list := "the scenarios have no tags"
 	if len(names) > 0 {
 		list = "the scenarios' tags: " + strings.Join(names, ", ")

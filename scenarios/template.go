@@ -3,6 +3,7 @@ package scenarios
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"regexp"
 	"slices"
@@ -63,7 +64,7 @@ var roomFields = func() []string {
 	b, _ := json.Marshal(webhook.RoomInfo{})
 	var m map[string]any
 	_ = json.Unmarshal(b, &m)
-	return slices.Sorted(mapsKeys(m))
+	return slices.Sorted(maps.Keys(m))
 }()
 
 // MaxFakeBytes bounds one ${fake.NAME} value. gofakeit's text values are far smaller (its
@@ -110,7 +111,7 @@ func (r reference) check(defined map[string]bool, created bool) string {
 				return "no room is created before this step"
 			}
 		case !defined[r.name]:
-			names := slices.Sorted(mapsKeys(defined))
+			names := slices.Sorted(maps.Keys(defined))
 			if created {
 				names = append(names, "room")
 			}
