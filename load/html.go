@@ -469,7 +469,7 @@ func (r *Report) WriteHTML(w io.Writer) error {
 			short(h.P50), short(h.P90), short(h.P99), short(h.P999), short(h.Max), short(h.Mean)})
 	}
 	for _, k := range sortedOutcomes(r.Outcomes) {
-		data.Outcomes = append(data.Outcomes, outcome{OutcomeLabel(k.String()), r.Outcomes[k], fmt.Sprintf("%.2f%%", 100*float64(r.Outcomes[k])/float64(max(r.Sent, 1)))})
+		data.Outcomes = append(data.Outcomes, outcome{outcomeLabel(k.String()), r.Outcomes[k], fmt.Sprintf("%.2f%%", 100*float64(r.Outcomes[k])/float64(max(r.Sent, 1)))})
 	}
 	return page.Execute(w, data)
 }

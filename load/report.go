@@ -635,7 +635,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	var parts []string
 	for _, k := range sortedOutcomes(r.Outcomes) {
-		parts = append(parts, fmt.Sprintf("%s %d (%.2f%%)", OutcomeLabel(k.String()), r.Outcomes[k], 100*float64(r.Outcomes[k])/float64(max(r.Sent, 1))))
+		parts = append(parts, fmt.Sprintf("%s %d (%.2f%%)", outcomeLabel(k.String()), r.Outcomes[k], 100*float64(r.Outcomes[k])/float64(max(r.Sent, 1))))
 	}
 	fmt.Fprintf(&b, "Outcomes: %s\n\n", strings.Join(parts, ", "))
 	fmt.Fprintf(&b, "%-12s %9s %8s %9s %9s %9s %9s %9s %9s\n", "latency", "count", "errors", "p50", "p90", "p99", "p99.9", "max", "mean")
@@ -652,7 +652,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	if len(r.Errors) > 0 {
 		b.WriteString("\nErrors (the first of each kind):\n")
 		for _, e := range r.Errors {
-			fmt.Fprintf(&b, "  %-22s %-12s ×%-6d %s\n", OutcomeLabel(e.Outcome), e.Command, e.Count, e.Error)
+			fmt.Fprintf(&b, "  %-22s %-12s ×%-6d %s\n", outcomeLabel(e.Outcome), e.Command, e.Count, e.Error)
 		}
 	}
 	var msgs []string
@@ -698,9 +698,9 @@ func (r *Report) cutOffNote() string {
 		plural.Of(n, "request"), plural.Verb(n), plural.Verb(n))
 }
 
-// OutcomeLabel is how reports for people name an outcome: "bad status (non-200)" rather than
+// outcomeLabel is how reports for people name an outcome: "bad status (non-200)" rather than
 // "status", which would read as HTTP 200.
-func OutcomeLabel(name string) string {
+func outcomeLabel(name string) string {
 	if name == webhook.BadStatus.String() {
 		return "bad status (non-200)"
 	}

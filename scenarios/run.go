@@ -15,6 +15,7 @@ import (
 
 	"github.com/livehook/livehook/delivery"
 	"github.com/livehook/livehook/generator"
+	"github.com/livehook/livehook/internal/text"
 	"github.com/livehook/livehook/room"
 	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
@@ -115,7 +116,7 @@ func CheckTags(files []*File, filter []string) error {
 	var unknown []string
 	for _, t := range filter {
 		if name := strings.TrimPrefix(t, "!"); !known[name] {
-			unknown = append(unknown, strconv.Quote(name)+Suggest(name, names))
+			unknown = append(unknown, strconv.Quote(name)+text.Suggest(name, names))
 		}
 	}
 	switch len(unknown) {
