@@ -142,8 +142,57 @@ type Progress struct {
 	Schedule time.Duration // the open model's lag behind schedule (p99 over the last interval)
 }
 
+// scope says which runs each model- or traffic-specific field applies to: a field set for a run
+// it does not apply to is refused rather than ignored, since a run that ignored it would not be
+// the run its author meant. Fields are named as the CLI's flags name them.
+var scope = []struct {
+	field, runs string
+	set         func(*Config) bool
+	applies     func(Model, TrafficKind) bool
+}{
+	{"rate", "the open model's flat mix", func(c *Config) bool { return c.Rate != 0 }, openMix},
+	{"ramp-to", "the open model's flat mix", func(c *Config) bool { return c.RampTo != 0 }, openMix},
+	{"workers", "the open model", func(c *Config) bool { return c.Workers != 0 }, func(m Model, _ TrafficKind) bool { return m == Open }},
+	{"concurrency", "the closed model", func(c *Config) bool { return c.Concurrency != 0 }, func(m Model, _ TrafficKind) bool { return m == Closed }},
+	{"weights", "the flat mix", func(c *Config) bool { return c.Weights != (Weights{}) }, func(_ Model, t TrafficKind) bool { return t == Mix }},
+	{"speedup", "the rooms traffic", func(c *Config) bool { return c.Speedup != 0 }, func(_ Model, t TrafficKind) bool { return t == Rooms }},
+	{"room-rate", "the rooms traffic", func(c *Config) bool { return c.RoomRate != 0 }, func(_ Model, t TrafficKind) bool { return t == Rooms }},
+}
+
+func openMix(m Model, t TrafficKind) bool { return m == Open && t == Mix }
+
+// ScopeError is a field set for a run it does not apply to: Rate for the closed model, say.
+type ScopeError struct {
+	// Field is the field, as the CLI's flag names it ("rate", "ramp-to", "room-rate", ...).
+	Field string
+	// Runs names the runs it applies to: "the open model's flat mix", "the rooms traffic", ...
+	Runs string
+	// Model and Traffic are this run's.
+	Model   Model
+	Traffic TrafficKind
+}
+
+func (e *ScopeError) Error() string {
+	return fmt.Sprintf("%s applies only to %s, and this run is %s", e.Field, e.Runs, e.Run())
+}
+
+// Run names the run: "the open model with the flat mix".
+func (e *ScopeError) Run() string {
+	traffic := "the flat mix"
+	if e.Traffic == Rooms {
+		traffic = "the rooms traffic"
+	}
+	return fmt.Sprintf("the %s model with %s", e.Model, traffic)
+}
+
 func (c *Config) prepare() error {
 	var errs []error
+	// Before the defaults fill the fields in: a default is no choice of the author's.
+	for _, sc := range scope {
+		if sc.set(c) && !sc.applies(c.Model, c.Traffic) {
+			errs = append(errs, &ScopeError{Field: sc.field, Runs: sc.runs, Model: c.Model, Traffic: c.Traffic})
+		}
+	}
 	if err := c.Endpoint.Validate(); err != nil {
 		errs = append(errs, err)
 	}
@@ -233,6 +282,11 @@ func (c *Config) prepare() error {
 	}
 	return nil
 }
+
+// Validate reports what Run would refuse in c, without sending anything: nil, or a
+// *ConfigError joining every problem, among them a *ScopeError for each field set for a run it
+// does not apply to.
+func (c Config) Validate() error { return c.prepare() }
 
 // ConfigError is a configuration Run refuses before sending anything.
 type ConfigError struct{ Err error }

@@ -449,3 +449,40 @@ func TestModelText(t *testing.T) {
 	_, err := load.Model(7).MarshalText()
 	g.Expect(err).To(HaveOccurred())
 }
+
+// A field of one model or traffic set for another is refused by the configuration itself, not
+// only by the CLI, and each such field is named; the defaults are no choice and pass.
+func TestConfigRefusesFieldsOfAnotherRun(t *testing.T) {
+	g := NewWithT(t)
+	ep := webhook.Endpoint{URL: "http://127.0.0.1:1/hook", SDKAppID: 1}
+	for _, tc := range []struct {
+		cfg   load.Config
+		field string
+		msg   string
+	}{
+		{load.Config{Endpoint: ep, Model: load.Closed, Rate: 5}, "rate", "rate applies only to the open model's flat mix, and this run is the closed model with the flat mix"},
+		{load.Config{Endpoint: ep, Model: load.Closed, RampTo: 50, Duration: time.Second}, "ramp-to", "ramp-to applies only to the open model's flat mix"},
+		{load.Config{Endpoint: ep, Model: load.Open, Traffic: load.Rooms, Rate: 5}, "rate", "rate applies only to the open model's flat mix, and this run is the open model with the rooms traffic"},
+		{load.Config{Endpoint: ep, Model: load.Closed, Workers: 8}, "workers", "workers applies only to the open model"},
+		{load.Config{Endpoint: ep, Model: load.Open, Rate: 5, Concurrency: 3}, "concurrency", "concurrency applies only to the closed model, and this run is the open model"},
+		{load.Config{Endpoint: ep, Traffic: load.Rooms, Weights: load.Weights{Create: 1}}, "weights", "weights applies only to the flat mix"},
+		{load.Config{Endpoint: ep, Rate: 5, Speedup: 5}, "speedup", "speedup applies only to the rooms traffic, and this run is the open model with the flat mix"},
+		{load.Config{Endpoint: ep, Rate: 5, RoomRate: 2}, "room-rate", "room-rate applies only to the rooms traffic"},
+	} {
+		err := tc.cfg.Validate()
+		var se *load.ScopeError
+		g.Expect(errors.As(err, &se)).To(BeTrue(), "%+v: %v", tc.cfg, err)
+		g.Expect(se.Field).To(Equal(tc.field))
+		g.Expect(err).To(MatchError(ContainSubstring(tc.msg)))
+		rep, err := load.Run(context.Background(), tc.cfg)
+		g.Expect(err).To(MatchError(ContainSubstring(tc.msg)), "Run refuses it too")
+		g.Expect(rep).To(BeNil())
+	}
+	for _, ok := range []load.Config{
+		{Endpoint: ep, Model: load.Open, Rate: 5, RampTo: 10, Duration: time.Second, Workers: 2, Weights: load.DefaultWeights},
+		{Endpoint: ep, Model: load.Closed, Concurrency: 3},
+		{Endpoint: ep, Model: load.Open, Traffic: load.Rooms, Speedup: 60, RoomRate: 1, Workers: 4},
+	} {
+		g.Expect(ok.Validate()).To(Succeed(), "%+v", ok)
+	}
+}
