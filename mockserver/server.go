@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/livehook/livehook/delivery"
+	"github.com/livehook/livehook/internal/httpserver"
 	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
 )
@@ -43,9 +44,11 @@ const (
 	// DeliveriesPath serves the delivery log as JSON; RoomsPath the rooms.
 	DeliveriesPath = "/mock/deliveries"
 	RoomsPath      = "/mock/rooms"
-	// DefaultReadHeaderTimeout and DefaultReadTimeout bound slow clients.
-	DefaultReadHeaderTimeout = 5 * time.Second
-	DefaultReadTimeout       = 30 * time.Second
+	// DefaultReadHeaderTimeout, DefaultReadTimeout and DefaultWriteTimeout bound slow clients,
+	// as the reference receiver's do (package receiver): one template serves both.
+	DefaultReadHeaderTimeout = httpserver.DefaultReadHeaderTimeout
+	DefaultReadTimeout       = httpserver.DefaultReadTimeout
+	DefaultWriteTimeout      = httpserver.DefaultWriteTimeout
 	// DefaultCloseTimeout bounds Close: how long it waits for calls in flight and deliveries.
 	DefaultCloseTimeout = 30 * time.Second
 	// DefaultConcurrency is how many deliveries can be in flight at once, for different rooms,
@@ -125,6 +128,9 @@ type Config struct {
 	// headers and the whole request (DefaultReadHeaderTimeout, DefaultReadTimeout when zero),
 	// so that slow clients cannot hold connections.
 	ReadHeaderTimeout, ReadTimeout time.Duration
+	// WriteTimeout bounds the time to answer a call (DefaultWriteTimeout when zero): a client
+	// that never reads its answer cannot hold the server longer.
+	WriteTimeout time.Duration
 	// Logf, when set, is told of every REST call and delivery.
 	Logf func(format string, args ...any)
 	// Now is the clock (time.Now when nil).
@@ -226,12 +232,6 @@ func newServer(cfg Config) (*Server, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
-	}
-	if cfg.ReadHeaderTimeout <= 0 {
-		cfg.ReadHeaderTimeout = DefaultReadHeaderTimeout
-	}
-	if cfg.ReadTimeout <= 0 {
-		cfg.ReadTimeout = DefaultReadTimeout
 	}
 	switch {
 	case cfg.Retries < 0 || cfg.RateLimit < 0 || cfg.IdleTimeout < 0 || cfg.MaxMembers < 0 || cfg.LogSize < 0:
@@ -347,14 +347,7 @@ func (s *Server) Start() error {
 	}
 	s.started = true
 	s.URL = "http://" + s.Listener.Addr().String()
-	s.srv = &http.Server{
-		Handler:           s.wrapped(),
-		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
-		ReadTimeout:       s.cfg.ReadTimeout,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-	}
+	s.srv = httpserver.New(s.wrapped(), httpserver.Timeouts{ReadHeader: s.cfg.ReadHeaderTimeout, Read: s.cfg.ReadTimeout, Write: s.cfg.WriteTimeout})
 	s.closeWrapped()
 	d, err := delivery.NewDispatcher(delivery.Config{Client: s.client, Conditions: s.cfg.Delivery, Seed: s.cfg.Seed, Now: s.cfg.Now,
 		Retries: s.cfg.Retries, RetryBackoff: s.cfg.RetryBackoff, Report: s.report})

@@ -73,6 +73,10 @@ type Config struct {
 	LogSize int
 	// LogBytes bounds the log's size (DefaultLogBytes when zero); the oldest deliveries go first.
 	LogBytes int
+	// ReadHeaderTimeout and ReadTimeout bound, for a Server, how long a client may take to send a
+	// request's headers and the whole request (DefaultReadHeaderTimeout, DefaultReadTimeout when
+	// zero), so that slow clients cannot hold connections.
+	ReadHeaderTimeout, ReadTimeout time.Duration
 	// WriteTimeout bounds the time to answer a request, for a Server (DefaultWriteTimeout when
 	// zero): a client that never reads its answer cannot hold the server's memory longer.
 	WriteTimeout time.Duration
