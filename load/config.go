@@ -1,6 +1,10 @@
 // Package load measures a webhook receiver under realistic Live traffic: open and closed models,
 // latency from each request's scheduled time (no coordinated omission), HDR histograms per
-// command, thresholds, and reports that shards can merge exactly.
+// command, thresholds, and reports that shards can merge exactly. A Config (config.go, which
+// refuses the fields of one model or traffic set for another) drives Run (run.go, source.go);
+// a collector gathers each result as it comes (collect.go) into a Report, the model with its
+// JSON and Merge (report.go), written for people as text (text.go) or a self-contained HTML
+// page (html.go, its charts drawn by internal/chart) and judged by Thresholds (threshold.go).
 package load
 
 import (

@@ -1,7 +1,9 @@
 // Package mockserver is a mock Live backend: it serves the REST API an app backend (or the
 // vendor's admin console) calls to create, list, edit and destroy rooms, set admins, owners and
 // metadata and configure its callback, checks UserSigs as the real one does, simulates the rooms'
-// live activity, and fires the resulting webhooks back at the app.
+// live activity, and fires the resulting webhooks back at the app through package delivery,
+// logging each as a Delivery with its webhook.Outcome. A Server is shaped like httptest.Server:
+// NewServer, or NewUnstartedServer then Start, Close and Shutdown(ctx).
 package mockserver
 
 import (

@@ -1,6 +1,9 @@
 // Package receiver is the reference webhook receiver: an http.Handler that checks each incoming
-// Live webhook against the protocol, answers OK/0 or FAIL with the reason, and keeps a log. It can
-// also forward each webhook, unchanged, to an app and pass the app's answer back.
+// Live webhook against the protocol, answers OK/0 or FAIL with the reason, and keeps a log of
+// Delivery records (each with the receiver's Verdict and the Answer given), handed to subscribers
+// as they come (Subscribe). It can also forward each webhook, unchanged, to an app and pass the
+// app's answer back (Forward). A Server serves it like httptest.Server: NewServer on loopback,
+// Start on an address, Close and Shutdown(ctx).
 package receiver
 
 import (

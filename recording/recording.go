@@ -1,6 +1,8 @@
 // Package recording owns recordings of webhook deliveries: one JSON object per line, appended
 // as each delivery is answered (so a file can be followed with tail -f), and read back with a
-// torn or damaged line reported and skipped, never taken for a delivery.
+// torn or damaged line reported and skipped, never taken for a delivery. An Entry is a
+// receiver.Delivery as recorded (the receiver's own Verdict and Answer types); a Redactor
+// replaces what identifies people, and a replay turns entries back into scenarios.
 package recording
 
 import (
