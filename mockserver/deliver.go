@@ -135,7 +135,7 @@ func (s *Server) pump() {
 				continue
 			}
 			if err := s.dispatch.Enqueue(it); err != nil {
-				s.report(unsentOutcome(it, "not sent: the mock backend was shut down"))
+				s.report(unsentRecord(it, "not sent: the mock backend was shut down"))
 			}
 		}
 	}
@@ -162,16 +162,16 @@ func item(f firing) (*delivery.Item, error) {
 func (s *Server) unsent(f firing, why string) {
 	body, _ := webhook.Encode(f.msg.Event)
 	it := &delivery.Item{Room: f.msg.Event.Room(), Command: f.msg.Event.Command(), Body: body, Tag: f.tag}
-	s.report(unsentOutcome(it, why))
+	s.report(unsentRecord(it, why))
 }
 
-func unsentOutcome(it *delivery.Item, why string) delivery.Outcome {
-	return delivery.Outcome{Delivery: delivery.Delivery{Item: it, Attempt: 1}, Result: webhook.Result{
+func unsentRecord(it *delivery.Item, why string) delivery.Record {
+	return delivery.Record{Delivery: delivery.Delivery{Item: it, Attempt: 1}, Result: webhook.Result{
 		Command: it.Command, Outcome: webhook.Canceled, Err: errors.New(why)}}
 }
 
 // report records what became of one delivery.
-func (s *Server) report(o delivery.Outcome) {
+func (s *Server) report(o delivery.Record) {
 	it := o.Item
 	tg := it.Tag.(*tag)
 	out := Delivery{Seq: tg.seq, Command: string(it.Command), RoomId: it.Room, URL: o.Result.Request.URL, Body: it.Body,
