@@ -3,6 +3,7 @@ package load_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -485,4 +486,22 @@ func TestConfigRefusesFieldsOfAnotherRun(t *testing.T) {
 	} {
 		g.Expect(ok.Validate()).To(Succeed(), "%+v", ok)
 	}
+}
+
+// The outcomes are typed, and the JSON still names them: the same strings as before.
+func TestReportJSONNamesTheOutcomes(t *testing.T) {
+	g := NewWithT(t)
+	rep := &load.Report{Model: load.Closed, Sent: 3, Outcomes: map[webhook.Outcome]int64{webhook.Acknowledged: 1, webhook.BadStatus: 1, webhook.CutOff: 1}}
+	var b bytes.Buffer
+	g.Expect(rep.WriteJSON(&b)).To(Succeed())
+	g.Expect(b.String()).To(ContainSubstring(`"model": "closed"`))
+	g.Expect(b.String()).To(ContainSubstring(`"acknowledged": 1`))
+	g.Expect(b.String()).To(ContainSubstring(`"bad_status": 1`))
+	g.Expect(b.String()).To(ContainSubstring(`"cut_off": 1`))
+	var back struct {
+		Outcomes map[webhook.Outcome]int64 `json:"outcomes"`
+	}
+	g.Expect(json.Unmarshal(b.Bytes(), &back)).To(Succeed())
+	g.Expect(back.Outcomes).To(Equal(rep.Outcomes))
+	g.Expect(json.Unmarshal([]byte(`{"outcomes":{"lost":1}}`), &back)).To(MatchError(ContainSubstring(`unknown outcome "lost"`)))
 }
