@@ -243,9 +243,9 @@ func (c *collector) report(d time.Duration) *Report {
 	case Closed:
 		r.Concurrency = cfg.Concurrency
 	}
-	r.Traffic = "mix"
+	r.Traffic = cfg.Traffic
 	if cfg.Traffic == Rooms {
-		r.Traffic, r.Rate = "rooms", 0
+		r.Rate = 0
 	}
 	for name, a := range c.commands {
 		r.Commands[name] = &CommandStats{Sent: a.sent, Outcomes: a.outcomes, Latency: summarize(a.latency)}

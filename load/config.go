@@ -85,6 +85,34 @@ const (
 	Rooms
 )
 
+var trafficNames = [...]string{Mix: "mix", Rooms: "rooms"}
+
+func (t TrafficKind) String() string {
+	if t >= 0 && int(t) < len(trafficNames) {
+		return trafficNames[t]
+	}
+	return fmt.Sprintf("traffic(%d)", int(t))
+}
+
+// MarshalText encodes the traffic by name, as reports carry it.
+func (t TrafficKind) MarshalText() ([]byte, error) {
+	if t < 0 || int(t) >= len(trafficNames) {
+		return nil, fmt.Errorf("traffic %d: want Mix or Rooms", int(t))
+	}
+	return []byte(trafficNames[t]), nil
+}
+
+// UnmarshalText decodes a traffic's name.
+func (t *TrafficKind) UnmarshalText(b []byte) error {
+	for i, n := range trafficNames {
+		if n == string(b) {
+			*t = TrafficKind(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown traffic %q: want mix or rooms", b)
+}
+
 // Weights are the shares of the three webhooks in the flat mix.
 type Weights struct {
 	Create, Modify, Destroy float64
@@ -237,6 +265,9 @@ func (c *Config) prepare() error {
 		errs = append(errs, fmt.Errorf("shard %d/%d: want i/n with 0 ≤ i < n", c.Shard.Index, c.Shard.Count))
 	}
 	c.Seed = generator.PickSeed(c.Seed)
+	if c.Traffic != Mix && c.Traffic != Rooms {
+		errs = append(errs, fmt.Errorf("traffic %d: want Mix or Rooms", int(c.Traffic)))
+	}
 	if c.Traffic == Rooms {
 		// The generator's own rules judge its traffic, before anything is sent.
 		if _, err := generator.New(c.Seed).Stream(c.traffic(time.Now())); err != nil {

@@ -434,7 +434,7 @@ func plural(n int64, word string) string {
 	return fmt.Sprintf("%d %ss were", n, word)
 }
 
-// The model reads back from a report by name, and a report of an unknown model is refused.
+// The model and the traffic read back from a report by name, and unknown names are refused.
 func TestModelText(t *testing.T) {
 	g := NewWithT(t)
 	for _, m := range []load.Model{load.Open, load.Closed} {
@@ -449,6 +449,18 @@ func TestModelText(t *testing.T) {
 	g.Expect(m.UnmarshalText([]byte("ajar"))).To(MatchError(`unknown model "ajar": want open or closed`))
 	_, err := load.Model(7).MarshalText()
 	g.Expect(err).To(HaveOccurred())
+
+	for _, tr := range []load.TrafficKind{load.Mix, load.Rooms} {
+		b, err := tr.MarshalText()
+		g.Expect(err).NotTo(HaveOccurred())
+		var back load.TrafficKind
+		g.Expect(back.UnmarshalText(b)).To(Succeed())
+		g.Expect(back).To(Equal(tr))
+	}
+	g.Expect(load.Rooms.String()).To(Equal("rooms"))
+	var tr load.TrafficKind
+	g.Expect(tr.UnmarshalText([]byte("jam"))).To(MatchError(`unknown traffic "jam": want mix or rooms`))
+	g.Expect(load.Config{Endpoint: webhook.Endpoint{URL: "http://127.0.0.1:1/h", SDKAppID: 1}, Rate: 1, Traffic: 9}.Validate()).To(MatchError(ContainSubstring("traffic 9: want Mix or Rooms")))
 }
 
 // A field of one model or traffic set for another is refused by the configuration itself, not

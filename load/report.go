@@ -35,7 +35,7 @@ func record(h *hdrhistogram.Histogram, d time.Duration) {
 type Report struct {
 	Target      string        `json:"target"`
 	Model       Model         `json:"model"`
-	Traffic     string        `json:"traffic"`
+	Traffic     TrafficKind   `json:"traffic"`
 	Rate        float64       `json:"rate,omitempty"`
 	RampTo      float64       `json:"ramp_to,omitempty"`
 	Concurrency int           `json:"concurrency,omitempty"`

@@ -38,7 +38,7 @@ func (r *Report) headline() string {
 		if r.RampTo > 0 {
 			what = fmt.Sprintf("open model, ramp %g → %g requests/s", r.Rate, r.RampTo)
 		}
-		if r.Traffic == "rooms" {
+		if r.Traffic == Rooms {
 			what = "open model, the generator's rooms"
 		}
 	case Closed:
