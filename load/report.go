@@ -160,6 +160,8 @@ type SecondStats struct {
 
 // ErrorSample is one failed request's story, the first few of each outcome.
 type ErrorSample struct {
+	// Outcome names the requests' webhook.Outcome, or is "run" for a failure of the run itself,
+	// which is no request's outcome: a label, not the enum, for that reason.
 	Outcome string `json:"outcome"`
 	Command string `json:"command"`
 	Error   string `json:"error"`
