@@ -38,21 +38,6 @@ type reportFlags struct {
 	quiet bool
 }
 
-// loadFlagScope says which runs each model- or traffic-specific flag of load applies to: a flag
-// given for a run it does not apply to is refused rather than ignored.
-var loadFlagScope = []struct {
-	flag, runs string
-	applies    func(load.Model, load.TrafficKind) bool
-}{
-	{"rate", "the open model's flat mix", func(m load.Model, t load.TrafficKind) bool { return m == load.Open && t == load.Mix }},
-	{"ramp-to", "the open model's flat mix", func(m load.Model, t load.TrafficKind) bool { return m == load.Open && t == load.Mix }},
-	{"workers", "the open model", func(m load.Model, _ load.TrafficKind) bool { return m == load.Open }},
-	{"concurrency", "the closed model", func(m load.Model, _ load.TrafficKind) bool { return m == load.Closed }},
-	{"weights", "the flat mix (--traffic mix)", func(_ load.Model, t load.TrafficKind) bool { return t == load.Mix }},
-	{"speedup", "the rooms traffic (--traffic rooms)", func(_ load.Model, t load.TrafficKind) bool { return t == load.Rooms }},
-	{"room-rate", "the rooms traffic (--traffic rooms)", func(_ load.Model, t load.TrafficKind) bool { return t == load.Rooms }},
-}
-
 func (m *Main) runLoad(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("load", "", fmt.Sprintf(`
 Measure a webhook receiver under Live traffic. Every request is a distinct, realistic, correctly
@@ -122,9 +107,14 @@ Examples:
 		return err
 	}
 	set := func(name string) bool { return isSet(fs, name) }
-	cfg := load.Config{Endpoint: webhook.Endpoint{URL: *target, SDKAppID: *appID, Token: *token}, Rate: *rate, RampTo: *rampTo,
-		Concurrency: *concurrency, Workers: *workers, Duration: *duration, Count: *count, Speedup: *speedup, RoomRate: *roomRate,
+	// The flags of one model or traffic reach the configuration only when given, so that
+	// load.Config refuses them for a run they do not apply to, and its defaults fill in the rest.
+	cfg := load.Config{Endpoint: webhook.Endpoint{URL: *target, SDKAppID: *appID, Token: *token}, RampTo: *rampTo,
+		Concurrency: *concurrency, Duration: *duration, Count: *count, Speedup: *speedup, RoomRate: *roomRate,
 		Seed: generator.PickSeed(*seed), Timeout: *timeout, Abort: m.Abort}
+	if set("workers") {
+		cfg.Workers = *workers
+	}
 	if *deliveryFlag != "" {
 		c, err := delivery.Parse(*deliveryFlag)
 		if err != nil {
@@ -151,21 +141,20 @@ Examples:
 	default:
 		return usagef("--traffic %q: want mix or rooms", *traffic)
 	}
-	var misplaced []error
-	for _, sc := range loadFlagScope {
-		if set(sc.flag) && !sc.applies(cfg.Model, cfg.Traffic) {
-			misplaced = append(misplaced, fmt.Errorf("--%s applies only to %s, and this run is %s", sc.flag, sc.runs, describeLoad(cfg, set)))
+	if set("rate") || (cfg.Model == load.Open && cfg.Traffic == load.Mix) {
+		cfg.Rate = *rate
+	}
+	var err error
+	if set("weights") {
+		if cfg.Weights, err = load.ParseWeights(*weights); err != nil {
+			return usagef("--weights: %w", err)
 		}
 	}
-	if err := errors.Join(misplaced...); err != nil {
-		return &usageError{err}
+	if err := loadScope(cfg, set); err != nil {
+		return err
 	}
 	if *duration < 0 || *count < 0 {
 		return usagef("--duration and --count cannot be negative")
-	}
-	var err error
-	if cfg.Weights, err = load.ParseWeights(*weights); err != nil {
-		return usagef("--weights: %w", err)
 	}
 	if cfg.Shard, err = load.ParseShard(*shard); err != nil {
 		return usagef("--shard: %w", err)
@@ -197,19 +186,37 @@ Examples:
 	return m.finishReport(rep, rf, ctx.Err())
 }
 
-// describeLoad names a load run's model and traffic, saying which flag chose the model.
-func describeLoad(cfg load.Config, set func(string) bool) string {
-	model := "the open model"
-	if cfg.Model == load.Closed {
-		model = "the closed model"
-		if !set("model") {
-			model += " (--concurrency chose it)"
+// loadScope refuses, before anything else is judged, the flags of one model or traffic given
+// for another: load.Config holds the rule (see load.ScopeError), and this says it in flags, with
+// the flag that chose the model. The configuration's other errors wait for load.Run.
+func loadScope(cfg load.Config, set func(string) bool) error {
+	var refusals []error
+	var all interface{ Unwrap() []error }
+	if !errors.As(cfg.Validate(), &all) {
+		return nil
+	}
+	for _, e := range all.Unwrap() {
+		var se *load.ScopeError
+		if !errors.As(e, &se) {
+			continue
 		}
+		runs := se.Runs
+		switch runs {
+		case "the flat mix":
+			runs += " (--traffic mix)"
+		case "the rooms traffic":
+			runs += " (--traffic rooms)"
+		}
+		run := se.Run()
+		if se.Model == load.Closed && !set("model") {
+			run = strings.Replace(run, "the closed model", "the closed model (--concurrency chose it)", 1)
+		}
+		refusals = append(refusals, fmt.Errorf("--%s applies only to %s, and this run is %s", se.Field, runs, run))
 	}
-	if cfg.Traffic == load.Rooms {
-		return model + " with the rooms traffic"
+	if len(refusals) > 0 {
+		return &usageError{errors.Join(refusals...)}
 	}
-	return model + " with the flat mix"
+	return nil
 }
 
 // check refuses, before the run, outputs that cannot be written as asked.

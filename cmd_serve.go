@@ -273,7 +273,7 @@ func (m *Main) stopServe(s *mockserver.Server, lines *linelog.Log, drain time.Du
 	// The webhooks the stop cut off: canceled, and done since it began.
 	var cut []mockserver.Delivery
 	for _, d := range ds {
-		if d.Outcome == webhook.Canceled.String() && !d.Redelivery && !d.Done.Before(began) {
+		if d.Outcome == webhook.Canceled && !d.Redelivery && !d.Done.Before(began) {
 			cut = append(cut, d)
 		}
 	}

@@ -20,8 +20,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/livehook/livehook/internal/text"
 	"github.com/livehook/livehook/load"
-	"github.com/livehook/livehook/scenarios"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -156,7 +156,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 			if _, ok := commands[args[1]]; ok {
 				return m.Run(ctx, []string{args[1], "-h"})
 			}
-			fmt.Fprintf(m.Stderr, "livehook help: unknown command %q%s\nRun 'livehook help' for the list.\n", args[1], scenarios.Suggest(args[1], commandNames()))
+			fmt.Fprintf(m.Stderr, "livehook help: unknown command %q%s\nRun 'livehook help' for the list.\n", args[1], text.Suggest(args[1], commandNames()))
 			return exitUsage
 		}
 		m.usage(m.Stdout)
@@ -166,7 +166,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	}
 	cmd, ok := commands[name]
 	if !ok {
-		fmt.Fprintf(m.Stderr, "livehook: unknown command %q%s\nRun 'livehook help' for the list.\n", name, scenarios.Suggest(name, commandNames()))
+		fmt.Fprintf(m.Stderr, "livehook: unknown command %q%s\nRun 'livehook help' for the list.\n", name, text.Suggest(name, commandNames()))
 		return exitUsage
 	}
 	err := cmd.run(m, ctx, args[1:])
@@ -295,7 +295,7 @@ func flagError(fs *flag.FlagSet, err error) error {
 		var names []string
 		fs.VisitAll(func(f *flag.Flag) { names = append(names, "--"+f.Name) })
 		name = "--" + strings.TrimPrefix(name, "-")
-		msg = "unknown flag " + name + scenarios.Suggest(name, names)
+		msg = "unknown flag " + name + text.Suggest(name, names)
 	} else if m := invalidFlagValue.FindStringSubmatch(msg); m != nil {
 		why := strings.TrimPrefix(m[4], m[2]+": ") // a flag's own error may name the value too
 		if why == "parse error" || m[1] != "" {

@@ -69,7 +69,7 @@ func (c Conditions) Validate() error {
 		v    float64
 	}{{"duplicate", c.Duplicate}, {"overlap", c.Overlap}, {"reorder", c.Reorder}} {
 		if s.v < 0 || s.v > 1 || math.IsNaN(s.v) {
-			errs = append(errs, fmt.Errorf("%s is %v: want a share from 0%% to 100%%", s.name, FormatShare(s.v)))
+			errs = append(errs, fmt.Errorf("%s is %v: want a share from 0%% to 100%%", s.name, formatShare(s.v)))
 		}
 	}
 	if c.Delay < 0 || c.Delay > MaxDelay {
@@ -165,16 +165,16 @@ func (c Conditions) String() string {
 		parts = append(parts, "concurrency="+strconv.Itoa(c.Concurrency))
 	}
 	if c.Duplicate > 0 {
-		parts = append(parts, "duplicate="+FormatShare(c.Duplicate))
+		parts = append(parts, "duplicate="+formatShare(c.Duplicate))
 	}
 	if c.Overlap > 0 {
-		parts = append(parts, "overlap="+FormatShare(c.Overlap))
+		parts = append(parts, "overlap="+formatShare(c.Overlap))
 	}
 	if c.SameURL {
 		parts = append(parts, "retry=same-url")
 	}
 	if c.Reorder > 0 {
-		parts = append(parts, "reorder="+FormatShare(c.Reorder))
+		parts = append(parts, "reorder="+formatShare(c.Reorder))
 	}
 	if c.Delay > 0 {
 		parts = append(parts, "delay="+c.Delay.String())
@@ -207,8 +207,8 @@ func ParseShare(s string) (float64, error) {
 	return v, nil
 }
 
-// FormatShare writes a share as a percentage.
-func FormatShare(v float64) string { return strconv.FormatFloat(v*100, 'g', -1, 64) + "%" }
+// formatShare writes a share as a percentage.
+func formatShare(v float64) string { return strconv.FormatFloat(v*100, 'g', -1, 64) + "%" }
 
 // FormatSkew writes a skew with its sign: +75s, -1m0s.
 func FormatSkew(d time.Duration) string {

@@ -210,11 +210,11 @@ func TestDispatcherDeliversConcurrentlyInRoomOrder(t *testing.T) {
 	srv := httptest.NewServer(rec)
 	defer srv.Close()
 	var mu sync.Mutex
-	var outs []delivery.Outcome
+	var outs []delivery.Record
 	d, err := delivery.NewDispatcher(delivery.Config{
 		Client:     sender.NewClient(sender.WithTimeout(5 * time.Second)),
 		Conditions: delivery.Conditions{Concurrency: 8},
-		Report: func(o delivery.Outcome) {
+		Report: func(o delivery.Record) {
 			mu.Lock()
 			outs = append(outs, o)
 			mu.Unlock()
@@ -290,7 +290,7 @@ func TestShutdownIsBoundedAndLosesNothing(t *testing.T) {
 	d, err := delivery.NewDispatcher(delivery.Config{
 		Client:     sender.NewClient(sender.WithTimeout(time.Hour)),
 		Conditions: delivery.Conditions{Concurrency: 2},
-		Report: func(o delivery.Outcome) {
+		Report: func(o delivery.Record) {
 			reported.Add(1)
 			if o.Result.Outcome != webhook.Canceled {
 				other.Add(1)
@@ -321,10 +321,10 @@ func TestRetriesOnTimeout(t *testing.T) {
 		_, _ = w.Write(webhook.Acknowledgement)
 	}))
 	defer srv.Close()
-	var out delivery.Outcome
+	var out delivery.Record
 	d, err := delivery.NewDispatcher(delivery.Config{
 		Client: sender.NewClient(sender.WithTimeout(50 * time.Millisecond)), Retries: 2,
-		Report: func(o delivery.Outcome) { out = o },
+		Report: func(o delivery.Record) { out = o },
 	})
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(d.Enqueue(&delivery.Item{Room: "r", Command: webhook.CommandCreateRoom, URL: func(time.Time, time.Duration) string { return srv.URL }})).To(Succeed())
@@ -336,10 +336,10 @@ func TestRetriesOnTimeout(t *testing.T) {
 func TestAbandonReportsEveryDeliveryUnsent(t *testing.T) {
 	g := NewWithT(t)
 	var mu sync.Mutex
-	var outs []delivery.Outcome
+	var outs []delivery.Record
 	d, err := delivery.NewDispatcher(delivery.Config{
 		Client: sender.NewClient(), Burst: true, Conditions: delivery.Conditions{Reorder: 1, Concurrency: 4},
-		Report: func(o delivery.Outcome) {
+		Report: func(o delivery.Record) {
 			mu.Lock()
 			outs = append(outs, o)
 			mu.Unlock()
@@ -455,10 +455,10 @@ func TestOverlapSendsTheRetryWhileTheFirstIsInFlight(t *testing.T) {
 	srv := httptest.NewServer(p)
 	defer srv.Close()
 	var mu sync.Mutex
-	var outs []delivery.Outcome
+	var outs []delivery.Record
 	d, err := delivery.NewDispatcher(delivery.Config{
 		Client: sender.NewClient(sender.WithTimeout(10 * time.Second)), Conditions: delivery.Conditions{Overlap: 1},
-		Report: func(o delivery.Outcome) { mu.Lock(); outs = append(outs, o); mu.Unlock() },
+		Report: func(o delivery.Record) { mu.Lock(); outs = append(outs, o); mu.Unlock() },
 	})
 	g.Expect(err).NotTo(HaveOccurred())
 	for _, it := range items(3) {

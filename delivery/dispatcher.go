@@ -10,8 +10,9 @@ import (
 	"github.com/livehook/livehook/webhook"
 )
 
-// Outcome is what became of one delivery.
-type Outcome struct {
+// Record is what became of one delivery: the webhook.Result of its last request, with the
+// Delivery it was, the webhooks in flight beside it and the tries it took.
+type Record struct {
 	Delivery
 	Result webhook.Result
 	// InFlight is how many other webhooks were in flight when this one went.
@@ -22,10 +23,10 @@ type Outcome struct {
 }
 
 // Sent reports whether the delivery went out at all.
-func (o Outcome) Sent() bool { return o.Tries > 0 }
+func (o Record) Sent() bool { return o.Tries > 0 }
 
 // Condition says in words under which conditions the delivery went ("" for none).
-func (o Outcome) Condition() string { return o.Delivery.Condition(o.InFlight) }
+func (o Record) Condition() string { return o.Delivery.Condition(o.InFlight) }
 
 // Config configures a Dispatcher.
 type Config struct {
@@ -42,7 +43,7 @@ type Config struct {
 	RetryBackoff time.Duration
 	// Report receives every delivery's outcome, from the goroutine that made it. Every delivery
 	// planned is reported exactly once, also when a Shutdown cuts it short.
-	Report func(Outcome)
+	Report func(Record)
 	// QueueSize bounds the deliveries held per sender (DefaultQueueSize unless set): Enqueue
 	// waits while the dispatcher holds QueueSize × Concurrency.
 	QueueSize int
@@ -105,7 +106,7 @@ func NewDispatcher(cfg Config) (*Dispatcher, error) {
 		cfg.QueueSize = DefaultQueueSize
 	}
 	if cfg.Report == nil {
-		cfg.Report = func(Outcome) {}
+		cfg.Report = func(Record) {}
 	}
 	senders := max(cfg.Conditions.Concurrency, 1)
 	d := &Dispatcher{cfg: cfg, planner: NewPlanner(cfg.Conditions, cfg.Seed), rooms: map[string]*roomQueue{}, limit: cfg.QueueSize * senders, held: cfg.Burst}
@@ -236,7 +237,7 @@ func (d *Dispatcher) Release() {
 }
 
 // Abandon stops the dispatcher sending: the deliveries still queued are reported unsent
-// (Outcome.Sent is false), those in flight end as they will, and Enqueue takes no more. Close
+// (Record.Sent is false), those in flight end as they will, and Enqueue takes no more. Close
 // still waits for the senders. A caller that has seen enough failures uses it to stop early.
 func (d *Dispatcher) Abandon() {
 	d.mu.Lock()
@@ -255,7 +256,7 @@ func (d *Dispatcher) Abandon() {
 	d.space.Broadcast()
 	d.mu.Unlock()
 	for _, del := range unsent {
-		d.cfg.Report(Outcome{Delivery: del, Result: webhook.Result{Request: webhook.Request{Command: del.Item.Command, Body: del.Item.Body},
+		d.cfg.Report(Record{Delivery: del, Result: webhook.Result{Request: webhook.Request{Command: del.Item.Command, Body: del.Item.Body},
 			Command: del.Item.Command, Outcome: webhook.Canceled, Err: errors.New("not sent: the sender stopped early")}})
 	}
 }
@@ -288,7 +289,7 @@ func (d *Dispatcher) Shutdown(ctx context.Context) error {
 
 // deliverOverlapping makes a delivery and its redelivery at once, each one in flight while the
 // other is. Their URLs are made first, in order, as Item.URLFor requires.
-func (d *Dispatcher) deliverOverlapping(del Delivery, inFlight int) (first, again Outcome) {
+func (d *Dispatcher) deliverOverlapping(del Delivery, inFlight int) (first, again Record) {
 	re := Delivery{Item: del.Item, Attempt: 2, Overlapping: true, Wait: del.Wait, Skew: del.Skew}
 	now := d.cfg.Now()
 	url1 := del.Item.URLFor(del, now, d.cfg.Conditions.SameURL)
@@ -306,8 +307,8 @@ func (d *Dispatcher) deliverOverlapping(del Delivery, inFlight int) (first, agai
 
 // deliver makes one delivery, retrying on timeout as configured; url, when set, is its first
 // try's URL, made already.
-func (d *Dispatcher) deliver(del Delivery, inFlight int, url string) Outcome {
-	out := Outcome{Delivery: del, InFlight: inFlight}
+func (d *Dispatcher) deliver(del Delivery, inFlight int, url string) Record {
+	out := Record{Delivery: del, InFlight: inFlight}
 	if del.Wait > 0 && d.ctx.Err() == nil {
 		t := time.NewTimer(del.Wait)
 		select {

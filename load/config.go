@@ -1,6 +1,10 @@
 // Package load measures a webhook receiver under realistic Live traffic: open and closed models,
 // latency from each request's scheduled time (no coordinated omission), HDR histograms per
-// command, thresholds, and reports that shards can merge exactly.
+// command, thresholds, and reports that shards can merge exactly. A Config (config.go, which
+// refuses the fields of one model or traffic set for another) drives Run (run.go, source.go);
+// a collector gathers each result as it comes (collect.go) into a Report, the model with its
+// JSON and Merge (report.go), written for people as text (text.go) or a self-contained HTML
+// page (html.go, its charts drawn by internal/chart) and judged by Thresholds (threshold.go).
 package load
 
 import (
@@ -41,6 +45,34 @@ const (
 	Closed
 )
 
+var modelNames = [...]string{Open: "open", Closed: "closed"}
+
+func (m Model) String() string {
+	if m >= 0 && int(m) < len(modelNames) {
+		return modelNames[m]
+	}
+	return fmt.Sprintf("model(%d)", int(m))
+}
+
+// MarshalText encodes the model by name, as reports carry it.
+func (m Model) MarshalText() ([]byte, error) {
+	if m < 0 || int(m) >= len(modelNames) {
+		return nil, fmt.Errorf("model %d: want Open or Closed", int(m))
+	}
+	return []byte(modelNames[m]), nil
+}
+
+// UnmarshalText decodes a model's name.
+func (m *Model) UnmarshalText(b []byte) error {
+	for i, n := range modelNames {
+		if n == string(b) {
+			*m = Model(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown model %q: want open or closed", b)
+}
+
 // TrafficKind is what the requests are.
 type TrafficKind int
 
@@ -52,6 +84,34 @@ const (
 	// the model gives, at Speedup times the simulated clock (open model only).
 	Rooms
 )
+
+var trafficNames = [...]string{Mix: "mix", Rooms: "rooms"}
+
+func (t TrafficKind) String() string {
+	if t >= 0 && int(t) < len(trafficNames) {
+		return trafficNames[t]
+	}
+	return fmt.Sprintf("traffic(%d)", int(t))
+}
+
+// MarshalText encodes the traffic by name, as reports carry it.
+func (t TrafficKind) MarshalText() ([]byte, error) {
+	if t < 0 || int(t) >= len(trafficNames) {
+		return nil, fmt.Errorf("traffic %d: want Mix or Rooms", int(t))
+	}
+	return []byte(trafficNames[t]), nil
+}
+
+// UnmarshalText decodes a traffic's name.
+func (t *TrafficKind) UnmarshalText(b []byte) error {
+	for i, n := range trafficNames {
+		if n == string(b) {
+			*t = TrafficKind(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown traffic %q: want mix or rooms", b)
+}
 
 // Weights are the shares of the three webhooks in the flat mix.
 type Weights struct {
@@ -114,8 +174,57 @@ type Progress struct {
 	Schedule time.Duration // the open model's lag behind schedule (p99 over the last interval)
 }
 
+// scope says which runs each model- or traffic-specific field applies to: a field set for a run
+// it does not apply to is refused rather than ignored, since a run that ignored it would not be
+// the run its author meant. Fields are named as the CLI's flags name them.
+var scope = []struct {
+	field, runs string
+	set         func(*Config) bool
+	applies     func(Model, TrafficKind) bool
+}{
+	{"rate", "the open model's flat mix", func(c *Config) bool { return c.Rate != 0 }, openMix},
+	{"ramp-to", "the open model's flat mix", func(c *Config) bool { return c.RampTo != 0 }, openMix},
+	{"workers", "the open model", func(c *Config) bool { return c.Workers != 0 }, func(m Model, _ TrafficKind) bool { return m == Open }},
+	{"concurrency", "the closed model", func(c *Config) bool { return c.Concurrency != 0 }, func(m Model, _ TrafficKind) bool { return m == Closed }},
+	{"weights", "the flat mix", func(c *Config) bool { return c.Weights != (Weights{}) }, func(_ Model, t TrafficKind) bool { return t == Mix }},
+	{"speedup", "the rooms traffic", func(c *Config) bool { return c.Speedup != 0 }, func(_ Model, t TrafficKind) bool { return t == Rooms }},
+	{"room-rate", "the rooms traffic", func(c *Config) bool { return c.RoomRate != 0 }, func(_ Model, t TrafficKind) bool { return t == Rooms }},
+}
+
+func openMix(m Model, t TrafficKind) bool { return m == Open && t == Mix }
+
+// ScopeError is a field set for a run it does not apply to: Rate for the closed model, say.
+type ScopeError struct {
+	// Field is the field, as the CLI's flag names it ("rate", "ramp-to", "room-rate", ...).
+	Field string
+	// Runs names the runs it applies to: "the open model's flat mix", "the rooms traffic", ...
+	Runs string
+	// Model and Traffic are this run's.
+	Model   Model
+	Traffic TrafficKind
+}
+
+func (e *ScopeError) Error() string {
+	return fmt.Sprintf("%s applies only to %s, and this run is %s", e.Field, e.Runs, e.Run())
+}
+
+// Run names the run: "the open model with the flat mix".
+func (e *ScopeError) Run() string {
+	traffic := "the flat mix"
+	if e.Traffic == Rooms {
+		traffic = "the rooms traffic"
+	}
+	return fmt.Sprintf("the %s model with %s", e.Model, traffic)
+}
+
 func (c *Config) prepare() error {
 	var errs []error
+	// Before the defaults fill the fields in: a default is no choice of the author's.
+	for _, sc := range scope {
+		if sc.set(c) && !sc.applies(c.Model, c.Traffic) {
+			errs = append(errs, &ScopeError{Field: sc.field, Runs: sc.runs, Model: c.Model, Traffic: c.Traffic})
+		}
+	}
 	if err := c.Endpoint.Validate(); err != nil {
 		errs = append(errs, err)
 	}
@@ -156,6 +265,9 @@ func (c *Config) prepare() error {
 		errs = append(errs, fmt.Errorf("shard %d/%d: want i/n with 0 ≤ i < n", c.Shard.Index, c.Shard.Count))
 	}
 	c.Seed = generator.PickSeed(c.Seed)
+	if c.Traffic != Mix && c.Traffic != Rooms {
+		errs = append(errs, fmt.Errorf("traffic %d: want Mix or Rooms", int(c.Traffic)))
+	}
 	if c.Traffic == Rooms {
 		// The generator's own rules judge its traffic, before anything is sent.
 		if _, err := generator.New(c.Seed).Stream(c.traffic(time.Now())); err != nil {
@@ -186,7 +298,7 @@ func (c *Config) prepare() error {
 			errs = append(errs, fmt.Errorf("concurrency leaves shard %d/%d without a sender", c.Shard.Index, c.Shard.Count))
 		}
 	default:
-		errs = append(errs, fmt.Errorf("model %d: want Open or Closed", c.Model))
+		errs = append(errs, fmt.Errorf("model %d: want Open or Closed", int(c.Model)))
 	}
 	if c.Count > 0 {
 		c.Count = int64(partOf(int(c.Count), c.Shard))
@@ -205,6 +317,11 @@ func (c *Config) prepare() error {
 	}
 	return nil
 }
+
+// Validate reports what Run would refuse in c, without sending anything: nil, or a
+// *ConfigError joining every problem, among them a *ScopeError for each field set for a run it
+// does not apply to.
+func (c Config) Validate() error { return c.prepare() }
 
 // ConfigError is a configuration Run refuses before sending anything.
 type ConfigError struct{ Err error }

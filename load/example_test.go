@@ -28,7 +28,7 @@ func ExampleRun() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println("sent", rep.Sent, "acknowledged", rep.Outcomes["acknowledged"])
+	fmt.Println("sent", rep.Sent, "acknowledged", rep.Outcomes[webhook.Acknowledged])
 	var cmds []string
 	for c, st := range rep.Commands {
 		if c != load.All && st.Sent > 0 {

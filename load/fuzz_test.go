@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/livehook/livehook/load"
+	"github.com/livehook/livehook/webhook"
 )
 
 // FuzzParseThreshold: no input panics, and what parses judges a report without panicking, the
@@ -12,7 +13,7 @@ func FuzzParseThreshold(f *testing.F) {
 	for _, s := range []string{"p99<300ms", "errors<0.1%", "errors<=5", "acknowledged>0", "rate>=950", "destroy:p99<1s", "lag-p99<10ms", "create:max<=2s", "acknowledged>1.5", "p99<", ":<1"} {
 		f.Add(s)
 	}
-	rep := &load.Report{Sent: 10, Commands: map[string]*load.CommandStats{load.All: {Sent: 10, Outcomes: map[string]int64{"acknowledged": 9, "timeout": 1}, Latency: &load.Histogram{}}},
+	rep := &load.Report{Sent: 10, Commands: map[string]*load.CommandStats{load.All: {Sent: 10, Outcomes: map[webhook.Outcome]int64{webhook.Acknowledged: 9, webhook.Timeout: 1}, Latency: &load.Histogram{}}},
 		Lag: &load.Histogram{}, Service: &load.Histogram{}}
 	f.Fuzz(func(t *testing.T, s string) {
 		th, err := load.ParseThreshold(s)

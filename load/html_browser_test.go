@@ -12,6 +12,8 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
+
+	"github.com/livehook/livehook/webhook"
 )
 
 // measure is a script for a copy of the page: it gives the width of each table and of the box
@@ -39,10 +41,10 @@ func TestTheTablesFitAPhone(t *testing.T) {
 		d := 88800 * time.Microsecond // "88.8ms": six characters, as wide as short writes
 		return &Histogram{Count: 1, P50: d, P90: d, P99: d, P999: d, Max: d, Mean: d}
 	}
-	r := &Report{Model: "open", Rate: 100, Sent: 999999, Outcomes: map[string]int64{"acknowledged": 999999},
+	r := &Report{Model: Open, Rate: 100, Sent: 999999, Outcomes: map[webhook.Outcome]int64{webhook.Acknowledged: 999999},
 		Commands: map[string]*CommandStats{}, Lag: &Histogram{}, Service: &Histogram{}}
 	for _, c := range []string{"CreateRoom", "ModifyAdmin", "DestroyRoom", All} {
-		r.Commands[c] = &CommandStats{Sent: 333333, Outcomes: map[string]int64{"acknowledged": 333333}, Latency: wide()}
+		r.Commands[c] = &CommandStats{Sent: 333333, Outcomes: map[webhook.Outcome]int64{webhook.Acknowledged: 333333}, Latency: wide()}
 	}
 	var b bytes.Buffer
 	g.Expect(r.WriteHTML(&b)).To(Succeed())

@@ -3,6 +3,7 @@ package load_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -50,7 +51,7 @@ func run(t *testing.T, cfg load.Config) *load.Report {
 	return rep
 }
 
-func sum(m map[string]int64) int64 {
+func sum[K comparable](m map[K]int64) int64 {
 	var n int64
 	for _, v := range m {
 		n += v
@@ -64,7 +65,7 @@ func TestOpenModelSendsValidSignedTraffic(t *testing.T) {
 	rep := run(t, load.Config{Endpoint: webhook.Endpoint{URL: url, Token: "tok"}, Model: load.Open, Rate: 400, Count: 300, Seed: 1})
 	g.Expect(rep.Sent).To(Equal(int64(300)))
 	g.Expect(sum(rep.Outcomes)).To(Equal(rep.Sent), "sent = the sum of the outcome classes")
-	g.Expect(rep.Outcomes).To(Equal(map[string]int64{"acknowledged": 300}), "%+v", rep.Errors)
+	g.Expect(rep.Outcomes).To(Equal(map[webhook.Outcome]int64{webhook.Acknowledged: 300}), "%+v", rep.Errors)
 	accepted, rejected := rv.Counts()
 	g.Expect(accepted).To(Equal(uint64(300)))
 	g.Expect(rejected).To(BeZero())
@@ -80,13 +81,13 @@ func TestClosedModelAndRoomsTraffic(t *testing.T) {
 	rv, url := reference(t, "")
 	rep := run(t, load.Config{Endpoint: webhook.Endpoint{URL: url}, Model: load.Closed, Concurrency: 4, Count: 500})
 	g.Expect(rep.Sent).To(Equal(int64(500)))
-	g.Expect(rep.Outcomes["acknowledged"]).To(Equal(int64(500)), "%+v", rep.Errors)
+	g.Expect(rep.Outcomes[webhook.Acknowledged]).To(Equal(int64(500)), "%+v", rep.Errors)
 
 	rep = run(t, load.Config{Endpoint: webhook.Endpoint{URL: url}, Model: load.Open, Traffic: load.Rooms, Speedup: 3600, RoomRate: 2, Duration: 2 * time.Second, Seed: 3})
 	g.Expect(rep.Sent).To(BeNumerically(">", 100))
 	// Those in flight at the run's end are cut off: the receiver may have taken them or not.
-	acked := rep.Outcomes["acknowledged"]
-	g.Expect(acked+rep.Outcomes[load.CutOff]).To(Equal(rep.Sent), "%+v", rep.Errors)
+	acked := rep.Outcomes[webhook.Acknowledged]
+	g.Expect(acked+rep.Outcomes[webhook.CutOff]).To(Equal(rep.Sent), "%+v", rep.Errors)
 	accepted, rejected := rv.Counts()
 	g.Expect(rejected).To(BeZero())
 	g.Expect(int64(accepted)).To(And(BeNumerically(">=", 500+acked), BeNumerically("<=", 500+rep.Sent)))
@@ -244,8 +245,8 @@ func TestDurationBoundsAStalledRun(t *testing.T) {
 	g.Expect(rep.Sent+rep.Unsent).To(Equal(int64(100)), "every request due is either sent or counted as not sent")
 	g.Expect(rep.Unsent).To(BeNumerically(">", 0))
 	// The second request times out at about the run's end: which comes first is a race.
-	g.Expect(rep.Outcomes["timeout"] + rep.Outcomes[load.CutOff]).To(Equal(rep.Sent))
-	g.Expect(rep.Outcomes["timeout"]).To(BeNumerically(">=", 1))
+	g.Expect(rep.Outcomes[webhook.Timeout] + rep.Outcomes[webhook.CutOff]).To(Equal(rep.Sent))
+	g.Expect(rep.Outcomes[webhook.Timeout]).To(BeNumerically(">=", 1))
 	g.Expect(rep.Duration).To(BeNumerically("<", 10*time.Second), "the duration and one deadline, not a deadline per request due")
 	var b bytes.Buffer
 	g.Expect(rep.WriteText(&b)).To(Succeed())
@@ -283,7 +284,7 @@ func TestTheDurationCutsOffTheRequestsInFlight(t *testing.T) {
 			rep := run(t, cfg)
 			g.Expect(rep.Duration).To(BeNumerically("<", 10*time.Second), "the duration, not the requests' deadline")
 			g.Expect(rep.Sent).To(BeNumerically(">=", 1))
-			g.Expect(rep.Outcomes).To(Equal(map[string]int64{load.CutOff: rep.Sent}), "every request sent, cut off")
+			g.Expect(rep.Outcomes).To(Equal(map[webhook.Outcome]int64{webhook.CutOff: rep.Sent}), "every request sent, cut off")
 			all := rep.Commands[load.All]
 			g.Expect(all.Sent).To(Equal(rep.Sent))
 			g.Expect(all.Judged()).To(BeZero())
@@ -307,7 +308,7 @@ func TestACutOffIsNoError(t *testing.T) {
 	g := NewWithT(t)
 	_, url := reference(t, "")
 	rep := run(t, load.Config{Endpoint: webhook.Endpoint{URL: url, SDKAppID: appID}, Model: load.Closed, Concurrency: 4, Duration: 300 * time.Millisecond})
-	g.Expect(rep.Outcomes["acknowledged"] + rep.Outcomes[load.CutOff]).To(Equal(rep.Sent))
+	g.Expect(rep.Outcomes[webhook.Acknowledged] + rep.Outcomes[webhook.CutOff]).To(Equal(rep.Sent))
 	g.Expect(rep.ErrorRate(load.All)).To(BeZero())
 	g.Expect(rep.Check(load.DefaultThresholds())).To(BeTrue())
 }
@@ -329,7 +330,7 @@ func TestAbortAbandonsTheRequestsInFlight(t *testing.T) {
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(rep.Interrupted).To(BeTrue())
 	g.Expect(rep.Sent).To(BeNumerically(">=", 1))
-	g.Expect(rep.Outcomes).To(Equal(map[string]int64{"canceled": rep.Sent}))
+	g.Expect(rep.Outcomes).To(Equal(map[webhook.Outcome]int64{webhook.Canceled: rep.Sent}))
 	g.Expect(rep.Unsent).To(BeZero(), "an interrupted run waited for nothing more")
 }
 
@@ -343,10 +344,10 @@ func TestSeedZeroIsReportedAsTheSeedUsed(t *testing.T) {
 
 func TestDefaultThresholds(t *testing.T) {
 	g := NewWithT(t)
-	ok := &load.Report{Sent: 1000, Commands: map[string]*load.CommandStats{load.All: {Sent: 1000, Outcomes: map[string]int64{"acknowledged": 990, "timeout": 10}}}}
+	ok := &load.Report{Sent: 1000, Commands: map[string]*load.CommandStats{load.All: {Sent: 1000, Outcomes: map[webhook.Outcome]int64{webhook.Acknowledged: 990, webhook.Timeout: 10}}}}
 	g.Expect(ok.Check(load.DefaultThresholds())).To(BeTrue(), "1%% not acknowledged is within the default")
 	g.Expect(ok.Thresholds[0].Default).To(BeTrue())
-	bad := &load.Report{Sent: 1000, Commands: map[string]*load.CommandStats{load.All: {Sent: 1000, Outcomes: map[string]int64{"acknowledged": 989, "bad_status": 11}}}}
+	bad := &load.Report{Sent: 1000, Commands: map[string]*load.CommandStats{load.All: {Sent: 1000, Outcomes: map[webhook.Outcome]int64{webhook.Acknowledged: 989, webhook.BadStatus: 11}}}}
 	g.Expect(bad.Check(load.DefaultThresholds())).To(BeFalse(), "over 1%% is not")
 	none := &load.Report{}
 	g.Expect(none.Check(load.DefaultThresholds())).To(BeFalse(), "a run that acknowledged nothing fails")
@@ -367,8 +368,8 @@ func TestOldOutcomeNamesRead(t *testing.T) {
 	old := strings.Replace(b.String(), `"outcomes": {`, `"outcomes": {"status": 2, `, 1)
 	back, err := load.ReadJSON(strings.NewReader(old))
 	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(back.Outcomes).To(HaveKeyWithValue("bad_status", int64(2)))
-	g.Expect(back.Outcomes).NotTo(HaveKey("status"))
+	g.Expect(back.Outcomes).To(HaveKeyWithValue(webhook.BadStatus, int64(2)))
+	g.Expect(back.Outcomes).To(Equal(map[webhook.Outcome]int64{webhook.Acknowledged: rep.Outcomes[webhook.Acknowledged], webhook.BadStatus: 2}), "no outcome under the old name")
 }
 
 // Under delivery conditions a load run redelivers events (a second request with the same body,
@@ -406,7 +407,7 @@ func TestDeliveryConditions(t *testing.T) {
 	g.Expect(rep.Redelivered).To(BeNumerically("~", 200, 80))
 	g.Expect(rep.Reordered).To(BeNumerically(">", 50))
 	g.Expect(rep.Sent).To(Equal(2000+rep.Redelivered-rep.Unsent), "a redelivery is a request of its own")
-	g.Expect(rep.Outcomes["acknowledged"]).To(Equal(rep.Sent), "%+v", rep.Errors)
+	g.Expect(rep.Outcomes[webhook.Acknowledged]).To(Equal(rep.Sent), "%+v", rep.Errors)
 	accepted, rejected := rv.Counts()
 	g.Expect(int64(accepted)+int64(rejected)).To(Equal(rep.Sent), "every request sent is counted")
 	twice := 0
@@ -431,4 +432,88 @@ func plural(n int64, word string) string {
 		return "1 " + word + " was"
 	}
 	return fmt.Sprintf("%d %ss were", n, word)
+}
+
+// The model and the traffic read back from a report by name, and unknown names are refused.
+func TestModelText(t *testing.T) {
+	g := NewWithT(t)
+	for _, m := range []load.Model{load.Open, load.Closed} {
+		b, err := m.MarshalText()
+		g.Expect(err).NotTo(HaveOccurred())
+		var back load.Model
+		g.Expect(back.UnmarshalText(b)).To(Succeed())
+		g.Expect(back).To(Equal(m))
+	}
+	g.Expect(load.Open.String()).To(Equal("open"))
+	var m load.Model
+	g.Expect(m.UnmarshalText([]byte("ajar"))).To(MatchError(`unknown model "ajar": want open or closed`))
+	_, err := load.Model(7).MarshalText()
+	g.Expect(err).To(HaveOccurred())
+
+	for _, tr := range []load.TrafficKind{load.Mix, load.Rooms} {
+		b, err := tr.MarshalText()
+		g.Expect(err).NotTo(HaveOccurred())
+		var back load.TrafficKind
+		g.Expect(back.UnmarshalText(b)).To(Succeed())
+		g.Expect(back).To(Equal(tr))
+	}
+	g.Expect(load.Rooms.String()).To(Equal("rooms"))
+	var tr load.TrafficKind
+	g.Expect(tr.UnmarshalText([]byte("jam"))).To(MatchError(`unknown traffic "jam": want mix or rooms`))
+	g.Expect(load.Config{Endpoint: webhook.Endpoint{URL: "http://127.0.0.1:1/h", SDKAppID: 1}, Rate: 1, Traffic: 9}.Validate()).To(MatchError(ContainSubstring("traffic 9: want Mix or Rooms")))
+}
+
+// A field of one model or traffic set for another is refused by the configuration itself, not
+// only by the CLI, and each such field is named; the defaults are no choice and pass.
+func TestConfigRefusesFieldsOfAnotherRun(t *testing.T) {
+	g := NewWithT(t)
+	ep := webhook.Endpoint{URL: "http://127.0.0.1:1/hook", SDKAppID: 1}
+	for _, tc := range []struct {
+		cfg   load.Config
+		field string
+		msg   string
+	}{
+		{load.Config{Endpoint: ep, Model: load.Closed, Rate: 5}, "rate", "rate applies only to the open model's flat mix, and this run is the closed model with the flat mix"},
+		{load.Config{Endpoint: ep, Model: load.Closed, RampTo: 50, Duration: time.Second}, "ramp-to", "ramp-to applies only to the open model's flat mix"},
+		{load.Config{Endpoint: ep, Model: load.Open, Traffic: load.Rooms, Rate: 5}, "rate", "rate applies only to the open model's flat mix, and this run is the open model with the rooms traffic"},
+		{load.Config{Endpoint: ep, Model: load.Closed, Workers: 8}, "workers", "workers applies only to the open model"},
+		{load.Config{Endpoint: ep, Model: load.Open, Rate: 5, Concurrency: 3}, "concurrency", "concurrency applies only to the closed model, and this run is the open model"},
+		{load.Config{Endpoint: ep, Traffic: load.Rooms, Weights: load.Weights{Create: 1}}, "weights", "weights applies only to the flat mix"},
+		{load.Config{Endpoint: ep, Rate: 5, Speedup: 5}, "speedup", "speedup applies only to the rooms traffic, and this run is the open model with the flat mix"},
+		{load.Config{Endpoint: ep, Rate: 5, RoomRate: 2}, "room-rate", "room-rate applies only to the rooms traffic"},
+	} {
+		err := tc.cfg.Validate()
+		var se *load.ScopeError
+		g.Expect(errors.As(err, &se)).To(BeTrue(), "%+v: %v", tc.cfg, err)
+		g.Expect(se.Field).To(Equal(tc.field))
+		g.Expect(err).To(MatchError(ContainSubstring(tc.msg)))
+		rep, err := load.Run(context.Background(), tc.cfg)
+		g.Expect(err).To(MatchError(ContainSubstring(tc.msg)), "Run refuses it too")
+		g.Expect(rep).To(BeNil())
+	}
+	for _, ok := range []load.Config{
+		{Endpoint: ep, Model: load.Open, Rate: 5, RampTo: 10, Duration: time.Second, Workers: 2, Weights: load.DefaultWeights},
+		{Endpoint: ep, Model: load.Closed, Concurrency: 3},
+		{Endpoint: ep, Model: load.Open, Traffic: load.Rooms, Speedup: 60, RoomRate: 1, Workers: 4},
+	} {
+		g.Expect(ok.Validate()).To(Succeed(), "%+v", ok)
+	}
+}
+
+// The outcomes are typed, and the JSON still names them: the same strings as before.
+func TestReportJSONNamesTheOutcomes(t *testing.T) {
+	g := NewWithT(t)
+	rep := &load.Report{Model: load.Closed, Sent: 3, Outcomes: map[webhook.Outcome]int64{webhook.Acknowledged: 1, webhook.BadStatus: 1, webhook.CutOff: 1}}
+	var b bytes.Buffer
+	g.Expect(rep.WriteJSON(&b)).To(Succeed())
+	g.Expect(b.String()).To(ContainSubstring(`"model": "closed"`))
+	g.Expect(b.String()).To(ContainSubstring(`"acknowledged": 1`))
+	g.Expect(b.String()).To(ContainSubstring(`"bad_status": 1`))
+	g.Expect(b.String()).To(ContainSubstring(`"cut_off": 1`))
+	var back struct {
+		Outcomes map[webhook.Outcome]int64 `json:"outcomes"`
+	}
+	g.Expect(json.Unmarshal(b.Bytes(), &back)).To(Succeed())
+	g.Expect(back.Outcomes).To(Equal(rep.Outcomes))
+	g.Expect(json.Unmarshal([]byte(`{"outcomes":{"lost":1}}`), &back)).To(MatchError(ContainSubstring(`unknown outcome "lost"`)))
 }

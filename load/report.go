@@ -5,17 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"slices"
 	"sort"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 
-	"github.com/livehook/livehook/internal/plural"
-	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -26,10 +21,6 @@ const (
 	All = "all"
 	// maxErrorSamples bounds the error messages kept per outcome.
 	maxErrorSamples = 3
-	// CutOff is the outcome of a request still in flight when the run's duration ended, canceled
-	// then: neither acknowledged nor an error, since its deadline had not passed, and without a
-	// latency. It is counted beside webhook's outcomes, in Outcomes.
-	CutOff = "cut_off"
 )
 
 func newHist() *hdrhistogram.Histogram { return hdrhistogram.New(histMin, histMax, histDigits) }
@@ -43,8 +34,8 @@ func record(h *hdrhistogram.Histogram, d time.Duration) {
 // of shards merge exactly (see Merge).
 type Report struct {
 	Target      string        `json:"target"`
-	Model       string        `json:"model"`
-	Traffic     string        `json:"traffic"`
+	Model       Model         `json:"model"`
+	Traffic     TrafficKind   `json:"traffic"`
 	Rate        float64       `json:"rate,omitempty"`
 	RampTo      float64       `json:"ramp_to,omitempty"`
 	Concurrency int           `json:"concurrency,omitempty"`
@@ -53,9 +44,11 @@ type Report struct {
 	Started     time.Time     `json:"started"`
 	Duration    time.Duration `json:"duration_ns"`
 	Interrupted bool          `json:"interrupted,omitempty"`
-	// Sent counts every request sent; it equals the sum of Outcomes.
-	Sent     int64            `json:"sent"`
-	Outcomes map[string]int64 `json:"outcomes"`
+	// Sent counts every request sent; it equals the sum of Outcomes. A request still in flight
+	// when the run's duration ended counts as webhook.CutOff: neither acknowledged nor an error,
+	// since its deadline had not passed, and without a latency.
+	Sent     int64                     `json:"sent"`
+	Outcomes map[webhook.Outcome]int64 `json:"outcomes"`
 	// Unsent counts the requests due before the run's end that were not sent, because every
 	// sender was held up by the receiver until then.
 	Unsent int64 `json:"unsent,omitempty"`
@@ -79,17 +72,17 @@ type Report struct {
 
 // CommandStats are one command's figures.
 type CommandStats struct {
-	Sent     int64            `json:"sent"`
-	Outcomes map[string]int64 `json:"outcomes"`
+	Sent     int64                     `json:"sent"`
+	Outcomes map[webhook.Outcome]int64 `json:"outcomes"`
 	// Latency is from each request's scheduled time to its complete answer.
 	Latency *Histogram `json:"latency"`
 }
 
 // Judged counts the requests that got a verdict: all sent but those cut off by the run's end.
-func (c *CommandStats) Judged() int64 { return c.Sent - c.Outcomes[CutOff] }
+func (c *CommandStats) Judged() int64 { return c.Sent - c.Outcomes[webhook.CutOff] }
 
 // Errors counts the requests judged and not acknowledged.
-func (c *CommandStats) Errors() int64 { return c.Judged() - c.Outcomes[webhook.Acknowledged.String()] }
+func (c *CommandStats) Errors() int64 { return c.Judged() - c.Outcomes[webhook.Acknowledged] }
 
 // Histogram is an HDR histogram of durations with its summary.
 type Histogram struct {
@@ -167,258 +160,12 @@ type SecondStats struct {
 
 // ErrorSample is one failed request's story, the first few of each outcome.
 type ErrorSample struct {
+	// Outcome names the requests' webhook.Outcome, or is "run" for a failure of the run itself,
+	// which is no request's outcome: a label, not the enum, for that reason.
 	Outcome string `json:"outcome"`
 	Command string `json:"command"`
 	Error   string `json:"error"`
 	Count   int64  `json:"count"`
-}
-
-// collector holds every statistic. Senders record their results under its lock (cheaper than a
-// channel hop per request); a ticker closes each second.
-type collector struct {
-	cfg   *Config
-	start time.Time
-	err   error
-
-	mu   sync.Mutex
-	stop chan struct{}
-
-	sent   int64
-	unsent int64
-	// redelivered and reordered count the deliveries under conditions (guarded by mu).
-	redelivered, reordered int64
-	outcomes               map[string]int64
-	commands               map[string]*cmdAcc
-	lag                    *hdrhistogram.Histogram
-	service                *hdrhistogram.Histogram
-	timeline               []Second
-	second                 int
-	secAcc                 map[string]*secAcc
-	errors                 map[string]*ErrorSample
-	errorKeys              []string
-	lastSent               int64
-	lastTick               time.Time
-	secLag                 *hdrhistogram.Histogram
-}
-
-type cmdAcc struct {
-	sent     int64
-	outcomes map[string]int64
-	latency  *hdrhistogram.Histogram
-}
-
-type secAcc struct {
-	count, errors int64
-	h             *hdrhistogram.Histogram
-}
-
-func newCollector(cfg *Config, start time.Time) *collector {
-	return &collector{cfg: cfg, start: start, stop: make(chan struct{}), outcomes: map[string]int64{},
-		commands: map[string]*cmdAcc{}, lag: newHist(), service: newHist(), secAcc: map[string]*secAcc{},
-		errors: map[string]*ErrorSample{}, lastTick: start, secLag: newHist()}
-}
-
-// fail records a failure of the run itself (not of a request).
-func (c *collector) fail(err error) {
-	c.mu.Lock()
-	c.err = err
-	c.mu.Unlock()
-}
-
-// run closes a second every second until finish is called.
-func (c *collector) run() {
-	tick := time.NewTicker(time.Second)
-	defer tick.Stop()
-	for {
-		select {
-		case <-c.stop:
-			c.mu.Lock()
-			c.closeSecond(true)
-			c.mu.Unlock()
-			return
-		case <-tick.C:
-			c.mu.Lock()
-			c.closeSecond(false)
-			c.mu.Unlock()
-		}
-	}
-}
-
-// finish ends run; every sender has recorded its last result by then.
-func (c *collector) finish() { close(c.stop) }
-
-// recordDelivery adds one result: of a redelivery, or of a webhook sent after a later one of its
-// room, under delivery conditions; cut off when the end of the run's duration canceled it.
-func (c *collector) recordDelivery(res *webhook.Result, redelivery, reordered, cutOff bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if redelivery {
-		c.redelivered++
-	}
-	if reordered {
-		c.reordered++
-	}
-	if cutOff {
-		c.addCutOff(res)
-		return
-	}
-	c.add(res)
-}
-
-// addCutOff counts a request that the end of the run cut off: sent, with its schedule lag, but
-// without a latency or a verdict, as its deadline had not passed.
-func (c *collector) addCutOff(r *webhook.Result) {
-	c.sent++
-	c.outcomes[CutOff]++
-	for _, name := range []string{r.Command.Short(), All} {
-		a := c.acc(name)
-		a.sent++
-		a.outcomes[CutOff]++
-	}
-	record(c.lag, r.Lag())
-	record(c.secLag, r.Lag())
-}
-
-// addUnsent counts requests that were due but not sent.
-func (c *collector) addUnsent(n int64) {
-	c.mu.Lock()
-	c.unsent += n
-	c.mu.Unlock()
-}
-
-// record adds one result.
-func (c *collector) record(r *webhook.Result) {
-	c.mu.Lock()
-	c.add(r)
-	c.mu.Unlock()
-}
-
-func (c *collector) acc(cmd string) *cmdAcc {
-	a := c.commands[cmd]
-	if a == nil {
-		a = &cmdAcc{outcomes: map[string]int64{}, latency: newHist()}
-		c.commands[cmd] = a
-	}
-	return a
-}
-
-func (c *collector) add(r *webhook.Result) {
-	cmd := r.Command.Short()
-	outcome := r.Outcome.String()
-	c.sent++
-	c.outcomes[outcome]++
-	for _, name := range []string{cmd, All} {
-		a := c.acc(name)
-		a.sent++
-		a.outcomes[outcome]++
-		record(a.latency, r.Latency())
-	}
-	record(c.lag, r.Lag())
-	record(c.secLag, r.Lag())
-	record(c.service, r.Done.Sub(r.Sent))
-	for _, name := range []string{cmd, All} {
-		s := c.secAcc[name]
-		if s == nil {
-			s = &secAcc{h: newHist()}
-			c.secAcc[name] = s
-		}
-		s.count++
-		record(s.h, r.Latency())
-		if r.Outcome != webhook.Acknowledged {
-			s.errors++
-		}
-	}
-	if r.Outcome != webhook.Acknowledged && r.Err != nil {
-		key := outcome + "\x00" + cmd + "\x00" + r.Err.Error()
-		if e := c.errors[key]; e != nil {
-			e.Count++
-		} else if c.countOutcome(outcome) < maxErrorSamples {
-			c.errors[key] = &ErrorSample{Outcome: outcome, Command: r.Command.Short(), Error: r.Err.Error(), Count: 1}
-			c.errorKeys = append(c.errorKeys, key)
-		}
-	}
-}
-
-func (c *collector) countOutcome(outcome string) int {
-	n := 0
-	for _, e := range c.errors {
-		if e.Outcome == outcome {
-			n++
-		}
-	}
-	return n
-}
-
-// closeSecond files the last second's figures and tells the progress callback.
-func (c *collector) closeSecond(final bool) {
-	now := time.Now()
-	sec := Second{At: c.second, Commands: map[string]SecondStats{}}
-	for name, s := range c.secAcc {
-		if s.count == 0 {
-			continue
-		}
-		us := func(v int64) time.Duration { return time.Duration(v) * time.Microsecond }
-		sec.Commands[name] = SecondStats{Count: s.count, Errors: s.errors, P50: us(s.h.ValueAtQuantile(50)), P99: us(s.h.ValueAtQuantile(99)), Max: us(s.h.Max())}
-	}
-	if span := now.Sub(c.lastTick); final && span < time.Second {
-		sec.Span = max(span, 1) // a partial second, however short, is not a whole one
-	}
-	if len(sec.Commands) > 0 || !final {
-		c.timeline = append(c.timeline, sec)
-	}
-	if c.cfg.Progress != nil {
-		all := sec.Commands[All]
-		elapsed := now.Sub(c.lastTick).Seconds()
-		p := Progress{Elapsed: now.Sub(c.start), Sent: c.sent, Rate: float64(c.sent-c.lastSent) / max(elapsed, 1e-9),
-			P99: all.P99, Schedule: time.Duration(c.secLag.ValueAtQuantile(99)) * time.Microsecond}
-		for name, o := range c.outcomes {
-			if name != webhook.Acknowledged.String() {
-				p.Errors += o
-			}
-		}
-		c.cfg.Progress(p)
-	}
-	c.lastSent, c.lastTick = c.sent, now
-	c.second++
-	for _, s := range c.secAcc {
-		s.count, s.errors = 0, 0
-		s.h.Reset()
-	}
-	c.secLag.Reset()
-}
-
-func (c *collector) report(d time.Duration) *Report {
-	cfg := c.cfg
-	r := &Report{
-		Target: cfg.Endpoint.URL, Seed: cfg.Seed, Started: c.start, Duration: d,
-		Shards: []string{fmt.Sprintf("%d/%d", cfg.Shard.Index, cfg.Shard.Count)},
-		Sent:   c.sent, Unsent: c.unsent, Outcomes: c.outcomes, Commands: map[string]*CommandStats{},
-		Redelivered: c.redelivered, Reordered: c.reordered,
-		Lag: summarize(c.lag), Service: summarize(c.service), Timeline: c.timeline,
-	}
-	if !cfg.Delivery.IsZero() {
-		r.Delivery = cfg.Delivery.String()
-	}
-	switch cfg.Model {
-	case Open:
-		r.Model, r.Rate, r.RampTo = "open", cfg.Rate, cfg.RampTo
-	case Closed:
-		r.Model, r.Concurrency = "closed", cfg.Concurrency
-	}
-	r.Traffic = "mix"
-	if cfg.Traffic == Rooms {
-		r.Traffic, r.Rate = "rooms", 0
-	}
-	for name, a := range c.commands {
-		r.Commands[name] = &CommandStats{Sent: a.sent, Outcomes: a.outcomes, Latency: summarize(a.latency)}
-	}
-	for _, k := range c.errorKeys {
-		r.Errors = append(r.Errors, *c.errors[k])
-	}
-	if c.err != nil {
-		r.Errors = append(r.Errors, ErrorSample{Outcome: "run", Error: c.err.Error(), Count: 1})
-	}
-	return r
 }
 
 // AchievedRate is the requests per second actually sent.
@@ -457,12 +204,8 @@ func ReadJSON(rd io.Reader) (*Report, error) {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("not a livehook load report alone: something follows the report at byte %d (run the shard with -q so that only the report reaches the log)", dec.InputOffset())
 	}
-	renameOutcomes(r.Outcomes)
-	for _, c := range r.Commands {
-		if c != nil {
-			renameOutcomes(c.Outcomes)
-		}
-	}
+	// The outcomes' names of an older livehook decode to those of now (see
+	// webhook.Outcome.UnmarshalText); error samples carry them as text.
 	for i := range r.Errors {
 		var o webhook.Outcome
 		if o.UnmarshalText([]byte(r.Errors[i].Outcome)) == nil {
@@ -478,17 +221,6 @@ func ReadJSON(rd io.Reader) (*Report, error) {
 		}
 	}
 	return &r, nil
-}
-
-// renameOutcomes gives the outcomes of a report written by an older livehook their names of now.
-func renameOutcomes(m map[string]int64) {
-	for k, v := range m {
-		var o webhook.Outcome
-		if o.UnmarshalText([]byte(k)) == nil && o.String() != k {
-			delete(m, k)
-			m[o.String()] += v
-		}
-	}
 }
 
 func (r *Report) histograms() map[string]*Histogram {
@@ -509,7 +241,7 @@ func Merge(reports ...*Report) (*Report, error) {
 		return nil, errors.New("no reports to merge")
 	}
 	out := &Report{Target: reports[0].Target, Model: reports[0].Model, Traffic: reports[0].Traffic, Rate: reports[0].Rate,
-		RampTo: reports[0].RampTo, Seed: reports[0].Seed, Started: reports[0].Started, Outcomes: map[string]int64{}, Commands: map[string]*CommandStats{}}
+		RampTo: reports[0].RampTo, Seed: reports[0].Seed, Started: reports[0].Started, Outcomes: map[webhook.Outcome]int64{}, Commands: map[string]*CommandStats{}}
 	lag, service := newHist(), newHist()
 	cmds := map[string]*hdrhistogram.Histogram{}
 	timeline := map[int]*Second{}
@@ -556,7 +288,7 @@ func Merge(reports ...*Report) (*Report, error) {
 		for name, c := range r.Commands {
 			acc := out.Commands[name]
 			if acc == nil {
-				acc = &CommandStats{Outcomes: map[string]int64{}}
+				acc = &CommandStats{Outcomes: map[webhook.Outcome]int64{}}
 				out.Commands[name] = acc
 				cmds[name] = newHist()
 			}
@@ -603,153 +335,4 @@ func Merge(reports ...*Report) (*Report, error) {
 	}
 	slices.Sort(out.Shards)
 	return out, nil
-}
-
-// commandOrder lists the commands for reports: lifecycle order, then All.
-func (r *Report) commandOrder() []string {
-	var out []string
-	for _, c := range webhook.Commands {
-		if _, ok := r.Commands[c.Short()]; ok {
-			out = append(out, c.Short())
-		}
-	}
-	if _, ok := r.Commands[All]; ok {
-		out = append(out, All)
-	}
-	return out
-}
-
-// WriteText writes the report for people.
-func (r *Report) WriteText(w io.Writer) error {
-	var b strings.Builder
-	what := ""
-	switch r.Model {
-	case "open":
-		what = fmt.Sprintf("open model, %g requests/s", r.Rate)
-		if r.RampTo > 0 {
-			what = fmt.Sprintf("open model, ramp %g → %g requests/s", r.Rate, r.RampTo)
-		}
-		if r.Traffic == "rooms" {
-			what = "open model, the generator's rooms"
-		}
-	case "closed":
-		what = "closed model, " + plural.Of(r.Concurrency, "sender")
-	}
-	fmt.Fprintf(&b, "livehook load: %s against %s, seed %d, shard %s\n", what, r.Target, r.Seed, strings.Join(r.Shards, " "))
-	if r.Interrupted {
-		b.WriteString("Interrupted: the figures cover what was sent until then.\n")
-	}
-	fmt.Fprintf(&b, "Sent %s in %s: %.1f requests/s\n", plural.Of(r.Sent, "request"), r.Duration.Round(time.Millisecond), r.AchievedRate())
-	for _, note := range []string{r.unsentNote(), r.cutOffNote(), r.trendNote()} {
-		if note != "" {
-			b.WriteString(note + "\n")
-		}
-	}
-	if r.Delivery != "" {
-		fmt.Fprintf(&b, "Delivered under %s: %s, %d sent after a later webhook of their room\n", r.Delivery, plural.Of(r.Redelivered, "redelivery"), r.Reordered)
-	}
-	var parts []string
-	for _, k := range sortedOutcomes(r.Outcomes) {
-		parts = append(parts, fmt.Sprintf("%s %d (%.2f%%)", OutcomeLabel(k), r.Outcomes[k], 100*float64(r.Outcomes[k])/float64(max(r.Sent, 1))))
-	}
-	fmt.Fprintf(&b, "Outcomes: %s\n\n", strings.Join(parts, ", "))
-	fmt.Fprintf(&b, "%-12s %9s %8s %9s %9s %9s %9s %9s %9s\n", "latency", "count", "errors", "p50", "p90", "p99", "p99.9", "max", "mean")
-	for _, name := range r.commandOrder() {
-		c := r.Commands[name]
-		h := c.Latency
-		fmt.Fprintf(&b, "%-12s %9d %7.2f%% %9s %9s %9s %9s %9s %9s\n", name, c.Judged(), 100*r.ErrorRate(name),
-			short(h.P50), short(h.P90), short(h.P99), short(h.P999), short(h.Max), short(h.Mean))
-	}
-	fmt.Fprintf(&b, "\nLatency counts from each request's scheduled time. Service time alone: p50 %s, p99 %s, max %s.\n", short(r.Service.P50), short(r.Service.P99), short(r.Service.Max))
-	if r.Model == "open" {
-		fmt.Fprintf(&b, "Schedule lag (sent after due): p50 %s, p99 %s, max %s.\n", short(r.Lag.P50), short(r.Lag.P99), short(r.Lag.Max))
-	}
-	if len(r.Errors) > 0 {
-		b.WriteString("\nErrors (the first of each kind):\n")
-		for _, e := range r.Errors {
-			fmt.Fprintf(&b, "  %-22s %-12s ×%-6d %s\n", OutcomeLabel(e.Outcome), e.Command, e.Count, e.Error)
-		}
-	}
-	var msgs []string
-	for _, e := range r.Errors {
-		msgs = append(msgs, e.Error)
-	}
-	// A request cut off took its connection and got no answer in the whole run: for the hint, a
-	// stall like a timeout (the hint's words cover both).
-	outcomes := maps.Clone(r.Outcomes)
-	if n := outcomes[CutOff]; n > 0 {
-		delete(outcomes, CutOff)
-		outcomes[webhook.Timeout.String()] += n
-	}
-	if hint := sender.NoAnswerHint(r.Target, outcomes, msgs); hint != "" {
-		fmt.Fprintf(&b, "\n%s%s\n", strings.ToUpper(hint[:1]), hint[1:]) // the hint starts with a lower-case ASCII word
-	}
-	if len(r.Thresholds) > 0 {
-		if r.Thresholds[0].Default {
-			b.WriteString("\nThresholds (the default, as none was given):\n")
-		} else {
-			b.WriteString("\nThresholds:\n")
-		}
-		for _, t := range r.Thresholds {
-			verdict := "ok  "
-			if !t.OK {
-				verdict = "FAIL"
-			}
-			fmt.Fprintf(&b, "  %s  %-24s %s\n", verdict, t.Expr, t.Actual)
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-// unsentNote says how many requests due were not sent; "" for none.
-func (r *Report) unsentNote() string {
-	if r.Unsent <= 0 {
-		return ""
-	}
-	return fmt.Sprintf("Not sent: %d more %s due before the end, but the receiver held every sender until then.", r.Unsent, plural.Verb(r.Unsent))
-}
-
-// cutOffNote says how many requests the end of the run cut off; "" for none.
-func (r *Report) cutOffNote() string {
-	n := r.Outcomes[CutOff]
-	if n <= 0 {
-		return ""
-	}
-	return fmt.Sprintf("Cut off: %s %s still waiting for an answer when the run's duration ended, and %s canceled then: neither acknowledged nor failed, and without a latency.",
-		plural.Of(n, "request"), plural.Verb(n), plural.Verb(n))
-}
-
-// OutcomeLabel is how reports for people name an outcome: "bad status (non-200)" rather than
-// "status", which would read as HTTP 200.
-func OutcomeLabel(name string) string {
-	if name == webhook.BadStatus.String() {
-		return "bad status (non-200)"
-	}
-	return strings.ReplaceAll(name, "_", " ")
-}
-
-// sortedOutcomes lists the outcomes, the most frequent first.
-func sortedOutcomes(m map[string]int64) []string {
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, k)
-	}
-	sort.Slice(names, func(i, j int) bool {
-		return m[names[i]] > m[names[j]] || (m[names[i]] == m[names[j]] && names[i] < names[j])
-	})
-	return names
-}
-
-// short formats a duration with three significant digits.
-func short(d time.Duration) string {
-	switch {
-	case d == 0:
-		return "0"
-	case d >= time.Second:
-		return fmt.Sprintf("%.3gs", d.Seconds())
-	case d >= time.Millisecond:
-		return fmt.Sprintf("%.3gms", float64(d)/float64(time.Millisecond))
-	}
-	return fmt.Sprintf("%.3gµs", float64(d)/float64(time.Microsecond))
 }

@@ -163,7 +163,7 @@ func (r *Report) metric(t Threshold) (float64, string) {
 		}
 		return float64(c.Errors()), fmt.Sprintf("(%s = %d)", name, c.Errors())
 	case "acknowledged":
-		n := c.Outcomes[webhook.Acknowledged.String()]
+		n := c.Outcomes[webhook.Acknowledged]
 		return float64(n), fmt.Sprintf("(%s = %d)", name, n)
 	case "rate":
 		return r.AchievedRate(), fmt.Sprintf("(rate = %.1f/s)", r.AchievedRate())

@@ -67,7 +67,7 @@ func (r *Report) trendNote() string {
 		return ""
 	}
 	why := "the receiver slows down as the run goes on (a leaked connection pool, piling goroutines, a growing table?), not only under this load"
-	if r.Model == "open" {
+	if r.Model == Open {
 		why += "; in an open model a backlog that grows because it answers fewer than the rate looks the same: compare the service time"
 	}
 	return "Trend: " + t.Describe("requests answered", why) + "."

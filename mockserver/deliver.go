@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -29,10 +30,10 @@ type Delivery struct {
 	Delay    time.Duration `json:"delay_ns"`
 	Attempts int           `json:"attempts"`
 	// Acknowledged reports an answer of HTTP 200 with OK/0.
-	Acknowledged bool   `json:"acknowledged"`
-	Outcome      string `json:"outcome"`
-	Status       int    `json:"status,omitempty"`
-	Error        string `json:"error,omitempty"`
+	Acknowledged bool            `json:"acknowledged"`
+	Outcome      webhook.Outcome `json:"outcome"`
+	Status       int             `json:"status,omitempty"`
+	Error        string          `json:"error,omitempty"`
 	// Redelivery marks a second delivery of a webhook (Config.Delivery's Duplicate); the counts
 	// leave it out, so that they add up to the webhooks fired.
 	Redelivery bool `json:"redelivery,omitempty"`
@@ -134,7 +135,7 @@ func (s *Server) pump() {
 				continue
 			}
 			if err := s.dispatch.Enqueue(it); err != nil {
-				s.report(unsentOutcome(it, "not sent: the mock backend was shut down"))
+				s.report(unsentRecord(it, "not sent: the mock backend was shut down"))
 			}
 		}
 	}
@@ -161,21 +162,21 @@ func item(f firing) (*delivery.Item, error) {
 func (s *Server) unsent(f firing, why string) {
 	body, _ := webhook.Encode(f.msg.Event)
 	it := &delivery.Item{Room: f.msg.Event.Room(), Command: f.msg.Event.Command(), Body: body, Tag: f.tag}
-	s.report(unsentOutcome(it, why))
+	s.report(unsentRecord(it, why))
 }
 
-func unsentOutcome(it *delivery.Item, why string) delivery.Outcome {
-	return delivery.Outcome{Delivery: delivery.Delivery{Item: it, Attempt: 1}, Result: webhook.Result{
+func unsentRecord(it *delivery.Item, why string) delivery.Record {
+	return delivery.Record{Delivery: delivery.Delivery{Item: it, Attempt: 1}, Result: webhook.Result{
 		Command: it.Command, Outcome: webhook.Canceled, Err: errors.New(why)}}
 }
 
 // report records what became of one delivery.
-func (s *Server) report(o delivery.Outcome) {
+func (s *Server) report(o delivery.Record) {
 	it := o.Item
 	tg := it.Tag.(*tag)
 	out := Delivery{Seq: tg.seq, Command: string(it.Command), RoomId: it.Room, URL: o.Result.Request.URL, Body: it.Body,
 		Fired: tg.fired, Done: o.Result.Done, Attempts: o.Tries, Redelivery: o.Attempt > 1,
-		Acknowledged: o.Result.Outcome == webhook.Acknowledged, Outcome: o.Result.Outcome.String(), Status: o.Result.Answer.Status,
+		Acknowledged: o.Result.Outcome == webhook.Acknowledged, Outcome: o.Result.Outcome, Status: o.Result.Answer.Status,
 		Condition: o.Condition()}
 	if out.Done.IsZero() {
 		out.Done = time.Now()
@@ -190,7 +191,7 @@ func (s *Server) report(o delivery.Outcome) {
 	}
 	verdict := "acknowledged"
 	if !out.Acknowledged {
-		verdict = out.Outcome + ": " + out.Error
+		verdict = out.Outcome.String() + ": " + out.Error
 	}
 	again := ""
 	if out.Redelivery {
@@ -278,7 +279,7 @@ func (l *deliveryLog) snapshot() (Stats, []Delivery, <-chan struct{}) {
 	for i := range l.n {
 		out = append(out, *l.at((first + i) % max(l.size, 1)))
 	}
-	slices.SortStableFunc(out, func(a, b Delivery) int { return cmpUint(a.Seq, b.Seq) })
+	slices.SortStableFunc(out, func(a, b Delivery) int { return cmp.Compare(a.Seq, b.Seq) })
 	return st, out, l.changed
 }
 

@@ -2,7 +2,9 @@ package mockserver
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
+	"slices"
 )
 
 func (s *Server) serveDeliveries(w http.ResponseWriter, r *http.Request) {
@@ -23,7 +25,7 @@ func (s *Server) serveRooms(w http.ResponseWriter, r *http.Request) {
 	out := []inspectedRoom{}
 	for _, a := range s.appList() {
 		a.mu.Lock()
-		for _, id := range sortedIDs(a.rooms) {
+		for _, id := range slices.Sorted(maps.Keys(a.rooms)) {
 			rm := a.rooms[id]
 			out = append(out, inspectedRoom{SDKAppID: a.SDKAppID, RoomInfo: infoOf(rm), Admins: append([]string{}, rm.Admins...),
 				Statistic: statistic{rm.Statistic(), rm.Messages()}, Online: rm.Online()})

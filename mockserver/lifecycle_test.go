@@ -53,7 +53,7 @@ func TestShutdownIsBoundedByAReceiverThatNeverAnswers(t *testing.T) {
 	g.Expect(ds).To(HaveLen(10))
 	for _, d := range ds {
 		g.Expect(d.Acknowledged).To(BeFalse())
-		g.Expect(d.Outcome).To(Equal(webhook.Canceled.String()), "%+v", d)
+		g.Expect(d.Outcome).To(Equal(webhook.Canceled), "%+v", d)
 	}
 	// Close after Shutdown returns at once.
 	s.Close()

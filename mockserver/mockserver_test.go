@@ -376,7 +376,7 @@ func TestCloseDeliversEverythingFired(t *testing.T) {
 	g.Expect(st.Pending).To(BeZero())
 	g.Expect(st.Acknowledged + st.Failed).To(Equal(uint64(10)))
 	g.Expect(ds).To(HaveLen(10))
-	g.Expect(ds[0].Outcome).To(Equal("timeout"))
+	g.Expect(ds[0].Outcome).To(Equal(webhook.Timeout))
 }
 
 func TestRetryOnTimeout(t *testing.T) {

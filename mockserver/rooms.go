@@ -2,6 +2,8 @@ package mockserver
 
 import (
 	"errors"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/livehook/livehook/room"
@@ -181,7 +183,7 @@ func (s *Server) destroyIdle() {
 	now := s.cfg.Now()
 	for _, a := range s.appList() {
 		a.mu.Lock()
-		for _, id := range sortedIDs(a.rooms) {
+		for _, id := range slices.Sorted(maps.Keys(a.rooms)) {
 			if r := a.rooms[id]; r.Online() == 0 && now.Sub(r.lastCall) >= s.cfg.IdleTimeout {
 				s.destroy(a, r, room.Destruction{BySystem: true})
 			}

@@ -1,13 +1,17 @@
 // Package mockserver is a mock Live backend: it serves the REST API an app backend (or the
 // vendor's admin console) calls to create, list, edit and destroy rooms, set admins, owners and
 // metadata and configure its callback, checks UserSigs as the real one does, simulates the rooms'
-// live activity, and fires the resulting webhooks back at the app.
+// live activity, and fires the resulting webhooks back at the app through package delivery,
+// logging each as a Delivery with its webhook.Outcome. A Server is shaped like httptest.Server:
+// NewServer, or NewUnstartedServer then Start, Close and Shutdown(ctx).
 package mockserver
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -17,6 +21,7 @@ import (
 	"time"
 
 	"github.com/livehook/livehook/delivery"
+	"github.com/livehook/livehook/internal/httpserver"
 	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
 )
@@ -41,9 +46,11 @@ const (
 	// DeliveriesPath serves the delivery log as JSON; RoomsPath the rooms.
 	DeliveriesPath = "/mock/deliveries"
 	RoomsPath      = "/mock/rooms"
-	// DefaultReadHeaderTimeout and DefaultReadTimeout bound slow clients.
-	DefaultReadHeaderTimeout = 5 * time.Second
-	DefaultReadTimeout       = 30 * time.Second
+	// DefaultReadHeaderTimeout, DefaultReadTimeout and DefaultWriteTimeout bound slow clients,
+	// as the reference receiver's do (package receiver): one template serves both.
+	DefaultReadHeaderTimeout = httpserver.DefaultReadHeaderTimeout
+	DefaultReadTimeout       = httpserver.DefaultReadTimeout
+	DefaultWriteTimeout      = httpserver.DefaultWriteTimeout
 	// DefaultCloseTimeout bounds Close: how long it waits for calls in flight and deliveries.
 	DefaultCloseTimeout = 30 * time.Second
 	// DefaultConcurrency is how many deliveries can be in flight at once, for different rooms,
@@ -123,6 +130,9 @@ type Config struct {
 	// headers and the whole request (DefaultReadHeaderTimeout, DefaultReadTimeout when zero),
 	// so that slow clients cannot hold connections.
 	ReadHeaderTimeout, ReadTimeout time.Duration
+	// WriteTimeout bounds the time to answer a call (DefaultWriteTimeout when zero): a client
+	// that never reads its answer cannot hold the server longer.
+	WriteTimeout time.Duration
 	// Logf, when set, is told of every REST call and delivery.
 	Logf func(format string, args ...any)
 	// Now is the clock (time.Now when nil).
@@ -224,12 +234,6 @@ func newServer(cfg Config) (*Server, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
-	}
-	if cfg.ReadHeaderTimeout <= 0 {
-		cfg.ReadHeaderTimeout = DefaultReadHeaderTimeout
-	}
-	if cfg.ReadTimeout <= 0 {
-		cfg.ReadTimeout = DefaultReadTimeout
 	}
 	switch {
 	case cfg.Retries < 0 || cfg.RateLimit < 0 || cfg.IdleTimeout < 0 || cfg.MaxMembers < 0 || cfg.LogSize < 0:
@@ -345,14 +349,7 @@ func (s *Server) Start() error {
 	}
 	s.started = true
 	s.URL = "http://" + s.Listener.Addr().String()
-	s.srv = &http.Server{
-		Handler:           s.wrapped(),
-		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
-		ReadTimeout:       s.cfg.ReadTimeout,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-	}
+	s.srv = httpserver.New(s.wrapped(), httpserver.Timeouts{ReadHeader: s.cfg.ReadHeaderTimeout, Read: s.cfg.ReadTimeout, Write: s.cfg.WriteTimeout})
 	s.closeWrapped()
 	d, err := delivery.NewDispatcher(delivery.Config{Client: s.client, Conditions: s.cfg.Delivery, Seed: s.cfg.Seed, Now: s.cfg.Now,
 		Retries: s.cfg.Retries, RetryBackoff: s.cfg.RetryBackoff, Report: s.report})
@@ -494,7 +491,7 @@ func (s *Server) simulate(d time.Duration) {
 			// Member webhooks are made only when the callback lists them: a busy room makes many.
 			members := a.callback.exists && a.callback.commands[webhook.CommandMemberStateChanged]
 			now := s.cfg.Now()
-			for _, id := range sortedIDs(a.rooms) {
+			for _, id := range slices.Sorted(maps.Keys(a.rooms)) {
 				if !members {
 					a.rooms[id].Simulate(a.rng, n)
 					continue
@@ -514,25 +511,6 @@ func (s *Server) appList() []*app {
 	for _, a := range s.apps {
 		out = append(out, a)
 	}
-	slices.SortFunc(out, func(x, y *app) int { return cmpUint(x.SDKAppID, y.SDKAppID) })
+	slices.SortFunc(out, func(x, y *app) int { return cmp.Compare(x.SDKAppID, y.SDKAppID) })
 	return out
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func sortedIDs(rooms map[string]*liveRoom) []string {
-	ids := make([]string, 0, len(rooms))
-	for id := range rooms {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids
 }

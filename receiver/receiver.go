@@ -1,6 +1,9 @@
 // Package receiver is the reference webhook receiver: an http.Handler that checks each incoming
-// Live webhook against the protocol, answers OK/0 or FAIL with the reason, and keeps a log. It can
-// also forward each webhook, unchanged, to an app and pass the app's answer back.
+// Live webhook against the protocol, answers OK/0 or FAIL with the reason, and keeps a log of
+// Delivery records (each with the receiver's Verdict and the Answer given), handed to subscribers
+// as they come (Subscribe). It can also forward each webhook, unchanged, to an app and pass the
+// app's answer back (Forward). A Server serves it like httptest.Server: NewServer on loopback,
+// Start on an address, Close and Shutdown(ctx).
 package receiver
 
 import (
@@ -73,6 +76,10 @@ type Config struct {
 	LogSize int
 	// LogBytes bounds the log's size (DefaultLogBytes when zero); the oldest deliveries go first.
 	LogBytes int
+	// ReadHeaderTimeout and ReadTimeout bound, for a Server, how long a client may take to send a
+	// request's headers and the whole request (DefaultReadHeaderTimeout, DefaultReadTimeout when
+	// zero), so that slow clients cannot hold connections.
+	ReadHeaderTimeout, ReadTimeout time.Duration
 	// WriteTimeout bounds the time to answer a request, for a Server (DefaultWriteTimeout when
 	// zero): a client that never reads its answer cannot hold the server's memory longer.
 	WriteTimeout time.Duration
@@ -115,19 +122,8 @@ type Delivery struct {
 	// BodyText holds the first RefusedBodyBytes of any other body.
 	Body     json.RawMessage `json:"body,omitempty"`
 	BodyText string          `json:"body_text,omitempty"`
-	// Accepted is the receiver's protocol verdict: whether the webhook keeps the protocol, so
-	// that it answered, or would answer, OK/0. Status, ErrorCode and Reason say why not.
-	Accepted  bool   `json:"accepted"`
-	Status    int    `json:"status"`
-	ErrorCode int    `json:"error_code"`
-	Reason    string `json:"reason,omitempty"`
-	// Unchecked marks an acknowledged webhook whose command has no field list in livehook's
-	// protocol notes (docs/protocol.md): a well-formed command the receiver does not know, which
-	// it acknowledges rather than refuse, so that it can stand in front of the Live backend, which
-	// may send commands livehook has never heard of. Only its query and that its body is a JSON
-	// object were checked. Note says so in words.
-	Unchecked bool   `json:"unchecked,omitempty"`
-	Note      string `json:"note,omitempty"`
+	// Verdict is the receiver's protocol verdict (its fields are in the JSON beside these).
+	Verdict
 	// App is what became of the webhook forwarded to the app; nil when it was not forwarded.
 	App *AppResult `json:"app,omitempty"`
 	// Answer is what the sender was answered.
@@ -146,6 +142,24 @@ type Delivery struct {
 	// body, for OnDelivery; the log keeps neither.
 	Header  http.Header `json:"-"`
 	RawBody []byte      `json:"-"`
+}
+
+// Verdict is the receiver's protocol verdict on a delivery, the part of it that a recording
+// keeps too (package recording).
+type Verdict struct {
+	// Accepted is whether the webhook keeps the protocol, so that the receiver answered, or would
+	// answer, OK/0. Status, ErrorCode and Reason say why not.
+	Accepted  bool   `json:"accepted"`
+	Status    int    `json:"status"`
+	ErrorCode int    `json:"error_code"`
+	Reason    string `json:"reason,omitempty"`
+	// Unchecked marks an acknowledged webhook whose command has no field list in livehook's
+	// protocol notes (docs/protocol.md): a well-formed command the receiver does not know, which
+	// it acknowledges rather than refuse, so that it can stand in front of the Live backend, which
+	// may send commands livehook has never heard of. Only its query and that its body is a JSON
+	// object were checked. Note says so in words.
+	Unchecked bool   `json:"unchecked,omitempty"`
+	Note      string `json:"note,omitempty"`
 }
 
 // Answer is the answer a sender was given.

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -381,4 +383,28 @@ func TestNotRecordedIsNotAcknowledged(t *testing.T) {
 	g.Expect(rec.Code).To(Equal(http.StatusOK))
 	g.Expect(rec.Body.Bytes()).To(Equal(webhook.Acknowledgement))
 	g.Expect(seen[1].NotRecorded).To(BeEmpty())
+}
+
+// A client that sends its headers too slowly loses its connection under Config's
+// ReadHeaderTimeout, and a prompt one is still served; NewServer listens on loopback.
+func TestServerCutsOffSlowClients(t *testing.T) {
+	g := NewWithT(t)
+	srv, err := receiver.NewServer(receiver.Config{SDKAppID: appID, ReadHeaderTimeout: 100 * time.Millisecond, ReadTimeout: 200 * time.Millisecond})
+	g.Expect(err).NotTo(HaveOccurred())
+	defer srv.Close()
+	g.Expect(srv.URL).To(HavePrefix("http://127.0.0.1:"))
+	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
+	g.Expect(err).NotTo(HaveOccurred())
+	defer conn.Close()
+	_, err = conn.Write([]byte("POST /hook HTTP/1.1\r\nHost: x\r\n")) // and then nothing
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(conn.SetReadDeadline(time.Now().Add(10 * time.Second))).To(Succeed())
+	_, err = io.ReadAll(conn) // returns when the server closes the connection
+	g.Expect(err).NotTo(HaveOccurred(), "the server closed the connection rather than waiting 10 s")
+	e := webhook.Endpoint{URL: srv.URL + "/hook", SDKAppID: appID}
+	res := sender.NewClient().Do(t.Context(), webhook.Request{
+		URL:  e.RequestURL(webhook.CommandModifyAdmin, webhook.Meta{}, webhook.URLOptions{}),
+		Body: seed(t, "modify_admin.json"),
+	})
+	g.Expect(res.Outcome).To(Equal(webhook.Acknowledged), "%v", res.Err)
 }

@@ -7,14 +7,23 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/livehook/livehook/internal/httpserver"
 )
 
 // DefaultAddr is where a Server listens unless told otherwise: loopback, a port the OS picks.
 const DefaultAddr = "127.0.0.1:0"
 
-// DefaultWriteTimeout bounds the time a Server takes to read a request's body and write its
-// answer: a client that never reads its answer holds it no longer.
-const DefaultWriteTimeout = 30 * time.Second
+// The defaults of Config's server timeouts, the mock backend's too (package mockserver).
+const (
+	// DefaultReadHeaderTimeout bounds how long a client may take to send a request's headers.
+	DefaultReadHeaderTimeout = httpserver.DefaultReadHeaderTimeout
+	// DefaultReadTimeout bounds how long it may take to send the whole request.
+	DefaultReadTimeout = httpserver.DefaultReadTimeout
+	// DefaultWriteTimeout bounds the time a Server takes to read a request's body and write its
+	// answer: a client that never reads its answer holds it no longer.
+	DefaultWriteTimeout = httpserver.DefaultWriteTimeout
+)
 
 // Server is a Receiver listening on a TCP address, like httptest.Server.
 type Server struct {
@@ -26,6 +35,10 @@ type Server struct {
 	srv  *http.Server
 	done chan error
 }
+
+// NewServer starts a receiver on 127.0.0.1 and a port the OS picks, like httptest.NewServer
+// and mockserver.NewServer; its URL says where.
+func NewServer(cfg Config) (*Server, error) { return StartWith(DefaultAddr, cfg, nil) }
 
 // Start listens on addr (DefaultAddr when empty) and serves the receiver until Close.
 func Start(addr string, cfg Config) (*Server, error) {
@@ -56,14 +69,8 @@ func StartWith(addr string, cfg Config, wrap func(*Receiver) (http.Handler, erro
 	s := &Server{
 		URL:      "http://" + ln.Addr().String(),
 		Receiver: rv,
-		srv: &http.Server{
-			Handler:           h,
-			ReadHeaderTimeout: 10 * time.Second,
-			ReadTimeout:       30 * time.Second,
-			WriteTimeout:      rv.cfg.WriteTimeout,
-			IdleTimeout:       2 * time.Minute,
-		},
-		done: make(chan error, 1),
+		srv:      httpserver.New(h, httpserver.Timeouts{ReadHeader: rv.cfg.ReadHeaderTimeout, Read: rv.cfg.ReadTimeout, Write: rv.cfg.WriteTimeout}),
+		done:     make(chan error, 1),
 	}
 	if c, ok := h.(interface{ Close() error }); ok {
 		s.srv.RegisterOnShutdown(func() { _ = c.Close() })

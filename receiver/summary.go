@@ -1,12 +1,12 @@
 package receiver
 
 import (
+	"github.com/livehook/livehook/internal/text"
+
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
 // Summary is the delivery on one line, for people watching: number, command, room, the
@@ -28,18 +28,18 @@ func (d *Delivery) Summary() string {
 	}
 	switch {
 	case d.Accepted && d.Note != "":
-		fmt.Fprintf(&b, ": OK (%s)", Printable(d.Note))
+		fmt.Fprintf(&b, ": OK (%s)", text.Printable(d.Note))
 	case d.Accepted:
 		b.WriteString(": OK")
 	default:
-		fmt.Fprintf(&b, ": FAIL %d %s", d.Status, Printable(d.Reason))
+		fmt.Fprintf(&b, ": FAIL %d %s", d.Status, text.Printable(d.Reason))
 	}
 	switch app := d.App; {
 	case app == nil:
 	case app.Answered():
-		fmt.Fprintf(&b, "; app %d %s in %v", app.Status, Printable(app.Verdict), app.Latency.Round(10*time.Microsecond))
+		fmt.Fprintf(&b, "; app %d %s in %v", app.Status, text.Printable(app.Verdict), app.Latency.Round(10*time.Microsecond))
 	default:
-		fmt.Fprintf(&b, "; app did not answer (%s), answered %d FAIL itself", Printable(app.Error), d.Answer.Status)
+		fmt.Fprintf(&b, "; app did not answer (%s), answered %d FAIL itself", text.Printable(app.Error), d.Answer.Status)
 		if d.Accepted {
 			b.WriteString(", for the sender to send it again")
 		}
@@ -48,19 +48,7 @@ func (d *Delivery) Summary() string {
 		b.WriteString(" (sent again on a new connection: the app had closed the kept-alive one)")
 	}
 	if d.NotRecorded != "" {
-		fmt.Fprintf(&b, "; NOT RECORDED (%s): answered %d FAIL instead, so that the sender sends it again", Printable(d.NotRecorded), d.Answer.Status)
+		fmt.Fprintf(&b, "; NOT RECORDED (%s): answered %d FAIL instead, so that the sender sends it again", text.Printable(d.NotRecorded), d.Answer.Status)
 	}
 	return b.String()
-}
-
-// Printable returns s with every rune that is not graphic (controls, escapes, line breaks,
-// bidirectional overrides) escaped as in a Go string, so that s prints on one line as it is.
-func Printable(s string) string {
-	for _, r := range s {
-		if !unicode.IsGraphic(r) || r == utf8.RuneError {
-			q := strconv.QuoteToGraphic(s)
-			return q[1 : len(q)-1]
-		}
-	}
-	return s
 }

@@ -58,13 +58,13 @@ func urlEscape(s string) string {
 
 func TestSummary(t *testing.T) {
 	g := NewWithT(t)
-	d := receiver.Delivery{Seq: 3, Command: string(webhook.CommandCreateRoom), Room: "live_7", Accepted: true, Status: 200}
+	d := receiver.Delivery{Seq: 3, Command: string(webhook.CommandCreateRoom), Room: "live_7", Verdict: receiver.Verdict{Accepted: true, Status: 200}}
 	g.Expect(d.Summary()).To(Equal(`#3 "Live.CallbackAfterCreateRoom" room "live_7": OK`))
 	d.App = &receiver.AppResult{Status: 200, Verdict: "OK/0", Latency: 1234567}
 	g.Expect(d.Summary()).To(Equal(`#3 "Live.CallbackAfterCreateRoom" room "live_7": OK; app 200 OK/0 in 1.23ms`))
 	d.App = &receiver.AppResult{Error: "connection refused"}
 	d.Answer.Status = 502
 	g.Expect(d.Summary()).To(Equal(`#3 "Live.CallbackAfterCreateRoom" room "live_7": OK; app did not answer (connection refused), answered 502 FAIL itself, for the sender to send it again`))
-	d = receiver.Delivery{Seq: 4, Status: 405, Reason: `method "GET" is not allowed`}
+	d = receiver.Delivery{Seq: 4, Verdict: receiver.Verdict{Status: 405, Reason: `method "GET" is not allowed`}}
 	g.Expect(d.Summary()).To(Equal(`#4 -: FAIL 405 method "GET" is not allowed`))
 }

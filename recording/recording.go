@@ -1,6 +1,8 @@
 // Package recording owns recordings of webhook deliveries: one JSON object per line, appended
 // as each delivery is answered (so a file can be followed with tail -f), and read back with a
-// torn or damaged line reported and skipped, never taken for a delivery.
+// torn or damaged line reported and skipped, never taken for a delivery. An Entry is a
+// receiver.Delivery as recorded (the receiver's own Verdict and Answer types); a Redactor
+// replaces what identifies people, and a replay turns entries back into scenarios.
 package recording
 
 import (
@@ -47,31 +49,22 @@ type Entry struct {
 	Redacted bool
 }
 
-// Verdict is the reference receiver's protocol verdict on a delivery.
-type Verdict struct {
-	Accepted  bool   `json:"accepted"`
-	Status    int    `json:"status"`
-	ErrorCode int    `json:"error_code"`
-	Reason    string `json:"reason,omitempty"`
-	// Unchecked and Note are the receiver's: a well-formed command it does not know, acknowledged.
-	Unchecked bool   `json:"unchecked,omitempty"`
-	Note      string `json:"note,omitempty"`
-}
+// Verdict is the reference receiver's protocol verdict on a delivery: the receiver's own type,
+// so that a field it gains is recorded without a copy here.
+type Verdict = receiver.Verdict
 
 // Answer is an answer as given: who gave it, its status, content type and body byte for byte.
-type Answer struct {
-	From        string
-	Status      int
-	ContentType string
-	Body        []byte
-}
+// It is the receiver's own type; a recording keeps neither its JSON form (see MarshalJSON) nor
+// the headers of an app's answer.
+type Answer = receiver.Answer
 
 // FromDelivery is the entry of a delivery of the reference receiver.
 func FromDelivery(d receiver.Delivery) Entry {
 	e := Entry{
 		Time: d.Time, Seq: d.Seq, Method: d.Method, Path: d.Path, Query: d.Query,
 		Header: recordedHeader(d.Header), Body: d.RawBody, Command: d.Command, Room: d.Room,
-		Verdict:      Verdict{Accepted: d.Accepted, Status: d.Status, ErrorCode: d.ErrorCode, Reason: d.Reason, Unchecked: d.Unchecked, Note: d.Note},
+		Verdict: d.Verdict,
+		// Not d.Answer itself: the headers of an app's answer, passed on, are no part of a recording.
 		Answer:       Answer{From: d.Answer.From, Status: d.Answer.Status, ContentType: d.Answer.ContentType, Body: d.Answer.Body},
 		App:          d.App,
 		TokenRemoved: d.TokenRemoved,

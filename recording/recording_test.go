@@ -187,7 +187,7 @@ func TestCreateSaysWhatIsWrong(t *testing.T) {
 func TestEntryFromADelivery(t *testing.T) {
 	g := NewWithT(t)
 	d := receiver.Delivery{Seq: 4, Method: "POST", Query: "a=b", RawBody: []byte("{}"), Header: http.Header{"Authorization": {"Basic x"}, "Cookie": {"c"}, "Content-Length": {"2"}, "X-Trace": {"t"}},
-		Accepted: false, Status: 401, ErrorCode: 5, Reason: "Sign does not match", Answer: receiver.Answer{From: "receiver", Status: 401, Body: []byte(`{}`)}}
+		Verdict: receiver.Verdict{Accepted: false, Status: 401, ErrorCode: 5, Reason: "Sign does not match"}, Answer: receiver.Answer{From: "receiver", Status: 401, Body: []byte(`{}`)}}
 	e := recording.FromDelivery(d)
 	g.Expect(e.Header).To(Equal(http.Header{"X-Trace": {"t"}}), "credentials and Content-Length are not recorded")
 	g.Expect(e.Verdict).To(Equal(recording.Verdict{Status: 401, ErrorCode: 5, Reason: "Sign does not match"}))

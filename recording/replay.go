@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/livehook/livehook/internal/plural"
+	"github.com/livehook/livehook/internal/text"
 	"github.com/livehook/livehook/receiver"
 	"github.com/livehook/livehook/scenarios"
 	"github.com/livehook/livehook/webhook"
@@ -114,7 +115,7 @@ func Replay(sc *Scanner, opt ReplayOptions) ([]scenarios.ReplayScenario, ReplayS
 func replayStep(e Entry, opt ReplayOptions) (scenarios.ReplayStep, bool) {
 	cmd := "-"
 	if e.Command != "" {
-		cmd = receiver.Printable(webhook.Command(e.Command).Short())
+		cmd = text.Printable(webhook.Command(e.Command).Short())
 	}
 	st := scenarios.ReplayStep{
 		Name:   fmt.Sprintf("#%d %s", e.Seq, cmd),

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"reflect"
 	"slices"
@@ -119,7 +120,7 @@ func (c *Check) run(ctx context.Context, x *execution, _ *Step, sr *StepResult) 
 			fail("the answer is not JSON: %v", err)
 			return
 		}
-		for _, path := range slices.Sorted(mapsKeys(c.JSON)) {
+		for _, path := range slices.Sorted(maps.Keys(c.JSON)) {
 			if msg := matchPath(doc, path, c.JSON[path]); msg != "" {
 				fail("%s", msg)
 				return

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
+	"github.com/livehook/livehook/internal/text"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -49,12 +51,12 @@ func (c *stepCheck) checkBodyPaths(cmd webhook.Command, p *Probe) {
 	paths := bodyPaths[cmd]
 	for _, o := range p.Omit {
 		if !slices.Contains(paths, o) {
-			c.errorf("omit: %s has no field %q%s", cmd.Short(), o, Suggest(o, paths))
+			c.errorf("omit: %s has no field %q%s", cmd.Short(), o, text.Suggest(o, paths))
 		}
 	}
 	for k := range p.Extra {
 		if parent, _, ok := cutLast(k, "."); ok && !slices.Contains(paths, parent) {
-			c.errorf("extra: %q: %s has no object %q to add it to%s", k, cmd.Short(), parent, Suggest(parent, paths))
+			c.errorf("extra: %q: %s has no object %q to add it to%s", k, cmd.Short(), parent, text.Suggest(parent, paths))
 		}
 		if k == "" || strings.HasSuffix(k, ".") {
 			c.errorf("extra: %q is not a field name", k)
@@ -94,7 +96,7 @@ func reshape(body []byte, omit []string, extra map[string]any) ([]byte, error) {
 			delete(m, k)
 		}
 	}
-	for _, k := range slices.Sorted(mapsKeys(extra)) {
+	for _, k := range slices.Sorted(maps.Keys(extra)) {
 		m, name := parent(k)
 		if m == nil {
 			return nil, fmt.Errorf("extra %q: no object to add it to", k)

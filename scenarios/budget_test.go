@@ -14,6 +14,7 @@ import (
 	"github.com/brianvoe/gofakeit/v6"
 	. "github.com/onsi/gomega"
 
+	internaltext "github.com/livehook/livehook/internal/text"
 	"github.com/livehook/livehook/scenarios"
 )
 
@@ -105,8 +106,8 @@ func TestSuggestionsOfHugeKeysAreSkipped(t *testing.T) {
 	_, err := scenarios.Parse("keys.yaml", strings.NewReader(b.String()))
 	g.Expect(err).To(MatchError(ContainSubstring("unknown field")))
 	g.Expect(err.Error()).NotTo(ContainSubstring("did you mean"))
-	g.Expect(scenarios.Suggest(key, []string{key + "x"})).To(BeEmpty())
-	g.Expect(scenarios.Suggest("stpes", []string{"steps", "name"})).To(Equal(` (did you mean "steps"?)`))
+	g.Expect(internaltext.Suggest(key, []string{key + "x"})).To(BeEmpty())
+	g.Expect(internaltext.Suggest("stpes", []string{"steps", "name"})).To(Equal(` (did you mean "steps"?)`))
 }
 
 // FuzzExpansion looks for a small file that expands past the budgets without being refused:

@@ -51,7 +51,7 @@ func (x *execution) record(st *Step, sr *StepResult, res webhook.Result, conditi
 	req := res.Request
 	ex := Exchange{
 		Command: string(req.Command), Method: http.MethodPost, URL: req.URL, RequestBody: string(req.Body),
-		Status: res.Answer.Status, ResponseBody: string(res.Body), Outcome: res.Outcome.String(), Latency: res.Latency(),
+		Status: res.Answer.Status, ResponseBody: string(res.Body), Outcome: &res.Outcome, Latency: res.Latency(),
 	}
 	if res.Err != nil {
 		ex.Error = res.Err.Error()

@@ -103,7 +103,7 @@ func (dl *Delivery) validate(d *decoder, at *yaml.Node) {
 type batch struct {
 	d        *delivery.Dispatcher
 	mu       sync.Mutex
-	outcomes []delivery.Outcome
+	outcomes []delivery.Record
 	failures int
 }
 
@@ -121,7 +121,7 @@ func (x *execution) newBatch(c delivery.Conditions) (*batch, error) {
 	var err error
 	b.d, err = delivery.NewDispatcher(delivery.Config{
 		Client: x.cfg.Client, Conditions: c, Seed: x.seed + int64(x.batches), Now: x.now, Burst: true,
-		Report: func(o delivery.Outcome) {
+		Report: func(o delivery.Record) {
 			b.mu.Lock()
 			b.outcomes = append(b.outcomes, o)
 			stop := false

@@ -8,6 +8,7 @@ import (
 
 	"github.com/livehook/livehook/internal/plural"
 	"github.com/livehook/livehook/sender"
+	"github.com/livehook/livehook/webhook"
 )
 
 // Diagnosis names the one cause that explains a failed run, with how to fix it, when there is
@@ -74,13 +75,13 @@ func (r *Report) Diagnosis() string {
 
 // noAnswerHint explains a run in which no request got an HTTP answer.
 func (r *Report) noAnswerHint() string {
-	outcomes := map[string]int64{}
+	outcomes := map[webhook.Outcome]int64{}
 	var errs []string
 	for _, s := range r.Scenarios {
 		for _, st := range s.Steps {
 			for _, x := range st.Exchanges {
-				if x.Outcome != "" {
-					outcomes[x.Outcome]++
+				if x.Outcome != nil {
+					outcomes[*x.Outcome]++
 					errs = append(errs, x.Error)
 				}
 			}

@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/livehook/livehook/scenarios"
+	"github.com/livehook/livehook/webhook"
 )
 
 const (
@@ -15,9 +16,9 @@ const (
 	ok          = `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`
 )
 
-func webhookX(status int, body, outcome, err string) scenarios.Exchange {
+func webhookX(status int, body string, outcome webhook.Outcome, err string) scenarios.Exchange {
 	return scenarios.Exchange{Command: "Live.CallbackAfterCreateRoom", Method: "POST", URL: "http://127.0.0.1:1/cb?SdkAppid=1",
-		RequestBody: `{"CallbackCommand":"Live.CallbackAfterCreateRoom","RoomInfo":{}}`, Status: status, ResponseBody: body, Outcome: outcome, Error: err}
+		RequestBody: `{"CallbackCommand":"Live.CallbackAfterCreateRoom","RoomInfo":{}}`, Status: status, ResponseBody: body, Outcome: &outcome, Error: err}
 }
 
 // report makes a report of one step per scenario, each with its exchange and status.
@@ -27,7 +28,7 @@ func report(token bool, steps ...scenarios.StepResult) *scenarios.Report {
 		st.Index, st.Action, st.Line, st.Sent = 1, "create_room", 10+i, 1
 		for _, x := range st.Exchanges {
 			switch {
-			case x.Outcome == "acknowledged":
+			case x.Outcome != nil && *x.Outcome == webhook.Acknowledged:
 				st.Acknowledged++
 			case x.Status > 0 && x.Status != 200:
 				st.Refused++
@@ -55,7 +56,7 @@ func passed(x scenarios.Exchange) scenarios.StepResult {
 
 func TestDiagnosisOfADeadPort(t *testing.T) {
 	g := NewWithT(t)
-	refused := webhookX(0, "", "conn_refused", "dial tcp 127.0.0.1:1: connect: connection refused")
+	refused := webhookX(0, "", webhook.ConnRefused, "dial tcp 127.0.0.1:1: connect: connection refused")
 	r := report(false, failed(refused), failed(refused), failed(refused))
 	g.Expect(r.Diagnosis()).To(Equal("nothing answered at http://127.0.0.1:1/cb (connection refused): is the app backend running there, and is it the callback URL? Start it, or point --target at it."))
 
@@ -71,9 +72,9 @@ func TestDiagnosisOfADeadPort(t *testing.T) {
 
 func TestDiagnosisOfAMissingToken(t *testing.T) {
 	g := NewWithT(t)
-	foreignRefused := webhookX(403, `{"ActionStatus":"FAIL","ErrorInfo":"not this app","ErrorCode":3}`, "status", "")
-	r := report(false, failed(webhookX(401, unsigned401, "status", "")), passed(foreignRefused),
-		failed(webhookX(200, `{"ActionStatus":"FAIL","ErrorInfo":"bad sign","ErrorCode":9}`, "contract_violation", "")))
+	foreignRefused := webhookX(403, `{"ActionStatus":"FAIL","ErrorInfo":"not this app","ErrorCode":3}`, webhook.BadStatus, "")
+	r := report(false, failed(webhookX(401, unsigned401, webhook.BadStatus, "")), passed(foreignRefused),
+		failed(webhookX(200, `{"ActionStatus":"FAIL","ErrorInfo":"bad sign","ErrorCode":9}`, webhook.ContractViolation, "")))
 	g.Expect(r.Diagnosis()).To(HavePrefix("the app backend seems to check Sign, and this run had no token: every webhook due an acknowledgement was refused (401 " + unsigned401 + ")"))
 	g.Expect(r.Diagnosis()).To(HaveSuffix(`livehook run --target http://127.0.0.1:1/cb --token "$CALLBACK_TOKEN"`))
 	var b bytes.Buffer
@@ -84,20 +85,20 @@ func TestDiagnosisOfAMissingToken(t *testing.T) {
 // Failures that one cause does not explain get no diagnosis: the details speak for themselves.
 func TestDiagnosisOfATargetThatRefusesEverything(t *testing.T) {
 	g := NewWithT(t)
-	sign := failed(webhookX(401, unsigned401, "status", ""))
+	sign := failed(webhookX(401, unsigned401, webhook.BadStatus, ""))
 	g.Expect(report(true, sign, sign).Diagnosis()).To(HavePrefix("the target refused every webhook (all HTTP 401): is --token the callback token it was configured with?"),
 		"with a token, a Sign refusal is the token's, not a missing one's")
-	notFound := failed(webhookX(404, "404 page not found", "status", ""))
-	g.Expect(report(false, notFound, passed(webhookX(404, "404 page not found", "status", ""))).Diagnosis()).To(HavePrefix("the target refused every webhook (all HTTP 404): is the path right?"))
+	notFound := failed(webhookX(404, "404 page not found", webhook.BadStatus, ""))
+	g.Expect(report(false, notFound, passed(webhookX(404, "404 page not found", webhook.BadStatus, ""))).Diagnosis()).To(HavePrefix("the target refused every webhook (all HTTP 404): is the path right?"))
 }
 
 func TestNoDiagnosisWithoutOneCause(t *testing.T) {
-	sign := failed(webhookX(401, unsigned401, "status", ""))
+	sign := failed(webhookX(401, unsigned401, webhook.BadStatus, ""))
 	for name, r := range map[string]*scenarios.Report{
-		"an unsigned one was acknowledged": report(false, sign, passed(webhookX(200, ok, "acknowledged", ""))),
-		"another refusal too":              report(false, sign, failed(webhookX(500, "boom", "status", ""))),
-		"all passed":                       report(false, passed(webhookX(200, ok, "acknowledged", ""))),
-		"some answered":                    report(false, failed(webhookX(0, "", "timeout", "timeout")), failed(webhookX(500, "boom", "status", ""))),
+		"an unsigned one was acknowledged": report(false, sign, passed(webhookX(200, ok, webhook.Acknowledged, ""))),
+		"another refusal too":              report(false, sign, failed(webhookX(500, "boom", webhook.BadStatus, ""))),
+		"all passed":                       report(false, passed(webhookX(200, ok, webhook.Acknowledged, ""))),
+		"some answered":                    report(false, failed(webhookX(0, "", webhook.Timeout, "timeout")), failed(webhookX(500, "boom", webhook.BadStatus, ""))),
 	} {
 		t.Run(name, func(t *testing.T) {
 			g := NewWithT(t)
@@ -111,10 +112,10 @@ func TestNoDiagnosisWithoutOneCause(t *testing.T) {
 
 func TestEachDifferentAnswerIsDumpedInFull(t *testing.T) {
 	g := NewWithT(t)
-	otherFailure := failed(webhookX(500, "boom", "status", ""))
+	otherFailure := failed(webhookX(500, "boom", webhook.BadStatus, ""))
 	otherFailure.Failure = "expected rejected"
-	r := report(false, failed(webhookX(500, "boom", "status", "")), failed(webhookX(500, "bang", "status", "")),
-		failed(webhookX(500, "boom", "status", "")), otherFailure)
+	r := report(false, failed(webhookX(500, "boom", webhook.BadStatus, "")), failed(webhookX(500, "bang", webhook.BadStatus, "")),
+		failed(webhookX(500, "boom", webhook.BadStatus, "")), otherFailure)
 	var b bytes.Buffer
 	g.Expect(r.WriteText(&b, scenarios.TextOptions{})).To(Succeed())
 	out := b.String()

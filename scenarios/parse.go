@@ -1,10 +1,13 @@
 package scenarios
 
 import (
+	"github.com/livehook/livehook/internal/text"
+
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"reflect"
 	"regexp"
@@ -29,9 +32,6 @@ const (
 	// MaxExpandedBytes bounds the text a file expands to, aliases followed and ${vars} replaced:
 	// a small file that stands for gigabytes stops here.
 	MaxExpandedBytes = 64 << 20
-	// maxSuggestLen bounds the words the did-you-mean search compares, whose work grows with
-	// the product of two lengths.
-	maxSuggestLen = 64
 )
 
 // Error is a problem with a scenarios file, at a position.
@@ -388,7 +388,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, what string, skip 
 		fi, ok := fields[k.Value]
 		if !ok {
 			if len(d.errs) < maxErrors { // past that nothing more is reported: no search either
-				d.errorf(k, "unknown %s %q%s", what, k.Value, Suggest(k.Value, slices.Sorted(mapsKeys(fields))))
+				d.errorf(k, "unknown %s %q%s", what, k.Value, text.Suggest(k.Value, slices.Sorted(maps.Keys(fields))))
 			}
 			continue
 		}
@@ -400,16 +400,6 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, what string, skip 
 		d.path = append(d.path, k.Value)
 		d.decode(n.Content[i+1], v.FieldByIndex(fi.index))
 		d.path = d.path[:len(d.path)-1]
-	}
-}
-
-func mapsKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
 	}
 }
 
@@ -428,7 +418,7 @@ func (d *decoder) expandVars(n *yaml.Node) *yaml.Node {
 		name := n.Value[m[2]:m[3]]
 		val, ok := d.vars[name]
 		if !ok {
-			d.errorf(n, "undefined variable %q in %s%s", name, n.Value[m[0]:m[1]], Suggest(name, slices.Sorted(mapsKeys(d.vars))))
+			d.errorf(n, "undefined variable %q in %s%s", name, n.Value[m[0]:m[1]], text.Suggest(name, slices.Sorted(maps.Keys(d.vars))))
 			continue
 		}
 		known = true
@@ -477,7 +467,7 @@ func (d *decoder) decodeScalar(n *yaml.Node, v reflect.Value) {
 	}
 	if e, ok := v.Interface().(enum); ok && v.String() != "" {
 		if vals := e.Values(); !slices.Contains(vals, v.String()) {
-			d.errorf(n, "unknown value %q: want one of %s%s", v.String(), strings.Join(vals, ", "), Suggest(v.String(), vals))
+			d.errorf(n, "unknown value %q: want one of %s%s", v.String(), strings.Join(vals, ", "), text.Suggest(v.String(), vals))
 		}
 	}
 }
@@ -634,53 +624,4 @@ func (e *Expect) decodeNode(d *decoder, n *yaml.Node) {
 		return
 	}
 	d.decodeStruct(n, reflect.ValueOf(e).Elem(), "field", nil)
-}
-
-// Suggest returns ` (did you mean "x"?)` naming the candidate closest to s, or "" when none is close.
-func Suggest(s string, candidates []string) string {
-	if len(s) > maxSuggestLen {
-		return "" // nobody mistypes a word this long, and comparing it costs len² per candidate
-	}
-	// Up to a third of the word wrong: "destory" is "destroy", "bogus" is not "tags".
-	best, bestD := "", len(s)/3+2
-	ls := strings.ToLower(s)
-	for _, c := range candidates {
-		if len(c) > maxSuggestLen {
-			continue
-		}
-		lc := strings.ToLower(c)
-		d := editDistance(ls, lc)
-		if strings.HasPrefix(lc, ls) {
-			d = min(d, 1)
-		} else if len(lc) > len(ls) {
-			d = min(d, editDistance(ls, lc[:len(ls)])+1) // a misspelt word the candidate starts with
-		}
-		if d < bestD {
-			best, bestD = c, d
-		}
-	}
-	if best == "" || best == s {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -9,6 +9,7 @@ import (
 
 	. "github.com/onsi/gomega"
 
+	internaltext "github.com/livehook/livehook/internal/text"
 	"github.com/livehook/livehook/scenarios"
 )
 
@@ -248,9 +249,9 @@ func TestTheBuiltInContractParses(t *testing.T) {
 
 func TestSuggest(t *testing.T) {
 	g := NewWithT(t)
-	g.Expect(scenarios.Suggest("destory", scenarios.Actions)).To(Equal(` (did you mean "destroy_room"?)`))
-	g.Expect(scenarios.Suggest("zzzzzz", scenarios.Actions)).To(Equal(""))
-	g.Expect(scenarios.Suggest("wait", scenarios.Actions)).To(Equal(""))
+	g.Expect(internaltext.Suggest("destory", scenarios.Actions)).To(Equal(` (did you mean "destroy_room"?)`))
+	g.Expect(internaltext.Suggest("zzzzzz", scenarios.Actions)).To(Equal(""))
+	g.Expect(internaltext.Suggest("wait", scenarios.Actions)).To(Equal(""))
 }
 
 func FuzzParse(f *testing.F) {

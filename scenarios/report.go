@@ -115,15 +115,16 @@ type StepResult struct {
 
 // Exchange is one request and its answer.
 type Exchange struct {
-	Command      string        `json:"command,omitempty"`
-	Method       string        `json:"method"`
-	URL          string        `json:"url"`
-	RequestBody  string        `json:"request_body,omitempty"`
-	Status       int           `json:"status"`
-	ResponseBody string        `json:"response_body,omitempty"`
-	Outcome      string        `json:"outcome,omitempty"`
-	Error        string        `json:"error,omitempty"`
-	Latency      time.Duration `json:"latency_ns"`
+	Command      string `json:"command,omitempty"`
+	Method       string `json:"method"`
+	URL          string `json:"url"`
+	RequestBody  string `json:"request_body,omitempty"`
+	Status       int    `json:"status"`
+	ResponseBody string `json:"response_body,omitempty"`
+	// Outcome is how a webhook's delivery ended; nil for a check's REST call, which is no webhook.
+	Outcome *webhook.Outcome `json:"outcome,omitempty"`
+	Error   string           `json:"error,omitempty"`
+	Latency time.Duration    `json:"latency_ns"`
 }
 
 func (r *Report) add(s ScenarioResult) {

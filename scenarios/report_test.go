@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/livehook/livehook/scenarios"
+	"github.com/livehook/livehook/webhook"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -33,6 +34,7 @@ func golden(t *testing.T, name string, got []byte) {
 
 // fixedReport is a report with every kind of result and fixed times.
 func fixedReport() *scenarios.Report {
+	acknowledged := webhook.Acknowledged
 	ms := time.Millisecond
 	return &scenarios.Report{
 		Files: []string{"scenarios.yaml"}, Target: "http://127.0.0.1:8080/webhook", SDKAppID: 1400000001,
@@ -52,7 +54,7 @@ func fixedReport() *scenarios.Report {
 						Exchanges: []scenarios.Exchange{{Command: "Live.CallbackAfterCreateRoom", Method: "POST",
 							URL:         "http://127.0.0.1:8080/webhook?SdkAppid=1400999999&CallbackCommand=Live.CallbackAfterCreateRoom&contenttype=json&ClientIP=10.0.0.1&OptPlatform=iOS",
 							RequestBody: `{"CallbackCommand":"Live.CallbackAfterCreateRoom","Operator_Account":"host_1","RoomInfo":{"RoomId":"live_1"},"EventTime":1795342800000}`,
-							Status:      200, ResponseBody: `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`, Outcome: "acknowledged", Latency: 800 * time.Microsecond}}},
+							Status:      200, ResponseBody: `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`, Outcome: &acknowledged, Latency: 800 * time.Microsecond}}},
 					{Index: 2, Action: "destroy_room", Line: 13, Status: scenarios.StatusSkipped},
 				}},
 			{Name: "a wrong Sign is refused", File: "scenarios.yaml", Line: 15, Status: scenarios.StatusSkipped,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/livehook/livehook/delivery"
 	"github.com/livehook/livehook/generator"
+	"github.com/livehook/livehook/internal/text"
 	"github.com/livehook/livehook/room"
 	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
@@ -106,7 +108,7 @@ func CheckTags(files []*File, filter []string) error {
 			}
 		}
 	}
-	names := slices.Sorted(mapsKeys(known))
+	names := slices.Sorted(maps.Keys(known))
 	list := "the scenarios have no tags"
 	if len(names) > 0 {
 		list = "the scenarios' tags: " + strings.Join(names, ", ")
@@ -114,7 +116,7 @@ func CheckTags(files []*File, filter []string) error {
 	var unknown []string
 	for _, t := range filter {
 		if name := strings.TrimPrefix(t, "!"); !known[name] {
-			unknown = append(unknown, strconv.Quote(name)+Suggest(name, names))
+			unknown = append(unknown, strconv.Quote(name)+text.Suggest(name, names))
 		}
 	}
 	switch len(unknown) {

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"regexp"
 	"slices"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/brianvoe/gofakeit/v6"
 
+	"github.com/livehook/livehook/internal/text"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -49,7 +51,7 @@ func parseReference(ref string) (reference, error) {
 	head, field, dotted := strings.Cut(ref, ".")
 	switch {
 	case !dotted:
-		return reference{}, fmt.Errorf("unknown reference: want now, now_ms, seed, vars.NAME, fake.NAME or ROOM.FIELD%s", Suggest(ref, []string{"now", "now_ms", "seed"}))
+		return reference{}, fmt.Errorf("unknown reference: want now, now_ms, seed, vars.NAME, fake.NAME or ROOM.FIELD%s", text.Suggest(ref, []string{"now", "now_ms", "seed"}))
 	case head == "vars":
 		return reference{kind: refVar, name: field}, nil
 	case head == "fake":
@@ -63,7 +65,7 @@ var roomFields = func() []string {
 	b, _ := json.Marshal(webhook.RoomInfo{})
 	var m map[string]any
 	_ = json.Unmarshal(b, &m)
-	return slices.Sorted(mapsKeys(m))
+	return slices.Sorted(maps.Keys(m))
 }()
 
 // MaxFakeBytes bounds one ${fake.NAME} value. gofakeit's text values are far smaller (its
@@ -98,7 +100,7 @@ func (r reference) check(defined map[string]bool, created bool) string {
 		info := gofakeit.GetFuncLookup(r.name)
 		switch {
 		case info == nil:
-			return fmt.Sprintf("unknown fake data %q%s (gofakeit's names: username, name, email, uuid, ...)", r.name, Suggest(r.name, fakeNames()))
+			return fmt.Sprintf("unknown fake data %q%s (gofakeit's names: username, name, email, uuid, ...)", r.name, text.Suggest(r.name, fakeNames()))
 		case !textFake(info):
 			return fmt.Sprintf("fake data %q makes bytes (%s), not text a template can hold: use a text one (username, sentence, uuid, ...), or put a fixed value under vars:", r.name, orDefault(info.ContentType, info.Description))
 		}
@@ -110,14 +112,14 @@ func (r reference) check(defined map[string]bool, created bool) string {
 				return "no room is created before this step"
 			}
 		case !defined[r.name]:
-			names := slices.Sorted(mapsKeys(defined))
+			names := slices.Sorted(maps.Keys(defined))
 			if created {
 				names = append(names, "room")
 			}
-			return fmt.Sprintf("room %q is not created in an earlier step%s", r.name, Suggest(r.name, names))
+			return fmt.Sprintf("room %q is not created in an earlier step%s", r.name, text.Suggest(r.name, names))
 		}
 		if !slices.Contains(roomFields, r.field) {
-			return fmt.Sprintf("a room has no field %q%s", r.field, Suggest(r.field, roomFields))
+			return fmt.Sprintf("a room has no field %q%s", r.field, text.Suggest(r.field, roomFields))
 		}
 	}
 	return "" // vars are replaced, or reported, when the file is read

@@ -1,6 +1,9 @@
 package scenarios
 
 import (
+	"github.com/livehook/livehook/internal/text"
+
+	"maps"
 	"slices"
 
 	"gopkg.in/yaml.v3"
@@ -70,7 +73,7 @@ func (c *stepCheck) errorf(format string, args ...any) { c.d.errorf(c.at, format
 func (c *stepCheck) roomRef(name string) {
 	switch {
 	case name != "" && !c.defined[name]:
-		c.errorf("%s: room %q is not created in an earlier step%s", c.action, name, Suggest(name, slices.Sorted(mapsKeys(c.defined))))
+		c.errorf("%s: room %q is not created in an earlier step%s", c.action, name, text.Suggest(name, slices.Sorted(maps.Keys(c.defined))))
 	case name == "" && !c.created:
 		c.errorf("%s needs a room: add a create_room step before it", c.action)
 	}

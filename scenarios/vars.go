@@ -1,6 +1,8 @@
 package scenarios
 
 import (
+	"github.com/livehook/livehook/internal/text"
+
 	"errors"
 	"fmt"
 	"maps"
@@ -61,7 +63,7 @@ func CheckVars(files []*File, names []string) error {
 		if len(known) > 0 {
 			hint = "the files declare " + strings.Join(known, ", ")
 		}
-		errs = append(errs, fmt.Errorf("variable %q is not declared under vars: in any file%s; %s", name, Suggest(name, known), hint))
+		errs = append(errs, fmt.Errorf("variable %q is not declared under vars: in any file%s; %s", name, text.Suggest(name, known), hint))
 	}
 	return errors.Join(errs...)
 }

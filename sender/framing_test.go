@@ -122,7 +122,7 @@ func TestClientFraming(t *testing.T) {
 					}
 					if name == "fast" && tc.outcome == webhook.ConnError {
 						res := deliver(t, c, url)
-						hint := sender.NoAnswerHint(url, map[string]int64{tc.outcome.String(): 1}, []string{res.Err.Error()})
+						hint := sender.NoAnswerHint(url, map[webhook.Outcome]int64{tc.outcome: 1}, []string{res.Err.Error()})
 						g.Expect(hint).To(HavePrefix(url+" answers, but not in valid HTTP/1.1 ("), "the report names the broken framing")
 						g.Expect(hint).To(ContainSubstring(strings.TrimPrefix(tc.err, "malformed HTTP answer: ")))
 					}

@@ -15,21 +15,19 @@ import (
 var ErrUntrustedCertificate = errors.New("the receiver's TLS certificate is not trusted")
 
 // NoAnswerHint says why no request got an HTTP answer at target, and what to do, from how the
-// requests ended (outcome name → count) and their error messages, as a clause to be capitalized
+// requests ended (outcome → count) and their error messages, as a clause to be capitalized
 // where it starts a sentence. It is "" when some request was answered, or when none failed for
 // want of an answer (all canceled, say). It tells apart an untrusted certificate (--insecure),
 // a receiver that takes connections but stalls or drops them, and nothing listening.
-func NoAnswerHint(target string, outcomes map[string]int64, errs []string) string {
+func NoAnswerHint(target string, outcomes map[webhook.Outcome]int64, errs []string) string {
 	var answered, refused, stalled, other int64
-	for name, n := range outcomes {
-		var o webhook.Outcome
-		if o.UnmarshalText([]byte(name)) != nil {
-			continue
-		}
+	for o, n := range outcomes {
 		switch o {
 		case webhook.ConnRefused:
 			refused += n
-		case webhook.Timeout, webhook.ConnReset:
+		case webhook.Timeout, webhook.ConnReset, webhook.CutOff:
+			// A request cut off by the end of a load run took its connection and got no
+			// answer in the whole run: a stall like a timeout.
 			stalled += n
 		case webhook.ConnError:
 			other += n

@@ -18,7 +18,7 @@ func TestAnUntrustedCertificateSaysSo(t *testing.T) {
 	res := sender.NewClient().Do(context.Background(), webhook.Request{Command: webhook.CommandCreateRoom, URL: srv.URL, Body: []byte(`{}`)})
 	g.Expect(res.Outcome).To(Equal(webhook.ConnError))
 	g.Expect(res.Err).To(MatchError(sender.ErrUntrustedCertificate))
-	hint := sender.NoAnswerHint(srv.URL, map[string]int64{"conn_error": 1}, []string{res.Err.Error()})
+	hint := sender.NoAnswerHint(srv.URL, map[webhook.Outcome]int64{webhook.ConnError: 1}, []string{res.Err.Error()})
 	g.Expect(hint).To(HavePrefix("the TLS certificate of " + srv.URL + " is not trusted"))
 	g.Expect(hint).To(ContainSubstring("add --insecure"))
 
@@ -30,15 +30,16 @@ func TestNoAnswerHint(t *testing.T) {
 	const url = "http://127.0.0.1:9/hook"
 	for _, tc := range []struct {
 		name     string
-		outcomes map[string]int64
+		outcomes map[webhook.Outcome]int64
 		want     string
 	}{
-		{"refused", map[string]int64{"conn_refused": 3}, "nothing answered at " + url + " (connection refused): is the app backend running there, and is it the callback URL?"},
-		{"stalls", map[string]int64{"timeout": 2, "conn_reset": 1}, "no complete answer came from " + url + ": it took the connections, but 3 webhooks timed out or were cut off"},
-		{"one stall", map[string]int64{"timeout": 1}, "no complete answer came from " + url + ": it took the connections, but 1 webhook timed out or was cut off"},
-		{"mixed", map[string]int64{"timeout": 2, "conn_refused": 1, "conn_error": 4}, "nothing answered at " + url + " (connection refused): is the app backend running there"},
-		{"one answer is enough", map[string]int64{"conn_refused": 3, "bad_status": 1}, ""},
-		{"canceled is no failure to answer", map[string]int64{"canceled": 3}, ""},
+		{"refused", map[webhook.Outcome]int64{webhook.ConnRefused: 3}, "nothing answered at " + url + " (connection refused): is the app backend running there, and is it the callback URL?"},
+		{"stalls", map[webhook.Outcome]int64{webhook.Timeout: 2, webhook.ConnReset: 1}, "no complete answer came from " + url + ": it took the connections, but 3 webhooks timed out or were cut off"},
+		{"one stall", map[webhook.Outcome]int64{webhook.Timeout: 1}, "no complete answer came from " + url + ": it took the connections, but 1 webhook timed out or was cut off"},
+		{"mixed", map[webhook.Outcome]int64{webhook.Timeout: 2, webhook.ConnRefused: 1, webhook.ConnError: 4}, "nothing answered at " + url + " (connection refused): is the app backend running there"},
+		{"one answer is enough", map[webhook.Outcome]int64{webhook.ConnRefused: 3, webhook.BadStatus: 1}, ""},
+		{"canceled is no failure to answer", map[webhook.Outcome]int64{webhook.Canceled: 3}, ""},
+		{"cut off is a stall", map[webhook.Outcome]int64{webhook.CutOff: 2, webhook.Timeout: 1}, "no complete answer came from " + url + ": it took the connections, but 3 webhooks timed out or were cut off"},
 		{"nothing sent", nil, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

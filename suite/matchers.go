@@ -1,6 +1,7 @@
 package suite
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -11,72 +12,67 @@ import (
 	"github.com/livehook/livehook/webhook"
 )
 
-// delivery is what the matchers know of a webhook sent, whatever sent it.
+// delivery is what the matchers judge: the sender's record of a webhook, webhook.Result, and
+// whether it keeps the answer's fields (a mockserver.Delivery does not, so refusals cannot be
+// told from it).
 type delivery struct {
-	url, body     string
-	status        int
-	answer        string
-	latency       time.Duration
-	acknowledged  bool
-	refused       bool
-	answered      bool
-	why           string
+	res           *webhook.Result
 	knowsRefusals bool
 }
 
+// asDelivery takes what Gomega hands a matcher: a webhook.Result as it is, or a mock backend's
+// delivery as the webhook.Result it records.
 func asDelivery(actual any) (delivery, error) {
 	switch v := actual.(type) {
 	case webhook.Result:
-		return fromResult(&v), nil
+		return delivery{res: &v, knowsRefusals: true}, nil
 	case *webhook.Result:
 		if v == nil {
 			return delivery{}, fmt.Errorf("the result is nil")
 		}
-		return fromResult(v), nil
+		return delivery{res: v, knowsRefusals: true}, nil
 	case mockserver.Delivery:
-		return fromDelivery(&v), nil
+		return delivery{res: resultOf(&v)}, nil
 	case *mockserver.Delivery:
 		if v == nil {
 			return delivery{}, fmt.Errorf("the delivery is nil")
 		}
-		return fromDelivery(v), nil
+		return delivery{res: resultOf(v)}, nil
 	}
 	return delivery{}, fmt.Errorf("want a webhook.Result or a mockserver.Delivery, got %T", actual)
 }
 
-func fromResult(r *webhook.Result) delivery {
-	d := delivery{url: r.Request.URL, body: string(r.Request.Body), status: r.Answer.Status, answer: string(r.Body),
-		latency: r.Latency(), acknowledged: r.Outcome == webhook.Acknowledged, answered: r.Outcome.Answered(),
-		refused: r.Answer.Refusal(), knowsRefusals: true}
-	if r.Err != nil {
-		d.why = fmt.Sprintf("%s: %v", r.Outcome, r.Err)
+// resultOf is a mock backend's delivery as a webhook.Result: its latency from the moment it
+// was fired, its answer's status alone.
+func resultOf(m *mockserver.Delivery) *webhook.Result {
+	r := &webhook.Result{Request: webhook.Request{Command: webhook.Command(m.Command), URL: m.URL, Body: m.Body, Intended: m.Fired},
+		Command: webhook.Command(m.Command), Intended: m.Fired, Done: m.Done, Outcome: m.Outcome, Answer: webhook.Answer{Status: m.Status}}
+	if m.Error != "" {
+		r.Err = errors.New(m.Error)
 	}
-	return d
+	return r
 }
 
-func fromDelivery(m *mockserver.Delivery) delivery {
-	d := delivery{url: m.URL, body: string(m.Body), status: m.Status, latency: m.Delay, acknowledged: m.Acknowledged,
-		answered: m.Status != 0, why: m.Outcome}
-	if m.Error != "" {
-		d.why = m.Outcome + ": " + m.Error
-	}
-	return d
-}
+func (d delivery) acknowledged() bool { return d.res.Outcome == webhook.Acknowledged }
 
 // describe shows what was sent and what came back.
 func (d delivery) describe() string {
+	r := d.res
 	var b strings.Builder
-	fmt.Fprintf(&b, "sent:     POST %s\n", d.url)
-	if d.body != "" {
-		fmt.Fprintf(&b, "          %s\n", d.body)
+	fmt.Fprintf(&b, "sent:     POST %s\n", r.Request.URL)
+	if len(r.Request.Body) > 0 {
+		fmt.Fprintf(&b, "          %s\n", r.Request.Body)
 	}
-	if d.answered {
-		fmt.Fprintf(&b, "answered: %d %s (in %v)", d.status, strings.TrimSpace(d.answer), d.latency.Round(time.Microsecond))
+	if r.Outcome.Answered() {
+		fmt.Fprintf(&b, "answered: %d %s (in %v)", r.Answer.Status, strings.TrimSpace(string(r.Body)), r.Latency().Round(time.Microsecond))
 	} else {
-		fmt.Fprintf(&b, "answered: nothing (after %v)", d.latency.Round(time.Microsecond))
+		fmt.Fprintf(&b, "answered: nothing (after %v)", r.Latency().Round(time.Microsecond))
 	}
-	if d.why != "" {
-		fmt.Fprintf(&b, "\nwhy:      %s", d.why)
+	switch {
+	case r.Err != nil:
+		fmt.Fprintf(&b, "\nwhy:      %s: %v", r.Outcome, r.Err)
+	case !d.knowsRefusals:
+		fmt.Fprintf(&b, "\nwhy:      %s", r.Outcome)
 	}
 	return b.String()
 }
@@ -108,7 +104,7 @@ func (m *deliveryMatcher) NegatedFailureMessage(any) string {
 // webhook.Result (from Deliver or sender.Client) or a mockserver.Delivery.
 func BeAcknowledged() types.GomegaMatcher {
 	return &deliveryMatcher{want: "acknowledged (HTTP 200 with OK/0)", match: func(d delivery) (bool, error) {
-		return d.acknowledged, nil
+		return d.acknowledged(), nil
 	}}
 }
 
@@ -119,7 +115,7 @@ func BeRejected() types.GomegaMatcher {
 		if !d.knowsRefusals {
 			return false, fmt.Errorf("BeRejected takes a webhook.Result; a mockserver.Delivery does not keep the answer's fields")
 		}
-		return d.refused, nil
+		return d.res.Answer.Refusal(), nil
 	}}
 }
 
@@ -127,6 +123,6 @@ func BeRejected() types.GomegaMatcher {
 // it was meant to go, for a mockserver.Delivery from the moment it was fired.
 func RespondWithin(d time.Duration) types.GomegaMatcher {
 	return &deliveryMatcher{want: fmt.Sprintf("answered within %v", d), match: func(x delivery) (bool, error) {
-		return x.answered && x.latency <= d, nil
+		return x.res.Outcome.Answered() && x.res.Latency() <= d, nil
 	}}
 }

@@ -1,13 +1,14 @@
 package webhook
 
 import (
+	"github.com/livehook/livehook/internal/text"
+
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
-	"unicode/utf8"
 )
 
 // Response is the answer a receiver gives to a webhook.
@@ -93,7 +94,7 @@ func jsonObject(body []byte) ([]byte, error) {
 	case len(trimmed) == 0:
 		return nil, &notObjectError{"body is empty, want a JSON object"}
 	case !json.Valid(trimmed):
-		return nil, &notObjectError{"body is not JSON: " + Excerpt(body, 80)}
+		return nil, &notObjectError{"body is not JSON: " + text.Excerpt(body, 80)}
 	case trimmed[0] != '{':
 		return nil, &notObjectError{fmt.Sprintf("body is %s, want a JSON object", kindOf(trimmed))}
 	}
@@ -165,7 +166,7 @@ func kindOf(raw []byte) string {
 	}
 	switch c := raw[0]; {
 	case c == '"':
-		return "the string " + Excerpt(raw, 40)
+		return "the string " + text.Excerpt(raw, 40)
 	case c == '{':
 		return "an object"
 	case c == '[':
@@ -180,19 +181,4 @@ func kindOf(raw []byte) string {
 		}
 		return "the number " + string(raw)
 	}
-}
-
-// Excerpt returns b as printable text of at most n bytes, for messages.
-func Excerpt(b []byte, n int) string {
-	if len(b) > n {
-		cut := n
-		for cut > 0 && !utf8.RuneStart(b[cut]) {
-			cut--
-		}
-		return strconv.Quote(string(b[:cut])) + fmt.Sprintf("... (%d bytes)", len(b))
-	}
-	if utf8.Valid(b) && len(b) > 0 && b[0] == '"' {
-		return string(b)
-	}
-	return strconv.Quote(string(b))
 }

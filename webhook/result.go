@@ -31,6 +31,10 @@ const (
 	ConnError
 	// Canceled: the run was stopped before the answer came.
 	Canceled
+	// CutOff: the run's planned duration ended while the request was in flight (package load),
+	// so it was canceled before its deadline: neither acknowledged nor a failure of the
+	// receiver, and without a latency.
+	CutOff
 	numOutcomes
 )
 
@@ -43,7 +47,7 @@ var Outcomes = func() []Outcome {
 	return o
 }()
 
-var outcomeNames = [...]string{"acknowledged", "contract_violation", "not_json", "bad_status", "timeout", "conn_refused", "conn_reset", "conn_error", "canceled"}
+var outcomeNames = [...]string{"acknowledged", "contract_violation", "not_json", "bad_status", "timeout", "conn_refused", "conn_reset", "conn_error", "canceled", "cut_off"}
 
 func (o Outcome) String() string {
 	if int(o) < len(outcomeNames) {

@@ -1,6 +1,8 @@
 package webhook
 
 import (
+	"github.com/livehook/livehook/internal/text"
+
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -299,7 +301,7 @@ func (p *parser) syntax(want string) error {
 			got = fmt.Sprintf("byte %#x", p.b[p.i])
 		}
 	}
-	return &notObjectError{fmt.Sprintf("body is not JSON: %s at byte %d, want %s: %s", got, p.i, want, Excerpt(p.b, 80))}
+	return &notObjectError{fmt.Sprintf("body is not JSON: %s at byte %d, want %s: %s", got, p.i, want, text.Excerpt(p.b, 80))}
 }
 
 // where names the scan's position for a message: RoomInfo.Category[2], or "the body".
@@ -757,7 +759,7 @@ func (p *parser) checkUserLength(raw []byte) {
 		s = unquote(raw)
 	}
 	if len(s) > MaxUserIDBytes {
-		p.violate("%s is %d bytes long (%s), want a user ID: at most %d bytes", p.where(), len(s), Excerpt(s, 40), MaxUserIDBytes)
+		p.violate("%s is %d bytes long (%s), want a user ID: at most %d bytes", p.where(), len(s), text.Excerpt(s, 40), MaxUserIDBytes)
 	}
 }
 
