@@ -122,6 +122,9 @@ func (k *kase) webhooks() int {
 // room's destroy, a RoomId created again only after its destroy and a wait of a second (the
 // vendor refuses a RoomId created twice within a second).
 func (k *kase) valid() bool {
+	if k.webhooks() == 0 {
+		return false
+	}
 	type life struct {
 		created, destroyed bool
 		waitsAtDestroy     int

@@ -31,6 +31,8 @@ const (
 	DefaultBudget = 1000
 	// DefaultShrinkRuns bounds the candidate cases run to shrink one finding.
 	DefaultShrinkRuns = 200
+	// DefaultShrinkParallel is how many shrink candidates run at once.
+	DefaultShrinkParallel = 8
 	// DefaultMaxFindings is how many distinct findings end an exploration early.
 	DefaultMaxFindings = 5
 )
@@ -51,6 +53,9 @@ type Config struct {
 	Timeout time.Duration
 	// ShrinkRuns bounds the candidates run to shrink each finding (DefaultShrinkRuns unless set).
 	ShrinkRuns int
+	// ShrinkParallel is how many candidates of a shrink run at once (DefaultShrinkParallel
+	// unless set). Only a failing target is shrunk against, so a correct one never sees them.
+	ShrinkParallel int
 	// MaxFindings ends the exploration after this many distinct findings (DefaultMaxFindings
 	// unless set).
 	MaxFindings int
@@ -154,6 +159,9 @@ func Explore(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	if cfg.ShrinkRuns <= 0 {
 		cfg.ShrinkRuns = DefaultShrinkRuns
+	}
+	if cfg.ShrinkParallel <= 0 {
+		cfg.ShrinkParallel = DefaultShrinkParallel
 	}
 	if cfg.MaxFindings <= 0 {
 		cfg.MaxFindings = DefaultMaxFindings
@@ -270,23 +278,29 @@ type outcome struct {
 	requests, acknowledged int
 	rep                    *scenarios.Report
 	text                   []byte
+	run                    uint64
 }
 
 // try runs a case once, with RoomIds and generated values of its own.
 func (x *explorer) try(ctx context.Context, k *kase) (*outcome, error) {
 	x.runs++
-	text := k.render(caseName, "", x.runs, x.foreign)
+	return x.tryRun(ctx, k, x.runs)
+}
+
+// tryRun runs a case as run number run; runs of different numbers may go at once.
+func (x *explorer) tryRun(ctx context.Context, k *kase, run uint64) (*outcome, error) {
+	text := k.render(caseName, "", run, x.foreign)
 	f, err := scenarios.Parse("explore case", bytes.NewReader(text))
 	if err != nil {
 		return nil, fmt.Errorf("explore: a drawn case does not parse (a defect of livehook's own, please report it with --seed %d): %w\n%s", x.cfg.Seed, err, text)
 	}
 	rep, err := scenarios.Run(ctx, []*scenarios.File{f}, scenarios.Config{
-		Endpoint: x.cfg.Endpoint, Timeout: x.cfg.Timeout, Client: x.cfg.Client, Seed: runSeed(x.cfg.Seed, x.runs),
+		Endpoint: x.cfg.Endpoint, Timeout: x.cfg.Timeout, Client: x.cfg.Client, Seed: runSeed(x.cfg.Seed, run),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("explore: %w", err)
 	}
-	o := &outcome{rep: rep, requests: rep.Requests, text: text}
+	o := &outcome{rep: rep, requests: rep.Requests, text: text, run: run}
 	for _, s := range append(rep.Scenarios, controlOf(rep)...) {
 		o.acknowledged += s.Acknowledged()
 	}
@@ -300,7 +314,7 @@ func (x *explorer) try(ctx context.Context, k *kase) (*outcome, error) {
 		}
 	}
 	o.failed = true
-	o.sig = signature(sc, k.roomIDs(x.runs))
+	o.sig = signature(sc, k.roomIDs(run))
 	return o, nil
 }
 

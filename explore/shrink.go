@@ -2,9 +2,11 @@ package explore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/livehook/livehook/scenarios"
@@ -26,29 +28,59 @@ func (x *explorer) shrink(ctx context.Context, k *kase, first *outcome) (*Findin
 	runs := 0
 	for improved := true; improved && runs < x.cfg.ShrinkRuns && ctx.Err() == nil; {
 		improved = false
-		for _, cand := range candidates(best) {
-			if runs >= x.cfg.ShrinkRuns || ctx.Err() != nil {
-				break
+		var cands []*kase
+		for _, c := range candidates(best) {
+			if c.valid() && smaller(c, best) {
+				cands = append(cands, c)
 			}
-			if !cand.valid() || !smaller(cand, best) {
-				continue
+		}
+		// In chunks run at once; the first of a chunk, in order, that fails alike wins.
+		for len(cands) > 0 && !improved && runs < x.cfg.ShrinkRuns && ctx.Err() == nil {
+			n := min(len(cands), x.cfg.ShrinkParallel, x.cfg.ShrinkRuns-runs)
+			chunk := cands[:n]
+			cands = cands[n:]
+			outs := make([]*outcome, n)
+			errs := make([]error, n)
+			var wg sync.WaitGroup
+			for i, c := range chunk {
+				x.runs++
+				run := x.runs
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					outs[i], errs[i] = x.tryRun(ctx, c, run)
+				}()
 			}
-			runs++
-			o, err := x.try(ctx, cand)
-			if err != nil {
+			wg.Wait()
+			runs += n
+			if err := errors.Join(errs...); err != nil {
 				return nil, err
 			}
-			x.res.ShrinkRequests += o.requests
-			x.report(true, runs)
-			if o.failed && o.sig == f.sig && ctx.Err() == nil {
-				best, bestOut, improved = cand, o, true
-				break // the candidates of the smaller case come next
+			for i, o := range outs {
+				x.res.ShrinkRequests += o.requests
+				if improved || !o.failed || o.sig != f.sig || ctx.Err() != nil {
+					continue
+				}
+				// Once more with other RoomIds and generated values: a candidate that leaves a
+				// value to the generator must not fail only by what the generator drew.
+				x.runs++
+				again, err := x.tryRun(ctx, chunk[i], x.runs)
+				if err != nil {
+					return nil, err
+				}
+				runs++
+				x.res.ShrinkRequests += again.requests
+				if again.failed && again.sig == f.sig {
+					best, bestOut, improved = chunk[i], again, true
+				}
 			}
+			x.report(true, runs)
 		}
 	}
 	f.ShrinkRuns = runs
 	// Does it hold with other RoomIds and generated values? The last run that failed alike is
 	// the one the reproducer and its curl lines show.
+	best = best.compact()
 	for range verifyRuns {
 		if ctx.Err() != nil {
 			break
@@ -64,7 +96,7 @@ func (x *explorer) shrink(ctx context.Context, k *kase, first *outcome) (*Findin
 			bestOut = o
 		}
 	}
-	f.k, f.run = best, x.runOf(bestOut)
+	f.k, f.run = best, bestOut.run
 	f.Steps, f.Webhooks = len(best.steps), best.webhooks()
 	sc := &bestOut.rep.Scenarios[0]
 	f.Failure, f.Explain = sc.Failure, sc.Explain()
@@ -74,16 +106,6 @@ func (x *explorer) shrink(ctx context.Context, k *kase, first *outcome) (*Findin
 	f.Curl = curls(sc, bestOut.rep.Control)
 	f.key = string(best.render(caseName, "", 0, x.foreign))
 	return f, nil
-}
-
-// runOf finds the run number an outcome's text was rendered with.
-func (x *explorer) runOf(o *outcome) uint64 {
-	for r := x.runs; r > 0 && r+64 > x.runs; r-- {
-		if strings.Contains(string(o.text), tag(r*16)) {
-			return r
-		}
-	}
-	return x.runs
 }
 
 // smaller reports whether a is smaller than b: fewer webhooks, then fewer steps, fewer
@@ -192,7 +214,20 @@ func candidates(k *kase) []*kase {
 			out = append(out, c)
 		}
 	}
-	// Whole rooms, with every life of their RoomId, and probes.
+	// One room alone, with every life of its RoomId; one probe alone; halves of the steps.
+	for r := range k.rooms {
+		edit(func(c *kase) bool { return c.onlyRoom(r) })
+	}
+	for i, o := range k.steps {
+		if o.kind == opProbe {
+			edit(func(c *kase) bool { c.steps = []op{c.steps[i]}; return len(k.steps) > 1 })
+		}
+	}
+	if n := len(k.steps); n >= 4 {
+		edit(func(c *kase) bool { c.steps = c.steps[:n/2]; return true })
+		edit(func(c *kase) bool { c.steps = c.steps[n/2:]; return true })
+	}
+	// Whole rooms, with every life of their RoomId.
 	for r := range k.rooms {
 		edit(func(c *kase) bool { return c.dropRoom(r) })
 	}
@@ -226,10 +261,20 @@ func candidates(k *kase) []*kase {
 	} {
 		edit(func(c *kase) bool { return f(&c.cond) })
 	}
-	// Values: fields left to the generator, then shorter and plainer ones.
+	// Values, in big jumps first: every value at its simplest, or one kind of value at once.
+	edit(func(c *kase) bool { c.simplestFields(); c.simplestAccounts(); c.simplestBodies(false); return true })
+	edit(func(c *kase) bool { c.simplestFields(); c.simplestAccounts(); return true })
+	edit(func(c *kase) bool { c.simplestFields(); return true })
+	edit(func(c *kase) bool { c.simplestBodies(false); return true })
+	edit(func(c *kase) bool { c.simplestBodies(true); return true })
+	edit(func(c *kase) bool { c.simplestAccounts(); return true })
+	// Then one value at a time: fields left to the generator, shorter and plainer ones.
 	for i, o := range k.steps {
 		for j, fl := range o.fields {
 			edit(func(c *kase) bool {
+				if fl.name == "RoomName" {
+					return false // kept explicit: see drawer.fields
+				}
 				c.steps[i].fields = slices.Delete(c.steps[i].fields, j, j+1)
 				if fl.name == "Owner_Account" {
 					c.steps[i].ownerNumber = false
@@ -265,6 +310,63 @@ func candidates(k *kase) []*kase {
 		}
 	}
 	return out
+}
+
+// simplestFields leaves every RoomInfo value but RoomName to the generator, RoomName "a",
+// and every field present.
+func (k *kase) simplestFields() {
+	for i := range k.steps {
+		o := &k.steps[i]
+		o.fields, o.omit, o.ownerNumber, o.bySystem = nil, nil, false, false
+		if o.kind == opCreate {
+			o.fields = []field{{"RoomName", "a"}} // kept explicit: see drawer.fields
+		}
+	}
+}
+
+// simplestBodies makes every RoomId's drawn part empty, or all 'a' of the same length.
+func (k *kase) simplestBodies(sameLength bool) {
+	for i := range k.rooms {
+		if sameLength {
+			k.rooms[i].body = strings.Repeat("a", len(k.rooms[i].body))
+		} else {
+			k.rooms[i].body = ""
+		}
+	}
+}
+
+// simplestAccounts gives the admins of each room the shortest distinct user IDs: a, b, c, ...
+func (k *kase) simplestAccounts() {
+	names := map[[2]any]string{}
+	next := map[int]int{}
+	for i := range k.steps {
+		o := &k.steps[i]
+		if o.kind != opAdd && o.kind != opRemove {
+			continue
+		}
+		for j, a := range o.accounts {
+			key := [2]any{o.room, a}
+			if _, ok := names[key]; !ok {
+				names[key] = string(rune('a' + next[o.room]))
+				next[o.room]++
+			}
+			o.accounts[j] = names[key]
+		}
+	}
+}
+
+// onlyRoom keeps the steps of room r and of the lives that take its RoomId again, and the
+// waits between them.
+func (k *kase) onlyRoom(r int) bool {
+	keep := map[int]bool{r: true}
+	for i, spec := range k.rooms {
+		if spec.again-1 == r {
+			keep[i] = true
+		}
+	}
+	n := len(k.steps)
+	k.steps = slices.DeleteFunc(k.steps, func(o op) bool { return o.kind == opProbe || o.kind != opWait && !keep[o.room] })
+	return len(k.steps) < n
 }
 
 // dropRoom removes every step of room r and of the lives that take its RoomId again.
@@ -315,14 +417,30 @@ func simplerField(name string, v any, number bool) []any {
 	case "TakeSeatMode":
 		return nil // an enumeration: left to the generator or kept
 	case "Owner_Account":
+		s := v.(string)
+		if number {
+			// Digits stay digits, with no leading zero: a JSON number.
+			var out []any
+			for _, c := range []string{s[:len(s)/2], s[:len(s)-1], strings.Repeat("1", len(s)), "1"} {
+				if c != "" && c != s && c[0] != '0' {
+					out = append(out, c)
+				}
+			}
+			return dedupe(out, s)
+		}
 		var out []any
 		for _, c := range simpler(v) {
-			s := c.(string)
-			switch {
-			case s == "":
-			case number && (s[0] < '1' || s[0] > '9' || strings.Trim(s, "0123456789") != ""):
-			default:
-				out = append(out, s)
+			if c.(string) != "" {
+				out = append(out, c)
+			}
+		}
+		return out
+	case "RoomName":
+		// Never empty: the Live backend names a room after its RoomId when no name is given.
+		var out []any
+		for _, c := range simpler(v) {
+			if c.(string) != "" {
+				out = append(out, c)
 			}
 		}
 		return out
@@ -348,14 +466,9 @@ func simpler(v any) []any {
 		if len(rs) == 0 {
 			return nil
 		}
-		out = append(out, "", string(rs[:len(rs)/2]), string(rs[len(rs)/2:]), string(rs[:len(rs)-1]), string(rs[1:]))
-		// Plainer: all, halves, then each rune made an 'a' (or, for a digit string, a '1').
-		plain := func(r rune) rune {
-			if r >= '0' && r <= '9' {
-				return '1'
-			}
-			return 'a'
-		}
+		out = append(out, "", string(rs[:len(rs)/2]), string(rs[len(rs)/2:]), string(rs[:len(rs)*3/4]), string(rs[:len(rs)*7/8]), string(rs[:len(rs)-1]), string(rs[1:]))
+		// Plainer: all, halves, then each rune made an 'a'.
+		plain := func(rune) rune { return 'a' }
 		mapRange := func(lo, hi int) string {
 			c := slices.Clone(rs)
 			for i := lo; i < hi; i++ {
@@ -442,4 +555,33 @@ func orPost(m string) string {
 // shellQuote quotes s for a POSIX shell.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// compact numbers the rooms a case uses in the order they are created, r1 first, and drops the
+// others, so that the reproducer reads from the top. RoomIds keep their bodies; a run's tags are
+// by room number, so the reproducer's verifying runs come after.
+func (k *kase) compact() *kase {
+	c := k.clone()
+	renumber := map[int]int{}
+	var rooms []roomSpec
+	for _, o := range c.steps {
+		if o.kind == opCreate {
+			if _, ok := renumber[o.room]; !ok {
+				renumber[o.room] = len(rooms)
+				rooms = append(rooms, k.rooms[o.room])
+			}
+		}
+	}
+	for i := range rooms {
+		if a := rooms[i].again; a > 0 {
+			rooms[i].again = renumber[a-1] + 1
+		}
+	}
+	for i := range c.steps {
+		if o := &c.steps[i]; o.kind != opWait && o.kind != opProbe {
+			o.room = renumber[o.room]
+		}
+	}
+	c.rooms = rooms
+	return c
 }
