@@ -56,12 +56,18 @@ var (
 	}()
 )
 
+// from draws n bytes of alphabet. "${" never appears: it would start a template in the
+// reproducer (see kase.writable).
 func (d *drawer) from(alphabet string, n int) string {
-	var b strings.Builder
-	for range n {
-		b.WriteByte(alphabet[d.pick(len(alphabet))])
+	b := make([]byte, 0, n)
+	for len(b) < n {
+		c := alphabet[d.pick(len(alphabet))]
+		if c == '{' && len(b) > 0 && b[len(b)-1] == '$' {
+			continue
+		}
+		b = append(b, c)
 	}
-	return b.String()
+	return string(b)
 }
 
 // roomBody draws the part of a RoomId after its tag.

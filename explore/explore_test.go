@@ -48,16 +48,35 @@ func start(t *testing.T, h http.Handler) string {
 	return srv.URL + "/webhook"
 }
 
-func exploreAt(t *testing.T, target, tok string, seed int64, budget int) *explore.Result {
-	t.Helper()
-	res, err := explore.Explore(context.Background(), explore.Config{
+func exploreAt(target, tok string, seed int64, budget int) (*explore.Result, error) {
+	return explore.Explore(context.Background(), explore.Config{
 		Endpoint: webhook.Endpoint{URL: target, SDKAppID: appID, Token: tok},
 		Seed:     seed, Budget: budget, Timeout: testTimeout, MaxFindings: 1, ShrinkRuns: 200,
 	})
-	if err != nil {
-		t.Fatal(err)
+}
+
+// exploreAll runs n explorations at once and returns their results: they spend their time
+// waiting on the receivers (and on the second a RoomId waits before it is created again), so
+// they go together rather than two at a time as parallel subtests would on two cores.
+func exploreAll(t *testing.T, n int, one func(i int) (*explore.Result, error)) []*explore.Result {
+	t.Helper()
+	out := make([]*explore.Result, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i], errs[i] = one(i)
+		}()
 	}
-	return res
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
 }
 
 // runReproducer runs a finding's reproducer through scenarios.Run, as `livehook run FILE` does.
@@ -306,15 +325,23 @@ func locking(busy func(w http.ResponseWriter)) func(t *testing.T, tok string) ht
 // Each broken receiver is found within a small budget, with a reproducer of at most 6 steps
 // that fails a fresh instance of it and passes the reference receiver.
 func TestExploreFindsBrokenReceivers(t *testing.T) {
-	for _, tc := range brokenReceivers {
+	tokenOf := func(i int) string {
+		if brokenReceivers[i].token {
+			return token
+		}
+		return ""
+	}
+	targets := make([]string, len(brokenReceivers))
+	for i, tc := range brokenReceivers {
+		targets[i] = start(t, tc.make(t, tokenOf(i)))
+	}
+	results := exploreAll(t, len(brokenReceivers), func(i int) (*explore.Result, error) {
+		return exploreAt(targets[i], tokenOf(i), 1, 600)
+	})
+	for i, tc := range brokenReceivers {
 		t.Run(tc.class+": "+tc.name, func(t *testing.T) {
-			t.Parallel()
 			g := NewWithT(t)
-			tok := ""
-			if tc.token {
-				tok = token
-			}
-			res := exploreAt(t, start(t, tc.make(t, tok)), tok, 1, 600)
+			tok, res := tokenOf(i), results[i]
 			var out strings.Builder
 			g.Expect(res.WriteText(&out, "")).To(Succeed())
 			g.Expect(res.Findings).To(HaveLen(1), "found within the budget:\n%s", out.String())
