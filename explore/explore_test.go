@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -48,7 +49,12 @@ func start(t *testing.T, h http.Handler) string {
 	return srv.URL + "/webhook"
 }
 
+// exploreAt explores target with a budget of requests, or LIVEHOOK_EXPLORE_BUDGET's when set
+// (bench/explore.sh runs these tests with 5000, the figure).
 func exploreAt(target, tok string, seed int64, budget int) (*explore.Result, error) {
+	if n, err := strconv.Atoi(os.Getenv("LIVEHOOK_EXPLORE_BUDGET")); err == nil && n > 0 {
+		budget = n
+	}
 	return explore.Explore(context.Background(), explore.Config{
 		Endpoint: webhook.Endpoint{URL: target, SDKAppID: appID, Token: tok},
 		Seed:     seed, Budget: budget, Timeout: testTimeout, MaxFindings: 1, ShrinkRuns: 200,
