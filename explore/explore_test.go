@@ -367,3 +367,21 @@ func TestExploreFindsBrokenReceivers(t *testing.T) {
 		})
 	}
 }
+
+// A target that refuses everything (a wrong path) is found at once, and the report leads with
+// the cause, as livehook run's does; its refusals of the probes count for nothing.
+func TestExploreSaysWhenTheTargetRefusesEverything(t *testing.T) {
+	g := NewWithT(t)
+	notFound := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = io.WriteString(w, "404 page not found\n")
+	})
+	res, err := exploreAt(start(t, notFound), token, 3, 60)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(res.Findings).To(HaveLen(1))
+	g.Expect(res.Findings[0].Steps).To(Equal(1))
+	g.Expect(res.Acknowledged).To(BeZero())
+	var out strings.Builder
+	g.Expect(res.WriteText(&out, "")).To(Succeed())
+	g.Expect(out.String()).To(MatchRegexp(`seed 3, budget \d+ requests\n\n.*the target refused every webhook \(all HTTP 404\): is the path right\?`))
+}
