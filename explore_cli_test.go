@@ -56,7 +56,7 @@ var _ = Describe("livehook explore", func() {
 		Expect(s.Out).To(gbytes.Say(`FINDING 1  step 1 \(create_room, .*Data too long for column`))
 		Expect(s.Out).To(gbytes.Say(`reproducer:`))
 		Expect(s.Out).To(gbytes.Say(`curl -sS -X POST '` + target))
-		Expect(s.Out).To(gbytes.Say(`1 finding\(s\), reproducers written to ` + out))
+		Expect(s.Out).To(gbytes.Say(`1 finding, reproducers written to ` + out))
 		b, err := os.ReadFile(out)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(string(b)).To(ContainSubstring("create_room:"))

@@ -135,13 +135,11 @@ func foreignApp(e webhook.Endpoint) uint64 {
 
 // explorer is one exploration.
 type explorer struct {
-	cfg      Config
-	foreign  uint64
-	res      *Result
-	runs     uint64
-	start    time.Time
-	shrinkMu bool
-	progress Progress
+	cfg     Config
+	foreign uint64
+	res     *Result
+	runs    uint64 // run numbers handed out, each run's RoomIds its own
+	start   time.Time
 }
 
 // Explore draws cases and runs them against cfg.Endpoint until the budget or the duration is

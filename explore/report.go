@@ -16,7 +16,7 @@ func (r *Result) WriteFile(w io.Writer) error {
 	}
 	var b strings.Builder
 	b.WriteString(scenarios.SchemaComment + "\n")
-	fmt.Fprintf(&b, "# What livehook explore found at %s (seed %d): %d finding(s), each shrunk to a minimal case.\n", r.Target, r.Seed, len(r.Findings))
+	fmt.Fprintf(&b, "# What livehook explore found at %s (seed %d): %s, each shrunk to a minimal case.\n", r.Target, r.Seed, plural(len(r.Findings), "finding"))
 	fmt.Fprintf(&b, "# Run them again with: livehook run THIS-FILE --target %s%s\n", r.Target, tokenHint(r.Token))
 	b.WriteString("# Each RoomId starts with a tag of its own run; a receiver that remembers RoomIds sees them again.\n\nscenarios:\n")
 	for _, f := range r.Findings {
@@ -64,8 +64,8 @@ func (r *Result) WriteText(w io.Writer, file string) error {
 		if f.Seen > 0 {
 			ew.printf(" (and %d more cases failed alike)", f.Seen)
 		}
-		ew.printf(", shrunk from %d steps to %d (%d webhooks) in %d runs; reproduced %d of %d times with other RoomIds\n",
-			f.Original, f.Steps, f.Webhooks, f.ShrinkRuns, f.Reproduced, f.Verified)
+		ew.printf(", shrunk from %d steps to %d (%s) in %s; reproduced %d of %d times with other RoomIds\n",
+			f.Original, f.Steps, plural(f.Webhooks, "webhook"), plural(f.ShrinkRuns, "run"), f.Reproduced, f.Verified)
 		if ex := strings.TrimRight(f.Explain, "\n"); ex != "" {
 			ew.printf("%s\n", ex)
 		}
@@ -82,15 +82,15 @@ func (r *Result) WriteText(w io.Writer, file string) error {
 		"budget": "the budget was spent", "duration": "--duration ran out", "findings": "enough distinct findings",
 		"interrupted": "interrupted",
 	}[r.Stopped]
-	ew.printf("%d cases, %d requests exploring and %d shrinking in %s (%s), seed %d (repeat with --seed %d)\n",
-		r.Cases, r.Requests, r.ShrinkRequests, r.Duration.Round(1e6), why, r.Seed, r.Seed)
+	ew.printf("%s, %d requests exploring and %d shrinking in %s (%s), seed %d (repeat with --seed %d)\n",
+		plural(r.Cases, "case"), r.Requests, r.ShrinkRequests, r.Duration.Round(1e6), why, r.Seed, r.Seed)
 	switch {
 	case len(r.Findings) == 0:
 		ew.printf("nothing found\n")
 	case file != "":
-		ew.printf("%d finding(s), reproducers written to %s: livehook run %s --target %s%s\n", len(r.Findings), file, file, r.Target, tokenHint(r.Token))
+		ew.printf("%s, reproducers written to %s: livehook run %s --target %s%s\n", plural(len(r.Findings), "finding"), file, file, r.Target, tokenHint(r.Token))
 	default:
-		ew.printf("%d finding(s); -o FILE writes the reproducers as a scenarios file\n", len(r.Findings))
+		ew.printf("%s; -o FILE writes the reproducers as a scenarios file\n", plural(len(r.Findings), "finding"))
 	}
 	return ew.err
 }
@@ -116,4 +116,11 @@ func (e *errWriter) printf(format string, args ...any) {
 	if e.err == nil {
 		_, e.err = fmt.Fprintf(e.w, format, args...)
 	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
