@@ -81,10 +81,7 @@ Examples:
 	cfg := explore.Config{
 		Endpoint: webhook.Endpoint{URL: *target, SDKAppID: *appID, Token: *token},
 		Seed:     *seed, Budget: *budget, Duration: *duration, Timeout: *timeout,
-		MaxFindings: *maxFindings, ShrinkRuns: *shrinkRuns,
-	}
-	if *insecure {
-		cfg.Client = webhook.NewClient(webhook.WithTimeout(*timeout), webhook.WithInsecureTLS())
+		MaxFindings: *maxFindings, ShrinkRuns: *shrinkRuns, Insecure: *insecure,
 	}
 	if *target == "" {
 		if *token == "" {

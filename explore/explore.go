@@ -59,8 +59,10 @@ type Config struct {
 	// MaxFindings ends the exploration after this many distinct findings (DefaultMaxFindings
 	// unless set).
 	MaxFindings int
-	// Client delivers the webhooks; one with Timeout is made unless set.
-	Client *webhook.Client
+	// Insecure accepts any TLS certificate from an https target (self-signed test deployments).
+	Insecure bool
+	// Client delivers the webhooks; one with Timeout (and Insecure) is made unless set.
+	Client *Client
 	// Progress, when set, is called after each case run, from the exploring goroutine.
 	Progress func(Progress)
 }
@@ -165,7 +167,7 @@ func Explore(ctx context.Context, cfg Config) (*Result, error) {
 		cfg.MaxFindings = DefaultMaxFindings
 	}
 	if cfg.Client == nil {
-		cfg.Client = webhook.NewClient(webhook.WithTimeout(cfg.Timeout))
+		cfg.Client = newClient(cfg.Timeout, cfg.Insecure)
 	}
 	if cfg.Duration > 0 {
 		var cancel context.CancelFunc
