@@ -385,3 +385,17 @@ func TestExploreSaysWhenTheTargetRefusesEverything(t *testing.T) {
 	g.Expect(res.WriteText(&out, "")).To(Succeed())
 	g.Expect(out.String()).To(MatchRegexp(`seed 3, budget \d+ requests\n\n.*the target refused every webhook \(all HTTP 404\): is the path right\?`))
 }
+
+// --duration bounds the exploration whatever the budget; the case in flight is cut short and
+// counts for nothing, so a correct receiver is not failed by the deadline.
+func TestExploreStopsAtItsDuration(t *testing.T) {
+	g := NewWithT(t)
+	res, err := explore.Explore(context.Background(), explore.Config{
+		Endpoint: webhook.Endpoint{URL: start(t, reference(t, token)), SDKAppID: appID, Token: token},
+		Seed:     4, Budget: 1 << 30, Duration: 300 * time.Millisecond, Timeout: testTimeout,
+	})
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(res.Stopped).To(Equal("duration"))
+	g.Expect(res.Findings).To(BeEmpty())
+	g.Expect(res.Cases).To(BeNumerically(">=", 1))
+}
