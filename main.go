@@ -87,6 +87,7 @@ func init() {
 	commands = map[string]command{
 		"run":      {"fire the scenarios at an app backend and check its answers", (*Main).runRun},
 		"validate": {"check scenario files without sending anything", (*Main).runValidate},
+		"explore":  {"draw webhook sequences from the whole value space, shrink what fails to a reproducer", (*Main).runExplore},
 		"receive":  {"run the reference receiver, which checks webhooks sent to it", (*Main).runReceive},
 		"generate": {"write a scenarios file of realistic generated rooms", (*Main).runGenerate},
 		"serve":    {"run the mock Live backend: its REST API, firing the webhooks back", (*Main).runServe},
