@@ -12,6 +12,7 @@ import (
 type liveRoom struct {
 	*room.Room
 	lastCall time.Time
+	robots   map[string]bool // the members add_robot put in (members.go)
 }
 
 // meta is what a webhook's URL says of a REST call.

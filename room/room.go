@@ -69,6 +69,9 @@ type Room struct {
 	Created time.Time
 	// Closed is set once the room is destroyed.
 	Closed bool
+
+	mod   moderation     // bans and mutes (members.go)
+	seats []webhook.Seat // the seats, in index order, nil for a room without (seats.go)
 }
 
 // Validate checks a room's values against the protocol's limits.
@@ -117,6 +120,9 @@ func Create(info webhook.RoomInfo, operator string, client webhook.Meta, at time
 		operator = info.OwnerAccount.ID
 	}
 	r := &Room{Info: info, Client: client, Created: at}
+	if info.IsSeatEnabled {
+		r.openSeats(info.MaxSeatCount)
+	}
 	ev := &webhook.CreateRoom{OperatorAccount: operator, RoomInfo: info, EventTime: at.UnixMilli()}
 	return r, webhook.Message{Event: ev, Meta: client}, nil
 }
