@@ -15,9 +15,8 @@ import (
 )
 
 const (
-	sendGift  = mockserver.EnginePrefix + "send_gift"
-	addGift   = mockserver.EnginePrefix + "add_gift"
-	roomStats = mockserver.EnginePrefix + "get_room_stats"
+	sendGift = mockserver.EnginePrefix + "send_gift"
+	addGift  = mockserver.EnginePrefix + "add_gift"
 )
 
 // giftApp is an app backend that decides each gift by its GiftId: "rose" is refused with
@@ -78,7 +77,7 @@ func TestSendGiftObeysBeforeCallback(t *testing.T) {
 		_, env, _ := call(t, s, nil, sendGift, `{"RoomId":"live_1","GiftId":"`+tc.gift+`","Count":2,"From_Account":"fan_1","ReceiverList_Account":["host_1"]}`)
 		g.Expect(env.ErrorCode).To(Equal(tc.code), "%s: %s", tc.gift, env.ErrorInfo)
 	}
-	_, _, st := call(t, s, nil, roomStats, `{"RoomId":"live_1"}`)
+	_, _, st := call(t, s, nil, stats, `{"RoomId":"live_1"}`)
 	g.Expect(st).To(HaveKeyWithValue("TotalGiftsSent", BeNumerically("==", 4)), "two gifts of 2 let through")
 	g.Expect(st).To(HaveKeyWithValue("TotalGiftCoins", BeNumerically("==", 40)))
 
@@ -109,7 +108,7 @@ func TestSendGiftNotBlock(t *testing.T) {
 		_, env, _ := call(t, s, nil, sendGift, `{"RoomId":"live_1","GiftId":"`+gift+`","From_Account":"fan_1","ReceiverList_Account":["host_1"]}`)
 		g.Expect(env.ErrorCode).To(BeZero(), env.ErrorInfo)
 	}
-	_, _, st := call(t, s, nil, roomStats, `{"RoomId":"live_1"}`)
+	_, _, st := call(t, s, nil, stats, `{"RoomId":"live_1"}`)
 	g.Expect(st).To(HaveKeyWithValue("TotalGiftsSent", BeNumerically("==", 2)))
 	_, ds := s.Deliveries()
 	for _, d := range ds {
