@@ -79,7 +79,13 @@ func (s *Server) liveAPIs(add func(prefix, name string, rate int, fn handler)) {
 	add(EnginePrefix, "del_gift_category_language", 1, s.languageAPI("del", true))
 	add(EnginePrefix, "add_gift_category_relations", 1, s.relationsAPI(true))
 	add(EnginePrefix, "del_gift_category_relations", 1, s.relationsAPI(false))
+	add(EnginePrefix, "get_gift_count", 1, s.getGiftCount)
 	add(GroupPrefix, "send_group_msg", 200, s.sendGroupMsg)
+	add(LoginPrefix, "account_import", 100, s.accountImport)
+	add(ProfilePrefix, "portrait_get", 100, s.portraitGet)
+	add(ProfilePrefix, "portrait_set", 100, s.portraitSet)
+	add(EnginePrefix, "resume_mcu_task", 200, s.resumeMcuTask)
+	add(ConfigPrefix, "get_callback_token", 200, s.getCallbackToken)
 }
 
 // membersRequest is the body of ban_member, unban_member and mute_member, as the console sends

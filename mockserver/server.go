@@ -286,6 +286,7 @@ type app struct {
 	token    tokenConfig
 	rate     map[string]*rateWindow
 	gifts    giftCatalog // the gifts and categories (gifts.go)
+	profiles profileBook // the Chat accounts' profiles (accounts.go)
 	rng      *rand.Rand  // draws the rooms' activity
 	carry    float64     // activity events owed to every room, below one
 }

@@ -57,6 +57,10 @@ type Room struct {
 	IsUnlimitedRoomEnabled bool
 	// Notice is the room's notice (update_room_info's Notice).
 	Notice string
+	// SeatTemplate is the console's seat layout the room was created with (SeatTemplates), and
+	// KeepOwnerOnSeat its setting; neither is in a webhook.
+	SeatTemplate    string
+	KeepOwnerOnSeat bool
 	// Metadata is the room's metadata, in the order its keys were first set.
 	Metadata []webhook.MetadataItem
 	// Activity is what happened in the room while it was open.

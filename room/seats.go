@@ -25,6 +25,16 @@ var SeatTemplates = map[string]int{
 	"Karaoke":                 DefaultAudioSeats,
 }
 
+// SeatTemplateNames lists SeatTemplates' names in order, for messages.
+func SeatTemplateNames() []string {
+	names := make([]string, 0, len(SeatTemplates))
+	for n := range SeatTemplates {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
 // DefaultAudioSeats is an audio template's seats when create_room gives no MaxSeatCount: the
 // console's default.
 const DefaultAudioSeats = 8
