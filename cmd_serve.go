@@ -35,18 +35,42 @@ func commandList() string {
 	return b.String()
 }
 
+// apiList is mockserver.APIs for serve's help, grouped by path prefix, a few names a line.
+func apiList() string {
+	var b strings.Builder
+	prefix, line := "", 0
+	for _, p := range mockserver.APIs() {
+		i := strings.LastIndexByte(p, '/')
+		dir, name := p[:i+1], p[i+1:]
+		switch {
+		case dir != prefix:
+			if prefix != "" {
+				b.WriteString("\n")
+			}
+			fmt.Fprintf(&b, "Under %s:\n  %s", dir, name)
+			prefix, line = dir, len(name)+2
+		case line+len(name)+2 > 96:
+			fmt.Fprintf(&b, ",\n  %s", name)
+			line = len(name) + 2
+		default:
+			fmt.Fprintf(&b, ", %s", name)
+			line += len(name) + 2
+		}
+	}
+	return b.String()
+}
+
 func (m *Main) runServe(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("serve", "", `
 Run the mock Live backend: the REST API an app backend or the vendor's admin console calls,
 checking UserSigs and administrators as the real one does, and firing the resulting webhooks at
 the callback URL. Every answer is HTTP 200 with ActionStatus, ErrorCode and ErrorInfo.
 
-Under /v4/live_engine_http_srv/:
-  create_room, destroy_room, get_room_info, update_room_info, get_room_list,
-  get_room_stats (also as get_room_statistic), change_room_owner, set_room_metadata,
-  get_room_metadata, del_room_metadata, modify_admin, get_admin_list
-Under /v4/live_config/:
-  set_callback, update_callback, get_callback, set_callback_token
+`+apiList()+`
+send_gift, and each simulated gift (--activity), wait for Live.CallbackBeforeSendGift when the
+callback lists it: the app's answer decides (ErrorCode 0 lets the gift go; another code, or no
+answer within --timeout, blocks it, unless Live.CallbackBeforeCallBackNotBlock is listed too),
+and a blocked gift is not counted; /mock/deliveries marks it "blocked".
 set_callback and update_callback take every name of the vendor's webhook command list
 (https://trtc.io/document/64413):
 `+commandList()+`
