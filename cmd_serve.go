@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,6 +35,41 @@ func commandList() string {
 		line += len(d.Command) + 2
 	}
 	return b.String()
+}
+
+// serveTLS is the TLS configuration of --tls-cert/--tls-key or --tls-self-signed (nil for plain
+// HTTP), and a line saying where a self-signed certificate was written.
+func serveTLS(certFile, keyFile, names, out string) (*tls.Config, string, error) {
+	switch {
+	case names != "" && (certFile != "" || keyFile != ""):
+		return nil, "", usagef("--tls-self-signed makes its own certificate: leave out --tls-cert and --tls-key")
+	case (certFile == "") != (keyFile == ""):
+		return nil, "", usagef("--tls-cert and --tls-key go together: give both PEM files")
+	case certFile != "":
+		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+		if err != nil {
+			return nil, "", usagef("--tls-cert %s, --tls-key %s: %v", certFile, keyFile, err)
+		}
+		return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, "", nil
+	case names == "":
+		return nil, "", nil
+	}
+	var list []string
+	for _, n := range strings.Split(names, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			list = append(list, n)
+		}
+	}
+	cert, pemBytes, err := mockserver.SelfSigned(list...)
+	if err != nil {
+		return nil, "", usagef("--tls-self-signed: %v", err)
+	}
+	if err := os.WriteFile(out, pemBytes, 0o644); err != nil {
+		return nil, "", &ioError{fmt.Errorf("--tls-cert-out: %w", err)}
+	}
+	note := fmt.Sprintf("TLS: a self-signed certificate for %s, valid %v, written to %s (trust it, e.g. NODE_EXTRA_CA_CERTS=%s).",
+		strings.Join(list, ", "), mockserver.SelfSignedValidity, out, out)
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, note, nil
 }
 
 // apiList is mockserver.APIs for serve's help, grouped by path prefix, a few names a line.
@@ -102,6 +139,10 @@ Example:
 	idle := fs.Duration("idle-timeout", 0, "dissolve rooms without a call and without viewers for this long, as the system does with empty rooms (0: never)")
 	quiet := fs.Bool("q", false, "do not print a line per call and delivery")
 	deliveryFlag := fs.String("delivery", "", "deliver the webhooks as the Live backend does: `CONDITIONS` such as 'concurrency=32,duplicate=1%,reorder=1%,skew=-30s' (see the README's Delivery section)")
+	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate `FILE` (PEM), with --tls-key")
+	tlsKey := fs.String("tls-key", "", "the private key `FILE` (PEM) of --tls-cert")
+	tlsName := fs.String("tls-self-signed", "", "serve HTTPS with a self-signed certificate made at start for these comma-separated `NAMES` (e.g. console.tim.qq.com,127.0.0.1), written to --tls-cert-out for clients to trust")
+	tlsOut := fs.String("tls-cert-out", "livehook-mock-cert.pem", "with --tls-self-signed, where its certificate (PEM, no key) is written")
 	printSig := fs.Bool("print-usersig", false, "print a UserSig for the first of --admins, valid for a day, made with --secret-key (it is a credential: mind where the output goes)")
 	if err := m.parseFlags(fs, args); err != nil {
 		return err
@@ -176,10 +217,25 @@ Example:
 	}
 	s.Listener.Close()
 	s.Listener = ln
+	tlsCfg, certNote, err := serveTLS(*tlsCert, *tlsKey, *tlsName, *tlsOut)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if tlsCfg != nil {
+		s.Listener = tls.NewListener(ln, tlsCfg)
+	}
 	if err := s.Start(); err != nil {
 		return &ioError{err}
 	}
-	fmt.Fprintf(m.Stdout, "livehook serve: the mock Live backend listens on %s (SdkAppid %d)\n", s.URL, *appID)
+	url := s.URL
+	if tlsCfg != nil {
+		url = strings.Replace(url, "http://", "https://", 1)
+	}
+	fmt.Fprintf(m.Stdout, "livehook serve: the mock Live backend listens on %s (SdkAppid %d)\n", url, *appID)
+	if certNote != "" {
+		fmt.Fprintln(m.Stdout, certNote)
+	}
 	switch {
 	case *skip:
 		fmt.Fprintln(m.Stdout, "UserSigs are not checked.")
@@ -198,7 +254,7 @@ Example:
 	} else {
 		fmt.Fprintf(m.Stdout, "Webhooks go to %s.\n", *callback)
 	}
-	fmt.Fprintf(m.Stdout, "Deliveries: GET %s%s\n", s.URL, mockserver.DeliveriesPath)
+	fmt.Fprintf(m.Stdout, "Deliveries: GET %s%s\n", url, mockserver.DeliveriesPath)
 	<-ctx.Done()
 	return m.stopServe(s)
 }
