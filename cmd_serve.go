@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,18 +41,77 @@ func commandList() string {
 	return b.String()
 }
 
+// serveTLS is the TLS configuration of --tls-cert/--tls-key or --tls-self-signed (nil for plain
+// HTTP), and a line saying where a self-signed certificate was written.
+func serveTLS(certFile, keyFile, names, out string) (*tls.Config, string, error) {
+	switch {
+	case names != "" && (certFile != "" || keyFile != ""):
+		return nil, "", usagef("--tls-self-signed makes its own certificate: leave out --tls-cert and --tls-key")
+	case (certFile == "") != (keyFile == ""):
+		return nil, "", usagef("--tls-cert and --tls-key go together: give both PEM files")
+	case certFile != "":
+		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+		if err != nil {
+			return nil, "", usagef("--tls-cert %s, --tls-key %s: %v", certFile, keyFile, err)
+		}
+		return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, "", nil
+	case names == "":
+		return nil, "", nil
+	}
+	var list []string
+	for _, n := range strings.Split(names, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			list = append(list, n)
+		}
+	}
+	cert, pemBytes, err := mockserver.SelfSigned(list...)
+	if err != nil {
+		return nil, "", usagef("--tls-self-signed: %v", err)
+	}
+	if err := os.WriteFile(out, pemBytes, 0o644); err != nil {
+		return nil, "", &ioError{fmt.Errorf("--tls-cert-out: %w", err)}
+	}
+	note := fmt.Sprintf("TLS: a self-signed certificate for %s, valid %v, written to %s (trust it, e.g. NODE_EXTRA_CA_CERTS=%s).",
+		strings.Join(list, ", "), mockserver.SelfSignedValidity, out, out)
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, note, nil
+}
+
+// apiList is mockserver.APIs for serve's help, grouped by path prefix, a few names a line.
+func apiList() string {
+	var b strings.Builder
+	prefix, line := "", 0
+	for _, p := range mockserver.APIs() {
+		i := strings.LastIndexByte(p, '/')
+		dir, name := p[:i+1], p[i+1:]
+		switch {
+		case dir != prefix:
+			if prefix != "" {
+				b.WriteString("\n")
+			}
+			fmt.Fprintf(&b, "Under %s:\n  %s", dir, name)
+			prefix, line = dir, len(name)+2
+		case line+len(name)+2 > 96:
+			fmt.Fprintf(&b, ",\n  %s", name)
+			line = len(name) + 2
+		default:
+			fmt.Fprintf(&b, ", %s", name)
+			line += len(name) + 2
+		}
+	}
+	return b.String()
+}
+
 func (m *Main) runServe(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("serve", "", `
 Run the mock Live backend: the REST API an app backend or the vendor's admin console calls,
 checking UserSigs and administrators as the real one does, and firing the resulting webhooks at
 the callback URL. Every answer is HTTP 200 with ActionStatus, ErrorCode and ErrorInfo.
 
-Under /v4/live_engine_http_srv/:
-  create_room, destroy_room, get_room_info, update_room_info, get_room_list,
-  get_room_stats (also as get_room_statistic), change_room_owner, set_room_metadata,
-  get_room_metadata, del_room_metadata, modify_admin, get_admin_list
-Under /v4/live_config/:
-  set_callback, update_callback, get_callback, set_callback_token
+`+apiList()+`
+send_gift, and each simulated gift (--activity), wait for Live.CallbackBeforeSendGift when the
+callback lists it: the app's answer decides (ErrorCode 0 lets the gift go; another code, or no
+answer within --timeout, blocks it, unless Live.CallbackBeforeCallBackNotBlock is listed too),
+and a blocked gift is not counted; /mock/deliveries marks it "blocked".
 set_callback and update_callback take every name of the vendor's webhook command list
 (https://trtc.io/document/64413):
 `+commandList()+`
@@ -94,6 +155,10 @@ Example:
 	deliveryFlag := fs.String("delivery", "", "deliver the webhooks as the Live backend does: `CONDITIONS` such as 'concurrency=32,duplicate=1%,reorder=1%,skew=-30s' (see the README's Delivery section)")
 	var callbackHosts hostsFlag
 	fs.Var(&callbackHosts, "allow-callback-host", "let callback URLs name this `HOST` beyond loopback (repeatable, or comma-separated; * for any): without it, webhooks go to loopback only")
+	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate `FILE` (PEM), with --tls-key")
+	tlsKey := fs.String("tls-key", "", "the private key `FILE` (PEM) of --tls-cert")
+	tlsName := fs.String("tls-self-signed", "", "serve HTTPS with a self-signed certificate made at start for these comma-separated `NAMES` (e.g. console.tim.qq.com,127.0.0.1), written to --tls-cert-out for clients to trust")
+	tlsOut := fs.String("tls-cert-out", "livehook-mock-cert.pem", "with --tls-self-signed, where its certificate (PEM, no key) is written")
 	printSig := fs.Bool("print-usersig", false, "print a UserSig for the first of --admins, valid for a day, made with --secret-key (it is a credential: mind where the output goes)")
 	if err := m.parseFlags(fs, args); err != nil {
 		return err
@@ -185,10 +250,25 @@ Example:
 			return c
 		})
 	}
+	tlsCfg, certNote, err := serveTLS(*tlsCert, *tlsKey, *tlsName, *tlsOut)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if tlsCfg != nil {
+		s.Listener = tls.NewListener(ln, tlsCfg)
+	}
 	if err := s.Start(); err != nil {
 		return &ioError{err}
 	}
-	fmt.Fprintf(m.Stdout, "livehook serve: the mock Live backend listens on %s (SdkAppid %d)\n", s.URL, *appID)
+	url := s.URL
+	if tlsCfg != nil {
+		url = strings.Replace(url, "http://", "https://", 1)
+	}
+	fmt.Fprintf(m.Stdout, "livehook serve: the mock Live backend listens on %s (SdkAppid %d)\n", url, *appID)
+	if certNote != "" {
+		fmt.Fprintln(m.Stdout, certNote)
+	}
 	if w := listenWarning(ln.Addr(), *skip, *key); w != "" {
 		fmt.Fprintln(m.Stderr, "livehook serve: warning: "+w)
 	}
@@ -218,12 +298,12 @@ Example:
 	} else {
 		fmt.Fprintf(m.Stdout, "Webhooks go to %s.\n", *callback)
 	}
-	fmt.Fprintf(m.Stdout, "Deliveries: GET %s%s\n", s.URL, mockserver.DeliveriesPath)
+	fmt.Fprintf(m.Stdout, "Deliveries: GET %s%s\n", url, mockserver.DeliveriesPath)
 	switch {
 	case cons != nil && cons.NeedsToken():
-		fmt.Fprintf(m.Stdout, "Console: open %s/ in a browser (it asks for the --console-token)\n", s.URL)
+		fmt.Fprintf(m.Stdout, "Console: open %s/ in a browser (it asks for the --console-token)\n", url)
 	case cons != nil:
-		fmt.Fprintf(m.Stdout, "Console: open %s/ in a browser\n", s.URL)
+		fmt.Fprintf(m.Stdout, "Console: open %s/ in a browser\n", url)
 	case !*noConsole:
 		fmt.Fprintln(m.Stdout, "Console: off: listening beyond loopback without a token; set --console-token to serve it")
 	}

@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -85,6 +86,8 @@ func fail(code int, format string, args ...any) *apiError {
 
 // call is one REST call: who made it, from where, for which app.
 type call struct {
+	// ctx is the request's: a call that waits on the app (a "before" callback) ends with it.
+	ctx        context.Context
 	identifier string
 	ip         string
 	app        *app
@@ -133,6 +136,7 @@ func (s *Server) apis() map[string]api {
 	add(ConfigPrefix, "update_callback", 200, s.updateCallback)
 	add(ConfigPrefix, "get_callback", 200, s.getCallback)
 	add(ConfigPrefix, "set_callback_token", 200, s.setCallbackToken)
+	s.liveAPIs(add) // members, moderation, seats, messages, gifts (members.go, seats.go, gifts.go)
 	return m
 }
 
@@ -168,7 +172,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 // handle runs the gateway's checks in the vendor's order (resource, method and body, app, URL
 // parameters, UserSig, administrator, rate) and then the API.
 func (s *Server) handle(w http.ResponseWriter, r *http.Request) (call, string, any, *apiError) {
-	var c call
+	c := call{ctx: r.Context()}
 	c.ip, _, _ = net.SplitHostPort(r.RemoteAddr)
 	a, ok := s.api[r.URL.Path]
 	if !ok {
@@ -216,9 +220,13 @@ func writeEnvelope(w http.ResponseWriter, reqID string, resp any, aerr *apiError
 		b = strconv.AppendQuote(b, reqID)
 		if resp != nil {
 			r, err := json.Marshal(resp)
-			if err != nil {
+			_, top := resp.(topLevel)
+			switch {
+			case err != nil:
 				aerr = fail(CodeInternal, "encoding the answer: %v", err)
-			} else {
+			case top && len(r) > 2: // a Chat API's fields go beside ActionStatus
+				b = append(append(b, ','), r[1:len(r)-1]...)
+			case !top:
 				b = append(append(b, `,"Response":`...), r...)
 			}
 		}
@@ -231,6 +239,10 @@ func writeEnvelope(w http.ResponseWriter, reqID string, resp any, aerr *apiError
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(b)
 }
+
+// topLevel marks an answer whose fields go at the top level of the body, beside ActionStatus,
+// as the Chat (IM) APIs answer, rather than in Response as the Live APIs do.
+type topLevel interface{ topLevel() }
 
 // jsonContentType is shared by every answer and never modified.
 var jsonContentType = []string{"application/json; charset=utf-8"}

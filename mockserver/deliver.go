@@ -39,6 +39,12 @@ type Delivery struct {
 	Redelivery bool `json:"redelivery,omitempty"`
 	// Condition names the delivery conditions it went under, if any.
 	Condition string `json:"condition,omitempty"`
+	// Before marks a "before" callback (Live.CallbackBeforeSendGift): sent at once, outside the
+	// delivery conditions, while the action waits for the answer. Blocked says the answer stopped
+	// the action (the gift was not sent, nor counted); Verdict says what decided it.
+	Before  bool   `json:"before,omitempty"`
+	Blocked bool   `json:"blocked,omitempty"`
+	Verdict string `json:"verdict,omitempty"`
 }
 
 // tag rides on a delivery.Item: the webhook's number in the log and when it was fired.

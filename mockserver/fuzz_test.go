@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/livehook/livehook/mockserver"
@@ -24,6 +25,18 @@ func FuzzREST(f *testing.F) {
 	f.Add("get_callback", q, []byte(`{}`))
 	f.Add("set_callback_token", q, []byte(`{"Token":"t","IsTokenEnable":false}`))
 	f.Add("get_room_info", "sdkappid=1&usersig=eJw", []byte(`{`))
+	f.Add("ban_member", q, []byte(`{"RoomId":"r","MemberList_Account":["a"],"Duration":60,"Reason":"x"}`))
+	f.Add("mute_member", q, []byte(`{"RoomId":"r","MemberList_Account":["a"],"MuteTime":0}`))
+	f.Add("get_banned_member_list", q, []byte(`{"RoomId":"r","Next":"1","Count":1}`))
+	f.Add("add_robot", q, []byte(`{"RoomId":"r","RobotList_Account":["b"]}`))
+	f.Add("send_text_msg", q, []byte(`{"RoomId":"r","Sender_Account":"b","TextContent":"hi","ExtensionInfo":"{}"}`))
+	f.Add("add_gift", q, []byte(`{"GiftId":"g","Coins":1,"DefaultName":"G","ExtensionInfo":"{}"}`))
+	f.Add("send_gift", q, []byte(`{"RoomId":"r","GiftId":"g","Count":2,"From_Account":"a","ReceiverList_Account":["b"]}`))
+	f.Add("set_gift_language", q, []byte(`{"GiftId":"g","Language":"en","Name":"n"}`))
+	f.Add("add_gift_category_relations", q, []byte(`{"CategoryId":"c","GiftIdList":["g"]}`))
+	f.Add("room_engine_http_mic/pick_user_on_seat", q, []byte(`{"RoomId":"r","Member_Account":"b","Index":0}`))
+	f.Add("profile/portrait_get", q, []byte(`{"To_Account":["a"],"TagList":["Tag_Profile_IM_Nick"]}`))
+	f.Add("group_open_http_svc/send_group_msg", q, []byte(`{"GroupId":"r","From_Account":"b","MsgBody":[{}]}`))
 	s, err := mockserver.NewUnstartedServer(mockserver.Config{SDKAppID: appID, SkipUserSig: true, ActivityRate: 1})
 	if err != nil {
 		f.Fatal(err)
@@ -31,12 +44,15 @@ func FuzzREST(f *testing.F) {
 	defer s.Close()
 	h := s.Handler()
 	f.Fuzz(func(t *testing.T, api, query string, body []byte) {
-		prefix := mockserver.EnginePrefix
-		if api == "set_callback" || api == "update_callback" {
+		if strings.HasSuffix(api, "set_callback") || strings.HasSuffix(api, "update_callback") {
 			return // a fuzzed callback URL would send webhooks off this machine
 		}
+		path := mockserver.EnginePrefix + api
+		if strings.Contains(api, "/") { // another service: room_engine_http_mic/..., profile/...
+			path = "/v4/" + api
+		}
 		req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
-		req.URL.Path = prefix + api
+		req.URL.Path = path
 		req.URL.RawQuery = query
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)

@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -42,7 +43,7 @@ func TestInspectIsWhatTheAPIsAnswer(t *testing.T) {
 	for i := range 12 {
 		callInternal(t, s, EnginePrefix+"create_room", fmt.Sprintf(`{"RoomInfo":{"RoomId":"r%02d","RoomType":"Live","IsPublicVisible":%v}}`, i, i != 5))
 	}
-	s.simulate(time.Second)
+	s.simulate(context.Background(), time.Second)
 	callInternal(t, s, EnginePrefix+"set_room_metadata", `{"RoomId":"r03","Metadata":[{"Key":"topic","Value":"<b>music</b>"}]}`)
 	callInternal(t, s, EnginePrefix+"modify_admin", `{"RoomId":"r03","OpType":"add","Admin_Account":["mod_1"]}`)
 
@@ -128,7 +129,7 @@ func BenchmarkInspect(b *testing.B) {
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, EnginePrefix+"create_room?sdkappid=1400000001&identifier=administrator&random=1&contenttype=json",
 			strings.NewReader(fmt.Sprintf(`{"RoomInfo":{"RoomId":"r%d","RoomType":"Live"}}`, i))))
 	}
-	s.simulate(time.Second)
+	s.simulate(context.Background(), time.Second)
 	b.ResetTimer()
 	for range b.N {
 		if in := s.Inspect(200); len(in.Apps[0].Rooms) != 200 {

@@ -23,6 +23,7 @@ type listedRoom struct {
 	CreateTime     int64           `json:"CreateTime"`
 	ActivityStatus int             `json:"ActivityStatus"`
 	ViewCount      int             `json:"ViewCount"`
+	consoleView
 }
 
 // listKey is a room's place in the list: by ViewCount, then by RoomId, so that the order is total.
@@ -101,7 +102,7 @@ func (s *Server) getRoomList(c call, body []byte) (any, *apiError) {
 		}
 		rooms = append(rooms, listedRoom{RoomName: r.Info.RoomName, RoomId: r.Info.RoomId, OwnerAccount: r.Info.OwnerAccount,
 			CoverURL: r.Info.CoverURL, Category: append([]int{}, r.Info.Category...), CreateTime: r.Info.CreateTime,
-			ActivityStatus: r.ActivityStatus, ViewCount: k.views})
+			ActivityStatus: r.ActivityStatus, ViewCount: k.views, consoleView: viewOf(a, r)})
 	}
 	a.mu.Unlock()
 	slices.SortFunc(rooms, func(x, y listedRoom) int {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/livehook/livehook/room"
@@ -14,6 +15,7 @@ import (
 type liveRoom struct {
 	*room.Room
 	lastCall time.Time
+	robots   map[string]bool // the members add_robot put in (members.go)
 }
 
 // meta is what a webhook's URL says of a REST call.
@@ -41,6 +43,9 @@ type roomInfoRequest struct {
 	IsUnlimitedRoomEnabled *bool   `json:"IsUnlimitedRoomEnabled"`
 	BackgroundURL          *string `json:"BackgroundURL"`
 	Notice                 *string `json:"Notice"`
+	// SeatTemplate and KeepOwnerOnSeat are what the vendor's console sends (never IsSeatEnabled).
+	SeatTemplate    *string `json:"SeatTemplate"`
+	KeepOwnerOnSeat *bool   `json:"KeepOwnerOnSeat"`
 }
 
 // decodeRoomInfo reads the body of create_room and update_room_info: {"RoomInfo": {...}}.
@@ -88,6 +93,17 @@ func (s *Server) createRoom(c call, body []byte) (any, *apiError) {
 		info.MaxSeatCount = 8
 	}
 	setp(&info.TakeSeatMode, ri.TakeSeatMode)
+	if ri.SeatTemplate != nil {
+		// A template gives the room its seats (room.SeatTemplates), as the console expects.
+		n, known := room.SeatTemplates[*ri.SeatTemplate]
+		if !known {
+			return nil, fail(CodeBadParameter, "RoomInfo.SeatTemplate is %q, want one of %s", *ri.SeatTemplate, strings.Join(room.SeatTemplateNames(), ", "))
+		}
+		if ri.MaxSeatCount != nil && !room.IsAudioTemplate(*ri.SeatTemplate) && *ri.MaxSeatCount != n {
+			return nil, fail(CodeBadParameter, "RoomInfo.MaxSeatCount is %d but SeatTemplate %s has %d seats: leave it out", *ri.MaxSeatCount, *ri.SeatTemplate, n)
+		}
+		info.IsSeatEnabled, info.MaxSeatCount = true, n
+	}
 	setp(&info.MaxSeatCount, ri.MaxSeatCount)
 	setp(&info.IsPublicVisible, ri.IsPublicVisible)
 	setp(&info.CoverURL, ri.CoverURL)
@@ -107,6 +123,9 @@ func (s *Server) createRoom(c call, body []byte) (any, *apiError) {
 			return nil, roomError(err)
 		}
 	}
+
+	setp(&r.SeatTemplate, ri.SeatTemplate)
+	setp(&r.KeepOwnerOnSeat, ri.KeepOwnerOnSeat)
 
 	a := c.app
 	a.mu.Lock()
@@ -213,9 +232,13 @@ type roomInfo struct {
 	BackgroundURL          string          `json:"BackgroundURL"`
 	IsUnlimitedRoomEnabled bool            `json:"IsUnlimitedRoomEnabled"`
 	Notice                 string          `json:"Notice,omitempty"`
+	consoleView
 }
 
-func infoOf(r *liveRoom) roomInfo {
+func infoOf(r *liveRoom) roomInfo { return infoIn(nil, r) }
+
+// infoIn is infoOf with the owner's profile from the app; the caller holds the app's lock.
+func infoIn(a *app, r *liveRoom) roomInfo {
 	i := r.Info
 	cat := i.Category
 	if cat == nil {
@@ -227,13 +250,14 @@ func infoOf(r *liveRoom) roomInfo {
 		IsMessageDisabled: i.IsMessageDisabled, CoverURL: i.CoverURL, Category: append([]int{}, cat...),
 		ActivityStatus: r.ActivityStatus, ViewCount: r.ViewCount(), IsPublicVisible: i.IsPublicVisible, CustomInfo: i.CustomInfo,
 		BackgroundURL: r.BackgroundURL, IsUnlimitedRoomEnabled: r.IsUnlimitedRoomEnabled, Notice: r.Notice,
+		consoleView: viewOf(a, r),
 	}
 }
 
 func (s *Server) getRoomInfo(c call, body []byte) (any, *apiError) {
 	var req roomRequest
 	return s.withRoom(c, body, &req, &req.RoomId, func(r *liveRoom) (any, *apiError) {
-		return struct{ RoomInfo roomInfo }{infoOf(r)}, nil
+		return struct{ RoomInfo roomInfo }{infoIn(c.app, r)}, nil
 	})
 }
 

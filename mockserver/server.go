@@ -22,6 +22,7 @@ import (
 
 	"github.com/livehook/livehook/delivery"
 	"github.com/livehook/livehook/internal/httpserver"
+	"github.com/livehook/livehook/room"
 	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
 )
@@ -300,8 +301,10 @@ type app struct {
 	callback callbackConfig
 	token    tokenConfig
 	rate     map[string]*rateWindow
-	rng      *rand.Rand // draws the rooms' activity
-	carry    float64    // activity events owed to every room, below one
+	gifts    giftCatalog // the gifts and categories (gifts.go)
+	profiles profileBook // the Chat accounts' profiles (accounts.go)
+	rng      *rand.Rand  // draws the rooms' activity
+	carry    float64     // activity events owed to every room, below one
 }
 
 func newApp(a App, seed int64) *app {
@@ -381,7 +384,7 @@ func (s *Server) Start() error {
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
-			s.every(ctx, s.cfg.ActivityTick, func() { s.simulate(s.cfg.ActivityTick) })
+			s.every(ctx, s.cfg.ActivityTick, func() { s.simulate(ctx, s.cfg.ActivityTick) })
 		}()
 	}
 	return nil
@@ -481,8 +484,11 @@ func (s *Server) every(ctx context.Context, period time.Duration, fn func()) {
 
 // simulate advances every open room's activity by what ActivityRate makes happen in d. Rooms
 // are visited in RoomId order, so that one seed makes one history for one sequence of calls.
-func (s *Server) simulate(d time.Duration) {
+// When the callback lists Live.CallbackBeforeSendGift, each simulated gift waits for the app's
+// answer (outside the app's lock) and is counted only if it is let through.
+func (s *Server) simulate(ctx context.Context, d time.Duration) {
 	for _, a := range s.appList() {
+		var gifts []simulatedGift
 		a.mu.Lock()
 		due := s.cfg.ActivityRate*d.Seconds() + a.carry
 		n := int(due)
@@ -490,18 +496,22 @@ func (s *Server) simulate(d time.Duration) {
 		if n > 0 {
 			// Member webhooks are made only when the callback lists them: a busy room makes many.
 			members := a.callback.exists && a.callback.commands[webhook.CommandMemberStateChanged]
+			before := a.callback.exists && a.callback.commands[webhook.CommandBeforeSendGift]
 			now := s.cfg.Now()
 			for _, id := range slices.Sorted(maps.Keys(a.rooms)) {
-				if !members {
-					a.rooms[id].Simulate(a.rng, n)
-					continue
+				r := a.rooms[id]
+				h := room.Hooks{At: now}
+				if members {
+					h.Moved = func(user string, online bool) { s.fire(a, r.MemberEvent(user, online, now)) }
 				}
-				for _, msg := range a.rooms[id].SimulateMembers(a.rng, n, now) {
-					s.fire(a, msg)
+				if before {
+					h.Gift = func(g room.SimulatedGift) { gifts = append(gifts, simulatedGift{r, g}) }
 				}
+				r.SimulateWith(a.rng, n, h)
 			}
 		}
 		a.mu.Unlock()
+		s.sendSimulatedGifts(ctx, a, gifts)
 	}
 }
 

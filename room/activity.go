@@ -88,16 +88,42 @@ func (r *Room) Messages() int { return r.Activity.messages }
 // Simulate makes n things happen in the room, drawn from rng: viewers entering (most often) and
 // leaving, likes, messages and now and then a gift from a viewer in the room. The same rng state
 // and room make the same history.
-func (r *Room) Simulate(rng *rand.Rand, n int) { r.simulate(rng, n, nil) }
+func (r *Room) Simulate(rng *rand.Rand, n int) { r.SimulateWith(rng, n, Hooks{}) }
 
 // SimulateMembers is Simulate that also returns, in order, the member state webhook
 // (Live.CallbackAfterMemberStateChanged) of each viewer who entered or left, dated at. It draws
 // from rng exactly as Simulate does, so the history is the same either way.
 func (r *Room) SimulateMembers(rng *rand.Rand, n int, at time.Time) []webhook.Message {
 	var out []webhook.Message
-	r.simulate(rng, n, func(user string, online bool) { out = append(out, r.MemberEvent(user, online, at)) })
+	r.SimulateWith(rng, n, Hooks{Moved: func(user string, online bool) { out = append(out, r.MemberEvent(user, online, at)) }})
 	return out
 }
+
+// Hooks let the caller of SimulateWith see, and decide, what the simulation does.
+type Hooks struct {
+	// Moved, when set, is told of each viewer who entered (online) or left.
+	Moved func(user string, online bool)
+	// Gift, when set, is given each gift drawn instead of the room recording it: the caller
+	// decides whether it goes (a "before" callback may block it) and records it with Room.Gift.
+	Gift func(g SimulatedGift)
+	// At is the instant bans are judged at: a banned viewer drawn to enter stays out. When
+	// zero, every ban given holds.
+	At time.Time
+}
+
+// SimulatedGift is a gift the simulation drew: who sends it, how many, worth how much each.
+type SimulatedGift struct {
+	Sender       string
+	Count, Coins int
+}
+
+// GiftID is the GiftId a simulated gift is sent as: one per price, since the simulation draws
+// prices, not gifts of the app's catalogue.
+func (g SimulatedGift) GiftID() string { return "livehook-gift-" + strconv.Itoa(g.Coins) }
+
+// SimulateWith is Simulate with hooks. It draws from rng exactly as Simulate does whatever the
+// hooks, so one seed makes one history.
+func (r *Room) SimulateWith(rng *rand.Rand, n int, h Hooks) { r.simulate(rng, n, h) }
 
 // simulatedClient is the URL's ClientIP and OptPlatform of a simulated viewer's entry or exit:
 // a simulated viewer has no address, and no platform livehook could know.
@@ -114,8 +140,8 @@ func (r *Room) MemberEvent(user string, online bool, at time.Time) webhook.Messa
 	return webhook.Message{Event: ev, Meta: simulatedClient}
 }
 
-// simulate is Simulate, calling moved, when not nil, for each viewer who entered or left.
-func (r *Room) simulate(rng *rand.Rand, n int, moved func(user string, online bool)) {
+func (r *Room) simulate(rng *rand.Rand, n int, h Hooks) {
+	moved := h.Moved
 	pool := max(4*r.Info.MaxMemberCount, 16)
 	for range n {
 		if r.Closed {
@@ -124,7 +150,7 @@ func (r *Room) simulate(rng *rand.Rand, n int, moved func(user string, online bo
 		online := r.Activity.online
 		switch p := rng.IntN(100); {
 		case p < 35:
-			if user := "viewer-" + strconv.Itoa(rng.IntN(pool)); r.Enter(user) && moved != nil {
+			if user := "viewer-" + strconv.Itoa(rng.IntN(pool)); !r.bannedAt(user, h.At) && r.Enter(user) && moved != nil {
 				moved(user, true)
 			}
 		case p < 55:
@@ -139,7 +165,12 @@ func (r *Room) simulate(rng *rand.Rand, n int, moved func(user string, online bo
 			r.Message()
 		default:
 			if len(online) > 0 {
-				r.Gift(online[rng.IntN(len(online))], 1+rng.IntN(3), giftCoins[rng.IntN(len(giftCoins))])
+				g := SimulatedGift{Sender: online[rng.IntN(len(online))], Count: 1 + rng.IntN(3), Coins: giftCoins[rng.IntN(len(giftCoins))]}
+				if h.Gift != nil {
+					h.Gift(g)
+				} else {
+					r.Gift(g.Sender, g.Count, g.Coins)
+				}
 			}
 		}
 	}

@@ -57,6 +57,10 @@ type Room struct {
 	IsUnlimitedRoomEnabled bool
 	// Notice is the room's notice (update_room_info's Notice).
 	Notice string
+	// SeatTemplate is the console's seat layout the room was created with (SeatTemplates), and
+	// KeepOwnerOnSeat its setting; neither is in a webhook.
+	SeatTemplate    string
+	KeepOwnerOnSeat bool
 	// Metadata is the room's metadata, in the order its keys were first set.
 	Metadata []webhook.MetadataItem
 	// Activity is what happened in the room while it was open.
@@ -69,6 +73,9 @@ type Room struct {
 	Created time.Time
 	// Closed is set once the room is destroyed.
 	Closed bool
+
+	mod   moderation     // bans and mutes (members.go)
+	seats []webhook.Seat // the seats, in index order, nil for a room without (seats.go)
 }
 
 // Validate checks a room's values against the protocol's limits.
@@ -117,6 +124,9 @@ func Create(info webhook.RoomInfo, operator string, client webhook.Meta, at time
 		operator = info.OwnerAccount.ID
 	}
 	r := &Room{Info: info, Client: client, Created: at}
+	if info.IsSeatEnabled {
+		r.openSeats(info.MaxSeatCount)
+	}
 	ev := &webhook.CreateRoom{OperatorAccount: operator, RoomInfo: info, EventTime: at.UnixMilli()}
 	return r, webhook.Message{Event: ev, Meta: client}, nil
 }
