@@ -10,6 +10,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/livehook/livehook/internal/yamlnode"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -353,49 +354,12 @@ func step(action string, fields *yaml.Node, rejected bool) *yaml.Node {
 	return n
 }
 
-// mapping makes a flow-style YAML map of key, value pairs, in order.
-func mapping(kv ...any) *yaml.Node {
-	n := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
-	for i := 0; i+1 < len(kv); i += 2 {
-		n.Content = append(n.Content, scalar(kv[i].(string)), valueNode(kv[i+1]))
-	}
-	return n
-}
-
-func valueNode(v any) *yaml.Node {
-	switch v := v.(type) {
-	case *yaml.Node:
-		return v
-	case string:
-		return scalar(v)
-	case int:
-		return intNode(v)
-	case bool:
-		return plain(strconv.FormatBool(v))
-	case []int:
-		n := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
-		for _, x := range v {
-			n.Content = append(n.Content, intNode(x))
-		}
-		return n
-	}
-	panic(fmt.Sprintf("explore: no YAML for %T", v))
-}
-
-// scalar is a string that stays a string, quoted where YAML would read it as something else.
-func scalar(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
-
-// plain is a word the parser reads as it stands: a duration, a share, an enumeration's value.
-func plain(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Value: s} }
-
-func intNode(v int) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(v)}
-}
-
-func list(items []string) *yaml.Node {
-	n := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
-	for _, it := range items {
-		n.Content = append(n.Content, scalar(it))
-	}
-	return n
-}
+// The nodes of a case's file: package yamlnode's, named as this file uses them.
+var (
+	mapping   = yamlnode.Map
+	valueNode = yamlnode.Value
+	scalar    = yamlnode.Str
+	plain     = yamlnode.Plain
+	intNode   = yamlnode.Int
+	list      = yamlnode.Strings
+)

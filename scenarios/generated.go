@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strconv"
 	"time"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/livehook/livehook/generator"
+	"github.com/livehook/livehook/internal/yamlnode"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -123,49 +123,16 @@ func step(action string, fields *yaml.Node) *yaml.Node {
 	return n
 }
 
-// mapping makes a flow-style YAML map of key, value pairs, in order.
-func mapping(kv ...any) *yaml.Node {
-	n := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
-	for i := 0; i+1 < len(kv); i += 2 {
-		n.Content = append(n.Content, scalar(kv[i].(string)), value(kv[i+1]))
-	}
-	return n
-}
-
-func value(v any) *yaml.Node {
-	switch v := v.(type) {
-	case *yaml.Node:
-		return v
-	case string:
-		return scalar(v)
-	case int:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(v)}
-	case bool:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(v)}
-	}
-	panic(fmt.Sprintf("scenarios: no YAML for %T", v))
-}
-
-// scalar is a string that stays a string, quoted where YAML would read it as something else.
-func scalar(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
-
-func list(items []string) *yaml.Node {
-	n := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
-	for _, it := range items {
-		n.Content = append(n.Content, scalar(it))
-	}
-	return n
-}
+// The nodes of the file: package yamlnode's, named as this file uses them.
+var (
+	mapping = yamlnode.Map
+	scalar  = yamlnode.Str
+	list    = yamlnode.Strings
+	intList = yamlnode.Ints
+	value   = yamlnode.Value
+)
 
 func flowList(items ...string) *yaml.Node { return list(items) }
-
-func intList(items []int) *yaml.Node {
-	n := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
-	for _, it := range items {
-		n.Content = append(n.Content, value(it))
-	}
-	return n
-}
 
 // indent shifts a YAML list under the scenarios: key.
 func indent(b []byte) []byte {
