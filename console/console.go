@@ -36,6 +36,7 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -87,6 +88,7 @@ type Options struct {
 // Console serves the page and its API beside a receiver. It is an http.Handler that passes
 // every webhook to the receiver; Close ends its streams.
 type Console struct {
+	routes map[string]http.HandlerFunc // the guarded paths, made once: every webhook passes ServeHTTP
 	guard
 	rv     *receiver.Receiver
 	opt    Options
@@ -138,6 +140,12 @@ func New(rv *receiver.Receiver, opt Options) (*Console, error) {
 			c.store.add(d, c.event(&d))
 		}
 	})
+	c.routes = map[string]http.HandlerFunc{
+		Prefix + "events":        c.serveEvents,
+		Prefix + "api/resend":    c.serveResend,
+		Prefix + "api/recording": c.serveRecording,
+		Prefix + "api/body":      c.serveBody,
+	}
 	return c, nil
 }
 
@@ -178,39 +186,51 @@ func (c *Console) NeedsToken() bool { return c.token != "" }
 
 // ServeHTTP serves the console's requests and passes every other to the receiver.
 func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c.guard.route(w, r, c.rv, "assets/index.html", c.routes)
+}
+
+// route serves a console's request, or hands a sender's to next: the page at /, the guarded
+// stream and API calls by their paths (api/session for both consoles), the rest (login,
+// assets) in common. Both consoles route through it, so the rules of who may see what are one.
+func (g *guard) route(w http.ResponseWriter, r *http.Request, next http.Handler, page string, guarded map[string]http.HandlerFunc) {
 	if !isConsole(r) {
-		c.rv.ServeHTTP(w, r)
+		next.ServeHTTP(w, r)
 		return
 	}
-	if !c.guard.admit(w, r) {
+	if !g.admit(w, r) {
 		return
 	}
 	switch p := r.URL.Path; {
 	case p == "/":
 		w.Header().Set("Cache-Control", "no-store")
-		http.ServeFileFS(w, r, assets, "assets/index.html")
+		http.ServeFileFS(w, r, assets, page)
 	case strings.HasPrefix(p, Prefix+"api/") && p != Prefix+"api/login" || p == Prefix+"events":
-		if !c.guard.authorized(r) {
+		if !g.authorized(r) {
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "the console needs its token"})
 			return
 		}
-		switch p {
-		case Prefix + "events":
-			c.serveEvents(w, r)
-		case Prefix + "api/resend":
-			c.serveResend(w, r)
-		case Prefix + "api/recording":
-			c.serveRecording(w, r)
-		case Prefix + "api/body":
-			c.serveBody(w, r)
-		case Prefix + "api/session":
+		if h := guarded[p]; h != nil {
+			h(w, r)
+		} else if p == Prefix+"api/session" {
 			writeJSON(w, http.StatusOK, map[string]bool{"authorized": true})
-		default:
+		} else {
 			http.NotFound(w, r)
 		}
 	default:
-		c.guard.serveCommon(w, r)
+		g.serveCommon(w, r)
 	}
+}
+
+// startStream readies a response to carry an event stream: free of the server's read and write
+// timeouts (each write sets its own), resuming after the Last-Event-ID the browser sent, if any.
+func startStream(w http.ResponseWriter, r *http.Request) (rc *http.ResponseController, after uint64) {
+	rc = http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Time{})
+	_ = rc.SetWriteDeadline(time.Time{})
+	if id := r.Header.Get("Last-Event-ID"); id != "" {
+		after, _ = strconv.ParseUint(id, 10, 64)
+	}
+	return rc, after
 }
 
 // guard is what the receive and serve consoles share: the token that opens them, the

@@ -3,7 +3,6 @@ package console
 import (
 	"encoding/json"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/livehook/livehook/receiver"
@@ -40,14 +39,7 @@ type hello struct {
 // them), then each new one as it is answered. Its events: "hello" first, "delivery" (id: its
 // Seq), and "dropped" when the stream fell behind and left deliveries out.
 func (c *Console) serveEvents(w http.ResponseWriter, r *http.Request) {
-	rc := http.NewResponseController(w)
-	// The stream outlives the server's read and write timeouts; each write has its own.
-	_ = rc.SetReadDeadline(time.Time{})
-	_ = rc.SetWriteDeadline(time.Time{})
-	var after uint64
-	if id := r.Header.Get("Last-Event-ID"); id != "" {
-		after, _ = strconv.ParseUint(id, 10, 64)
-	}
+	rc, after := startStream(w, r)
 	kept, sub, evicted := c.store.subscribe(after, c.opt.StreamBuffer)
 	defer sub.Close()
 	left := 0

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 // the mock's own handler, with a UserSig made for the call). Every other request goes to the
 // mock's own handler, so that no REST call changes.
 type Mock struct {
+	routes map[string]http.HandlerFunc // the guarded paths, made once: every REST call passes ServeHTTP
 	guard
 	m    *mockserver.Server
 	next http.Handler
@@ -61,6 +61,11 @@ func NewMock(m *mockserver.Server, next http.Handler, opt Options) (*Mock, error
 			c.add(d)
 		}
 	})
+	c.routes = map[string]http.HandlerFunc{
+		Prefix + "events":    c.serveEvents,
+		Prefix + "api/state": c.serveState,
+		Prefix + "api/call":  c.serveCall,
+	}
 	return c, nil
 }
 
@@ -108,37 +113,7 @@ func (c *Mock) StreamDrops() uint64 { return c.hub.Dropped() }
 
 // ServeHTTP serves the console's requests and passes every other to the mock.
 func (c *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if !isConsole(r) {
-		c.next.ServeHTTP(w, r)
-		return
-	}
-	if !c.guard.admit(w, r) {
-		return
-	}
-	switch p := r.URL.Path; {
-	case p == "/":
-		w.Header().Set("Cache-Control", "no-store")
-		http.ServeFileFS(w, r, assets, "assets/serve.html")
-	case strings.HasPrefix(p, Prefix+"api/") && p != Prefix+"api/login" || p == Prefix+"events":
-		if !c.guard.authorized(r) {
-			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "the console needs its token"})
-			return
-		}
-		switch p {
-		case Prefix + "events":
-			c.serveEvents(w, r)
-		case Prefix + "api/session":
-			writeJSON(w, http.StatusOK, map[string]bool{"authorized": true})
-		case Prefix + "api/state":
-			c.serveState(w, r)
-		case Prefix + "api/call":
-			c.serveCall(w, r)
-		default:
-			http.NotFound(w, r)
-		}
-	default:
-		c.guard.serveCommon(w, r)
-	}
+	c.guard.route(w, r, c.next, "assets/serve.html", c.routes)
 }
 
 // mockHello is the first event of the mock console's stream.
@@ -153,13 +128,7 @@ type mockHello struct {
 // ends: "hello" first, then "webhook" (id: its number in the console), and "dropped" when the
 // stream fell behind.
 func (c *Mock) serveEvents(w http.ResponseWriter, r *http.Request) {
-	rc := http.NewResponseController(w)
-	_ = rc.SetReadDeadline(time.Time{})
-	_ = rc.SetWriteDeadline(time.Time{})
-	var after uint64
-	if id := r.Header.Get("Last-Event-ID"); id != "" {
-		after, _ = strconv.ParseUint(id, 10, 64)
-	}
+	rc, after := startStream(w, r)
 	c.mu.Lock()
 	i := len(c.kept)
 	for i > 0 && c.kept[i-1].seq > after {
