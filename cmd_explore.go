@@ -87,7 +87,7 @@ Examples:
 		if *token == "" {
 			cfg.Endpoint.Token = demoToken
 		}
-		srv, err := receiver.Start("", receiver.Config{SDKAppID: *appID, Token: cfg.Endpoint.Token, LogSize: -1})
+		srv, err := receiver.NewServer(receiver.Config{SDKAppID: *appID, Token: cfg.Endpoint.Token, LogSize: -1})
 		if err != nil {
 			return &ioError{fmt.Errorf("starting the built-in receiver: %w", err)}
 		}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"sync/atomic"
@@ -131,20 +132,28 @@ Examples:
 	}
 	var cons *console.Console
 	consoleErr := error(nil)
-	srv, err := receiver.StartWith(*addr, cfg, func(rv *receiver.Receiver) (http.Handler, error) {
-		if *noConsole {
-			return rv, nil
-		}
-		c, err := console.New(rv, console.Options{Addr: *addr, Token: *consoleToken})
-		if err != nil {
-			consoleErr = err // the receiver runs without its console
-			return rv, nil
-		}
-		cons = c
-		return c, nil
-	})
+	srv, err := receiver.NewUnstartedServer(cfg)
+	if err != nil {
+		return usagef("%w", err)
+	}
+	ln, err := net.Listen("tcp", *addr)
+	srv.Listener.Close()
 	if err != nil {
 		return listenError(*addr, err)
+	}
+	srv.Listener = ln
+	if !*noConsole {
+		c, err := console.New(srv.Receiver, console.Options{Addr: *addr, Token: *consoleToken})
+		if err != nil {
+			consoleErr = err // the receiver runs without its console
+		} else {
+			cons = c
+			srv.Wrap(func(http.Handler) http.Handler { return c })
+		}
+	}
+	if err := srv.Start(); err != nil {
+		ln.Close()
+		return &ioError{err}
 	}
 	auth := "no token: Sign is not checked"
 	if *token != "" {
@@ -168,7 +177,9 @@ Examples:
 	stop := func() error {
 		// In-flight requests finish, and their lines are written, before the file is closed and
 		// the deliveries are counted.
-		err := srv.Close()
+		shut, cancel := context.WithTimeout(context.Background(), receiver.CloseTimeout)
+		defer cancel()
+		err := srv.Shutdown(shut)
 		if rec != nil {
 			err = errors.Join(err, rec.Close())
 		}

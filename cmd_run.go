@@ -89,7 +89,7 @@ Examples:
 			*token = demoToken
 			cfg.Endpoint.Token = demoToken
 		}
-		srv, err := receiver.Start("", receiver.Config{SDKAppID: *appID, Token: *token, LogSize: -1})
+		srv, err := receiver.NewServer(receiver.Config{SDKAppID: *appID, Token: *token, LogSize: -1})
 		if err != nil {
 			return &ioError{fmt.Errorf("starting the built-in receiver: %w", err)}
 		}

@@ -36,13 +36,7 @@ func BenchmarkAnswer(b *testing.B) {
 		{"20 reading, 1 stalled", 20, 1},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			srv, err := receiver.StartWith("127.0.0.1:0", receiver.Config{SDKAppID: appID}, func(rv *receiver.Receiver) (http.Handler, error) {
-				return console.New(rv, console.Options{Addr: "127.0.0.1:0"})
-			})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer srv.Close()
+			srv, _ := serveConsole(b, receiver.Config{SDKAppID: appID}, console.Options{Addr: "127.0.0.1:0"})
 			host := strings.TrimPrefix(srv.URL, "http://")
 			for range bc.stalled {
 				conn := stalledStream(b, host)

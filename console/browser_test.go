@@ -134,13 +134,7 @@ const appID = 1400000001
 func startConsole(t *testing.T, cfg receiver.Config) *receiver.Server {
 	t.Helper()
 	cfg.SDKAppID = appID
-	srv, err := receiver.StartWith("127.0.0.1:0", cfg, func(rv *receiver.Receiver) (http.Handler, error) {
-		return console.New(rv, console.Options{Addr: "127.0.0.1:0"})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv, _ := serveConsole(t, cfg, console.Options{Addr: "127.0.0.1:0"})
 	return srv
 }
 
@@ -320,13 +314,7 @@ func TestBrowserSendAgainReachesTheTargetSignedAfresh(t *testing.T) {
 	}))
 	defer target.Close()
 	const token = "console-test-token"
-	srv, err := receiver.StartWith("127.0.0.1:0", receiver.Config{SDKAppID: appID, Token: token}, func(rv *receiver.Receiver) (http.Handler, error) {
-		return console.New(rv, console.Options{Addr: "127.0.0.1:0"})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv, _ := serveConsole(t, receiver.Config{SDKAppID: appID, Token: token}, console.Options{Addr: "127.0.0.1:0"})
 	// The console asks for the token first.
 	do(t, ctx, 10*time.Second, "logging in with a wrong token",
 		chromedp.Navigate(srv.URL+"/"),
@@ -379,13 +367,7 @@ func TestBrowserSendAgainReachesTheTargetSignedAfresh(t *testing.T) {
 // before it opened and of what came while it was open.
 func TestBrowserKeepsTheNewestRowsAndSaysHowManyWereLeftOut(t *testing.T) {
 	ctx := tab(t)
-	srv, err := receiver.StartWith("127.0.0.1:0", receiver.Config{SDKAppID: appID}, func(rv *receiver.Receiver) (http.Handler, error) {
-		return console.New(rv, console.Options{Addr: "127.0.0.1:0", MaxRows: 20})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv, _ := serveConsole(t, receiver.Config{SDKAppID: appID}, console.Options{Addr: "127.0.0.1:0", MaxRows: 20})
 	for i := range 30 {
 		send(t, srv, "", webhook.URLOptions{}, webhook.CommandCreateRoom, createBody(fmt.Sprintf("before_%d", i), "r"))
 	}

@@ -308,16 +308,7 @@ func TestResendRefusals(t *testing.T) {
 // deliveries are dropped and counted, and the streams that read get every delivery.
 func TestStalledBrowserNeverSlowsAnswers(t *testing.T) {
 	g := NewWithT(t)
-	var cons *console.Console
-	srv, err := receiver.StartWith("127.0.0.1:0", receiver.Config{SDKAppID: appID}, func(rv *receiver.Receiver) (http.Handler, error) {
-		c, err := console.New(rv, console.Options{Addr: "127.0.0.1:0", StreamBuffer: 256})
-		cons = c
-		return c, err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv, cons := serveConsole(t, receiver.Config{SDKAppID: appID}, console.Options{Addr: "127.0.0.1:0", StreamBuffer: 256})
 	host := strings.TrimPrefix(srv.URL, "http://")
 
 	stalled := stalledStream(t, host)
@@ -431,15 +422,7 @@ func TestConsoleKeepsWithinTheLogBounds(t *testing.T) {
 		{"count", 100, 16 << 20, 100, 100},
 		{"bytes", 1000, 200 << 10, (200 << 10) / (4 << 10), 4 << 10},
 	} {
-		var cons *console.Console
-		srv, err := receiver.StartWith("127.0.0.1:0", receiver.Config{SDKAppID: appID, LogSize: tc.size, LogBytes: tc.bytes}, func(rv *receiver.Receiver) (http.Handler, error) {
-			c, err := console.New(rv, console.Options{Addr: "127.0.0.1:0"})
-			cons = c
-			return c, err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		srv, cons := serveConsole(t, receiver.Config{SDKAppID: appID, LogSize: tc.size, LogBytes: tc.bytes}, console.Options{Addr: "127.0.0.1:0"})
 		const n = 3000
 		body := createBody("bound", strings.Repeat("y", tc.body))
 		h := srv.Receiver
@@ -456,7 +439,7 @@ func TestConsoleKeepsWithinTheLogBounds(t *testing.T) {
 		if kept > tc.max || kept < tc.max/2 || kept+evicted != n {
 			t.Errorf("%s: the console keeps %d (%d evicted) of %d, want at most %d", tc.name, kept, evicted, n, tc.max)
 		}
-		_ = srv.Close()
+		srv.Close()
 	}
 }
 
@@ -498,4 +481,25 @@ func FuzzConsoleRequests(f *testing.F) {
 			t.Fatalf("POST %s without %s did not reach the receiver (%d)", path, console.Header, rec.Code)
 		}
 	})
+}
+
+// serveConsole starts a receiver with cfg on loopback, serving the console made with opt beside
+// its webhooks, as livehook receive does; the server closes with the test.
+func serveConsole(tb testing.TB, cfg receiver.Config, opt console.Options) (*receiver.Server, *console.Console) {
+	tb.Helper()
+	srv, err := receiver.NewUnstartedServer(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c, err := console.New(srv.Receiver, opt)
+	if err != nil {
+		srv.Close()
+		tb.Fatal(err)
+	}
+	srv.Wrap(func(http.Handler) http.Handler { return c })
+	if err := srv.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(srv.Close)
+	return srv, c
 }

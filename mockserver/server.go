@@ -148,7 +148,7 @@ type Server struct {
 	Listener net.Listener
 
 	cfg    Config
-	srv    *http.Server
+	run    *httpserver.Running
 	client *sender.Client
 	api    map[string]api
 	apps   map[uint64]*app
@@ -352,8 +352,6 @@ func (s *Server) Start() error {
 	}
 	s.started = true
 	s.URL = "http://" + s.Listener.Addr().String()
-	s.srv = httpserver.New(s.wrapped(), httpserver.Timeouts{ReadHeader: s.cfg.ReadHeaderTimeout, Read: s.cfg.ReadTimeout, Write: s.cfg.WriteTimeout})
-	s.closeWrapped()
 	d, err := delivery.NewDispatcher(delivery.Config{Client: s.client, Conditions: s.cfg.Delivery, Seed: s.cfg.Seed, Now: s.cfg.Now,
 		Retries: s.cfg.Retries, RetryBackoff: s.cfg.RetryBackoff, Report: s.report})
 	if err != nil {
@@ -366,13 +364,7 @@ func (s *Server) Start() error {
 	}()
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stop = cancel
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		if err := s.srv.Serve(s.Listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			s.logf("mockserver: serve: %v", err)
-		}
-	}()
+	s.run = httpserver.Serve(s.Listener, s.wrapped(), httpserver.Timeouts{ReadHeader: s.cfg.ReadHeaderTimeout, Read: s.cfg.ReadTimeout, Write: s.cfg.WriteTimeout})
 	if s.cfg.IdleTimeout > 0 {
 		s.wg.Add(1)
 		go func() {
@@ -388,6 +380,15 @@ func (s *Server) Start() error {
 		}()
 	}
 	return nil
+}
+
+// Wait blocks until the server stops serving and returns why: nil after Close or Shutdown, the
+// listener's error otherwise.
+func (s *Server) Wait() error {
+	if !s.started {
+		return errors.New("mockserver: not started")
+	}
+	return s.run.Wait()
 }
 
 // Close is Shutdown bounded by Config.CloseTimeout: it stops taking calls, waits for those in
@@ -419,9 +420,8 @@ func (s *Server) shutdown(ctx context.Context) error {
 		return nil
 	}
 	var errs []error
-	if err := s.srv.Shutdown(ctx); err != nil {
+	if err := s.run.Shutdown(ctx); err != nil {
 		errs = append(errs, err)
-		_ = s.srv.Close()
 	}
 	s.stop()
 	s.wg.Wait() // no REST call, reaper or activity is left to fire a webhook

@@ -38,10 +38,3 @@ func (s *Server) wrapped() http.Handler {
 	}
 	return s.wrap(h)
 }
-
-// closeWrapped has Shutdown close the wrapped handler, when it has a Close method.
-func (s *Server) closeWrapped() {
-	if c, ok := s.srv.Handler.(interface{ Close() error }); ok && s.wrap != nil {
-		s.srv.RegisterOnShutdown(func() { _ = c.Close() })
-	}
-}

@@ -8,8 +8,8 @@ import (
 	"github.com/livehook/livehook/receiver"
 )
 
-func ExampleStart() {
-	srv, err := receiver.Start("127.0.0.1:0", receiver.Config{SDKAppID: 1400000001})
+func ExampleNewServer() {
+	srv, err := receiver.NewServer(receiver.Config{SDKAppID: 1400000001})
 	if err != nil {
 		panic(err)
 	}

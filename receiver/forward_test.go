@@ -44,12 +44,12 @@ func app(t *testing.T, answer func(w http.ResponseWriter, r *http.Request)) (*ht
 func forwarding(t *testing.T, to, token string, timeout time.Duration) (*receiver.Server, *[]receiver.Delivery) {
 	t.Helper()
 	var ds []receiver.Delivery
-	srv, err := receiver.Start("", receiver.Config{SDKAppID: appID, Token: token, Forward: receiver.Forward{URL: to, Timeout: timeout},
+	srv, err := receiver.NewServer(receiver.Config{SDKAppID: appID, Token: token, Forward: receiver.Forward{URL: to, Timeout: timeout},
 		OnDelivery: func(d receiver.Delivery) { ds = append(ds, d) }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = srv.Close() })
+	t.Cleanup(srv.Close)
 	return srv, &ds
 }
 

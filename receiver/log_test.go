@@ -130,7 +130,7 @@ func TestLogIsBoundedInBytesAndCount(t *testing.T) {
 // timeout: Shutdown, which waits for requests in flight, returns.
 func TestAReaderThatNeverReadsIsCutOff(t *testing.T) {
 	g := NewWithT(t)
-	srv, err := receiver.Start("", receiver.Config{SDKAppID: appID, LogSize: 10000, LogBytes: 1 << 30, WriteTimeout: 200 * time.Millisecond})
+	srv, err := receiver.NewServer(receiver.Config{SDKAppID: appID, LogSize: 10000, LogBytes: 1 << 30, WriteTimeout: 200 * time.Millisecond})
 	g.Expect(err).NotTo(HaveOccurred())
 	defer srv.Close()
 	u := webhookURL(webhook.CommandModifyAdmin, "", webhook.URLOptions{})

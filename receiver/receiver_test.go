@@ -238,7 +238,7 @@ func TestNewValidates(t *testing.T) {
 
 func TestServerOnLoopback(t *testing.T) {
 	g := NewWithT(t)
-	srv, err := receiver.Start("", receiver.Config{SDKAppID: appID})
+	srv, err := receiver.NewServer(receiver.Config{SDKAppID: appID})
 	g.Expect(err).NotTo(HaveOccurred())
 	defer srv.Close()
 	g.Expect(srv.URL).To(HavePrefix("http://127.0.0.1:"))
@@ -249,11 +249,12 @@ func TestServerOnLoopback(t *testing.T) {
 	})
 	g.Expect(res.Outcome).To(Equal(webhook.Acknowledged), "%v", res.Err)
 	g.Expect(srv.Receiver.Deliveries()).To(HaveLen(1))
-	g.Expect(srv.Close()).To(Succeed())
+	g.Expect(srv.Shutdown(t.Context())).To(Succeed())
 	g.Expect(srv.Wait()).To(Succeed())
+	g.Expect(srv.Shutdown(t.Context())).To(Succeed(), "a second Shutdown returns the first's result")
 
-	_, err = receiver.Start("256.0.0.1:1", receiver.Config{SDKAppID: appID})
-	g.Expect(err).To(MatchError(ContainSubstring("listen on 256.0.0.1:1")))
+	_, err = receiver.NewServer(receiver.Config{})
+	g.Expect(err).To(MatchError(ContainSubstring("SDKAppID")), "a bad configuration is refused before anything listens")
 }
 
 // A JSON object with space before it is JSON: a wrong field in it is a bad body, not "not JSON".

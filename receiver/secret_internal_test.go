@@ -93,7 +93,7 @@ func TestTokenNeverWrittenAnswerNotAltered(t *testing.T) {
 	}))
 	defer appSrv.Close()
 	var seen []Delivery
-	srv, err := Start("", Config{SDKAppID: 1400000001, Token: tok, Forward: Forward{URL: appSrv.URL},
+	srv, err := NewServer(Config{SDKAppID: 1400000001, Token: tok, Forward: Forward{URL: appSrv.URL},
 		OnDelivery: func(d Delivery) { seen = append(seen, d) }})
 	g.Expect(err).NotTo(HaveOccurred())
 	defer srv.Close()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/livehook/livehook/internal/httpserver"
@@ -25,82 +26,99 @@ const (
 	DefaultWriteTimeout = httpserver.DefaultWriteTimeout
 )
 
-// Server is a Receiver listening on a TCP address, like httptest.Server.
+// Server is a Receiver listening on a TCP address, shaped like httptest.Server and
+// mockserver.Server: NewServer serves at once on loopback; NewUnstartedServer lets a caller
+// replace its Listener (another address, TLS) or Wrap its handler before Start.
 type Server struct {
 	// URL is the base URL of the server, e.g. http://127.0.0.1:41234, to use as callback URL.
+	// Start sets it.
 	URL string
+	// Listener is where the server listens; NewUnstartedServer lets a caller replace it.
+	Listener net.Listener
 	// Receiver is the handler, for its log.
 	Receiver *Receiver
 
-	srv  *http.Server
-	done chan error
+	wrap func(http.Handler) http.Handler
+	run  *httpserver.Running
+	once sync.Once
+	err  error
 }
 
 // NewServer starts a receiver on 127.0.0.1 and a port the OS picks, like httptest.NewServer
 // and mockserver.NewServer; its URL says where.
-func NewServer(cfg Config) (*Server, error) { return StartWith(DefaultAddr, cfg, nil) }
-
-// Start listens on addr (DefaultAddr when empty) and serves the receiver until Close.
-func Start(addr string, cfg Config) (*Server, error) {
-	return StartWith(addr, cfg, nil)
+func NewServer(cfg Config) (*Server, error) {
+	s, err := NewUnstartedServer(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Start(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
-// StartWith is Start with the handler that wrap makes of the receiver, e.g. one that serves
-// a console beside the webhooks (nil serves the receiver alone). When that handler has a
-// Close method, Shutdown calls it first, so that requests it holds open (event streams) end.
-func StartWith(addr string, cfg Config, wrap func(*Receiver) (http.Handler, error)) (*Server, error) {
+// NewUnstartedServer returns a receiver listening on DefaultAddr but not serving yet: replace
+// its Listener or Wrap its handler, then call Start.
+func NewUnstartedServer(cfg Config) (*Server, error) {
 	rv, err := New(cfg)
 	if err != nil {
 		return nil, err
 	}
-	var h http.Handler = rv
-	if wrap != nil {
-		if h, err = wrap(rv); err != nil {
-			return nil, err
-		}
-	}
-	if addr == "" {
-		addr = DefaultAddr
-	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", DefaultAddr)
 	if err != nil {
-		return nil, fmt.Errorf("receiver: listen on %s: %w", addr, err)
+		return nil, fmt.Errorf("receiver: listen on %s: %w", DefaultAddr, err)
 	}
-	s := &Server{
-		URL:      "http://" + ln.Addr().String(),
-		Receiver: rv,
-		srv:      httpserver.New(h, httpserver.Timeouts{ReadHeader: rv.cfg.ReadHeaderTimeout, Read: rv.cfg.ReadTimeout, Write: rv.cfg.WriteTimeout}),
-		done:     make(chan error, 1),
+	return &Server{Listener: ln, Receiver: rv}, nil
+}
+
+// Wrap has the server serve the handler that wrap makes of the receiver's, e.g. one that serves
+// a console beside the webhooks; call it before Start. When the wrapped handler has a Close
+// method, Shutdown calls it first, so that requests it holds open (event streams) end.
+func (s *Server) Wrap(wrap func(http.Handler) http.Handler) { s.wrap = wrap }
+
+// Start serves the receiver on the Listener.
+func (s *Server) Start() error {
+	if s.run != nil {
+		return errors.New("receiver: already started")
 	}
-	if c, ok := h.(interface{ Close() error }); ok {
-		s.srv.RegisterOnShutdown(func() { _ = c.Close() })
+	var h http.Handler = s.Receiver
+	if s.wrap != nil {
+		h = s.wrap(h)
 	}
-	go func() { s.done <- s.srv.Serve(ln) }()
-	return s, nil
+	s.URL = "http://" + s.Listener.Addr().String()
+	cfg := &s.Receiver.cfg
+	s.run = httpserver.Serve(s.Listener, h, httpserver.Timeouts{ReadHeader: cfg.ReadHeaderTimeout, Read: cfg.ReadTimeout, Write: cfg.WriteTimeout})
+	return nil
 }
 
 // Wait blocks until the server stops and returns why, nil after Close or Shutdown.
 func (s *Server) Wait() error {
-	err := <-s.done
-	s.done <- err
-	if errors.Is(err, http.ErrServerClosed) {
-		return nil
+	if s.run == nil {
+		return errors.New("receiver: not started")
 	}
-	return err
+	return s.run.Wait()
 }
 
-// Shutdown stops accepting connections and waits for in-flight requests, until ctx ends.
+// Shutdown stops accepting connections and waits for in-flight requests until ctx ends; then it
+// closes the connections left and returns ctx's error. Later calls return the first call's
+// result.
 func (s *Server) Shutdown(ctx context.Context) error {
-	err := s.srv.Shutdown(ctx)
-	if werr := s.Wait(); err == nil {
-		err = werr
-	}
-	return err
+	s.once.Do(func() {
+		if s.run == nil {
+			s.err = s.Listener.Close()
+			return
+		}
+		s.err = s.run.Shutdown(ctx)
+	})
+	return s.err
 }
 
-// Close stops the server, waiting for in-flight requests for at most five seconds.
-func (s *Server) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+// Close stops the server, waiting for in-flight requests for at most CloseTimeout.
+func (s *Server) Close() {
+	ctx, cancel := context.WithTimeout(context.Background(), CloseTimeout)
 	defer cancel()
-	return s.Shutdown(ctx)
+	_ = s.Shutdown(ctx)
 }
+
+// CloseTimeout is how long Close waits for the requests in flight.
+const CloseTimeout = 5 * time.Second

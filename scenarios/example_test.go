@@ -27,7 +27,7 @@ scenarios:
 
 // Scenarios run against the reference receiver on loopback; the report says what passed.
 func ExampleRun() {
-	rv, err := receiver.Start("", receiver.Config{SDKAppID: webhook.DefaultSDKAppID, LogSize: -1})
+	rv, err := receiver.NewServer(receiver.Config{SDKAppID: webhook.DefaultSDKAppID, LogSize: -1})
 	if err != nil {
 		panic(err)
 	}

@@ -22,7 +22,7 @@ func TestTheCIRoutePassesAgainstACorrectBackend(t *testing.T) {
 		t.Skip("runs the package's tests again")
 	}
 	const tok = "ci-route-token"
-	rv, err := receiver.Start("", receiver.Config{SDKAppID: webhook.DefaultSDKAppID, Token: tok, LogSize: -1})
+	rv, err := receiver.NewServer(receiver.Config{SDKAppID: webhook.DefaultSDKAppID, Token: tok, LogSize: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

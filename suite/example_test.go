@@ -13,7 +13,7 @@ import (
 // The matchers judge what became of a webhook, in a Ginkgo spec as here outside one: the
 // reference receiver acknowledges a creation for its app and refuses one for a foreign app.
 func ExampleBeAcknowledged() {
-	rv, err := receiver.Start("", receiver.Config{SDKAppID: webhook.DefaultSDKAppID, LogSize: -1})
+	rv, err := receiver.NewServer(receiver.Config{SDKAppID: webhook.DefaultSDKAppID, LogSize: -1})
 	if err != nil {
 		panic(err)
 	}

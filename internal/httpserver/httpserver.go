@@ -1,9 +1,13 @@
 // Package httpserver is the one *http.Server template of livehook's servers, the reference
 // receiver and the mock backend: the timeouts that keep a slow or silent client from holding a
-// connection, and the bound on a request's headers, the same for both.
+// connection, the bound on a request's headers, and how a server is run and shut down, the same
+// for both.
 package httpserver
 
 import (
+	"context"
+	"errors"
+	"net"
 	"net/http"
 	"time"
 )
@@ -45,4 +49,46 @@ func New(h http.Handler, t Timeouts) *http.Server {
 		IdleTimeout:       or(t.Idle, DefaultIdleTimeout),
 		MaxHeaderBytes:    MaxHeaderBytes,
 	}
+}
+
+// Running is a server serving one listener, as the receiver and the mock backend run theirs.
+type Running struct {
+	srv  *http.Server
+	done chan error
+}
+
+// Serve serves h on ln with timeouts t, in a goroutine of its own, until Shutdown. When h has
+// a Close method, Shutdown calls it first, so that the requests it holds open (event streams)
+// end rather than hold the shutdown up.
+func Serve(ln net.Listener, h http.Handler, t Timeouts) *Running {
+	r := &Running{srv: New(h, t), done: make(chan error, 1)}
+	if c, ok := h.(interface{ Close() error }); ok {
+		r.srv.RegisterOnShutdown(func() { _ = c.Close() })
+	}
+	go func() { r.done <- r.srv.Serve(ln) }()
+	return r
+}
+
+// Wait blocks until the server stops serving and returns why: nil after Shutdown, the error
+// of the listener otherwise.
+func (r *Running) Wait() error {
+	err := <-r.done
+	r.done <- err
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown stops accepting connections and waits for the requests in flight until ctx ends;
+// then it closes the connections left and returns ctx's error.
+func (r *Running) Shutdown(ctx context.Context) error {
+	err := r.srv.Shutdown(ctx)
+	if err != nil {
+		_ = r.srv.Close()
+	}
+	if werr := r.Wait(); err == nil {
+		err = werr
+	}
+	return err
 }
