@@ -310,14 +310,16 @@ func (p *parser) where() string {
 		return "the body"
 	}
 	var sb strings.Builder
-	for i, s := range p.path {
-		// A deep path is named by its ends.
-		if n := len(p.path); n > 2*pathEnds && i >= pathEnds && i < n-pathEnds {
-			if i == pathEnds {
-				fmt.Fprintf(&sb, "...(%d levels)", n-2*pathEnds)
-			}
+	n := len(p.path)
+	for i := 0; i < n; i++ {
+		// A deep path is named by its ends, in time that does not grow with its depth: a body
+		// nested MaxBodyDepth deep may name many faults, and each names its place.
+		if n > 2*pathEnds && i == pathEnds {
+			fmt.Fprintf(&sb, "...(%d levels)", n-2*pathEnds)
+			i = n - pathEnds - 1
 			continue
 		}
+		s := p.path[i]
 		switch {
 		case s.isIndex:
 			fmt.Fprintf(&sb, "[%d]", s.index)
