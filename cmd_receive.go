@@ -134,7 +134,7 @@ Examples:
 	consoleErr := error(nil)
 	srv, err := receiver.NewUnstartedServer(cfg)
 	if err != nil {
-		return usagef("%w", err)
+		return &ioError{err} // the configuration was checked above: this is the loopback listener
 	}
 	ln, err := net.Listen("tcp", *addr)
 	srv.Listener.Close()

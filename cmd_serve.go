@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -307,8 +308,15 @@ Example:
 	case !*noConsole:
 		fmt.Fprintln(m.Stdout, "Console: off: listening beyond loopback without a token; set --console-token to serve it")
 	}
-	<-ctx.Done()
-	return m.stopServe(s, lines, *drain)
+	select {
+	case <-ctx.Done():
+		return m.stopServe(s, lines, *drain)
+	case <-waitChan(s.Wait):
+		// The listener failed: no call is taken any more, but what was fired is still delivered.
+		err := s.Wait()
+		lines.Printf("livehook serve: stopped serving: %v", err)
+		return errors.Join(&ioError{err}, m.stopServe(s, lines, *drain))
+	}
 }
 
 // DefaultDrain bounds how long serve, once interrupted, goes on delivering the webhooks already

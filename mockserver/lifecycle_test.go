@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -125,4 +126,31 @@ func TestDeliveryConditions(t *testing.T) {
 
 	_, err = mockserver.NewServer(mockserver.Config{SDKAppID: appID, Delivery: delivery.Conditions{Duplicate: 2}})
 	g.Expect(err).To(MatchError(ContainSubstring("delivery conditions: duplicate is 200%")))
+}
+
+// When the listener fails, Wait says so rather than the server going quiet; Shutdown still
+// returns, saying it again, and Wait before Start is an error, not a block.
+func TestWaitReportsAFailedListener(t *testing.T) {
+	s, err := mockserver.NewUnstartedServer(mockserver.Config{SDKAppID: 1400000001, SkipUserSig: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Wait(); err == nil {
+		t.Fatal("Wait before Start: nil, want an error")
+	}
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s.Listener.Close()
+	if err := s.Wait(); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("Wait after the listener failed: %v, want net.ErrClosed", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.Shutdown(ctx); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("Shutdown after the listener failed: %v, want the listener's error again", err)
+	}
+	if ctx.Err() != nil {
+		t.Fatal("Shutdown took the whole deadline after the listener failed")
+	}
 }

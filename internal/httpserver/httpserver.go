@@ -81,7 +81,8 @@ func (r *Running) Wait() error {
 }
 
 // Shutdown stops accepting connections and waits for the requests in flight until ctx ends;
-// then it closes the connections left and returns ctx's error.
+// then it closes the connections left and returns ctx's error. A listener that failed before
+// is reported too, as Wait reports it.
 func (r *Running) Shutdown(ctx context.Context) error {
 	err := r.srv.Shutdown(ctx)
 	if err != nil {

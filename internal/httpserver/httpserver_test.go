@@ -49,14 +49,7 @@ func TestShutdownClosesTheHandler(t *testing.T) {
 	}
 	h := &closingHandler{entered: make(chan struct{}, 1), closed: make(chan struct{})}
 	r := Serve(ln, h, Timeouts{})
-	answered := make(chan error, 1)
-	go func() {
-		resp, err := http.Get("http://" + ln.Addr().String() + "/stream")
-		if err == nil {
-			resp.Body.Close()
-		}
-		answered <- err
-	}()
+	answered := get(ln, "/stream")
 	<-h.entered
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -88,14 +81,7 @@ func TestShutdownCutsOffAndWaitReportsTheListener(t *testing.T) {
 	}
 	h := blockingHandler{entered: make(chan struct{}, 1)}
 	r := Serve(ln, h, Timeouts{})
-	answered := make(chan error, 1)
-	go func() {
-		resp, err := http.Get("http://" + ln.Addr().String() + "/")
-		if err == nil {
-			resp.Body.Close()
-		}
-		answered <- err
-	}()
+	answered := get(ln, "/")
 	<-h.entered
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -115,4 +101,18 @@ func TestShutdownCutsOffAndWaitReportsTheListener(t *testing.T) {
 	if err := r2.Wait(); err == nil || errors.Is(err, http.ErrServerClosed) {
 		t.Fatalf("Wait after the listener closed: %v, want the listener's error", err)
 	}
+}
+
+// get requests path of the server on ln from a goroutine of its own; the channel has the
+// request's error, nil when it was answered.
+func get(ln net.Listener, path string) <-chan error {
+	answered := make(chan error, 1)
+	go func() {
+		resp, err := http.Get("http://" + ln.Addr().String() + path)
+		if err == nil {
+			resp.Body.Close()
+		}
+		answered <- err
+	}()
+	return answered
 }
