@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 )
 
 // Command names a webhook, as sent in the CallbackCommand query parameter and body field.
@@ -105,91 +106,91 @@ type Extra map[string]json.RawMessage
 
 // CreateRoom is the body of Live.CallbackAfterCreateRoom.
 type CreateRoom struct {
-	CallbackCommand Command  `json:"CallbackCommand"`
-	OperatorAccount string   `json:"Operator_Account"`
-	RoomInfo        RoomInfo `json:"RoomInfo"`
+	CallbackCommand Command  `json:"CallbackCommand" live:"command,required"`
+	OperatorAccount string   `json:"Operator_Account" live:"user,required"`
+	RoomInfo        RoomInfo `json:"RoomInfo" live:"object,required"`
 	// EventTime is in Unix milliseconds; 0 omits it, as the vendor's sample does.
-	EventTime int64 `json:"EventTime,omitempty"`
+	EventTime int64 `json:"EventTime,omitempty" live:"ms"`
 	Extra     Extra `json:"-"`
 }
 
 // RoomInfo is the room as Live.CallbackAfterCreateRoom describes it.
 type RoomInfo struct {
-	RoomId            string  `json:"RoomId"`
-	RoomName          string  `json:"RoomName"`
-	RoomType          string  `json:"RoomType"`
-	OwnerAccount      Account `json:"Owner_Account"`
-	MaxMemberCount    int     `json:"MaxMemberCount"`
-	IsMessageDisabled bool    `json:"IsMessageDisabled"`
-	CustomInfo        string  `json:"CustomInfo"`
-	IsSeatEnabled     bool    `json:"IsSeatEnabled"`
-	TakeSeatMode      string  `json:"TakeSeatMode"`
-	MaxSeatCount      int     `json:"MaxSeatCount"`
+	RoomId            string  `json:"RoomId" live:"string,required"`
+	RoomName          string  `json:"RoomName" live:"string"`
+	RoomType          string  `json:"RoomType" live:"string"`
+	OwnerAccount      Account `json:"Owner_Account" live:"account"`
+	MaxMemberCount    int     `json:"MaxMemberCount" live:"count"`
+	IsMessageDisabled bool    `json:"IsMessageDisabled" live:"bool"`
+	CustomInfo        string  `json:"CustomInfo" live:"string"`
+	IsSeatEnabled     bool    `json:"IsSeatEnabled" live:"bool"`
+	TakeSeatMode      string  `json:"TakeSeatMode" live:"enum(TakeSeatModes)"`
+	MaxSeatCount      int     `json:"MaxSeatCount" live:"count"`
 	// CreateTime is in Unix seconds.
-	CreateTime      int64  `json:"CreateTime"`
-	IsPublicVisible bool   `json:"IsPublicVisible"`
-	CoverURL        string `json:"CoverURL"`
-	Category        []int  `json:"Category"`
+	CreateTime      int64  `json:"CreateTime" live:"secs"`
+	IsPublicVisible bool   `json:"IsPublicVisible" live:"bool"`
+	CoverURL        string `json:"CoverURL" live:"string"`
+	Category        []int  `json:"Category" live:"int32s,null"`
 }
 
 // ModifyAdmin is the body of Live.CallbackAfterModifyAdmin.
 type ModifyAdmin struct {
-	CallbackCommand Command  `json:"CallbackCommand"`
-	RoomId          string   `json:"RoomId"`
-	EventTime       int64    `json:"EventTime"`
-	OperatorAccount string   `json:"Operator_Account"`
-	AdminAccount    []string `json:"Admin_Account"`
+	CallbackCommand Command  `json:"CallbackCommand" live:"command,required"`
+	RoomId          string   `json:"RoomId" live:"string,required"`
+	EventTime       int64    `json:"EventTime" live:"ms,required"`
+	OperatorAccount string   `json:"Operator_Account" live:"user,required"`
+	AdminAccount    []string `json:"Admin_Account" live:"users,required"`
 	// OpType is OpTypeAdd or OpTypeDelete; the JSON name has a lower-case o.
-	OpType string `json:"opType"`
+	OpType string `json:"opType" live:"enum(OpTypes),required"`
 	Extra  Extra  `json:"-"`
 }
 
 // DestroyRoom is the body of Live.CallbackAfterDestroyRoom.
 type DestroyRoom struct {
-	CallbackCommand Command `json:"CallbackCommand"`
-	OperatorAccount string  `json:"Operator_Account"`
-	RoomId          string  `json:"RoomId"`
+	CallbackCommand Command `json:"CallbackCommand" live:"command,required"`
+	OperatorAccount string  `json:"Operator_Account" live:"user,required"`
+	RoomId          string  `json:"RoomId" live:"string,required"`
 	// EventType is DestroyByUser or DestroyBySystem.
-	EventType string            `json:"EventType"`
-	EventTime int64             `json:"EventTime"`
-	RoomInfo  DestroyedRoomInfo `json:"RoomInfo"`
+	EventType string            `json:"EventType" live:"enum(DestroyEventTypes),required"`
+	EventTime int64             `json:"EventTime" live:"ms,required"`
+	RoomInfo  DestroyedRoomInfo `json:"RoomInfo" live:"object"`
 	// Statistic is nil in the production shape of a system destroy.
-	Statistic *Statistic `json:"Statistic,omitempty"`
+	Statistic *Statistic `json:"Statistic,omitempty" live:"object"`
 	Extra     Extra      `json:"-"`
 }
 
 // DestroyedRoomInfo is the room as Live.CallbackAfterDestroyRoom describes it.
 type DestroyedRoomInfo struct {
 	// RoomId is empty in the vendor's sample and set in the production shape of a system destroy.
-	RoomId         string  `json:"RoomId,omitempty"`
-	RoomName       string  `json:"RoomName"`
-	RoomType       string  `json:"RoomType"`
-	OwnerAccount   Account `json:"Owner_Account"`
-	IsSeatEnabled  bool    `json:"IsSeatEnabled"`
-	TakeSeatMode   string  `json:"TakeSeatMode"`
-	MaxMemberCount int     `json:"MaxMemberCount"`
-	MaxSeatCount   int     `json:"MaxSeatCount"`
+	RoomId         string  `json:"RoomId,omitempty" live:"string"`
+	RoomName       string  `json:"RoomName" live:"string"`
+	RoomType       string  `json:"RoomType" live:"string"`
+	OwnerAccount   Account `json:"Owner_Account" live:"account"`
+	IsSeatEnabled  bool    `json:"IsSeatEnabled" live:"bool"`
+	TakeSeatMode   string  `json:"TakeSeatMode" live:"enum(TakeSeatModes)"`
+	MaxMemberCount int     `json:"MaxMemberCount" live:"count"`
+	MaxSeatCount   int     `json:"MaxSeatCount" live:"count"`
 	// Category is nil, and left out, in the production shape of a system destroy; an empty
 	// Category is sent as [], as a user destroy sends it.
-	Category               []int  `json:"Category,omitzero"`
-	CustomInfo             string `json:"CustomInfo"`
-	IsMessageDisabled      bool   `json:"IsMessageDisabled"`
-	CoverURL               string `json:"CoverURL"`
-	ActivityStatus         int    `json:"ActivityStatus"`
-	IsPublicVisible        bool   `json:"IsPublicVisible"`
-	ViewCount              int    `json:"ViewCount"`
-	BackgroundURL          string `json:"BackgroundURL"`
-	IsUnlimitedRoomEnabled bool   `json:"IsUnlimitedRoomEnabled"`
+	Category               []int  `json:"Category,omitzero" live:"int32s"`
+	CustomInfo             string `json:"CustomInfo" live:"string"`
+	IsMessageDisabled      bool   `json:"IsMessageDisabled" live:"bool"`
+	CoverURL               string `json:"CoverURL" live:"string"`
+	ActivityStatus         int    `json:"ActivityStatus" live:"int32"`
+	IsPublicVisible        bool   `json:"IsPublicVisible" live:"bool"`
+	ViewCount              int    `json:"ViewCount" live:"count"`
+	BackgroundURL          string `json:"BackgroundURL" live:"string"`
+	IsUnlimitedRoomEnabled bool   `json:"IsUnlimitedRoomEnabled" live:"bool"`
 }
 
 // Statistic sums up a room's life in Live.CallbackAfterDestroyRoom.
 type Statistic struct {
 	// TotalViewers counts room entries, a user entering twice counting twice.
-	TotalViewers           int `json:"TotalViewers"`
-	TotalGiftsSent         int `json:"TotalGiftsSent"`
-	TotalGiftCoins         int `json:"TotalGiftCoins"`
-	TotalUniqueGiftSenders int `json:"TotalUniqueGiftSenders"`
-	TotalLikesReceived     int `json:"TotalLikesReceived"`
+	TotalViewers           int `json:"TotalViewers" live:"total"`
+	TotalGiftsSent         int `json:"TotalGiftsSent" live:"total"`
+	TotalGiftCoins         int `json:"TotalGiftCoins" live:"total"`
+	TotalUniqueGiftSenders int `json:"TotalUniqueGiftSenders" live:"total"`
+	TotalLikesReceived     int `json:"TotalLikesReceived" live:"total"`
 }
 
 // Command implements Event.
@@ -228,20 +229,33 @@ type (
 
 // UnmarshalJSON decodes the event; fields it does not know go into Extra.
 func (e *CreateRoom) UnmarshalJSON(b []byte) error {
-	return unmarshalWithExtra(b, (*createRoomJSON)(e), &e.Extra, "CallbackCommand", "Operator_Account", "RoomInfo", "EventTime")
+	return unmarshalWithExtra(b, (*createRoomJSON)(e), &e.Extra, e.Command())
 }
 
 // UnmarshalJSON decodes the event; fields it does not know go into Extra.
 func (e *ModifyAdmin) UnmarshalJSON(b []byte) error {
-	return unmarshalWithExtra(b, (*modifyAdminJSON)(e), &e.Extra, "CallbackCommand", "RoomId", "EventTime", "Operator_Account", "Admin_Account", "opType")
+	return unmarshalWithExtra(b, (*modifyAdminJSON)(e), &e.Extra, e.Command())
 }
 
 // UnmarshalJSON decodes the event; fields it does not know go into Extra.
 func (e *DestroyRoom) UnmarshalJSON(b []byte) error {
-	return unmarshalWithExtra(b, (*destroyRoomJSON)(e), &e.Extra, "CallbackCommand", "Operator_Account", "RoomId", "EventType", "EventTime", "RoomInfo", "Statistic")
+	return unmarshalWithExtra(b, (*destroyRoomJSON)(e), &e.Extra, e.Command())
 }
 
-func unmarshalWithExtra(b []byte, v any, extra *Extra, known ...string) error {
+// knownNames are the names of each command's protocol fields, which a decoded event holds in its
+// own fields, not in Extra.
+var knownNames = func() map[Command][]string {
+	m := make(map[Command][]string, len(eventTypes))
+	for cmd, mk := range eventTypes {
+		m[cmd] = fieldNames(reflect.TypeOf(mk()).Elem())
+	}
+	return m
+}()
+
+// unmarshalWithExtra decodes b into v, the alias type of an event of cmd, and the fields that
+// are not cmd's into extra.
+func unmarshalWithExtra(b []byte, v any, extra *Extra, cmd Command) error {
+	known := knownNames[cmd]
 	if err := json.Unmarshal(b, v); err != nil {
 		return err
 	}
@@ -267,26 +281,33 @@ func Decode(body []byte) (Event, error) {
 	if err := json.Unmarshal(body, &head); err != nil {
 		return nil, fmt.Errorf("decode webhook body: %w", err)
 	}
-	var ev Event
-	switch head.CallbackCommand {
-	case CommandCreateRoom:
-		ev = new(CreateRoom)
-	case CommandModifyAdmin:
-		ev = new(ModifyAdmin)
-	case CommandDestroyRoom:
-		ev = new(DestroyRoom)
-	default:
-		if ev = newRoomEvent(head.CallbackCommand); ev == nil {
-			ev = newLiveEvent(head.CallbackCommand)
-		}
-		if ev == nil {
-			return nil, fmt.Errorf("decode webhook body: unknown CallbackCommand %q", head.CallbackCommand)
-		}
+	mk, ok := eventTypes[head.CallbackCommand]
+	if !ok {
+		return nil, fmt.Errorf("decode webhook body: unknown CallbackCommand %q", head.CallbackCommand)
 	}
+	ev := mk()
 	if err := json.Unmarshal(body, ev); err != nil {
 		return nil, fmt.Errorf("decode %s body: %w", head.CallbackCommand, err)
 	}
 	return ev, nil
+}
+
+// eventTypes makes an empty event of each command this package has a typed event for.
+var eventTypes = map[Command]func() Event{
+	CommandCreateRoom:         func() Event { return new(CreateRoom) },
+	CommandModifyAdmin:        func() Event { return new(ModifyAdmin) },
+	CommandDestroyRoom:        func() Event { return new(DestroyRoom) },
+	CommandUpdateRoomInfo:     func() Event { return new(UpdateRoomInfo) },
+	CommandChangeOwner:        func() Event { return new(ChangeOwner) },
+	CommandSetMetadata:        func() Event { return new(SetMetadata) },
+	CommandDelMetadata:        func() Event { return new(DelMetadata) },
+	CommandRoomThreshold:      func() Event { return new(RoomThreshold) },
+	CommandMemberStateChanged: func() Event { return new(MemberStateChanged) },
+	CommandSeatInfoChanged:    func() Event { return new(SeatInfoChanged) },
+	CommandCreateBattle:       func() Event { return new(CreateBattle) },
+	CommandStartBattle:        func() Event { return new(StartBattle) },
+	CommandEndBattle:          func() Event { return new(EndBattle) },
+	CommandBeforeSendGift:     func() Event { return new(BeforeSendGift) },
 }
 
 // Account is a user ID that may travel as a JSON string or, as in the vendor's Destroy sample,

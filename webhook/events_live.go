@@ -1,5 +1,7 @@
 package webhook
 
+import "strconv"
+
 // The Live webhooks beyond the room ones: members, seats, the room-count threshold, battles and
 // gifts, as the vendor's webhook command list names them (see Documented).
 const (
@@ -53,132 +55,137 @@ const (
 	BattleEndNeverBegan = 2 // created, but no host joined, so it never started
 )
 
+// BattleEnds lists EndBattle's OpType values as they are written in a body.
+var BattleEnds = []string{
+	strconv.Itoa(BattleEndTimeUp), strconv.Itoa(BattleEndAllLeft), strconv.Itoa(BattleEndNeverBegan),
+}
+
 // RoomThreshold is the body of Live.CallbackAfterCreateRoomReachingThreshold: the app's rooms
 // reached 70% of what its plan allows. It names no room.
 type RoomThreshold struct {
-	CallbackCommand Command `json:"CallbackCommand"`
-	OperatorAccount string  `json:"Operator_Account"`
-	EventTime       int64   `json:"EventTime"`
+	CallbackCommand Command `json:"CallbackCommand" live:"command,required"`
+	OperatorAccount string  `json:"Operator_Account" live:"user,required"`
+	EventTime       int64   `json:"EventTime" live:"ms,required"`
 	// CurRoomCount and MaxRoomCount are integers in the sample; the page's table calls them a
 	// String and an Array, which the sample contradicts.
-	CurRoomCount int   `json:"CurRoomCount"`
-	MaxRoomCount int   `json:"MaxRoomCount"`
+	CurRoomCount int   `json:"CurRoomCount" live:"count,required"`
+	MaxRoomCount int   `json:"MaxRoomCount" live:"count,required"`
 	Extra        Extra `json:"-"`
 }
 
 // Member is one entry of a member list.
 type Member struct {
-	MemberAccount Account `json:"Member_Account"`
+	MemberAccount Account `json:"Member_Account" live:"account,required"`
 }
 
 // MemberStateChanged is the body of Live.CallbackAfterMemberStateChanged.
 type MemberStateChanged struct {
-	CallbackCommand Command `json:"CallbackCommand"`
-	RoomId          string  `json:"RoomId"`
+	CallbackCommand Command `json:"CallbackCommand" live:"command,required"`
+	RoomId          string  `json:"RoomId" live:"string,required"`
 	// EventType is one of MemberEventTypes, EventCause one of MemberEventCauses.
-	EventType  string   `json:"EventType"`
-	EventCause string   `json:"EventCause"`
-	MemberList []Member `json:"MemberList"`
-	EventTime  int64    `json:"EventTime"`
+	EventType  string   `json:"EventType" live:"enum(MemberEventTypes),required"`
+	EventCause string   `json:"EventCause" live:"enum(MemberEventCauses),required"`
+	MemberList []Member `json:"MemberList" live:"objects,required"`
+	EventTime  int64    `json:"EventTime" live:"ms,required"`
 	Extra      Extra    `json:"-"`
 }
 
 // Seat is one seat of a seat list.
 type Seat struct {
-	Index int `json:"Index"`
+	Index int `json:"Index" live:"count,required"`
 	// MemberAccount is who sits on it; the zero Account, left out, for an empty seat. The
 	// sample sends it as a bare number.
-	MemberAccount   Account `json:"Member_Account,omitzero"`
-	IsTakenDisabled bool    `json:"IsTakenDisabled"`
-	IsVideoDisabled bool    `json:"IsVideoDisabled"`
-	IsAudioDisabled bool    `json:"IsAudioDisabled"`
+	MemberAccount   Account `json:"Member_Account,omitzero" live:"account"`
+	IsTakenDisabled bool    `json:"IsTakenDisabled" live:"bool"`
+	IsVideoDisabled bool    `json:"IsVideoDisabled" live:"bool"`
+	IsAudioDisabled bool    `json:"IsAudioDisabled" live:"bool"`
 }
 
 // SeatInfoChanged is the body of Mic.CallbackAfterSeatInfoChanged.
 type SeatInfoChanged struct {
-	CallbackCommand Command `json:"CallbackCommand"`
+	CallbackCommand Command `json:"CallbackCommand" live:"command,required"`
 	// OperatorAccount is in the older page's sample only.
-	OperatorAccount string `json:"Operator_Account,omitempty"`
-	RoomId          string `json:"RoomId"`
-	SeatList        []Seat `json:"SeatList"`
-	EventTime       int64  `json:"EventTime"`
+	OperatorAccount string `json:"Operator_Account,omitempty" live:"user"`
+	RoomId          string `json:"RoomId" live:"string,required"`
+	SeatList        []Seat `json:"SeatList" live:"objects,required"`
+	EventTime       int64  `json:"EventTime" live:"ms,required"`
 	Extra           Extra  `json:"-"`
 }
 
 // CreateBattle is the body of Live.CallbackAfterCreateBattle.
 type CreateBattle struct {
-	CallbackCommand Command  `json:"CallbackCommand"`
-	OperatorAccount string   `json:"Operator_Account"`
-	BattleId        string   `json:"BattleId"`
-	FromRoomId      string   `json:"FromRoomId"`
-	ToRoomIdList    []string `json:"ToRoomIdList"`
+	CallbackCommand Command  `json:"CallbackCommand" live:"command,required"`
+	OperatorAccount string   `json:"Operator_Account" live:"user,required"`
+	BattleId        string   `json:"BattleId" live:"string,required"`
+	FromRoomId      string   `json:"FromRoomId" live:"string,required"`
+	ToRoomIdList    []string `json:"ToRoomIdList" live:"strings,required"`
 	// Timeout is how long the invited hosts have to answer, in milliseconds, when NeedResponse.
-	Timeout int `json:"Timeout"`
+	Timeout int `json:"Timeout" live:"count"`
 	// Duration is the battle's length once started, in milliseconds.
-	Duration      int    `json:"Duration"`
-	NeedResponse  bool   `json:"NeedResponse"`
-	ExtensionInfo string `json:"ExtensionInfo"`
-	EventTime     int64  `json:"EventTime"`
+	Duration      int    `json:"Duration" live:"count"`
+	NeedResponse  bool   `json:"NeedResponse" live:"bool"`
+	ExtensionInfo string `json:"ExtensionInfo" live:"string"`
+	EventTime     int64  `json:"EventTime" live:"ms,required"`
 	Extra         Extra  `json:"-"`
 }
 
 // BattleRoom is a room in a battle: its RoomId, its owner and, once it ends, its score.
 type BattleRoom struct {
-	RoomId       string  `json:"RoomId"`
-	Score        *int64  `json:"Score,omitempty"`
-	OwnerAccount Account `json:"Owner_Account"`
+	RoomId       string  `json:"RoomId" live:"string,required"`
+	Score        *int64  `json:"Score,omitempty" live:"total"`
+	OwnerAccount Account `json:"Owner_Account" live:"account"`
 }
 
 // StartBattle is the body of Live.CallbackAfterStartBattle.
 type StartBattle struct {
-	CallbackCommand Command `json:"CallbackCommand"`
-	BattleId        string  `json:"BattleId"`
+	CallbackCommand Command `json:"CallbackCommand" live:"command,required"`
+	BattleId        string  `json:"BattleId" live:"string,required"`
 	// Duration is in milliseconds; CreateTime and StartTime in Unix seconds.
-	Duration     int          `json:"Duration"`
-	CreateTime   int64        `json:"CreateTime"`
-	StartTime    int64        `json:"StartTime"`
-	FromRoomInfo BattleRoom   `json:"FromRoomInfo"`
-	ToRoomList   []BattleRoom `json:"ToRoomList"`
-	EventTime    int64        `json:"EventTime"`
+	Duration     int          `json:"Duration" live:"count"`
+	CreateTime   int64        `json:"CreateTime" live:"secs"`
+	StartTime    int64        `json:"StartTime" live:"secs"`
+	FromRoomInfo BattleRoom   `json:"FromRoomInfo" live:"object,required"`
+	ToRoomList   []BattleRoom `json:"ToRoomList" live:"objects,required"`
+	EventTime    int64        `json:"EventTime" live:"ms,required"`
 	Extra        Extra        `json:"-"`
 }
 
 // EndBattle is the body of Live.CallbackAfterEndBattle.
 type EndBattle struct {
-	CallbackCommand Command `json:"CallbackCommand"`
-	BattleId        string  `json:"BattleId"`
+	CallbackCommand Command `json:"CallbackCommand" live:"command,required"`
+	BattleId        string  `json:"BattleId" live:"string,required"`
 	// Duration is in milliseconds; CreateTime, StartTime and EndTime in Unix seconds.
-	Duration   int   `json:"Duration"`
-	CreateTime int64 `json:"CreateTime"`
-	StartTime  int64 `json:"StartTime"`
-	EndTime    int64 `json:"EndTime"`
+	Duration   int   `json:"Duration" live:"count"`
+	CreateTime int64 `json:"CreateTime" live:"secs"`
+	StartTime  int64 `json:"StartTime" live:"secs0"`
+	EndTime    int64 `json:"EndTime" live:"secs"`
 	// OpType is how it ended: BattleEndTimeUp, BattleEndAllLeft or BattleEndNeverBegan.
-	OpType       int          `json:"OpType"`
-	FromRoomInfo BattleRoom   `json:"FromRoomInfo"`
-	ToRoomList   []BattleRoom `json:"ToRoomList"`
-	EventTime    int64        `json:"EventTime"`
+	OpType       int          `json:"OpType" live:"intenum(BattleEnds),required"`
+	FromRoomInfo BattleRoom   `json:"FromRoomInfo" live:"object,required"`
+	ToRoomList   []BattleRoom `json:"ToRoomList" live:"objects,required"`
+	EventTime    int64        `json:"EventTime" live:"ms,required"`
 	Extra        Extra        `json:"-"`
 }
 
 // GiftWater is a gift being sent: who to whom, when (Unix seconds), which, how many and worth
 // how many coins.
 type GiftWater struct {
-	FromAccount string   `json:"From_Account"`
-	ToAccount   []string `json:"To_Account"`
-	Time        int64    `json:"Time"`
-	GiftId      string   `json:"GiftId"`
-	Count       int      `json:"Count"`
-	Coins       int64    `json:"Coins"`
+	FromAccount string   `json:"From_Account" live:"user,required"`
+	ToAccount   []string `json:"To_Account" live:"users,required"`
+	Time        int64    `json:"Time" live:"secs,required"`
+	GiftId      string   `json:"GiftId" live:"string,required"`
+	Count       int      `json:"Count" live:"count,required"`
+	Coins       int64    `json:"Coins" live:"total,required"`
 }
 
 // BeforeSendGift is the body of Live.CallbackBeforeSendGift, a "before" callback: the app's
 // answer decides whether the gift goes (ErrorCode 0 lets it, 1 refuses it; codes 102100 to 102200
 // are passed through to the sender). It carries no EventTime.
 type BeforeSendGift struct {
-	CallbackCommand Command   `json:"CallbackCommand"`
-	OperatorAccount string    `json:"Operator_Account"`
-	RoomId          string    `json:"RoomId"`
-	GiftWater       GiftWater `json:"GiftWater"`
+	CallbackCommand Command   `json:"CallbackCommand" live:"command,required"`
+	OperatorAccount string    `json:"Operator_Account" live:"user,required"`
+	RoomId          string    `json:"RoomId" live:"string,required"`
+	GiftWater       GiftWater `json:"GiftWater" live:"object,required"`
 	Extra           Extra     `json:"-"`
 }
 
@@ -324,59 +331,35 @@ func (e *BeforeSendGift) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON decodes the event; fields it does not know go into Extra.
 func (e *RoomThreshold) UnmarshalJSON(b []byte) error {
-	return unmarshalWithExtra(b, (*roomThresholdJSON)(e), &e.Extra, "CallbackCommand", "Operator_Account", "EventTime", "CurRoomCount", "MaxRoomCount")
+	return unmarshalWithExtra(b, (*roomThresholdJSON)(e), &e.Extra, e.Command())
 }
 
 // UnmarshalJSON decodes the event; fields it does not know go into Extra.
 func (e *MemberStateChanged) UnmarshalJSON(b []byte) error {
-	return unmarshalWithExtra(b, (*memberStateChangedJSON)(e), &e.Extra, "CallbackCommand", "RoomId", "EventType", "EventCause", "MemberList", "EventTime")
+	return unmarshalWithExtra(b, (*memberStateChangedJSON)(e), &e.Extra, e.Command())
 }
 
 // UnmarshalJSON decodes the event; fields it does not know go into Extra.
 func (e *SeatInfoChanged) UnmarshalJSON(b []byte) error {
-	return unmarshalWithExtra(b, (*seatInfoChangedJSON)(e), &e.Extra, "CallbackCommand", "Operator_Account", "RoomId", "SeatList", "EventTime")
+	return unmarshalWithExtra(b, (*seatInfoChangedJSON)(e), &e.Extra, e.Command())
 }
 
 // UnmarshalJSON decodes the event; fields it does not know go into Extra.
 func (e *CreateBattle) UnmarshalJSON(b []byte) error {
-	return unmarshalWithExtra(b, (*createBattleJSON)(e), &e.Extra, "CallbackCommand", "Operator_Account", "BattleId", "FromRoomId",
-		"ToRoomIdList", "Timeout", "Duration", "NeedResponse", "ExtensionInfo", "EventTime")
+	return unmarshalWithExtra(b, (*createBattleJSON)(e), &e.Extra, e.Command())
 }
 
 // UnmarshalJSON decodes the event; fields it does not know go into Extra.
 func (e *StartBattle) UnmarshalJSON(b []byte) error {
-	return unmarshalWithExtra(b, (*startBattleJSON)(e), &e.Extra, "CallbackCommand", "BattleId", "Duration", "CreateTime", "StartTime",
-		"FromRoomInfo", "ToRoomList", "EventTime")
+	return unmarshalWithExtra(b, (*startBattleJSON)(e), &e.Extra, e.Command())
 }
 
 // UnmarshalJSON decodes the event; fields it does not know go into Extra.
 func (e *EndBattle) UnmarshalJSON(b []byte) error {
-	return unmarshalWithExtra(b, (*endBattleJSON)(e), &e.Extra, "CallbackCommand", "BattleId", "Duration", "CreateTime", "StartTime",
-		"EndTime", "OpType", "FromRoomInfo", "ToRoomList", "EventTime")
+	return unmarshalWithExtra(b, (*endBattleJSON)(e), &e.Extra, e.Command())
 }
 
 // UnmarshalJSON decodes the event; fields it does not know go into Extra.
 func (e *BeforeSendGift) UnmarshalJSON(b []byte) error {
-	return unmarshalWithExtra(b, (*beforeSendGiftJSON)(e), &e.Extra, "CallbackCommand", "Operator_Account", "RoomId", "GiftWater")
-}
-
-// newLiveEvent returns an empty event of one of LiveCommands, or nil.
-func newLiveEvent(c Command) Event {
-	switch c {
-	case CommandRoomThreshold:
-		return new(RoomThreshold)
-	case CommandMemberStateChanged:
-		return new(MemberStateChanged)
-	case CommandSeatInfoChanged:
-		return new(SeatInfoChanged)
-	case CommandCreateBattle:
-		return new(CreateBattle)
-	case CommandStartBattle:
-		return new(StartBattle)
-	case CommandEndBattle:
-		return new(EndBattle)
-	case CommandBeforeSendGift:
-		return new(BeforeSendGift)
-	}
-	return nil
+	return unmarshalWithExtra(b, (*beforeSendGiftJSON)(e), &e.Extra, e.Command())
 }

@@ -19,64 +19,64 @@ var RoomCommands = []Command{
 
 // UpdateRoomInfo is the body of Live.CallbackAfterUpdateRoomInfo.
 type UpdateRoomInfo struct {
-	CallbackCommand Command `json:"CallbackCommand"`
-	OperatorAccount string  `json:"Operator_Account"`
+	CallbackCommand Command `json:"CallbackCommand" live:"command,required"`
+	OperatorAccount string  `json:"Operator_Account" live:"user,required"`
 	// RoomInfo is the room's updatable fields after the update.
-	RoomInfo  UpdatedRoomInfo `json:"RoomInfo"`
-	EventTime int64           `json:"EventTime"`
+	RoomInfo  UpdatedRoomInfo `json:"RoomInfo" live:"object,required"`
+	EventTime int64           `json:"EventTime" live:"ms,required"`
 	Extra     Extra           `json:"-"`
 }
 
 // UpdatedRoomInfo is the room as Live.CallbackAfterUpdateRoomInfo describes it.
 type UpdatedRoomInfo struct {
-	RoomId            string `json:"RoomId"`
-	RoomName          string `json:"RoomName"`
-	MaxMemberCount    int    `json:"MaxMemberCount"`
-	IsMessageDisabled bool   `json:"IsMessageDisabled"`
-	CoverURL          string `json:"CoverURL"`
-	Category          []int  `json:"Category"`
-	ActivityStatus    int    `json:"ActivityStatus"`
-	IsPublicVisible   bool   `json:"IsPublicVisible"`
-	TakeSeatMode      string `json:"TakeSeatMode"`
-	CustomInfo        string `json:"CustomInfo"`
+	RoomId            string `json:"RoomId" live:"string,required"`
+	RoomName          string `json:"RoomName" live:"string"`
+	MaxMemberCount    int    `json:"MaxMemberCount" live:"count"`
+	IsMessageDisabled bool   `json:"IsMessageDisabled" live:"bool"`
+	CoverURL          string `json:"CoverURL" live:"string"`
+	Category          []int  `json:"Category" live:"int32s"`
+	ActivityStatus    int    `json:"ActivityStatus" live:"int32"`
+	IsPublicVisible   bool   `json:"IsPublicVisible" live:"bool"`
+	TakeSeatMode      string `json:"TakeSeatMode" live:"enum(TakeSeatModes)"`
+	CustomInfo        string `json:"CustomInfo" live:"string"`
 }
 
 // ChangeOwner is the body of Live.CallbackAfterChangeOwner.
 type ChangeOwner struct {
-	CallbackCommand      Command `json:"CallbackCommand"`
-	RoomId               string  `json:"RoomId"`
-	EventTime            int64   `json:"EventTime"`
-	OperatorAccount      string  `json:"Operator_Account"`
-	CurrentOwnerAccount  string  `json:"CurrentOwner_Account"`
-	OriginalOwnerAccount string  `json:"OriginalOwner_Account"`
+	CallbackCommand      Command `json:"CallbackCommand" live:"command,required"`
+	RoomId               string  `json:"RoomId" live:"string,required"`
+	EventTime            int64   `json:"EventTime" live:"ms,required"`
+	OperatorAccount      string  `json:"Operator_Account" live:"user,required"`
+	CurrentOwnerAccount  string  `json:"CurrentOwner_Account" live:"user,required"`
+	OriginalOwnerAccount string  `json:"OriginalOwner_Account" live:"user,required"`
 	Extra                Extra   `json:"-"`
 }
 
 // MetadataItem is one key of a room's metadata.
 type MetadataItem struct {
-	Key   string `json:"Key"`
-	Value string `json:"Value"`
+	Key   string `json:"Key" live:"string,required"`
+	Value string `json:"Value" live:"string,required"`
 }
 
 // SetMetadata is the body of Live.CallbackAfterSetMetadata.
 type SetMetadata struct {
-	CallbackCommand Command `json:"CallbackCommand"`
-	OperatorAccount string  `json:"Operator_Account"`
-	RoomId          string  `json:"RoomId"`
+	CallbackCommand Command `json:"CallbackCommand" live:"command,required"`
+	OperatorAccount string  `json:"Operator_Account" live:"user,required"`
+	RoomId          string  `json:"RoomId" live:"string,required"`
 	// Metadata are the keys set, with their new values.
-	Metadata  []MetadataItem `json:"Metadata"`
-	EventTime int64          `json:"EventTime"`
+	Metadata  []MetadataItem `json:"Metadata" live:"objects,required"`
+	EventTime int64          `json:"EventTime" live:"ms,required"`
 	Extra     Extra          `json:"-"`
 }
 
 // DelMetadata is the body of Live.CallbackAfterDelMetadata.
 type DelMetadata struct {
-	CallbackCommand Command `json:"CallbackCommand"`
-	OperatorAccount string  `json:"Operator_Account"`
-	RoomId          string  `json:"RoomId"`
+	CallbackCommand Command `json:"CallbackCommand" live:"command,required"`
+	OperatorAccount string  `json:"Operator_Account" live:"user,required"`
+	RoomId          string  `json:"RoomId" live:"string,required"`
 	// Keys are the keys deleted.
-	Keys      []string `json:"Keys"`
-	EventTime int64    `json:"EventTime"`
+	Keys      []string `json:"Keys" live:"strings,required"`
+	EventTime int64    `json:"EventTime" live:"ms,required"`
 	Extra     Extra    `json:"-"`
 }
 
@@ -162,35 +162,20 @@ func (e *DelMetadata) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON decodes the event; fields it does not know go into Extra.
 func (e *UpdateRoomInfo) UnmarshalJSON(b []byte) error {
-	return unmarshalWithExtra(b, (*updateRoomInfoJSON)(e), &e.Extra, "CallbackCommand", "Operator_Account", "RoomInfo", "EventTime")
+	return unmarshalWithExtra(b, (*updateRoomInfoJSON)(e), &e.Extra, e.Command())
 }
 
 // UnmarshalJSON decodes the event; fields it does not know go into Extra.
 func (e *ChangeOwner) UnmarshalJSON(b []byte) error {
-	return unmarshalWithExtra(b, (*changeOwnerJSON)(e), &e.Extra, "CallbackCommand", "RoomId", "EventTime", "Operator_Account", "CurrentOwner_Account", "OriginalOwner_Account")
+	return unmarshalWithExtra(b, (*changeOwnerJSON)(e), &e.Extra, e.Command())
 }
 
 // UnmarshalJSON decodes the event; fields it does not know go into Extra.
 func (e *SetMetadata) UnmarshalJSON(b []byte) error {
-	return unmarshalWithExtra(b, (*setMetadataJSON)(e), &e.Extra, "CallbackCommand", "Operator_Account", "RoomId", "Metadata", "EventTime")
+	return unmarshalWithExtra(b, (*setMetadataJSON)(e), &e.Extra, e.Command())
 }
 
 // UnmarshalJSON decodes the event; fields it does not know go into Extra.
 func (e *DelMetadata) UnmarshalJSON(b []byte) error {
-	return unmarshalWithExtra(b, (*delMetadataJSON)(e), &e.Extra, "CallbackCommand", "Operator_Account", "RoomId", "Keys", "EventTime")
-}
-
-// newRoomEvent returns an empty event of one of the commands beyond the three seed ones, or nil.
-func newRoomEvent(c Command) Event {
-	switch c {
-	case CommandUpdateRoomInfo:
-		return new(UpdateRoomInfo)
-	case CommandChangeOwner:
-		return new(ChangeOwner)
-	case CommandSetMetadata:
-		return new(SetMetadata)
-	case CommandDelMetadata:
-		return new(DelMetadata)
-	}
-	return nil
+	return unmarshalWithExtra(b, (*delMetadataJSON)(e), &e.Extra, e.Command())
 }

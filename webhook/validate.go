@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -52,79 +53,20 @@ type field struct {
 	fields   []field // for kObject
 }
 
-// Field lists per command. Required are the fields every documented shape carries: the Create
-// sample omits EventTime, and the production shape of a system destroy lacks Category and
-// Statistic. Fields not listed are accepted, as a receiver must tolerate fields it does not know.
-// The vendor types every number "Integer" without a width; the ranges are those of the types
-// behind them (README, "Protocol decisions").
+// Field lists per command, made from the events' live tags (fields.go). Required are the
+// fields every documented shape carries: the Create sample omits EventTime, and the production
+// shape of a system destroy lacks Category and Statistic. Fields not listed are accepted, as a
+// receiver must tolerate fields it does not know. The vendor types every number "Integer"
+// without a width; the ranges are those of the types behind them (docs/protocol.md).
+var bodyFields = func() map[Command][]field {
+	m := make(map[Command][]field, len(eventTypes))
+	for cmd, mk := range eventTypes {
+		m[cmd] = fieldList(reflect.TypeOf(mk()).Elem())
+	}
+	return m
+}()
+
 var (
-	createRoomInfoFields = []field{
-		{name: "RoomId", kind: kString, required: true},
-		{name: "RoomName", kind: kString},
-		{name: "RoomType", kind: kString},
-		{name: "Owner_Account", kind: kAccount},
-		{name: "MaxMemberCount", kind: kCount},
-		{name: "IsMessageDisabled", kind: kBool},
-		{name: "CustomInfo", kind: kString},
-		{name: "IsSeatEnabled", kind: kBool},
-		{name: "TakeSeatMode", kind: kEnum, enum: TakeSeatModes},
-		{name: "MaxSeatCount", kind: kCount},
-		{name: "CreateTime", kind: kTimeSecs},
-		{name: "IsPublicVisible", kind: kBool},
-		{name: "CoverURL", kind: kString},
-		{name: "Category", kind: kInt32s},
-	}
-	destroyRoomInfoFields = []field{
-		{name: "RoomId", kind: kString},
-		{name: "RoomName", kind: kString},
-		{name: "RoomType", kind: kString},
-		{name: "Owner_Account", kind: kAccount},
-		{name: "IsSeatEnabled", kind: kBool},
-		{name: "TakeSeatMode", kind: kEnum, enum: TakeSeatModes},
-		{name: "MaxMemberCount", kind: kCount},
-		{name: "MaxSeatCount", kind: kCount},
-		{name: "Category", kind: kInt32s},
-		{name: "CustomInfo", kind: kString},
-		{name: "IsMessageDisabled", kind: kBool},
-		{name: "CoverURL", kind: kString},
-		{name: "ActivityStatus", kind: kInt32},
-		{name: "IsPublicVisible", kind: kBool},
-		{name: "ViewCount", kind: kCount},
-		{name: "BackgroundURL", kind: kString},
-		{name: "IsUnlimitedRoomEnabled", kind: kBool},
-	}
-	statisticFields = []field{
-		{name: "TotalViewers", kind: kTotal},
-		{name: "TotalGiftsSent", kind: kTotal},
-		{name: "TotalGiftCoins", kind: kTotal},
-		{name: "TotalUniqueGiftSenders", kind: kTotal},
-		{name: "TotalLikesReceived", kind: kTotal},
-	}
-	bodyFields = map[Command][]field{
-		CommandCreateRoom: {
-			{name: "CallbackCommand", kind: kCommand, required: true},
-			{name: "Operator_Account", kind: kUser, required: true},
-			{name: "RoomInfo", kind: kObject, required: true, fields: createRoomInfoFields},
-			{name: "EventTime", kind: kTimeMS},
-		},
-		CommandModifyAdmin: {
-			{name: "CallbackCommand", kind: kCommand, required: true},
-			{name: "RoomId", kind: kString, required: true},
-			{name: "EventTime", kind: kTimeMS, required: true},
-			{name: "Operator_Account", kind: kUser, required: true},
-			{name: "Admin_Account", kind: kUsers, required: true},
-			{name: "opType", kind: kEnum, required: true, enum: OpTypes},
-		},
-		CommandDestroyRoom: {
-			{name: "CallbackCommand", kind: kCommand, required: true},
-			{name: "Operator_Account", kind: kUser, required: true},
-			{name: "RoomId", kind: kString, required: true},
-			{name: "EventType", kind: kEnum, required: true, enum: DestroyEventTypes},
-			{name: "EventTime", kind: kTimeMS, required: true},
-			{name: "RoomInfo", kind: kObject, fields: destroyRoomInfoFields},
-			{name: "Statistic", kind: kObject, fields: statisticFields},
-		},
-	}
 	// roomFields find the room of any body, of any command.
 	roomFields = []field{
 		{name: "RoomId", kind: kString},
