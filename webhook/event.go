@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"unsafe"
 )
 
 // Command names a webhook, as sent in the CallbackCommand query parameter and body field.
@@ -220,7 +221,28 @@ func (e *DestroyRoom) Room() string { return e.RoomId }
 // Time implements Event.
 func (e *DestroyRoom) Time() int64 { return e.EventTime }
 
-// The alias types drop the methods, so that encoding/json does not recurse into MarshalJSON.
+var createRoomEncoder = newEventEncoder[CreateRoom]()
+
+// MarshalJSON encodes the event with CallbackCommand set and Extra appended.
+func (e *CreateRoom) MarshalJSON() ([]byte, error) {
+	return createRoomEncoder.event(unsafe.Pointer(e), e.Extra)
+}
+
+var modifyAdminEncoder = newEventEncoder[ModifyAdmin]()
+
+// MarshalJSON encodes the event with CallbackCommand set and Extra appended.
+func (e *ModifyAdmin) MarshalJSON() ([]byte, error) {
+	return modifyAdminEncoder.event(unsafe.Pointer(e), e.Extra)
+}
+
+var destroyRoomEncoder = newEventEncoder[DestroyRoom]()
+
+// MarshalJSON encodes the event with CallbackCommand set and Extra appended.
+func (e *DestroyRoom) MarshalJSON() ([]byte, error) {
+	return destroyRoomEncoder.event(unsafe.Pointer(e), e.Extra)
+}
+
+// The alias types drop the methods, so that encoding/json does not recurse into UnmarshalJSON.
 type (
 	createRoomJSON  CreateRoom
 	modifyAdminJSON ModifyAdmin

@@ -1,6 +1,9 @@
 package webhook
 
-import "strconv"
+import (
+	"strconv"
+	"unsafe"
+)
 
 // The Live webhooks beyond the room ones: members, seats, the room-count threshold, battles and
 // gifts, as the vendor's webhook command list names them (see Documented).
@@ -262,71 +265,53 @@ type (
 	beforeSendGiftJSON     BeforeSendGift
 )
 
+var roomThresholdEncoder = newEventEncoder[RoomThreshold]()
+
 // MarshalJSON encodes the event with CallbackCommand set and Extra appended.
 func (e *RoomThreshold) MarshalJSON() ([]byte, error) {
-	v := roomThresholdJSON(*e)
-	v.CallbackCommand = CommandRoomThreshold
-	return marshalWithExtra(&v, e.Extra)
+	return roomThresholdEncoder.event(unsafe.Pointer(e), e.Extra)
 }
+
+var memberStateChangedEncoder = newEventEncoder[MemberStateChanged]()
 
 // MarshalJSON encodes the event with CallbackCommand set and Extra appended.
 func (e *MemberStateChanged) MarshalJSON() ([]byte, error) {
-	v := memberStateChangedJSON(*e)
-	v.CallbackCommand = CommandMemberStateChanged
-	if v.MemberList == nil {
-		v.MemberList = []Member{}
-	}
-	return marshalWithExtra(&v, e.Extra)
+	return memberStateChangedEncoder.event(unsafe.Pointer(e), e.Extra)
 }
+
+var seatInfoChangedEncoder = newEventEncoder[SeatInfoChanged]()
 
 // MarshalJSON encodes the event with CallbackCommand set and Extra appended.
 func (e *SeatInfoChanged) MarshalJSON() ([]byte, error) {
-	v := seatInfoChangedJSON(*e)
-	v.CallbackCommand = CommandSeatInfoChanged
-	if v.SeatList == nil {
-		v.SeatList = []Seat{}
-	}
-	return marshalWithExtra(&v, e.Extra)
+	return seatInfoChangedEncoder.event(unsafe.Pointer(e), e.Extra)
 }
+
+var createBattleEncoder = newEventEncoder[CreateBattle]()
 
 // MarshalJSON encodes the event with CallbackCommand set and Extra appended.
 func (e *CreateBattle) MarshalJSON() ([]byte, error) {
-	v := createBattleJSON(*e)
-	v.CallbackCommand = CommandCreateBattle
-	if v.ToRoomIdList == nil {
-		v.ToRoomIdList = []string{}
-	}
-	return marshalWithExtra(&v, e.Extra)
+	return createBattleEncoder.event(unsafe.Pointer(e), e.Extra)
 }
+
+var startBattleEncoder = newEventEncoder[StartBattle]()
 
 // MarshalJSON encodes the event with CallbackCommand set and Extra appended.
 func (e *StartBattle) MarshalJSON() ([]byte, error) {
-	v := startBattleJSON(*e)
-	v.CallbackCommand = CommandStartBattle
-	if v.ToRoomList == nil {
-		v.ToRoomList = []BattleRoom{}
-	}
-	return marshalWithExtra(&v, e.Extra)
+	return startBattleEncoder.event(unsafe.Pointer(e), e.Extra)
 }
+
+var endBattleEncoder = newEventEncoder[EndBattle]()
 
 // MarshalJSON encodes the event with CallbackCommand set and Extra appended.
 func (e *EndBattle) MarshalJSON() ([]byte, error) {
-	v := endBattleJSON(*e)
-	v.CallbackCommand = CommandEndBattle
-	if v.ToRoomList == nil {
-		v.ToRoomList = []BattleRoom{}
-	}
-	return marshalWithExtra(&v, e.Extra)
+	return endBattleEncoder.event(unsafe.Pointer(e), e.Extra)
 }
+
+var beforeSendGiftEncoder = newEventEncoder[BeforeSendGift]()
 
 // MarshalJSON encodes the event with CallbackCommand set and Extra appended.
 func (e *BeforeSendGift) MarshalJSON() ([]byte, error) {
-	v := beforeSendGiftJSON(*e)
-	v.CallbackCommand = CommandBeforeSendGift
-	if v.GiftWater.ToAccount == nil {
-		v.GiftWater.ToAccount = []string{}
-	}
-	return marshalWithExtra(&v, e.Extra)
+	return beforeSendGiftEncoder.event(unsafe.Pointer(e), e.Extra)
 }
 
 // UnmarshalJSON decodes the event; fields it does not know go into Extra.

@@ -1,5 +1,7 @@
 package webhook
 
+import "unsafe"
+
 // The room webhooks beyond the three seed ones. The mock backend fires them for the REST calls
 // that change a room; they are not part of the contract a run checks (Commands stays the three),
 // but a receiver must take them as the Live backend sends them.
@@ -123,41 +125,32 @@ type (
 	delMetadataJSON    DelMetadata
 )
 
+var updateRoomInfoEncoder = newEventEncoder[UpdateRoomInfo]()
+
 // MarshalJSON encodes the event with CallbackCommand set and Extra appended.
 func (e *UpdateRoomInfo) MarshalJSON() ([]byte, error) {
-	v := updateRoomInfoJSON(*e)
-	v.CallbackCommand = CommandUpdateRoomInfo
-	if v.RoomInfo.Category == nil {
-		v.RoomInfo.Category = []int{}
-	}
-	return marshalWithExtra(&v, e.Extra)
+	return updateRoomInfoEncoder.event(unsafe.Pointer(e), e.Extra)
 }
+
+var changeOwnerEncoder = newEventEncoder[ChangeOwner]()
 
 // MarshalJSON encodes the event with CallbackCommand set and Extra appended.
 func (e *ChangeOwner) MarshalJSON() ([]byte, error) {
-	v := changeOwnerJSON(*e)
-	v.CallbackCommand = CommandChangeOwner
-	return marshalWithExtra(&v, e.Extra)
+	return changeOwnerEncoder.event(unsafe.Pointer(e), e.Extra)
 }
+
+var setMetadataEncoder = newEventEncoder[SetMetadata]()
 
 // MarshalJSON encodes the event with CallbackCommand set and Extra appended.
 func (e *SetMetadata) MarshalJSON() ([]byte, error) {
-	v := setMetadataJSON(*e)
-	v.CallbackCommand = CommandSetMetadata
-	if v.Metadata == nil {
-		v.Metadata = []MetadataItem{}
-	}
-	return marshalWithExtra(&v, e.Extra)
+	return setMetadataEncoder.event(unsafe.Pointer(e), e.Extra)
 }
+
+var delMetadataEncoder = newEventEncoder[DelMetadata]()
 
 // MarshalJSON encodes the event with CallbackCommand set and Extra appended.
 func (e *DelMetadata) MarshalJSON() ([]byte, error) {
-	v := delMetadataJSON(*e)
-	v.CallbackCommand = CommandDelMetadata
-	if v.Keys == nil {
-		v.Keys = []string{}
-	}
-	return marshalWithExtra(&v, e.Extra)
+	return delMetadataEncoder.event(unsafe.Pointer(e), e.Extra)
 }
 
 // UnmarshalJSON decodes the event; fields it does not know go into Extra.

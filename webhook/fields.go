@@ -41,8 +41,9 @@ type tagged struct {
 	field
 	index int          // of the struct field
 	typ   reflect.Type // of the struct field
-	// omit is the json tag's omitempty or omitzero: a zero value is left out.
-	omit bool
+	// omit is the json tag's omitempty or omitzero, if either: an empty or a zero value is
+	// left out.
+	omit string
 	// null sends a nil list as null.
 	null bool
 }
@@ -63,7 +64,9 @@ func taggedFields(t reflect.Type) []tagged {
 		}
 		f := tagged{field: field{name: name}, index: i, typ: sf.Type}
 		for _, o := range strings.Split(jsonOpts, ",") {
-			f.omit = f.omit || o == "omitempty" || o == "omitzero"
+			if o == "omitempty" || o == "omitzero" {
+				f.omit = o
+			}
 		}
 		words := strings.Split(tag, ",")
 		k, arg, _ := strings.Cut(strings.TrimSuffix(words[0], ")"), "(")

@@ -46,7 +46,7 @@ func TestTagsAreRead(t *testing.T) {
 	if !slices.Equal(names, []string{"A", "B", "C", "D", "E", "F"}) {
 		t.Fatalf("names %v", names)
 	}
-	if !tf[0].required || tf[0].kind != kUser || !tf[1].omit || !tf[1].null || tf[1].kind != kInt32s ||
+	if !tf[0].required || tf[0].kind != kUser || tf[1].omit != "omitempty" || !tf[1].null || tf[1].kind != kInt32s ||
 		!slices.Equal(tf[2].enum, OpTypes) || tf[3].kind != kObjects || len(tf[3].fields) != 1 ||
 		tf[3].fields[0].kind != kCount || !tf[3].fields[0].required || tf[4].kind != kObject || tf[4].fields[0].name != "N" {
 		t.Errorf("fields read wrong: %+v", tf)
