@@ -185,6 +185,62 @@ func TestContractCatchesReceiversThatForgetNothing(t *testing.T) {
 	})
 }
 
+// RoomIds are case-sensitive: receivers that fold case in a RoomId, as a column in a
+// case-insensitive collation or a map keyed by strings.ToLower does, mistake one room for another.
+func TestContractCatchesReceiversThatFoldCase(t *testing.T) {
+	folded := "RoomIds differing only in case are different rooms"
+	t.Run("a unique key on the RoomId in a case-insensitive collation", func(t *testing.T) {
+		var mu sync.Mutex
+		live := map[string]string{} // strings.ToLower(RoomId) → the RoomId of the live row
+		h := refusing(t, token, func(r *http.Request, body []byte) string {
+			mu.Lock()
+			defer mu.Unlock()
+			id := roomIDOf(body)
+			key := strings.ToLower(id)
+			switch webhook.Command(r.URL.Query().Get("CallbackCommand")) {
+			case webhook.CommandCreateRoom:
+				if held, ok := live[key]; ok && held != id {
+					return "Duplicate entry '" + id + "' for key 'rooms.room_id'" // a redelivery is an upsert
+				}
+				live[key] = id
+			case webhook.CommandDestroyRoom:
+				delete(live, key) // WHERE room_id = ? matches the other case's row too
+			}
+			return ""
+		})
+		failsIn(t, h, token, []string{folded})
+	})
+	t.Run("rooms keyed by strings.ToLower, so one room's changes land on the other", func(t *testing.T) {
+		var mu sync.Mutex
+		rows := map[string]string{} // strings.ToLower(RoomId) → the RoomId of the row
+		h := refusing(t, token, func(r *http.Request, body []byte) string {
+			mu.Lock()
+			defer mu.Unlock()
+			id := roomIDOf(body)
+			key := strings.ToLower(id)
+			switch webhook.Command(r.URL.Query().Get("CallbackCommand")) {
+			case webhook.CommandCreateRoom:
+				rows[key] = id // an upsert: the other case's row is taken over
+			case webhook.CommandModifyAdmin, webhook.CommandDestroyRoom:
+				if row, ok := rows[key]; ok && row != id {
+					return "room " + id + ": the row found is room " + row
+				}
+				if webhook.Command(r.URL.Query().Get("CallbackCommand")) == webhook.CommandDestroyRoom {
+					delete(rows, key)
+				}
+			}
+			return ""
+		})
+		failsIn(t, h, token, []string{folded})
+	})
+	t.Run("the reference receiver, which compares RoomIds byte for byte", func(t *testing.T) {
+		g := NewWithT(t)
+		rep := run(t, contract(t), start(t, reference(t, receiver.Config{Token: token})), token)
+		g.Expect(failedNames(rep)).To(BeEmpty())
+		g.Expect(passedNames(rep)).To(ContainElement(folded))
+	})
+}
+
 func TestContractCatchesReceiversThatRefuseOverlappingDeliveries(t *testing.T) {
 	overlap := []string{"a redelivery that overlaps its first delivery is acknowledged", "generated lifecycles with overlapping retries are acknowledged"}
 	// Both lock a room while a webhook of it is handled; a second webhook of the same room meanwhile is a conflict.
