@@ -15,7 +15,7 @@ import (
 )
 
 // A case is one drawn webhook sequence: rooms and their lives (created, admins changed,
-// destroyed, a RoomId created again), probes of authentication that must be refused, and the
+// destroyed, a RoomId created again, a RoomId differing from another only in case), probes of authentication that must be refused, and the
 // delivery conditions of the whole. It is written out as a scenario and run by package
 // scenarios, so what the explorer checks is what `livehook run` checks, and the reproducer of a
 // finding is the very scenario that failed.
@@ -48,10 +48,14 @@ func (c conditions) count() int {
 
 // roomSpec is a room's RoomId: a tag unique to each run of a case (so that a receiver that
 // remembers RoomIds meets each run's rooms afresh), then the drawn characters. again, when
-// set, is the index+1 of the room whose RoomId this life takes again after its destroy.
+// set, is the index+1 of the room whose RoomId this life takes again after its destroy; twin,
+// when set, the index+1 of the room whose RoomId this room's is with the case of every letter
+// swapped (RoomIds are case-sensitive, docs/protocol.md: two rooms, though a case-folding
+// receiver takes them for one).
 type roomSpec struct {
 	body  string
 	again int
+	twin  int
 }
 
 type opKind int
@@ -210,16 +214,38 @@ const recreateWait = 1100 * time.Millisecond
 const tagLen = 6
 
 // roomIDs gives each room of a case its RoomId for one run: the run's tag, then the body.
+// A twin's RoomId is its room's with the case of each letter swapped; the tag starts with a
+// letter, so the two always differ.
 func (k *kase) roomIDs(run uint64) []string {
 	ids := make([]string, len(k.rooms))
 	for i, r := range k.rooms {
-		if r.again > 0 {
-			ids[i] = ids[r.again-1]
-			continue
+		if r.again == 0 && r.twin == 0 {
+			ids[i] = tag(run*16+uint64(i)) + r.body
 		}
-		ids[i] = tag(run*16+uint64(i)) + r.body
+	}
+	for i, r := range k.rooms {
+		switch {
+		case r.again > 0:
+			ids[i] = ids[r.again-1]
+		case r.twin > 0:
+			ids[i] = swapCase(ids[r.twin-1])
+		}
 	}
 	return ids
+}
+
+// swapCase swaps the case of each ASCII letter of s: the RoomId alphabet's only letters.
+func swapCase(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		switch {
+		case 'a' <= c && c <= 'z':
+			b[i] = c - 'a' + 'A'
+		case 'A' <= c && c <= 'Z':
+			b[i] = c - 'A' + 'a'
+		}
+	}
+	return string(b)
 }
 
 // tag is n in base 36, tagLen digits: unique for each room of each run.

@@ -2,6 +2,9 @@ package explore
 
 import (
 	"bytes"
+	"encoding/json"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -35,7 +38,7 @@ func TestDrawnCasesAndTheirCandidatesParse(t *testing.T) {
 	}
 	// The value space is covered: each class drawn somewhere in these seeds.
 	for _, class := range []string{"48-byte RoomId", "punctuation RoomId", "4-byte name", "100-byte name", "5 admins", "32-byte user", "numeric owner",
-		"omitted field", "RoomId again", "system destroy", "concurrency", "duplicate", "overlap", "reorder", "skew", "same-url", "wrong_tail", "wrong_upper", "truncated", "no_sdkappid", "foreign"} {
+		"omitted field", "RoomId again", "RoomId in other case", "system destroy", "concurrency", "duplicate", "overlap", "reorder", "skew", "same-url", "wrong_tail", "wrong_upper", "truncated", "no_sdkappid", "foreign"} {
 		g.Expect(seen[class]).To(BeNumerically(">", 0), "%s is drawn", class)
 	}
 }
@@ -105,6 +108,9 @@ func countClasses(k *kase, seen map[string]int) {
 		if r.again > 0 {
 			seen["RoomId again"]++
 		}
+		if r.twin > 0 {
+			seen["RoomId in other case"]++
+		}
 	}
 	c := k.cond
 	for class, set := range map[string]bool{"concurrency": c.concurrency > 1, "duplicate": c.duplicate > 0, "overlap": c.overlap > 0, "reorder": c.reorder > 0, "skew": c.skew != 0, "same-url": c.sameURL} {
@@ -166,4 +172,69 @@ func TestValidNeedsTheWaitBeforeARoomIdAgain(t *testing.T) {
 	g.Expect(tooMany.valid()).To(BeFalse(), "at most %d admins", webhook.MaxAdmins)
 	template := &kase{rooms: []roomSpec{{body: "${now}"}}, steps: []op{{kind: opCreate}}}
 	g.Expect(template.valid()).To(BeFalse(), "a value with ${ cannot be written in a scenario")
+}
+
+// A twin's RoomId is its room's with every letter in the other case: another room, live at the
+// same time; once its room is shrunk away it is a room of its own.
+func TestTwinsDifferOnlyInCase(t *testing.T) {
+	g := NewWithT(t)
+	k := &kase{rooms: []roomSpec{{body: "Host_7~"}, {twin: 1}}, steps: []op{
+		{kind: opCreate, room: 0}, {kind: opCreate, room: 1}, {kind: opDestroy, room: 0}, {kind: opDestroy, room: 1},
+	}}
+	g.Expect(k.valid()).To(BeTrue())
+	ids := k.roomIDs(3)
+	g.Expect(ids[0]).NotTo(Equal(ids[1]))
+	g.Expect(strings.EqualFold(ids[0], ids[1])).To(BeTrue())
+	g.Expect(ids[1]).To(HaveSuffix("hOST_7~"))
+	g.Expect(k.compact().rooms).To(Equal([]roomSpec{{body: "Host_7~"}, {twin: 1}}))
+
+	alone := k.clone()
+	alone.steps = alone.steps[1:2]
+	c := alone.compact()
+	g.Expect(c.rooms).To(Equal([]roomSpec{{body: "hOST_7~"}}))
+	g.Expect(c.valid()).To(BeTrue())
+	g.Expect(smaller(c, k)).To(BeTrue())
+
+	// Drawn twins are live together with their room: created right after it.
+	d, n := newDrawer(5, false), 0
+	for range 400 {
+		k := d.draw()
+		for i, r := range k.rooms {
+			if r.twin == 0 {
+				continue
+			}
+			n++
+			base := slices.IndexFunc(k.steps, func(o op) bool { return o.kind == opCreate && o.room == r.twin-1 })
+			twin := slices.IndexFunc(k.steps, func(o op) bool { return o.kind == opCreate && o.room == i })
+			g.Expect(base).To(BeNumerically(">=", 0))
+			g.Expect(twin).To(BeNumerically(">", base))
+			g.Expect(k.valid()).To(BeTrue())
+		}
+	}
+	g.Expect(n).To(BeNumerically(">", 10))
+}
+
+// A failure's signature is the same in every run, whatever the run's RoomIds and however the
+// answer quotes them.
+func TestSignatureTakesOutQuotedRoomIDs(t *testing.T) {
+	g := NewWithT(t)
+	for _, id := range []string{`x0001c\+~; '"<&>`, "x0002aplain", `X0003"`} {
+		for _, body := range []string{
+			`{"ErrorInfo":` + strconv.Quote("room "+id+" was destroyed") + `}`,
+			string(must(json.Marshal(map[string]string{"ErrorInfo": "room " + id + " was destroyed"}))),
+			"room " + id + " was destroyed",
+		} {
+			got := withoutRoomIDs(body, []string{id})
+			g.Expect(got).NotTo(ContainSubstring("x000"), "%s", body)
+			g.Expect(got).NotTo(ContainSubstring("X000"), "%s", body)
+			g.Expect(got).To(ContainSubstring("was destroyed"))
+		}
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

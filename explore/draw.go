@@ -2,6 +2,7 @@ package explore
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -250,7 +251,24 @@ func (d *drawer) draw() *kase {
 		i := len(k.rooms)
 		k.rooms = append(k.rooms, roomSpec{body: d.roomBody()})
 		q := d.life(i)
-		if q[len(q)-1].kind == opDestroy && d.chance(0.15) {
+		if d.chance(0.15) {
+			// A room whose RoomId differs from this one's only in case, live at the same time:
+			// created next, its other steps interleaved with this room's.
+			j := len(k.rooms)
+			k.rooms = append(k.rooms, roomSpec{twin: i + 1})
+			tw := d.life(j)
+			merged := []op{q[0], tw[0]}
+			a, b := q[1:], tw[1:]
+			for len(a)+len(b) > 0 {
+				if len(b) == 0 || len(a) > 0 && d.chance(0.5) {
+					merged, a = append(merged, a[0]), a[1:]
+				} else {
+					merged, b = append(merged, b[0]), b[1:]
+				}
+			}
+			q = merged
+		}
+		if slices.ContainsFunc(q, func(o op) bool { return o.kind == opDestroy && o.room == i }) && d.chance(0.15) {
 			// The same RoomId created again after its destroy, as rooms named after their host are.
 			j := len(k.rooms)
 			k.rooms = append(k.rooms, roomSpec{again: i + 1})

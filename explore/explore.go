@@ -14,10 +14,13 @@ package explore
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -361,12 +364,7 @@ func signature(sc *scenarios.ScenarioResult, ids []string) string {
 			if want == "rejected" && !acked {
 				continue
 			}
-			body := ex.ResponseBody
-			for _, id := range ids {
-				if id != "" {
-					body = strings.ReplaceAll(body, id, "")
-				}
-			}
+			body := withoutRoomIDs(ex.ResponseBody, ids)
 			body = digits.ReplaceAllString(strings.TrimSpace(body), "0")
 			if len(body) > 120 {
 				body = body[:120]
@@ -376,6 +374,33 @@ func signature(sc *scenarios.ScenarioResult, ids []string) string {
 		return want + "/" + st.Failure
 	}
 	return "failed"
+}
+
+// withoutRoomIDs takes the run's RoomIds out of an answer, as sent and as an answer quotes them
+// (in JSON, with or without HTML escapes, or as a Go string: `\"`, `\\`, `\u003c`), so that a
+// RoomId of punctuation quoted in an error message does not make each run's failure another.
+func withoutRoomIDs(body string, ids []string) string {
+	for _, id := range ids {
+		if id == "" {
+			continue
+		}
+		forms := []string{id, strings.Trim(strconv.Quote(id), `"`)}
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		for _, html := range []bool{true, false} {
+			b.Reset()
+			enc.SetEscapeHTML(html)
+			if enc.Encode(id) == nil {
+				forms = append(forms, strings.Trim(strings.TrimSpace(b.String()), `"`))
+			}
+		}
+		// The longest first: a form that holds another is taken out whole.
+		slices.SortFunc(forms, func(a, b string) int { return len(b) - len(a) })
+		for _, f := range forms {
+			body = strings.ReplaceAll(body, f, "")
+		}
+	}
+	return body
 }
 
 // scenarioItem cuts a rendered file down to its one scenario, an item of a scenarios: list.

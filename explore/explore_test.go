@@ -269,6 +269,48 @@ var brokenReceivers = []struct {
 			return ""
 		})(t, tok)
 	}},
+	{"identity", "a unique key on the RoomId in a case-insensitive collation", false, func(t *testing.T, tok string) http.Handler {
+		var mu sync.Mutex
+		live := map[string]string{} // strings.ToLower(RoomId) → the RoomId of the live row
+		return refusing(func(r *http.Request, body []byte) string {
+			mu.Lock()
+			defer mu.Unlock()
+			id := roomIDOf(body)
+			key := strings.ToLower(id)
+			switch webhook.Command(r.URL.Query().Get("CallbackCommand")) {
+			case webhook.CommandCreateRoom:
+				if held, ok := live[key]; ok && held != id {
+					return "Duplicate entry '" + id + "' for key 'rooms.room_id'"
+				}
+				live[key] = id
+			case webhook.CommandDestroyRoom:
+				delete(live, key)
+			}
+			return ""
+		})(t, tok)
+	}},
+	{"identity", "rooms keyed by strings.ToLower, so one room's changes land on the other", false, func(t *testing.T, tok string) http.Handler {
+		var mu sync.Mutex
+		rows := map[string]string{} // strings.ToLower(RoomId) → the RoomId of the row
+		return refusing(func(r *http.Request, body []byte) string {
+			mu.Lock()
+			defer mu.Unlock()
+			id := roomIDOf(body)
+			key := strings.ToLower(id)
+			switch cmd := webhook.Command(r.URL.Query().Get("CallbackCommand")); cmd {
+			case webhook.CommandCreateRoom:
+				rows[key] = id
+			case webhook.CommandModifyAdmin, webhook.CommandDestroyRoom:
+				if row, ok := rows[key]; ok && row != id {
+					return "room " + id + ": the row found is room " + row
+				}
+				if cmd == webhook.CommandDestroyRoom {
+					delete(rows, key)
+				}
+			}
+			return ""
+		})(t, tok)
+	}},
 	{"overlap", "a room lock that answers 409 while held", false, locking(func(w http.ResponseWriter) {
 		w.WriteHeader(http.StatusConflict)
 		_, _ = io.WriteString(w, `{"ActionStatus":"FAIL","ErrorInfo":"room is being updated","ErrorCode":409}`)
@@ -298,6 +340,29 @@ var brokenReceivers = []struct {
 			rv.ServeHTTP(w, r)
 		})
 	}},
+}
+
+// reproducerShows holds, for some broken receivers, what their reproducer must show.
+var reproducerShows = map[string]func(reproducer string) bool{
+	"a unique key on the RoomId in a case-insensitive collation":              twoRoomIDsDifferingInCase,
+	"rooms keyed by strings.ToLower, so one room's changes land on the other": twoRoomIDsDifferingInCase,
+}
+
+// twoRoomIDsDifferingInCase reports whether a reproducer creates two rooms whose RoomIds differ
+// only in case.
+func twoRoomIDsDifferingInCase(reproducer string) bool {
+	var ids []string
+	for _, m := range regexp.MustCompile(`(?m)RoomId: (.+)$`).FindAllStringSubmatch(reproducer, -1) {
+		ids = append(ids, strings.Trim(m[1], `"'`))
+	}
+	for i, a := range ids {
+		for _, b := range ids[i+1:] {
+			if a != b && strings.EqualFold(a, b) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // locking locks a room while a webhook of it is handled; a second webhook of the same room
@@ -359,6 +424,11 @@ func TestExploreFindsBrokenReceivers(t *testing.T) {
 				g.Expect(c).To(HavePrefix("curl -sS -X POST '" + strings.TrimSuffix(res.Target, "/webhook")))
 			}
 
+			if check := reproducerShows[tc.name]; check != nil {
+				var b bytes.Buffer
+				g.Expect(res.WriteFile(&b)).To(Succeed())
+				g.Expect(check(b.String())).To(BeTrue(), "the reproducer shows the cause:\n%s", b.String())
+			}
 			broken := runReproducer(t, res, start(t, tc.make(t, tok)), tok)
 			g.Expect(broken.Failed).To(Equal(1), "the reproducer fails a fresh broken receiver:\n%s", out.String())
 			correct := runReproducer(t, res, start(t, reference(t, tok)), tok)

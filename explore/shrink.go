@@ -158,9 +158,9 @@ func (k *kase) size() [7]int {
 			shares++ // a share below 100% reproduces only by chance
 		}
 	}
-	agains := 0
+	agains := 0 // lives of a RoomId again, and RoomIds another's in other case
 	for _, r := range k.rooms {
-		if r.again > 0 {
+		if r.again > 0 || r.twin > 0 && used[r.twin-1] {
 			agains++
 		}
 	}
@@ -244,6 +244,15 @@ func candidates(k *kase) []*kase {
 			})
 		}
 	}
+	// A RoomId another's in other case becomes a room of its own: the case is not what fails.
+	for r, spec := range k.rooms {
+		if spec.twin > 0 {
+			edit(func(c *kase) bool {
+				c.rooms[r] = roomSpec{body: c.rooms[spec.twin-1].body}
+				return true
+			})
+		}
+	}
 	// Delivery conditions, one at a time, and shares made certain.
 	for _, f := range []func(*conditions) bool{
 		func(c *conditions) bool { b := c.concurrency > 1; c.concurrency = 0; return b },
@@ -303,7 +312,7 @@ func candidates(k *kase) []*kase {
 		}
 	}
 	for r, spec := range k.rooms {
-		if spec.again == 0 {
+		if spec.again == 0 && spec.twin == 0 {
 			for _, v := range simpler(spec.body) {
 				edit(func(c *kase) bool { c.rooms[r].body = v.(string); return true })
 			}
@@ -355,12 +364,12 @@ func (k *kase) simplestAccounts() {
 	}
 }
 
-// onlyRoom keeps the steps of room r and of the lives that take its RoomId again, and the
-// waits between them.
+// onlyRoom keeps the steps of room r, of the lives that take its RoomId again and of the room
+// whose RoomId is r's in other case, and the waits between them.
 func (k *kase) onlyRoom(r int) bool {
 	keep := map[int]bool{r: true}
 	for i, spec := range k.rooms {
-		if spec.again-1 == r {
+		if spec.again-1 == r || spec.twin-1 == r {
 			keep[i] = true
 		}
 	}
@@ -575,6 +584,14 @@ func (k *kase) compact() *kase {
 	for i := range rooms {
 		if a := rooms[i].again; a > 0 {
 			rooms[i].again = renumber[a-1] + 1
+		}
+		if tw := rooms[i].twin; tw > 0 {
+			if n, ok := renumber[tw-1]; ok {
+				rooms[i].twin = n + 1
+			} else {
+				// Its room is never created: a room of its own, its RoomId unchanged but the tag.
+				rooms[i] = roomSpec{body: swapCase(k.rooms[tw-1].body)}
+			}
 		}
 	}
 	for i := range c.steps {
