@@ -29,16 +29,8 @@ func (s *Server) askBefore(ctx context.Context, a *app, msg webhook.Message) web
 	// cb.commands is never changed once made (a new configuration is a new map), so reading it
 	// without the lock is safe.
 	v := webhook.DecideBefore(res, cb.commands[webhook.CommandGiftNotBlock])
-	d := Delivery{Seq: tg.seq, Command: string(cmd), RoomId: msg.Event.Room(), URL: res.Request.URL, Body: res.Request.Body,
-		Fired: tg.fired, Done: res.Done, Attempts: 1, Acknowledged: res.Outcome == webhook.Acknowledged,
-		Outcome: res.Outcome, Status: res.Answer.Status, Before: true, Blocked: !v.Allowed, Verdict: v.Reason}
-	if d.Done.IsZero() {
-		d.Done = time.Now()
-	}
-	d.Delay = d.Done.Sub(tg.fired)
-	if res.Err != nil {
-		d.Error = res.Err.Error()
-	}
+	d := newDelivery(tg, cmd, msg.Event.Room(), res.Request.Body, res, 1)
+	d.Before, d.Blocked, d.Verdict = true, !v.Allowed, v.Reason
 	s.log.record(d)
 	verdict := "let the gift go"
 	if d.Blocked {

@@ -45,6 +45,31 @@ type Delivery struct {
 	Before  bool   `json:"before,omitempty"`
 	Blocked bool   `json:"blocked,omitempty"`
 	Verdict string `json:"verdict,omitempty"`
+	// Result is the sender's whole record of the last attempt, the answer's fields with it (the
+	// fields above that it also holds are copied from it): Intended is when the webhook was
+	// fired, Done as above. It is not in the JSON, whose fields above carry what it says.
+	Result webhook.Result `json:"-"`
+}
+
+// newDelivery makes the log's record of a delivery from the sender's: the one place a mock
+// delivery's fields are derived, for the dispatcher's deliveries and the "before" callbacks.
+// A webhook never sent has a Result with its Outcome and Err alone; cmd and body say what it was.
+func newDelivery(tg *tag, cmd webhook.Command, room string, body []byte, res webhook.Result, attempts int) Delivery {
+	if res.Done.IsZero() {
+		res.Done = time.Now()
+	}
+	res.Command, res.Request.Command = cmd, cmd
+	if res.Request.Body == nil {
+		res.Request.Body = body
+	}
+	res.Intended, res.Request.Intended = tg.fired, tg.fired
+	d := Delivery{Seq: tg.seq, Command: string(cmd), RoomId: room, URL: res.Request.URL, Body: body,
+		Fired: tg.fired, Done: res.Done, Delay: res.Done.Sub(tg.fired), Attempts: attempts,
+		Acknowledged: res.Outcome == webhook.Acknowledged, Outcome: res.Outcome, Status: res.Answer.Status, Result: res}
+	if res.Err != nil {
+		d.Error = res.Err.Error()
+	}
+	return d
 }
 
 // tag rides on a delivery.Item: the webhook's number in the log and when it was fired.
@@ -179,18 +204,9 @@ func unsentRecord(it *delivery.Item, why string) delivery.Record {
 // report records what became of one delivery.
 func (s *Server) report(o delivery.Record) {
 	it := o.Item
-	tg := it.Tag.(*tag)
-	out := Delivery{Seq: tg.seq, Command: string(it.Command), RoomId: it.Room, URL: o.Result.Request.URL, Body: it.Body,
-		Fired: tg.fired, Done: o.Result.Done, Attempts: o.Tries, Redelivery: o.Attempt > 1,
-		Acknowledged: o.Result.Outcome == webhook.Acknowledged, Outcome: o.Result.Outcome, Status: o.Result.Answer.Status,
-		Condition: o.Condition()}
-	if out.Done.IsZero() {
-		out.Done = time.Now()
-	}
-	out.Delay = out.Done.Sub(tg.fired)
-	if o.Result.Err != nil {
-		out.Error = o.Result.Err.Error()
-	}
+	out := newDelivery(it.Tag.(*tag), it.Command, it.Room, it.Body, o.Result, o.Tries)
+	out.Redelivery = o.Attempt > 1
+	out.Condition = o.Condition()
 	s.log.record(out)
 	if s.cfg.Logf == nil {
 		return

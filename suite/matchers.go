@@ -1,7 +1,6 @@
 package suite
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,45 +11,31 @@ import (
 	"github.com/livehook/livehook/webhook"
 )
 
-// delivery is what the matchers judge: the sender's record of a webhook, webhook.Result, and
-// whether it keeps the answer's fields (a mockserver.Delivery does not, so refusals cannot be
-// told from it).
+// delivery is what the matchers judge: the sender's record of a webhook, webhook.Result.
 type delivery struct {
-	res           *webhook.Result
-	knowsRefusals bool
+	res *webhook.Result
 }
 
 // asDelivery takes what Gomega hands a matcher: a webhook.Result as it is, or a mock backend's
-// delivery as the webhook.Result it records.
+// delivery by the webhook.Result it keeps (whose latency runs from the moment it was fired).
 func asDelivery(actual any) (delivery, error) {
 	switch v := actual.(type) {
 	case webhook.Result:
-		return delivery{res: &v, knowsRefusals: true}, nil
+		return delivery{res: &v}, nil
 	case *webhook.Result:
 		if v == nil {
 			return delivery{}, fmt.Errorf("the result is nil")
 		}
-		return delivery{res: v, knowsRefusals: true}, nil
+		return delivery{res: v}, nil
 	case mockserver.Delivery:
-		return delivery{res: resultOf(&v)}, nil
+		return delivery{res: &v.Result}, nil
 	case *mockserver.Delivery:
 		if v == nil {
 			return delivery{}, fmt.Errorf("the delivery is nil")
 		}
-		return delivery{res: resultOf(v)}, nil
+		return delivery{res: &v.Result}, nil
 	}
 	return delivery{}, fmt.Errorf("want a webhook.Result or a mockserver.Delivery, got %T", actual)
-}
-
-// resultOf is a mock backend's delivery as a webhook.Result: its latency from the moment it
-// was fired, its answer's status alone.
-func resultOf(m *mockserver.Delivery) *webhook.Result {
-	r := &webhook.Result{Request: webhook.Request{Command: webhook.Command(m.Command), URL: m.URL, Body: m.Body, Intended: m.Fired},
-		Command: webhook.Command(m.Command), Intended: m.Fired, Done: m.Done, Outcome: m.Outcome, Answer: webhook.Answer{Status: m.Status}}
-	if m.Error != "" {
-		r.Err = errors.New(m.Error)
-	}
-	return r
 }
 
 func (d delivery) acknowledged() bool { return d.res.Outcome == webhook.Acknowledged }
@@ -68,11 +53,8 @@ func (d delivery) describe() string {
 	} else {
 		fmt.Fprintf(&b, "answered: nothing (after %v)", r.Latency().Round(time.Microsecond))
 	}
-	switch {
-	case r.Err != nil:
+	if r.Err != nil {
 		fmt.Fprintf(&b, "\nwhy:      %s: %v", r.Outcome, r.Err)
-	case !d.knowsRefusals:
-		fmt.Fprintf(&b, "\nwhy:      %s", r.Outcome)
 	}
 	return b.String()
 }
@@ -80,7 +62,6 @@ func (d delivery) describe() string {
 type deliveryMatcher struct {
 	want  string
 	match func(d delivery) (bool, error)
-	last  delivery
 }
 
 func (m *deliveryMatcher) Match(actual any) (bool, error) {
@@ -88,16 +69,24 @@ func (m *deliveryMatcher) Match(actual any) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	m.last = d
 	return m.match(d)
 }
 
-func (m *deliveryMatcher) FailureMessage(any) string {
-	return fmt.Sprintf("Expected the webhook to be %s, but it was not:\n%s", m.want, m.last.describe())
+func (m *deliveryMatcher) FailureMessage(actual any) string {
+	return fmt.Sprintf("Expected the webhook to be %s, but it was not:\n%s", m.want, describe(actual))
 }
 
-func (m *deliveryMatcher) NegatedFailureMessage(any) string {
-	return fmt.Sprintf("Expected the webhook not to be %s, but it was:\n%s", m.want, m.last.describe())
+func (m *deliveryMatcher) NegatedFailureMessage(actual any) string {
+	return fmt.Sprintf("Expected the webhook not to be %s, but it was:\n%s", m.want, describe(actual))
+}
+
+// describe shows what was sent and what came back, or why actual cannot be judged.
+func describe(actual any) string {
+	d, err := asDelivery(actual)
+	if err != nil {
+		return err.Error()
+	}
+	return d.describe()
 }
 
 // BeAcknowledged succeeds for a webhook answered with HTTP 200 and exactly OK/0. It takes a
@@ -109,12 +98,9 @@ func BeAcknowledged() types.GomegaMatcher {
 }
 
 // BeRejected succeeds for a webhook refused: a status other than 200, FAIL, or a non-zero
-// ErrorCode. It takes a webhook.Result.
+// ErrorCode. It takes a webhook.Result or a mockserver.Delivery.
 func BeRejected() types.GomegaMatcher {
 	return &deliveryMatcher{want: "rejected (a non-200 status, FAIL, or a non-zero ErrorCode)", match: func(d delivery) (bool, error) {
-		if !d.knowsRefusals {
-			return false, fmt.Errorf("BeRejected takes a webhook.Result; a mockserver.Delivery does not keep the answer's fields")
-		}
 		return d.res.Answer.Refusal(), nil
 	}}
 }

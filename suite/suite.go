@@ -1,6 +1,6 @@
 // Package suite registers the Live webhook contract, or any scenario files, as Ginkgo specs in
 // the caller's suite, with Gomega matchers for deliveries (they judge a webhook.Result, or a
-// mockserver.Delivery as the result it records) and access to the mock Live backend.
+// mockserver.Delivery by the webhook.Result it keeps) and access to the mock Live backend.
 //
 // Five lines in a suite of your own:
 //

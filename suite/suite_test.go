@@ -76,8 +76,8 @@ var _ = Describe("the matchers", func() {
 	It("refuse what they cannot judge", func() {
 		_, err := suite.BeAcknowledged().Match("a string")
 		Expect(err).To(MatchError(ContainSubstring("want a webhook.Result or a mockserver.Delivery, got string")))
-		_, err = suite.BeRejected().Match(mockserver.Delivery{})
-		Expect(err).To(HaveOccurred())
+		_, err = suite.BeRejected().Match((*mockserver.Delivery)(nil))
+		Expect(err).To(MatchError("the delivery is nil"))
 	})
 })
 
@@ -93,7 +93,27 @@ var _ = Describe("the mock Live backend in a spec", func() {
 		ds, err := live.Await(ctx, 1)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(ds[0]).To(suite.BeAcknowledged())
+		Expect(ds[0]).NotTo(suite.BeRejected())
 		Expect(ds[0]).To(suite.RespondWithin(2 * time.Second))
+	})
+
+	It("keeps the app's answer, so a refusal reads as one", func(ctx SpecContext) {
+		app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, r.Body)
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = io.WriteString(w, `{"ActionStatus":"FAIL","ErrorInfo":"bad sign","ErrorCode":403}`)
+		}))
+		DeferCleanup(app.Close)
+		live := suite.StartMock(mockserver.Config{SkipUserSig: true, CallbackURL: app.URL + "/live/webhook"})
+		resp, err := http.Post(live.URL+mockserver.EnginePrefix+"create_room?sdkappid=1400000001&identifier=admin&random=1&contenttype=json", "application/json",
+			strings.NewReader(`{"RoomInfo":{"RoomId":"live_8","RoomType":"Live"}}`))
+		Expect(err).NotTo(HaveOccurred())
+		resp.Body.Close()
+		ds, err := live.Await(ctx, 1)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(ds[0]).To(suite.BeRejected())
+		Expect(ds[0]).NotTo(suite.BeAcknowledged())
+		Expect(suite.BeAcknowledged().FailureMessage(ds[0])).To(ContainSubstring(`answered: 403 {"ActionStatus":"FAIL","ErrorInfo":"bad sign","ErrorCode":403}`))
 	})
 })
 
