@@ -15,8 +15,8 @@ import (
 )
 
 // A case is one drawn webhook sequence: rooms and their lives (created, admins changed,
-// destroyed, a RoomId created again, a RoomId differing from another only in case), probes of authentication that must be refused, and the
-// delivery conditions of the whole. It is written out as a scenario and run by package
+// destroyed, a RoomId created again, a RoomId differing from another only in case), probes of
+// authentication that must be refused, and the delivery conditions of the whole. It is written out as a scenario and run by package
 // scenarios, so what the explorer checks is what `livehook run` checks, and the reproducer of a
 // finding is the very scenario that failed.
 type kase struct {

@@ -220,7 +220,7 @@ func (d *drawer) life(i int) []op {
 		var added []string
 		for len(added) < n {
 			u := d.user()
-			if !contains(admins, u) && !contains(added, u) {
+			if !slices.Contains(admins, u) && !slices.Contains(added, u) {
 				added = append(added, u)
 			}
 		}
@@ -231,15 +231,6 @@ func (d *drawer) life(i int) []op {
 		ops = append(ops, op{kind: opDestroy, room: i, bySystem: d.chance(0.2)})
 	}
 	return ops
-}
-
-func contains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // draw draws one case.
@@ -257,16 +248,7 @@ func (d *drawer) draw() *kase {
 			j := len(k.rooms)
 			k.rooms = append(k.rooms, roomSpec{twin: i + 1})
 			tw := d.life(j)
-			merged := []op{q[0], tw[0]}
-			a, b := q[1:], tw[1:]
-			for len(a)+len(b) > 0 {
-				if len(b) == 0 || len(a) > 0 && d.chance(0.5) {
-					merged, a = append(merged, a[0]), a[1:]
-				} else {
-					merged, b = append(merged, b[0]), b[1:]
-				}
-			}
-			q = merged
+			q = append([]op{q[0], tw[0]}, d.interleave([][]op{q[1:], tw[1:]}, false)...)
 		}
 		if slices.ContainsFunc(q, func(o op) bool { return o.kind == opDestroy && o.room == i }) && d.chance(0.15) {
 			// The same RoomId created again after its destroy, as rooms named after their host are.
@@ -295,6 +277,15 @@ func (d *drawer) draw() *kase {
 		queues = append(queues, []op{p})
 	}
 	// The rooms' steps interleaved, each room's in order.
+	k.steps = d.interleave(queues, true)
+	k.cond = d.conditions()
+	return k
+}
+
+// interleave merges the queues' steps in a drawn order, each queue's in its own order; with
+// pauses, a short wait now and then between steps.
+func (d *drawer) interleave(queues [][]op, pauses bool) []op {
+	var steps []op
 	for {
 		var open []int
 		for i, q := range queues {
@@ -303,17 +294,15 @@ func (d *drawer) draw() *kase {
 			}
 		}
 		if len(open) == 0 {
-			break
+			return steps
 		}
 		i := open[d.pick(len(open))]
-		k.steps = append(k.steps, queues[i][0])
+		steps = append(steps, queues[i][0])
 		queues[i] = queues[i][1:]
-		if d.chance(0.05) {
-			k.steps = append(k.steps, op{kind: opWait, wait: time.Duration(1+d.pick(20)) * time.Millisecond})
+		if pauses && d.chance(0.05) {
+			steps = append(steps, op{kind: opWait, wait: time.Duration(1+d.pick(20)) * time.Millisecond})
 		}
 	}
-	k.cond = d.conditions()
-	return k
 }
 
 // conditions draws delivery conditions: half the cases have none.

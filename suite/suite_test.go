@@ -1,6 +1,7 @@
 package suite_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -83,39 +84,40 @@ var _ = Describe("the matchers", func() {
 
 var _ = Describe("the mock Live backend in a spec", func() {
 	It("fires the webhooks of REST calls at the app, and the matchers judge them", func(ctx SpecContext) {
-		app := httptest.NewServer(referenceReceiver(""))
-		DeferCleanup(app.Close)
-		live := suite.StartMock(mockserver.Config{SkipUserSig: true, CallbackURL: app.URL + "/live/webhook"})
-		resp, err := http.Post(live.URL+mockserver.EnginePrefix+"create_room?sdkappid=1400000001&identifier=admin&random=1&contenttype=json", "application/json",
-			strings.NewReader(`{"RoomInfo":{"RoomId":"live_7","RoomType":"Live"}}`))
-		Expect(err).NotTo(HaveOccurred())
-		resp.Body.Close()
-		ds, err := live.Await(ctx, 1)
-		Expect(err).NotTo(HaveOccurred())
+		ds := createRoomBefore(ctx, referenceReceiver(""), "live_7")
 		Expect(ds[0]).To(suite.BeAcknowledged())
 		Expect(ds[0]).NotTo(suite.BeRejected())
 		Expect(ds[0]).To(suite.RespondWithin(2 * time.Second))
 	})
 
 	It("keeps the app's answer, so a refusal reads as one", func(ctx SpecContext) {
-		app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		refusing := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			_, _ = io.Copy(io.Discard, r.Body)
 			w.WriteHeader(http.StatusForbidden)
 			_, _ = io.WriteString(w, `{"ActionStatus":"FAIL","ErrorInfo":"bad sign","ErrorCode":403}`)
-		}))
-		DeferCleanup(app.Close)
-		live := suite.StartMock(mockserver.Config{SkipUserSig: true, CallbackURL: app.URL + "/live/webhook"})
-		resp, err := http.Post(live.URL+mockserver.EnginePrefix+"create_room?sdkappid=1400000001&identifier=admin&random=1&contenttype=json", "application/json",
-			strings.NewReader(`{"RoomInfo":{"RoomId":"live_8","RoomType":"Live"}}`))
-		Expect(err).NotTo(HaveOccurred())
-		resp.Body.Close()
-		ds, err := live.Await(ctx, 1)
-		Expect(err).NotTo(HaveOccurred())
+		})
+		ds := createRoomBefore(ctx, refusing, "live_8")
 		Expect(ds[0]).To(suite.BeRejected())
 		Expect(ds[0]).NotTo(suite.BeAcknowledged())
 		Expect(suite.BeAcknowledged().FailureMessage(ds[0])).To(ContainSubstring(`answered: 403 {"ActionStatus":"FAIL","ErrorInfo":"bad sign","ErrorCode":403}`))
 	})
 })
+
+// createRoomBefore starts app and a mock backend whose callbacks go to it, creates a room
+// through the mock's REST API, and returns the delivery of the webhook that fires.
+func createRoomBefore(ctx context.Context, app http.Handler, roomID string) []mockserver.Delivery {
+	GinkgoHelper()
+	srv := httptest.NewServer(app)
+	DeferCleanup(srv.Close)
+	live := suite.StartMock(mockserver.Config{SkipUserSig: true, CallbackURL: srv.URL + "/live/webhook"})
+	resp, err := http.Post(live.URL+mockserver.EnginePrefix+"create_room?sdkappid=1400000001&identifier=admin&random=1&contenttype=json", "application/json",
+		strings.NewReader(`{"RoomInfo":{"RoomId":"`+roomID+`","RoomType":"Live"}}`))
+	Expect(err).NotTo(HaveOccurred())
+	resp.Body.Close()
+	ds, err := live.Await(ctx, 1)
+	Expect(err).NotTo(HaveOccurred())
+	return ds
+}
 
 // hermetic is the process's environment without any LIVEHOOK_* variable, and with env added:
 // what a fixture sees is what its spec sets, not what the shell running the tests holds (the
