@@ -16,6 +16,7 @@ import (
 	"github.com/livehook/livehook/internal/plural"
 	"github.com/livehook/livehook/receiver"
 	"github.com/livehook/livehook/scenarios"
+	"github.com/livehook/livehook/scenarios/report"
 	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
 )
@@ -104,7 +105,7 @@ Examples:
 	}
 	if *verbose {
 		var mu sync.Mutex
-		cfg.Observe = func(sc string, step int, x scenarios.Exchange) {
+		cfg.Observe = func(sc string, step int, x report.Exchange) {
 			mu.Lock()
 			defer mu.Unlock()
 			fmt.Fprintf(m.Stdout, "-> [%s] step %d: %s %s\n", sc, step, x.Method, x.URL)
@@ -136,7 +137,7 @@ Examples:
 		return usagef("%w", err) // Run refuses only configurations, before sending anything
 	}
 	rep.TargetNote = note
-	if err := rep.WriteText(m.Stdout, scenarios.TextOptions{Steps: *steps}); err != nil {
+	if err := rep.WriteText(m.Stdout, report.TextOptions{Steps: *steps}); err != nil {
 		return &ioError{err}
 	}
 	if err := writeReport(*jsonOut, rep.WriteJSON); err != nil {

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/livehook/livehook/scenarios"
+	"github.com/livehook/livehook/scenarios/report"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -95,7 +96,7 @@ type Result struct {
 	Stopped  string
 	Duration time.Duration
 	Findings []Finding
-	// Diagnosis leads the report when one cause explains the findings (scenarios.Report.Diagnosis).
+	// Diagnosis leads the report when one cause explains the findings (report.Report.Diagnosis).
 	Diagnosis string
 }
 
@@ -182,7 +183,7 @@ func Explore(ctx context.Context, cfg Config) (*Result, error) {
 		res: &Result{Target: cfg.Endpoint.URL, SDKAppID: cfg.Endpoint.SDKAppID, Token: cfg.Endpoint.Token != "", Seed: cfg.Seed, Budget: cfg.Budget},
 	}
 	d := newDrawer(cfg.Seed, cfg.Endpoint.Token != "")
-	var lastReport *scenarios.Report
+	var lastReport *report.Report
 	for {
 		if ctx.Err() != nil {
 			x.res.Stopped = stopReason(ctx)
@@ -279,7 +280,7 @@ type outcome struct {
 	failed                 bool
 	sig                    string // how it failed: the same failure keeps the same signature
 	requests, acknowledged int
-	rep                    *scenarios.Report
+	rep                    *report.Report
 	text                   []byte
 	run                    uint64
 }
@@ -312,7 +313,7 @@ func (x *explorer) tryRun(ctx context.Context, k *kase, run uint64) (*outcome, e
 	}
 	sc := &rep.Scenarios[0]
 	for _, st := range sc.Steps {
-		if st.Status == scenarios.StatusFailed && st.Sent == 0 && len(st.Exchanges) == 0 && !strings.HasPrefix(st.Failure, "refused as expected") && !strings.HasPrefix(st.Failure, "not sent") {
+		if st.Status == report.StatusFailed && st.Sent == 0 && len(st.Exchanges) == 0 && !strings.HasPrefix(st.Failure, "refused as expected") && !strings.HasPrefix(st.Failure, "not sent") {
 			return nil, fmt.Errorf("explore: a drawn case cannot be sent (a defect of livehook's own, please report it with --seed %d): step %d: %s\n%s", x.cfg.Seed, st.Index, st.Failure, text)
 		}
 	}
@@ -321,11 +322,11 @@ func (x *explorer) tryRun(ctx context.Context, k *kase, run uint64) (*outcome, e
 	return o, nil
 }
 
-func controlOf(rep *scenarios.Report) []scenarios.ScenarioResult {
+func controlOf(rep *report.Report) []report.ScenarioResult {
 	if rep.Control == nil {
 		return nil
 	}
-	return []scenarios.ScenarioResult{*rep.Control}
+	return []report.ScenarioResult{*rep.Control}
 }
 
 // runSeed is the seed of a case's run: each run generates values of its own, so that a
@@ -341,9 +342,9 @@ var digits = regexp.MustCompile(`[0-9]+`)
 // signature says how a scenario failed, so that a shrunk candidate fails the same way and not
 // another: what the failing step wanted, and how it was answered (outcome, status and the
 // answer with the run's RoomIds and all numbers taken out).
-func signature(sc *scenarios.ScenarioResult, ids []string) string {
+func signature(sc *report.ScenarioResult, ids []string) string {
 	for _, st := range sc.Steps {
-		if st.Status != scenarios.StatusFailed {
+		if st.Status != report.StatusFailed {
 			continue
 		}
 		if strings.HasPrefix(st.Failure, "refused as expected") {

@@ -22,6 +22,7 @@ import (
 	"github.com/livehook/livehook/explore"
 	"github.com/livehook/livehook/receiver"
 	"github.com/livehook/livehook/scenarios"
+	"github.com/livehook/livehook/scenarios/report"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -86,7 +87,7 @@ func exploreAll(t *testing.T, n int, one func(i int) (*explore.Result, error)) [
 }
 
 // runReproducer runs a finding's reproducer through scenarios.Run, as `livehook run FILE` does.
-func runReproducer(t *testing.T, res *explore.Result, target, tok string) *scenarios.Report {
+func runReproducer(t *testing.T, res *explore.Result, target, tok string) *report.Report {
 	t.Helper()
 	var b bytes.Buffer
 	if err := res.WriteFile(&b); err != nil {

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/livehook/livehook/scenarios"
+	"github.com/livehook/livehook/scenarios/report"
 )
 
 // Shrinking is greedy, as Hypothesis's is: it tries smaller cases in a fixed order (fewer
@@ -534,9 +534,9 @@ func dedupe(vs []any, orig string) []any {
 }
 
 // curls writes a curl command per webhook the scenario (and the control) sent.
-func curls(sc *scenarios.ScenarioResult, control *scenarios.ScenarioResult) []string {
+func curls(sc *report.ScenarioResult, control *report.ScenarioResult) []string {
 	var out []string
-	add := func(s *scenarios.ScenarioResult) {
+	add := func(s *report.ScenarioResult) {
 		for _, st := range s.Steps {
 			for _, ex := range st.Exchanges {
 				if ex.Command == "" {

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/livehook/livehook/scenarios/report"
 )
 
 // Check makes an HTTP request to the app backend's own API and checks its answer, to see that a
@@ -55,7 +57,7 @@ func (c *Check) validate(v *stepCheck) {
 
 // run asks the app backend's own API and compares its answer. Every request made is counted,
 // answered or not.
-func (c *Check) run(ctx context.Context, x *execution, _ *Step, sr *StepResult) {
+func (c *Check) run(ctx context.Context, x *execution, _ *Step, sr *report.StepResult) {
 	x.flush(ctx)
 	method := orDefault(c.Method, http.MethodGet)
 	timeout := x.cfg.Timeout
@@ -68,10 +70,10 @@ func (c *Check) run(ctx context.Context, x *execution, _ *Step, sr *StepResult) 
 	if c.Body != "" {
 		body = strings.NewReader(c.Body)
 	}
-	ex := Exchange{Method: method, URL: c.URL, RequestBody: c.Body}
+	ex := report.Exchange{Method: method, URL: c.URL, RequestBody: c.Body}
 	fail := func(format string, args ...any) {
-		sr.fail("check %s %s: "+format, append([]any{method, c.URL}, args...)...)
-		sr.keep(ex)
+		fail(sr, "check %s %s: "+format, append([]any{method, c.URL}, args...)...)
+		keep(sr, ex)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, c.URL, body)
 	if err != nil {
@@ -127,7 +129,7 @@ func (c *Check) run(ctx context.Context, x *execution, _ *Step, sr *StepResult) 
 			}
 		}
 	}
-	sr.keep(ex)
+	keep(sr, ex)
 }
 
 // matchPath compares the value at a dotted path (list items by index) with want.

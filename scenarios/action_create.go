@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/livehook/livehook/room"
+	"github.com/livehook/livehook/scenarios/report"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -54,7 +55,7 @@ func (c *CreateRoom) validate(v *stepCheck) {
 	v.checkBodyPaths(webhook.CommandCreateRoom, &c.Probe)
 }
 
-func (c *CreateRoom) run(ctx context.Context, x *execution, st *Step, sr *StepResult) {
+func (c *CreateRoom) run(ctx context.Context, x *execution, st *Step, sr *report.StepResult) {
 	runChange(ctx, x, st, sr, "create_room", c)
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/livehook/livehook/room"
+	"github.com/livehook/livehook/scenarios/report"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -39,7 +40,7 @@ func (dr *DestroyRoom) validate(v *stepCheck) {
 	v.checkBodyPaths(webhook.CommandDestroyRoom, &dr.Probe)
 }
 
-func (dr *DestroyRoom) run(ctx context.Context, x *execution, st *Step, sr *StepResult) {
+func (dr *DestroyRoom) run(ctx context.Context, x *execution, st *Step, sr *report.StepResult) {
 	runChange(ctx, x, st, sr, "destroy_room", dr)
 }
 

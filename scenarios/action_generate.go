@@ -7,6 +7,7 @@ import (
 	"github.com/livehook/livehook/delivery"
 	"github.com/livehook/livehook/generator"
 	"github.com/livehook/livehook/internal/plural"
+	"github.com/livehook/livehook/scenarios/report"
 )
 
 // Generate sends the full lifecycles of realistic rooms from the generator: rooms open, change
@@ -44,7 +45,7 @@ func (g *Generate) validate(v *stepCheck) {
 
 // run sends the events of generated rooms as the generator's traffic model interleaves them, as
 // fast as the app backend answers, with times that follow the wall clock at a speed-up.
-func (g *Generate) run(ctx context.Context, x *execution, st *Step, sr *StepResult) {
+func (g *Generate) run(ctx context.Context, x *execution, st *Step, sr *report.StepResult) {
 	x.flush(ctx)
 	seed := x.seed
 	if g.Seed != nil {
@@ -54,7 +55,7 @@ func (g *Generate) run(ctx context.Context, x *execution, st *Step, sr *StepResu
 	stream, err := gen.Stream(generator.Traffic{Rooms: g.Rooms,
 		Clock: generator.WallClock(generator.DefaultStart, x.now(), generateSpeedup)})
 	if err != nil {
-		sr.fail("%v", err)
+		fail(sr, "%v", err)
 		return
 	}
 	cond := x.cond
@@ -71,12 +72,12 @@ func (g *Generate) run(ctx context.Context, x *execution, st *Step, sr *StepResu
 			break // enough to show what is wrong; a stalling receiver would hold the run up
 		}
 		if ctx.Err() != nil {
-			sr.fail("interrupted after %s", plural.Of(sr.Sent, "request"))
+			fail(sr, "interrupted after %s", plural.Of(sr.Sent, "request"))
 			return
 		}
 		req, err := x.cfg.Endpoint.NewRequest(ev.Message, x.urlOptions(nil))
 		if err != nil {
-			sr.fail("%v", err)
+			fail(sr, "%v", err)
 			return
 		}
 		if !x.exchange(ctx, st, req, sr) {
@@ -88,16 +89,16 @@ func (g *Generate) run(ctx context.Context, x *execution, st *Step, sr *StepResu
 		if failures >= maxFailedExchanges {
 			stopped = fmt.Sprintf(", then the step stopped short of its %s", plural.Of(g.Rooms, "room"))
 		}
-		sr.fail("%d of %s failed%s; the last: %s", failures, plural.Of(sr.Sent, "request"), stopped, sr.Failure)
+		fail(sr, "%d of %s failed%s; the last: %s", failures, plural.Of(sr.Sent, "request"), stopped, sr.Failure)
 	}
 }
 
 // runUnder delivers the stream's webhooks under delivery conditions, and reports every answer
 // that does not meet the step's expectation with the conditions it went under.
-func (g *Generate) runUnder(ctx context.Context, x *execution, st *Step, sr *StepResult, stream *generator.Stream, cond delivery.Conditions) {
+func (g *Generate) runUnder(ctx context.Context, x *execution, st *Step, sr *report.StepResult, stream *generator.Stream, cond delivery.Conditions) {
 	b, err := x.newBatch(cond)
 	if err != nil {
-		sr.fail("%v", err)
+		fail(sr, "%v", err)
 		return
 	}
 	stop := context.AfterFunc(ctx, func() { _ = b.d.Shutdown(ctx) })
@@ -105,7 +106,7 @@ func (g *Generate) runUnder(ctx context.Context, x *execution, st *Step, sr *Ste
 		opt := x.urlOptions(nil)
 		req, err := x.cfg.Endpoint.NewRequest(ev.Message, opt)
 		if err != nil {
-			sr.fail("%v", err)
+			fail(sr, "%v", err)
 			break
 		}
 		it := x.itemFor(ev.Message, req, opt, false)
@@ -123,8 +124,8 @@ func (g *Generate) runUnder(ctx context.Context, x *execution, st *Step, sr *Ste
 	}
 	switch {
 	case ctx.Err() != nil:
-		sr.fail("interrupted after %s", plural.Of(sr.Sent, "request"))
+		fail(sr, "interrupted after %s", plural.Of(sr.Sent, "request"))
 	case failures > 0:
-		sr.fail("%d of %s failed under %s%s; the last: %s", failures, plural.Of(sr.Sent, "request"), cond, stopped, last)
+		fail(sr, "%d of %s failed under %s%s; the last: %s", failures, plural.Of(sr.Sent, "request"), cond, stopped, last)
 	}
 }

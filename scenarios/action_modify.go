@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/livehook/livehook/scenarios/report"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -36,7 +37,7 @@ func (m *ModifyAdmin) validate(v *stepCheck) {
 	v.checkBodyPaths(webhook.CommandModifyAdmin, &m.Probe)
 }
 
-func (m *ModifyAdmin) run(ctx context.Context, x *execution, st *Step, sr *StepResult) {
+func (m *ModifyAdmin) run(ctx context.Context, x *execution, st *Step, sr *report.StepResult) {
 	runChange(ctx, x, st, sr, "modify_admin", m)
 }
 

@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/livehook/livehook/delivery"
+	"github.com/livehook/livehook/scenarios/report"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -59,7 +60,7 @@ func (r *Replay) validate(v *stepCheck) {
 
 func (r *Replay) rebases() bool { return r.Rebase == nil || *r.Rebase }
 
-func (r *Replay) run(ctx context.Context, x *execution, st *Step, sr *StepResult) {
+func (r *Replay) run(ctx context.Context, x *execution, st *Step, sr *report.StepResult) {
 	body := []byte(r.Body)
 	if r.rebases() {
 		at, _ := time.Parse(time.RFC3339Nano, r.RecordedAt)

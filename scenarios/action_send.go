@@ -3,6 +3,7 @@ package scenarios
 import (
 	"context"
 
+	"github.com/livehook/livehook/scenarios/report"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -31,7 +32,7 @@ func (s *Send) validate(v *stepCheck) {
 	}
 }
 
-func (s *Send) run(ctx context.Context, x *execution, st *Step, sr *StepResult) {
+func (s *Send) run(ctx context.Context, x *execution, st *Step, sr *report.StepResult) {
 	cmd := webhook.Command(s.Command)
 	req := webhook.Request{Command: cmd, Body: []byte(s.Body)}
 	opt := x.urlOptions(&s.Probe)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/livehook/livehook/scenarios/report"
 	"gopkg.in/yaml.v3"
 )
 
@@ -21,7 +22,7 @@ func (w *Wait) validate(v *stepCheck) {
 	}
 }
 
-func (w *Wait) run(ctx context.Context, x *execution, _ *Step, sr *StepResult) {
+func (w *Wait) run(ctx context.Context, x *execution, _ *Step, sr *report.StepResult) {
 	x.flush(ctx)
 	t := time.NewTimer(time.Duration(*w))
 	defer t.Stop()
@@ -29,6 +30,6 @@ func (w *Wait) run(ctx context.Context, x *execution, _ *Step, sr *StepResult) {
 	case <-t.C:
 	case <-ctx.Done():
 		// Interrupted: nothing failed, and the scenario is reported as interrupted.
-		sr.Status = StatusSkipped
+		sr.Status = report.StatusSkipped
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	internaltext "github.com/livehook/livehook/internal/text"
 	"github.com/livehook/livehook/scenarios"
+	"github.com/livehook/livehook/scenarios/report"
 )
 
 // allocated is how many bytes fn allocates in all.
@@ -203,12 +204,12 @@ scenarios:
 	src = strings.Replace(src, "${room.RoomId}", "${seed}", 1)
 	f, err := scenarios.Parse("run.yaml", strings.NewReader(src))
 	g.Expect(err).NotTo(HaveOccurred())
-	var rep *scenarios.Report
+	var rep *report.Report
 	alloc := allocated(func() { rep = run(t, []*scenarios.File{f}, target, "") })
 	g.Expect(rep.Scenarios).To(HaveLen(3))
 	g.Expect(rep.Scenarios[0].Failure).To(Equal("step 2 (send, run.yaml:6): the step's ${...} make over 64 MiB of text (${room.CustomInfo} among them): use each large value fewer times"))
 	g.Expect(rep.Scenarios[1].Failure).To(Equal("step 1 (send, run.yaml:9): ${fake.livehook_test_big} made a value of 4097 bytes, over the 4 KiB a fake value may hold: use another fake, or a fixed value under vars:"))
-	g.Expect(rep.Scenarios[2].Status).To(Equal(scenarios.StatusPassed))
+	g.Expect(rep.Scenarios[2].Status).To(Equal(report.StatusPassed))
 	g.Expect(biggest.Load()).To(BeNumerically("<", 2<<20), "nothing over the bounds was sent")
 	g.Expect(alloc).To(BeNumerically("<", 512<<20), "memory stays bounded: %d MiB", alloc>>20)
 }

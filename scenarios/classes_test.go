@@ -17,7 +17,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/livehook/livehook/receiver"
-	"github.com/livehook/livehook/scenarios"
+	"github.com/livehook/livehook/scenarios/report"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -28,7 +28,7 @@ import (
 
 // failsIn runs the contract against h and checks that the scenarios that failed include every
 // one of want and are all among allowed (want, if nil).
-func failsIn(t *testing.T, h http.Handler, tok string, want []string, allowed ...string) *scenarios.Report {
+func failsIn(t *testing.T, h http.Handler, tok string, want []string, allowed ...string) *report.Report {
 	t.Helper()
 	g := NewWithT(t)
 	rep := run(t, contract(t), start(t, h), tok)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/livehook/livehook/receiver"
 	"github.com/livehook/livehook/scenarios"
+	"github.com/livehook/livehook/scenarios/report"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -26,10 +27,10 @@ func answering(status int, body string, n *atomic.Int64) http.Handler {
 	})
 }
 
-func text(t *testing.T, rep *scenarios.Report) string {
+func text(t *testing.T, rep *report.Report) string {
 	t.Helper()
 	var b bytes.Buffer
-	if err := rep.WriteText(&b, scenarios.TextOptions{}); err != nil {
+	if err := rep.WriteText(&b, report.TextOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	return b.String()
@@ -52,10 +53,10 @@ func TestARefusalCountsOnlyBesideAnAcknowledgement(t *testing.T) {
 			rep := run(t, contract(t), target, token)
 			g.Expect(rep.Passed).To(BeZero(), "no scenario passes against a target that refuses everything: %v", passedNames(rep))
 			g.Expect(rep.Control).NotTo(BeNil(), "the run sent a control")
-			g.Expect(rep.Control.Status).To(Equal(scenarios.StatusFailed))
+			g.Expect(rep.Control.Status).To(Equal(report.StatusFailed))
 			g.Expect(failedNames(rep)).To(ContainElements("a webhook for a foreign SdkAppid is refused", "a webhook without Sign is refused"))
 			for _, s := range rep.Scenarios {
-				if strings.Contains(s.Name, "refused") && s.Status == scenarios.StatusFailed {
+				if strings.Contains(s.Name, "refused") && s.Status == report.StatusFailed {
 					g.Expect(s.Failure).To(ContainSubstring("refused as expected, but that shows nothing: the target acknowledged no valid webhook in this run, not even the control webhook (Live.CallbackAfterCreateRoom answered %d", tc.status), s.Name)
 				}
 			}
@@ -75,7 +76,7 @@ func TestRefusalScenariosAloneAreCreditedAgainstACorrectReceiver(t *testing.T) {
 	g.Expect(rep.Failed).To(BeZero(), "%v", failures(rep))
 	g.Expect(rep.Passed).To(BeNumerically(">=", 5))
 	g.Expect(rep.Control).NotTo(BeNil(), "only refusals were due, so the run showed the receiver acknowledges")
-	g.Expect(rep.Control.Status).To(Equal(scenarios.StatusPassed))
+	g.Expect(rep.Control.Status).To(Equal(report.StatusPassed))
 	g.Expect(rep.Control.Acknowledged()).To(Equal(2))
 	g.Expect(text(t, rep)).To(ContainSubstring("so the run sent a control of its own to show that its refusals mean something:\nPASS  " + scenarios.ControlName))
 }
@@ -112,19 +113,19 @@ func TestControlOnItsOwn(t *testing.T) {
 	cfg := scenarios.Config{Endpoint: webhook.Endpoint{URL: start(t, reference(t, receiver.Config{})), SDKAppID: appID}, Seed: 3}
 	res, err := scenarios.Control(context.Background(), cfg)
 	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(res.Status).To(Equal(scenarios.StatusPassed))
+	g.Expect(res.Status).To(Equal(report.StatusPassed))
 	var n atomic.Int64
 	cfg.Endpoint.URL = start(t, answering(http.StatusNotFound, "nope", &n))
 	res, err = scenarios.Control(context.Background(), cfg)
 	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(res.Status).To(Equal(scenarios.StatusFailed))
+	g.Expect(res.Status).To(Equal(report.StatusFailed))
 	g.Expect(n.Load()).To(Equal(int64(1)), "the destroy is not sent after the creation failed")
 }
 
-func passedNames(rep *scenarios.Report) []string {
+func passedNames(rep *report.Report) []string {
 	var out []string
 	for _, s := range rep.Scenarios {
-		if s.Status == scenarios.StatusPassed {
+		if s.Status == report.StatusPassed {
 			out = append(out, s.Name)
 		}
 	}

@@ -6,18 +6,19 @@ import (
 	"net/http"
 	"unicode/utf8"
 
+	"github.com/livehook/livehook/scenarios/report"
 	"github.com/livehook/livehook/webhook"
 )
 
 // deliver encodes the message with the step's modifiers, sends it and checks the answer.
-func (x *execution) deliver(ctx context.Context, st *Step, msg webhook.Message, sr *StepResult) {
+func (x *execution) deliver(ctx context.Context, st *Step, msg webhook.Message, sr *report.StepResult) {
 	p := st.probe()
 	req, err := x.cfg.Endpoint.NewRequest(msg, x.urlOptions(p))
 	if err == nil && (len(p.Omit) > 0 || len(p.Extra) > 0) {
 		req.Body, err = reshape(req.Body, p.Omit, p.Extra)
 	}
 	if err != nil {
-		sr.fail("cannot encode the body: %v", err)
+		fail(sr, "cannot encode the body: %v", err)
 		return
 	}
 	x.send(ctx, st, sr, msg, req, x.urlOptions(p), false)
@@ -25,7 +26,7 @@ func (x *execution) deliver(ctx context.Context, st *Step, msg webhook.Message, 
 
 // send delivers a step's request: at once, or in the scenario's batch when the scenario has
 // delivery conditions. fixedURL sends req.URL as it is; otherwise the URL is signed when it goes.
-func (x *execution) send(ctx context.Context, st *Step, sr *StepResult, msg webhook.Message, req webhook.Request, opt webhook.URLOptions, fixedURL bool) {
+func (x *execution) send(ctx context.Context, st *Step, sr *report.StepResult, msg webhook.Message, req webhook.Request, opt webhook.URLOptions, fixedURL bool) {
 	if x.cond.IsZero() {
 		x.exchange(ctx, st, req, sr)
 		return
@@ -35,7 +36,7 @@ func (x *execution) send(ctx context.Context, st *Step, sr *StepResult, msg webh
 
 // exchange sends one request now and records it; false when the answer does not meet the
 // step's expectation.
-func (x *execution) exchange(ctx context.Context, st *Step, req webhook.Request, sr *StepResult) bool {
+func (x *execution) exchange(ctx context.Context, st *Step, req webhook.Request, sr *report.StepResult) bool {
 	res := x.cfg.Client.Do(ctx, req)
 	if res.Outcome.Answered() || res.Outcome == webhook.Timeout {
 		// A timeout took at least the deadline: counted as that, it still shows the trend.
@@ -47,9 +48,9 @@ func (x *execution) exchange(ctx context.Context, st *Step, req webhook.Request,
 // record records a result in its step's result and checks the answer against the step's
 // expectation; false when it does not meet it. condition names the delivery conditions it went
 // under, so that a failure says which property the receiver lacks.
-func (x *execution) record(st *Step, sr *StepResult, res webhook.Result, condition string) bool {
+func (x *execution) record(st *Step, sr *report.StepResult, res webhook.Result, condition string) bool {
 	req := res.Request
-	ex := Exchange{
+	ex := report.Exchange{
 		Command: string(req.Command), Method: http.MethodPost, URL: req.URL, RequestBody: string(req.Body),
 		Status: res.Answer.Status, ResponseBody: string(res.Body), Outcome: &res.Outcome, Latency: res.Latency(),
 	}
@@ -66,23 +67,25 @@ func (x *execution) record(st *Step, sr *StepResult, res webhook.Result, conditi
 	sr.Latency = max(sr.Latency, ex.Latency)
 	x.observe(sr, ex)
 	if msg := st.Expect.check(&res, x.cfg.Timeout); msg != "" {
+		// A refusal was due and OK/0 came back: the receiver checks too little.
+		sr.Unrefused = sr.Unrefused || st.Expect.verdict() == Rejected && res.Outcome == webhook.Acknowledged
 		if condition != "" {
 			msg = condition + ": " + msg
 		}
-		sr.fail("%s", msg)
+		fail(sr, "%s", msg)
 		if len(sr.Exchanges) < maxFailedExchanges {
-			sr.keep(ex)
+			keep(sr, ex)
 		}
 		return false
 	}
 	if sr.Sent == 1 {
-		sr.keep(ex)
+		keep(sr, ex)
 	}
 	return true
 }
 
 // observe hands an exchange to the configuration's observer, if any.
-func (x *execution) observe(sr *StepResult, ex Exchange) {
+func (x *execution) observe(sr *report.StepResult, ex report.Exchange) {
 	if x.cfg.Observe != nil {
 		x.cfg.Observe(x.sc.Name, sr.Index, ex)
 	}
@@ -115,7 +118,7 @@ func (x *execution) urlOptions(p *Probe) webhook.URLOptions {
 const MaxKeptBody = 64 << 10
 
 // keep adds an exchange to the step's result, its request body cut to MaxKeptBody.
-func (sr *StepResult) keep(ex Exchange) {
+func keep(sr *report.StepResult, ex report.Exchange) {
 	if n := len(ex.RequestBody); n > MaxKeptBody {
 		cut := MaxKeptBody
 		for cut > MaxKeptBody-utf8.UTFMax && !utf8.RuneStart(ex.RequestBody[cut]) {
@@ -127,6 +130,6 @@ func (sr *StepResult) keep(ex Exchange) {
 }
 
 // fail marks the step failed, saying why.
-func (sr *StepResult) fail(format string, args ...any) {
-	sr.Status, sr.Failure = StatusFailed, fmt.Sprintf(format, args...)
+func fail(sr *report.StepResult, format string, args ...any) {
+	sr.Status, sr.Failure = report.StatusFailed, fmt.Sprintf(format, args...)
 }

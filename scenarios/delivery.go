@@ -8,6 +8,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/livehook/livehook/delivery"
+	"github.com/livehook/livehook/scenarios/report"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -110,7 +111,7 @@ type batch struct {
 // sent is what the steps of a batch hand the dispatcher: which step sent the item.
 type sent struct {
 	st *Step
-	sr *StepResult
+	sr *report.StepResult
 }
 
 // newBatch starts a dispatcher under the conditions; its schedule is seeded from the
@@ -157,18 +158,18 @@ func (b *batch) record(x *execution) (failures, unsent int, last string) {
 }
 
 // enqueue hands a step's request to the scenario's batch, starting one if none is open.
-func (x *execution) enqueue(st *Step, sr *StepResult, it *delivery.Item) {
+func (x *execution) enqueue(st *Step, sr *report.StepResult, it *delivery.Item) {
 	if x.batch == nil {
 		b, err := x.newBatch(x.cond)
 		if err != nil {
-			sr.fail("%v", err)
+			fail(sr, "%v", err)
 			return
 		}
 		x.batch = b
 	}
 	it.Tag = sent{st: st, sr: sr}
 	if err := x.batch.d.Enqueue(it); err != nil {
-		sr.fail("%v", err)
+		fail(sr, "%v", err)
 	}
 }
 
@@ -186,8 +187,8 @@ func (x *execution) flush(ctx context.Context) {
 	stop()
 	if _, unsent, last := b.record(x); unsent > 0 {
 		for _, o := range b.outcomes {
-			if s := o.Item.Tag.(sent); !o.Sent() && s.sr.Status != StatusFailed {
-				s.sr.fail("not sent: the scenario stopped after %d failures (the last: %s)", maxFailedExchanges, last)
+			if s := o.Item.Tag.(sent); !o.Sent() && s.sr.Status != report.StatusFailed {
+				fail(s.sr, "not sent: the scenario stopped after %d failures (the last: %s)", maxFailedExchanges, last)
 			}
 		}
 	}

@@ -106,7 +106,7 @@ func (e *Expect) check(res *webhook.Result, timeout time.Duration) string {
 	case Rejected:
 		if !a.Refusal() {
 			if res.Outcome == webhook.Acknowledged {
-				return fmt.Sprintf("expected %s, %s", want, acknowledgedNotRefused)
+				return fmt.Sprintf("expected %s, but it was acknowledged with OK/0", want)
 			}
 			return fmt.Sprintf("expected %s, got an answer that is neither OK/0 nor a refusal: %v", want, res.Err)
 		}

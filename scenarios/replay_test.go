@@ -15,6 +15,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/livehook/livehook/scenarios"
+	"github.com/livehook/livehook/scenarios/report"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -68,7 +69,7 @@ func TestReplaySendsTheRecordedBytesSignedAndRebased(t *testing.T) {
 	}))
 	now := recordedAt.Add(30 * 24 * time.Hour)
 	rep := run(t, []*scenarios.File{f}, target, token, func(c *scenarios.Config) { c.Now = func() time.Time { return now } })
-	g.Expect(rep.Scenarios[0].Status).To(Equal(scenarios.StatusPassed), rep.Scenarios[0].Failure)
+	g.Expect(rep.Scenarios[0].Status).To(Equal(report.StatusPassed), rep.Scenarios[0].Failure)
 
 	var create, modify req
 	g.Expect(got).To(Receive(&create))

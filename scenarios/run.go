@@ -17,6 +17,7 @@ import (
 	"github.com/livehook/livehook/generator"
 	"github.com/livehook/livehook/internal/text"
 	"github.com/livehook/livehook/room"
+	"github.com/livehook/livehook/scenarios/report"
 	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
 )
@@ -41,13 +42,13 @@ type Config struct {
 	HTTPClient *http.Client
 	// Observe, when set, is called with every request and answer as it completes (for -v).
 	// It may be called from several goroutines at once under Parallel.
-	Observe func(scenario string, step int, x Exchange)
+	Observe func(scenario string, step int, x report.Exchange)
 	// OnStep, when set, is called as each step starts, from the scenario's goroutine.
 	OnStep func(scenario string, index int, st *Step)
 	// Now is the clock of EventTime, CreateTime, RequestTime and ${now}; time.Now unless set.
 	Now func() time.Time
 
-	trend *trendRecorder // Run's, for the report's Trend
+	trend *trendRecorder // Run's, for the report's report.Trend
 }
 
 // prepare checks the configuration and fills in its defaults.
@@ -73,7 +74,7 @@ func (cfg *Config) prepare() error {
 
 // RunScenario runs one scenario once, as Run does for each, and reports it. Use it to run
 // scenarios under another test runner (see package suite).
-func RunScenario(ctx context.Context, sc *Scenario, cfg Config) (*ScenarioResult, error) {
+func RunScenario(ctx context.Context, sc *Scenario, cfg Config) (*report.ScenarioResult, error) {
 	if err := cfg.prepare(); err != nil {
 		return nil, err
 	}
@@ -169,7 +170,7 @@ func CheckNames(files []*File) error {
 // Run runs the scenarios of files against cfg.Endpoint and reports each one. Failures of the
 // app backend are in the report, not in the error, which is for a configuration that cannot run.
 // Canceling ctx stops the run; the report then says which scenarios did not finish.
-func Run(ctx context.Context, files []*File, cfg Config) (*Report, error) {
+func Run(ctx context.Context, files []*File, cfg Config) (*report.Report, error) {
 	if err := CheckNames(files); err != nil {
 		return nil, err
 	}
@@ -178,7 +179,7 @@ func Run(ctx context.Context, files []*File, cfg Config) (*Report, error) {
 	}
 	selected := Selected(files, cfg.Tags)
 	cfg.trend = &trendRecorder{}
-	rep := &Report{
+	rep := &report.Report{
 		Target: cfg.Endpoint.URL, SDKAppID: cfg.Endpoint.SDKAppID, Token: cfg.Endpoint.Token != "",
 		Seed: cfg.Seed, Timeout: cfg.Timeout, Parallel: cfg.Parallel, Started: time.Now(),
 	}
@@ -201,7 +202,7 @@ func Run(ctx context.Context, files []*File, cfg Config) (*Report, error) {
 	for _, s := range selected {
 		total += max(s.Repeat, 1)
 	}
-	results := make([]*ScenarioResult, total)
+	results := make([]*report.ScenarioResult, total)
 	var (
 		mu     sync.Mutex
 		failed bool
@@ -222,7 +223,7 @@ func Run(ctx context.Context, files []*File, cfg Config) (*Report, error) {
 				}
 				res := runScenario(ctx, &cfg, j.sc, j.iter)
 				results[j.index] = res
-				if res.Status == StatusFailed {
+				if res.Status == report.StatusFailed {
 					mu.Lock()
 					failed = true
 					mu.Unlock()
@@ -251,21 +252,21 @@ func Run(ctx context.Context, files []*File, cfg Config) (*Report, error) {
 		}
 	}
 	for _, r := range results {
-		rep.add(*r)
+		rep.Add(*r)
 	}
 	rep.Trend = cfg.trend.trend()
 	rep.Duration = time.Since(rep.Started)
 	return rep, nil
 }
 
-func notRun(sc *Scenario, iter int, why string) *ScenarioResult {
+func notRun(sc *Scenario, iter int, why string) *report.ScenarioResult {
 	r := newScenarioResult(sc, iter)
-	r.Status, r.SkipReason = StatusSkipped, why
+	r.Status, r.SkipReason = report.StatusSkipped, why
 	return r
 }
 
-func newScenarioResult(sc *Scenario, iter int) *ScenarioResult {
-	return &ScenarioResult{Name: sc.Name, Description: sc.Description, Tags: sc.Tags, File: sc.Pos.File, Line: sc.Pos.Line, Iteration: iter}
+func newScenarioResult(sc *Scenario, iter int) *report.ScenarioResult {
+	return &report.ScenarioResult{Name: sc.Name, Description: sc.Description, Tags: sc.Tags, File: sc.Pos.File, Line: sc.Pos.Line, Iteration: iter}
 }
 
 // scenarioSeed derives a scenario's own seed from the run's, so that a scenario sends the same
@@ -290,7 +291,7 @@ type execution struct {
 	batches int
 }
 
-func runScenario(ctx context.Context, cfg *Config, sc *Scenario, iter int) *ScenarioResult {
+func runScenario(ctx context.Context, cfg *Config, sc *Scenario, iter int) *report.ScenarioResult {
 	res := newScenarioResult(sc, iter)
 	if cfg.Endpoint.Token == "" {
 		if sc.Delivery != nil && sc.Delivery.Skew != 0 {
@@ -312,21 +313,21 @@ func runScenario(ctx context.Context, cfg *Config, sc *Scenario, iter int) *Scen
 		res.Delivery = x.cond.String()
 	}
 	start := time.Now()
-	steps := make([]*StepResult, len(sc.Steps))
+	steps := make([]*report.StepResult, len(sc.Steps))
 	// failed is the first failing step, found after each step and after each batch delivered.
-	failed := func() *StepResult {
+	failed := func() *report.StepResult {
 		for _, sr := range steps {
-			if sr != nil && sr.Status == StatusFailed {
+			if sr != nil && sr.Status == report.StatusFailed {
 				return sr
 			}
 		}
 		return nil
 	}
 	for i, st := range sc.Steps {
-		sr := &StepResult{Index: i + 1, Action: st.Action(), Name: st.Name, Line: st.Pos.Line}
+		sr := &report.StepResult{Index: i + 1, Action: st.Action(), Name: st.Name, Line: st.Pos.Line}
 		steps[i] = sr
 		if failed() != nil || ctx.Err() != nil {
-			sr.Status = StatusSkipped
+			sr.Status = report.StatusSkipped
 			continue
 		}
 		if cfg.OnStep != nil {
@@ -335,29 +336,29 @@ func runScenario(ctx context.Context, cfg *Config, sc *Scenario, iter int) *Scen
 		x.step(ctx, st, sr)
 	}
 	x.flush(ctx)
-	res.Status = StatusPassed
+	res.Status = report.StatusPassed
 	for _, sr := range steps {
 		if sr.Status == "" {
-			sr.Status = StatusPassed
+			sr.Status = report.StatusPassed
 		}
 		res.Steps = append(res.Steps, *sr)
 	}
 	if sr := failed(); sr != nil {
-		res.Status = StatusFailed
+		res.Status = report.StatusFailed
 		res.Failure = fmt.Sprintf("step %d (%s, %s:%d): %s", sr.Index, sr.Action, sc.Pos.File, sr.Line, sr.Failure)
 	}
-	if ctx.Err() != nil && res.Status == StatusPassed {
-		res.Status, res.SkipReason = StatusSkipped, "interrupted"
+	if ctx.Err() != nil && res.Status == report.StatusPassed {
+		res.Status, res.SkipReason = report.StatusSkipped, "interrupted"
 	}
 	res.Duration = time.Since(start)
 	return res
 }
 
 // step runs one step and fills in its result.
-func (x *execution) step(ctx context.Context, orig *Step, sr *StepResult) {
+func (x *execution) step(ctx context.Context, orig *Step, sr *report.StepResult) {
 	st, err := x.expand(orig)
 	if err != nil {
-		sr.fail("%s", err)
+		fail(sr, "%s", err)
 		return
 	}
 	start := time.Now()

@@ -20,6 +20,7 @@ import (
 
 	"github.com/livehook/livehook/receiver"
 	"github.com/livehook/livehook/scenarios"
+	"github.com/livehook/livehook/scenarios/report"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -56,7 +57,7 @@ func start(t *testing.T, h http.Handler) string {
 	return srv.URL + "/webhook"
 }
 
-func run(t *testing.T, files []*scenarios.File, target, tok string, mod ...func(*scenarios.Config)) *scenarios.Report {
+func run(t *testing.T, files []*scenarios.File, target, tok string, mod ...func(*scenarios.Config)) *report.Report {
 	t.Helper()
 	// A deadline well past any answer on a busy machine under -race: the tests that are about
 	// time set their own.
@@ -71,10 +72,10 @@ func run(t *testing.T, files []*scenarios.File, target, tok string, mod ...func(
 	return rep
 }
 
-func failedNames(rep *scenarios.Report) []string {
+func failedNames(rep *report.Report) []string {
 	var out []string
 	for _, s := range rep.Scenarios {
-		if s.Status == scenarios.StatusFailed {
+		if s.Status == report.StatusFailed {
 			out = append(out, s.Name)
 		}
 	}
@@ -510,12 +511,12 @@ func TestContractCatchesFaultyReceivers(t *testing.T) {
 			}
 			g.Expect(got).To(HaveEach(BeElementOf(append(slices.Clone(tc.failed), tc.mayFail...))))
 			for _, s := range rep.Scenarios {
-				if s.Status == scenarios.StatusFailed && (!tc.mayDiffer || slices.Contains(tc.failed, s.Name)) {
+				if s.Status == report.StatusFailed && (!tc.mayDiffer || slices.Contains(tc.failed, s.Name)) {
 					g.Expect(s.Failure).To(ContainSubstring(tc.message), s.Name)
 				}
 			}
 			var text bytes.Buffer
-			g.Expect(rep.WriteText(&text, scenarios.TextOptions{})).To(Succeed())
+			g.Expect(rep.WriteText(&text, report.TextOptions{})).To(Succeed())
 			g.Expect(text.String()).To(ContainSubstring(tc.message))
 			g.Expect(text.String()).To(ContainSubstring("sent:     POST "))
 		})
@@ -560,7 +561,7 @@ scenarios:
 		c.FailFast, c.Parallel = true, 1
 	})
 	g.Expect(rep.Failed).To(Equal(1))
-	g.Expect(rep.Scenarios[1].Status).To(Equal(scenarios.StatusSkipped))
+	g.Expect(rep.Scenarios[1].Status).To(Equal(report.StatusSkipped))
 	g.Expect(rep.Scenarios[1].SkipReason).To(ContainSubstring("--fail-fast"))
 }
 
@@ -575,7 +576,7 @@ func TestSameSeedSameRequests(t *testing.T) {
 		target := start(t, reference(t, receiver.Config{Token: token, Now: func() time.Time { return clock }}))
 		run(t, contract(t), target, token, func(c *scenarios.Config) {
 			c.Seed, c.Parallel, c.Now = seed, parallel, func() time.Time { return clock }
-			c.Observe = func(sc string, step int, x scenarios.Exchange) {
+			c.Observe = func(sc string, step int, x report.Exchange) {
 				mu.Lock()
 				_, query, _ := strings.Cut(x.URL, "?") // each run has a server, and a port, of its own
 				out = append(out, fmt.Sprintf("%s/%d: %s %s", sc, step, query, x.RequestBody))
@@ -645,8 +646,8 @@ scenarios:
 `))
 	g.Expect(err).NotTo(HaveOccurred())
 	rep := run(t, []*scenarios.File{f}, start(t, rv), "", func(c *scenarios.Config) { c.Parallel = 1 })
-	g.Expect(rep.Scenarios[0].Status).To(Equal(scenarios.StatusPassed), "%+v", rep.Scenarios[0])
-	g.Expect(rep.Scenarios[1].Status).To(Equal(scenarios.StatusFailed))
+	g.Expect(rep.Scenarios[0].Status).To(Equal(report.StatusPassed), "%+v", rep.Scenarios[0])
+	g.Expect(rep.Scenarios[1].Status).To(Equal(report.StatusFailed))
 	g.Expect(rep.Scenarios[1].Failure).To(ContainSubstring("room.seats is 8, expected 9"))
 }
 
@@ -666,7 +667,7 @@ func TestUnreachableTargetSaysSo(t *testing.T) {
 	g.Expect(rep.Failed).To(Equal(1))
 	g.Expect(rep.Scenarios[0].Failure).To(ContainSubstring("got conn_refused"))
 	var b bytes.Buffer
-	g.Expect(rep.WriteText(&b, scenarios.TextOptions{})).To(Succeed())
+	g.Expect(rep.WriteText(&b, report.TextOptions{})).To(Succeed())
 	g.Expect(b.String()).To(HavePrefix("Nothing answered at " + url + " (connection refused): is the app backend running there"))
 }
 
@@ -688,7 +689,7 @@ scenarios:
 `))
 	g.Expect(err).NotTo(HaveOccurred())
 	rep := run(t, []*scenarios.File{f}, target, "")
-	g.Expect(rep.Scenarios[0].Status).To(Equal(scenarios.StatusPassed), rep.Scenarios[0].Failure)
+	g.Expect(rep.Scenarios[0].Status).To(Equal(report.StatusPassed), rep.Scenarios[0].Failure)
 	log := rv.Deliveries()
 	g.Expect(log).To(HaveLen(3))
 	g.Expect(log[0].Query).To(HavePrefix("tenant=7&SdkAppid=1400000001&CallbackCommand=Live.CallbackAfterModifyAdmin"))
@@ -886,10 +887,10 @@ func TestContractPassesUnusualButCorrectReceivers(t *testing.T) {
 	}
 }
 
-func failures(rep *scenarios.Report) []string {
+func failures(rep *report.Report) []string {
 	var out []string
 	for _, s := range rep.Scenarios {
-		if s.Status == scenarios.StatusFailed {
+		if s.Status == report.StatusFailed {
 			out = append(out, s.Name+": "+s.Failure)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/livehook/livehook/scenarios/report"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -33,7 +34,7 @@ type action interface {
 	// validate checks the action when the file is read.
 	validate(c *stepCheck)
 	// run runs the action, already expanded (no ${...} left), and fills in the step's result.
-	run(ctx context.Context, x *execution, st *Step, sr *StepResult)
+	run(ctx context.Context, x *execution, st *Step, sr *report.StepResult)
 }
 
 // webhookAction is an action that sends a webhook, and so takes the modifiers of a Probe.
@@ -120,10 +121,10 @@ type roomChange interface {
 }
 
 // runChange makes the change and delivers its webhook, or fails the step saying why not.
-func runChange(ctx context.Context, x *execution, st *Step, sr *StepResult, key string, c roomChange) {
+func runChange(ctx context.Context, x *execution, st *Step, sr *report.StepResult, key string, c roomChange) {
 	msg, err := c.change(x)
 	if err != nil {
-		sr.fail("%s: %v", key, err)
+		fail(sr, "%s: %v", key, err)
 		return
 	}
 	x.deliver(ctx, st, msg, sr)

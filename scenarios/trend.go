@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/livehook/livehook/internal/trend"
+	"github.com/livehook/livehook/scenarios/report"
 )
 
 // A receiver that slows down as it runs (a leaked connection pool, goroutines that pile up, a
@@ -13,16 +14,6 @@ import (
 // reads as one that cannot take concurrency. The run keeps the latencies of the webhooks it
 // sent one at a time, in the order sent, and compares the first tenth with the last: the same
 // kind of request, under the same load, answered more slowly at the end names the trend.
-
-// Trend compares the answers to the first and the last tenth of the webhooks a run sent one at
-// a time (outside delivery conditions); Rising says whether latency rose enough to name.
-type Trend = trend.Trend
-
-// trendText says a run's trend in words.
-func trendText(t *Trend) string {
-	return t.Describe("webhooks sent one at a time",
-		"the receiver slows down as it runs (a leaked connection pool, piling goroutines, a growing table?), whatever the concurrency")
-}
 
 const (
 	minTrendRequests = trend.MinRequests
@@ -65,7 +56,7 @@ func (r *trendRecorder) add(d time.Duration) {
 }
 
 // trend is the comparison, nil when too few webhooks went one at a time.
-func (r *trendRecorder) trend() *Trend {
+func (r *trendRecorder) trend() *report.Trend {
 	if r == nil {
 		return nil
 	}
@@ -76,7 +67,7 @@ func (r *trendRecorder) trend() *Trend {
 		return nil
 	}
 	tenth := n / 10
-	return &Trend{Requests: int64(r.seen), First: median(r.samples[:tenth]), Last: median(r.samples[n-tenth:])}
+	return &report.Trend{Requests: int64(r.seen), First: median(r.samples[:tenth]), Last: median(r.samples[n-tenth:])}
 }
 
 func median(ds []time.Duration) time.Duration {

@@ -30,6 +30,7 @@ import (
 
 	"github.com/livehook/livehook/mockserver"
 	"github.com/livehook/livehook/scenarios"
+	"github.com/livehook/livehook/scenarios/report"
 	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
 )
@@ -220,13 +221,13 @@ func runSpec(ctx context.Context, cfg Config, sc *scenarios.Scenario, at types.C
 		}
 	}
 	switch res.Status {
-	case scenarios.StatusSkipped:
+	case report.StatusSkipped:
 		reason := res.SkipReason
 		if cfg.targetFromEnv && cfg.Token == "" { // the only reason RunScenario skips: no token
 			reason += fmt.Sprintf(" (%s is set without %s: set it to the app's callback token to run this spec)", EnvTarget, EnvToken)
 		}
 		ginkgo.Skip(reason)
-	case scenarios.StatusFailed:
+	case report.StatusFailed:
 		failAt(at, "scenario failed: "+res.Failure+"\n\n"+res.Explain()+registered)
 	}
 }
@@ -234,16 +235,16 @@ func runSpec(ctx context.Context, cfg Config, sc *scenarios.Scenario, at types.C
 // controlOnce sends the control of a Register call once, for the first spec that needs it.
 type controlOnce struct {
 	mu  sync.Mutex
-	res *scenarios.ScenarioResult
+	res *report.ScenarioResult
 }
 
-func (c *controlOnce) get(ctx context.Context, cfg scenarios.Config) *scenarios.ScenarioResult {
+func (c *controlOnce) get(ctx context.Context, cfg scenarios.Config) *report.ScenarioResult {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.res == nil || c.res.Status == scenarios.StatusSkipped {
+	if c.res == nil || c.res.Status == report.StatusSkipped {
 		res, err := scenarios.Control(ctx, cfg)
 		if err != nil {
-			res = &scenarios.ScenarioResult{Name: scenarios.ControlName, Status: scenarios.StatusSkipped, SkipReason: err.Error()}
+			res = &report.ScenarioResult{Name: scenarios.ControlName, Status: report.StatusSkipped, SkipReason: err.Error()}
 		}
 		c.res = res
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/livehook/livehook/mockserver"
 	"github.com/livehook/livehook/scenarios"
+	"github.com/livehook/livehook/scenarios/report"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -155,7 +156,7 @@ scenarios:
 		Endpoint: webhook.Endpoint{URL: app.URL + "/live/webhook", SDKAppID: webhook.DefaultSDKAppID, Token: token}, Seed: 1, Timeout: contractDeadline, Parallel: 4})
 	g.Expect(err).NotTo(HaveOccurred())
 	for _, s := range rep.Scenarios {
-		g.Expect(s.Status).To(Equal(scenarios.StatusPassed), "%s: %s", s.Name, s.Failure)
+		g.Expect(s.Status).To(Equal(report.StatusPassed), "%s: %s", s.Name, s.Failure)
 	}
 }
 
@@ -177,7 +178,7 @@ func TestAppIsIdempotentAndOrderTolerant(t *testing.T) {
 	_, app := setUp(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	run := func(target, api string) *scenarios.Report {
+	run := func(target, api string) *report.Report {
 		rep, err := scenarios.Run(ctx, []*scenarios.File{idempotency(t, api)}, scenarios.Config{
 			Endpoint: webhook.Endpoint{URL: target + "/live/webhook", SDKAppID: webhook.DefaultSDKAppID, Token: token}, Seed: 1, Timeout: contractDeadline})
 		g.Expect(err).NotTo(HaveOccurred())
@@ -185,7 +186,7 @@ func TestAppIsIdempotentAndOrderTolerant(t *testing.T) {
 	}
 	rep := run(app.URL, app.URL)
 	for _, s := range rep.Scenarios {
-		g.Expect(s.Status).To(Equal(scenarios.StatusPassed), "%s: %s", s.Name, s.Failure)
+		g.Expect(s.Status).To(Equal(report.StatusPassed), "%s: %s", s.Name, s.Failure)
 	}
 
 	naive := httptest.NewServer(naiveApp())
@@ -265,6 +266,6 @@ scenarios:
 		Endpoint: webhook.Endpoint{URL: app.URL + "/live/webhook", SDKAppID: webhook.DefaultSDKAppID, Token: token}, Seed: 1, Timeout: contractDeadline})
 	g.Expect(err).NotTo(HaveOccurred())
 	for _, s := range rep.Scenarios {
-		g.Expect(s.Status).To(Equal(scenarios.StatusPassed), "%s: %s", s.Name, s.Failure)
+		g.Expect(s.Status).To(Equal(report.StatusPassed), "%s: %s", s.Name, s.Failure)
 	}
 }

@@ -1,4 +1,4 @@
-package scenarios
+package report
 
 import (
 	"fmt"
@@ -108,7 +108,7 @@ func (r *Report) acknowledgedRefusals() string {
 			if st.Status != StatusFailed {
 				continue
 			}
-			if !strings.Contains(st.Failure, acknowledgedNotRefused) {
+			if !st.Unrefused {
 				return "" // another cause among the failures
 			}
 		}
@@ -135,9 +135,6 @@ func (r *Report) acknowledgedRefusals() string {
 	return fmt.Sprintf("the target acknowledged webhooks it must refuse, in %s (%s%s). To fix it: %s",
 		plural.Of(len(names), "scenario"), strings.Join(names[:min(3, len(names))], "; "), ellipsis(len(names), 3), strings.Join(fixes, "; and "))
 }
-
-// acknowledgedNotRefused is how Expect.check says a due refusal was acknowledged.
-const acknowledgedNotRefused = "but it was acknowledged with OK/0"
 
 func ellipsis(n, shown int) string {
 	if n > shown {

@@ -1,4 +1,4 @@
-package scenarios
+package report
 
 import (
 	"encoding/json"
@@ -107,6 +107,9 @@ type StepResult struct {
 	// other than 200, FAIL or a non-zero ErrorCode), whatever the step expected.
 	Acknowledged int `json:"acknowledged"`
 	Refused      int `json:"refused"`
+	// Unrefused marks a step whose webhook was to be refused and was acknowledged with OK/0
+	// instead: a receiver that checks too little (see Diagnosis).
+	Unrefused bool `json:"unrefused,omitempty"`
 	// Discredited marks a step whose due refusal was failed for want of a control (see Control).
 	Discredited bool `json:"discredited,omitempty"`
 	// Exchanges holds the request and answer (for a generate step, the first and the failing ones).
@@ -127,7 +130,8 @@ type Exchange struct {
 	Latency time.Duration    `json:"latency_ns"`
 }
 
-func (r *Report) add(s ScenarioResult) {
+// Add counts a scenario's result into the report and appends it.
+func (r *Report) Add(s ScenarioResult) {
 	switch s.Status {
 	case StatusPassed:
 		r.Passed++
