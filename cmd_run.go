@@ -17,6 +17,7 @@ import (
 	"github.com/livehook/livehook/receiver"
 	"github.com/livehook/livehook/scenarios"
 	"github.com/livehook/livehook/scenarios/report"
+	"github.com/livehook/livehook/scenarios/runner"
 	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
 )
@@ -41,7 +42,7 @@ Examples:
 	appID := sdkAppIDFlag(fs, "the app's `SDKAppID`, sent as SdkAppid")
 	token := fs.String("token", "", "the callback `TOKEN`: requests are signed, and the Sign checks run (skipped without it)")
 	seed := fs.Int64("seed", 0, "seed `N` of the generated values; 0 picks one, which is printed so a run can be repeated")
-	parallel := fs.Int("parallel", scenarios.DefaultParallel, "how many scenarios run at once (each one's steps run in order)")
+	parallel := fs.Int("parallel", runner.DefaultParallel, "how many scenarios run at once (each one's steps run in order)")
 	timeout := fs.Duration("timeout", webhook.DefaultTimeout, fmt.Sprintf("deadline of each webhook's answer, as the Live backend's; at most %v", maxTimeout))
 	tags := fs.String("tags", "", "run only scenarios with a tag in this comma-separated `LIST`; !tag leaves tag out")
 	failFast := fs.Bool("fail-fast", false, "start no scenario after one has failed")
@@ -75,7 +76,7 @@ Examples:
 		return usagef("--tags: %w", err)
 	}
 	*seed = generator.PickSeed(*seed)
-	cfg := scenarios.Config{
+	cfg := runner.Config{
 		Endpoint: webhook.Endpoint{URL: *target, SDKAppID: *appID, Token: *token},
 		Timeout:  *timeout, Seed: *seed, Parallel: *parallel, Tags: splitList(*tags), FailFast: *failFast,
 	}
@@ -132,7 +133,7 @@ Examples:
 	}
 	fmt.Fprintf(m.Stdout, "livehook run: %s against %s (SdkAppid %d, %s), seed %d\n\n",
 		plural.Of(len(selected), "scenario"), cfg.Endpoint.URL, *appID, auth, *seed)
-	rep, err := scenarios.Run(ctx, files, cfg)
+	rep, err := runner.Run(ctx, files, cfg)
 	if err != nil {
 		return usagef("%w", err) // Run refuses only configurations, before sending anything
 	}

@@ -6,7 +6,7 @@ import (
 	"github.com/livehook/livehook/sender"
 )
 
-// Client delivers webhooks: the scenarios' client (scenarios.Config.Client), shared by every
+// Client delivers webhooks: the scenarios' client (runner.Config.Client), shared by every
 // case of an exploration so that connections are reused from one case to the next.
 type Client = sender.Client
 

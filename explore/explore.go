@@ -7,7 +7,7 @@
 //
 // Each case is a scenario run by package scenarios, so the explorer holds a receiver to the
 // contract's own rules: the same deadline, the same acknowledgement (webhook.CheckResponse), and
-// a refusal that counts only beside an acknowledgement (scenarios.Control). A correct receiver
+// a refusal that counts only beside an acknowledgement (runner.Control). A correct receiver
 // is never failed.
 package explore
 
@@ -26,6 +26,7 @@ import (
 
 	"github.com/livehook/livehook/scenarios"
 	"github.com/livehook/livehook/scenarios/report"
+	"github.com/livehook/livehook/scenarios/runner"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -298,7 +299,7 @@ func (x *explorer) tryRun(ctx context.Context, k *kase, run uint64) (*outcome, e
 	if err != nil {
 		return nil, fmt.Errorf("explore: a drawn case does not parse (a defect of livehook's own, please report it with --seed %d): %w\n%s", x.cfg.Seed, err, text)
 	}
-	rep, err := scenarios.Run(ctx, []*scenarios.File{f}, scenarios.Config{
+	rep, err := runner.Run(ctx, []*scenarios.File{f}, runner.Config{
 		Endpoint: x.cfg.Endpoint, Timeout: x.cfg.Timeout, Client: x.cfg.Client, Seed: runSeed(x.cfg.Seed, run),
 	})
 	if err != nil {

@@ -23,6 +23,7 @@ import (
 	"github.com/livehook/livehook/receiver"
 	"github.com/livehook/livehook/scenarios"
 	"github.com/livehook/livehook/scenarios/report"
+	"github.com/livehook/livehook/scenarios/runner"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -86,7 +87,7 @@ func exploreAll(t *testing.T, n int, one func(i int) (*explore.Result, error)) [
 	return out
 }
 
-// runReproducer runs a finding's reproducer through scenarios.Run, as `livehook run FILE` does.
+// runReproducer runs a finding's reproducer through runner.Run, as `livehook run FILE` does.
 func runReproducer(t *testing.T, res *explore.Result, target, tok string) *report.Report {
 	t.Helper()
 	var b bytes.Buffer
@@ -97,7 +98,7 @@ func runReproducer(t *testing.T, res *explore.Result, target, tok string) *repor
 	if err != nil {
 		t.Fatalf("the reproducer does not parse: %v\n%s", err, b.String())
 	}
-	rep, err := scenarios.Run(context.Background(), []*scenarios.File{f}, scenarios.Config{
+	rep, err := runner.Run(context.Background(), []*scenarios.File{f}, runner.Config{
 		Endpoint: webhook.Endpoint{URL: target, SDKAppID: appID, Token: tok}, Seed: 99, Timeout: testTimeout,
 	})
 	if err != nil {

@@ -1,13 +1,9 @@
 package scenarios
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"strings"
 
-	"github.com/livehook/livehook/room"
-	"github.com/livehook/livehook/scenarios/report"
+	"github.com/livehook/livehook/internal/text"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -46,58 +42,11 @@ func (c *CreateRoom) validate(v *stepCheck) {
 	if id := c.RoomInfo.RoomId; id != nil && !strings.Contains(*id, "${") && len(*id) > webhook.MaxRoomIDBytes {
 		v.errorf("create_room: RoomInfo.RoomId is %d bytes, at most %d are allowed", len(*id), webhook.MaxRoomIDBytes)
 	}
-	if o := c.RoomInfo.OwnerAccount; c.OwnerAsNumber && o != nil && !strings.Contains(*o, "${") && !isDigits(*o) {
+	if o := c.RoomInfo.OwnerAccount; c.OwnerAsNumber && o != nil && !strings.Contains(*o, "${") && !text.IsDigits(*o) {
 		v.errorf("create_room: owner_as_number needs a numeric Owner_Account, got %q", *o)
 	}
 	if as := c.As; as != "" && strings.ContainsAny(as, ".${} ") {
 		v.errorf("create_room: as %q: use a plain name such as room or vip", as)
 	}
 	v.checkBodyPaths(webhook.CommandCreateRoom, &c.Probe)
-}
-
-func (c *CreateRoom) run(ctx context.Context, x *execution, st *Step, sr *report.StepResult) {
-	runChange(ctx, x, st, sr, "create_room", c)
-}
-
-// change makes the room the step describes, the rest generated, and returns its webhook.
-func (c *CreateRoom) change(x *execution) (webhook.Message, error) {
-	now := x.now()
-	owner := deref(c.RoomInfo.OwnerAccount, "")
-	if owner == "" && c.OwnerAsNumber {
-		owner = x.gen.NumericUserID()
-	}
-	info := x.gen.RoomInfo(now, owner)
-	f := c.RoomInfo
-	set(&info.RoomId, f.RoomId)
-	set(&info.RoomName, f.RoomName)
-	set(&info.RoomType, f.RoomType)
-	set(&info.MaxMemberCount, f.MaxMemberCount)
-	set(&info.IsMessageDisabled, f.IsMessageDisabled)
-	set(&info.CustomInfo, f.CustomInfo)
-	set(&info.IsSeatEnabled, f.IsSeatEnabled)
-	if f.TakeSeatMode != nil {
-		info.TakeSeatMode = string(*f.TakeSeatMode)
-	}
-	set(&info.MaxSeatCount, f.MaxSeatCount)
-	set(&info.CreateTime, f.CreateTime)
-	set(&info.IsPublicVisible, f.IsPublicVisible)
-	set(&info.CoverURL, f.CoverURL)
-	if f.Category != nil {
-		info.Category = f.Category
-	}
-	info.OwnerAccount.Number = c.OwnerAsNumber
-	rm, msg, err := room.Create(info, c.Operator, x.meta(&c.Probe), now)
-	if err != nil {
-		return msg, err
-	}
-	r := &liveRoom{Room: rm}
-	b, _ := json.Marshal(info)
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	_ = d.Decode(&r.fields)
-	if c.As != "" {
-		x.rooms[c.As] = r
-	}
-	x.last = r
-	return msg, nil
 }

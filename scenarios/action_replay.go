@@ -1,18 +1,14 @@
 package scenarios
 
 import (
-	"context"
 	"encoding/base64"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/livehook/livehook/delivery"
-	"github.com/livehook/livehook/scenarios/report"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -53,85 +49,13 @@ func (r *Replay) validate(v *stepCheck) {
 		if _, err := time.Parse(time.RFC3339Nano, r.RecordedAt); err != nil {
 			v.errorf("replay: recorded_at is %q: want an RFC 3339 time, e.g. 2026-01-02T15:04:05Z", r.RecordedAt)
 		}
-	} else if r.rebases() {
+	} else if r.Rebases() {
 		v.errorf("replay: rebase needs recorded_at: add it, or rebase: false to send the times as recorded")
 	}
 }
 
-func (r *Replay) rebases() bool { return r.Rebase == nil || *r.Rebase }
-
-func (r *Replay) run(ctx context.Context, x *execution, st *Step, sr *report.StepResult) {
-	body := []byte(r.Body)
-	if r.rebases() {
-		at, _ := time.Parse(time.RFC3339Nano, r.RecordedAt)
-		var err error
-		if body, err = rebase(body, x.now().Sub(at)); err != nil {
-			body = []byte(r.Body) // a body that is not JSON has no times to move
-		}
-	}
-	id := x.cfg.Endpoint.SDKAppID
-	if r.SDKAppID != 0 {
-		id = r.SDKAppID
-	}
-	query, cmd := replayQuery(r.Query, id)
-	opt := x.urlOptions(&r.Probe)
-	opt.SDKAppID = 0 // the query carries it
-	ep := x.cfg.Endpoint
-	if x.cond.IsZero() {
-		x.exchange(ctx, st, webhook.Request{Command: cmd, URL: ep.QueryURL(query, opt), Body: body}, sr)
-		return
-	}
-	// Under delivery conditions the URL is signed when the delivery goes, not when it is queued.
-	room := cmd.Short()
-	if ev, err := webhook.Decode(body); err == nil {
-		room = ev.Room()
-	}
-	x.enqueue(st, sr, &delivery.Item{Room: room, Command: cmd, Body: body, URL: func(now time.Time, skew time.Duration) string {
-		o := opt
-		o.Now, o.Skew = now, o.Skew+skew
-		return ep.QueryURL(query, o)
-	}})
-}
-
-// replayQuery returns the query with its SdkAppid (or SdkAppId) set to id, every other byte
-// kept, and the command it names.
-func replayQuery(q string, id uint64) (string, webhook.Command) {
-	parts := strings.Split(q, "&")
-	var cmd webhook.Command
-	for i, p := range parts {
-		name, val, _ := strings.Cut(p, "=")
-		switch name {
-		case webhook.ParamSdkAppid, webhook.ParamSdkAppIdNew:
-			parts[i] = name + "=" + strconv.FormatUint(id, 10)
-		case webhook.ParamCallbackCommand, webhook.ParamWebhookCommand:
-			if c, err := url.QueryUnescape(val); err == nil {
-				cmd = webhook.Command(c)
-			}
-		}
-	}
-	return strings.Join(parts, "&"), cmd
-}
-
-// rebase moves a body's EventTime (milliseconds) and RoomInfo.CreateTime (seconds) by d, every
-// other byte kept.
-func rebase(body []byte, d time.Duration) ([]byte, error) {
-	return webhook.RewriteValues(body, func(path []string, raw []byte) []byte {
-		var unit time.Duration
-		switch {
-		case len(path) == 1 && path[0] == "EventTime":
-			unit = time.Millisecond
-		case len(path) == 2 && path[0] == "RoomInfo" && path[1] == "CreateTime":
-			unit = time.Second
-		default:
-			return nil
-		}
-		n, err := strconv.ParseInt(string(raw), 10, 64)
-		if err != nil {
-			return nil
-		}
-		return strconv.AppendInt(nil, n+int64(d/unit), 10)
-	})
-}
+// Rebases reports whether the body's times move to the replay's clock (true unless rebase: false).
+func (r *Replay) Rebases() bool { return r.Rebase == nil || *r.Rebase }
 
 // RawBody is a body sent byte for byte. In YAML it is a string, taken literally (no ${...} is
 // replaced in it), or !!binary (base64) for bytes that are not UTF-8.

@@ -1,9 +1,6 @@
 package scenarios
 
 import (
-	"context"
-
-	"github.com/livehook/livehook/scenarios/report"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -30,17 +27,4 @@ func (s *Send) validate(v *stepCheck) {
 	if s.Sign != "" && s.Query != "" {
 		v.errorf("send: sign does not apply when query is given: put Sign and RequestTime in the query")
 	}
-}
-
-func (s *Send) run(ctx context.Context, x *execution, st *Step, sr *report.StepResult) {
-	cmd := webhook.Command(s.Command)
-	req := webhook.Request{Command: cmd, Body: []byte(s.Body)}
-	opt := x.urlOptions(&s.Probe)
-	meta := x.meta(&s.Probe)
-	if s.Query != "" {
-		req.URL = webhook.AppendQuery(x.cfg.Endpoint.URL, s.Query)
-	} else {
-		req.URL = x.cfg.Endpoint.RequestURL(cmd, meta, opt)
-	}
-	x.send(ctx, st, sr, webhook.Message{Meta: meta}, req, opt, s.Query != "")
 }

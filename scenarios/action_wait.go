@@ -1,10 +1,8 @@
 package scenarios
 
 import (
-	"context"
 	"time"
 
-	"github.com/livehook/livehook/scenarios/report"
 	"gopkg.in/yaml.v3"
 )
 
@@ -19,17 +17,5 @@ func (w *Wait) decodeNode(d *decoder, n *yaml.Node) { (*Duration)(w).decodeNode(
 func (w *Wait) validate(v *stepCheck) {
 	if time.Duration(*w) > maxWait {
 		v.errorf("wait: %v is longer than %v: a scenario that waits so long is a mistake", time.Duration(*w), maxWait)
-	}
-}
-
-func (w *Wait) run(ctx context.Context, x *execution, _ *Step, sr *report.StepResult) {
-	x.flush(ctx)
-	t := time.NewTimer(time.Duration(*w))
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-		// Interrupted: nothing failed, and the scenario is reported as interrupted.
-		sr.Status = report.StatusSkipped
 	}
 }

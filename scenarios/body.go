@@ -1,10 +1,7 @@
 package scenarios
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -69,39 +66,4 @@ func cutLast(s, sep string) (before, after string, found bool) {
 		return s[:i], s[i+len(sep):], true
 	}
 	return s, "", false
-}
-
-// reshape removes and adds fields of a JSON body by dotted path, keeping numbers exact.
-func reshape(body []byte, omit []string, extra map[string]any) ([]byte, error) {
-	d := json.NewDecoder(bytes.NewReader(body))
-	d.UseNumber()
-	var doc map[string]any
-	if err := d.Decode(&doc); err != nil {
-		return nil, err
-	}
-	parent := func(path string) (map[string]any, string) {
-		cur := doc
-		parts := strings.Split(path, ".")
-		for _, p := range parts[:len(parts)-1] {
-			next, ok := cur[p].(map[string]any)
-			if !ok {
-				return nil, ""
-			}
-			cur = next
-		}
-		return cur, parts[len(parts)-1]
-	}
-	for _, o := range omit {
-		if m, k := parent(o); m != nil {
-			delete(m, k)
-		}
-	}
-	for _, k := range slices.Sorted(maps.Keys(extra)) {
-		m, name := parent(k)
-		if m == nil {
-			return nil, fmt.Errorf("extra %q: no object to add it to", k)
-		}
-		m[name] = extra[k]
-	}
-	return json.Marshal(doc)
 }

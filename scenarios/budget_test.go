@@ -17,6 +17,7 @@ import (
 	internaltext "github.com/livehook/livehook/internal/text"
 	"github.com/livehook/livehook/scenarios"
 	"github.com/livehook/livehook/scenarios/report"
+	"github.com/livehook/livehook/scenarios/runner"
 )
 
 // allocated is how many bytes fn allocates in all.
@@ -230,7 +231,7 @@ func TestReportKeepsBoundedBodies(t *testing.T) {
 	g.Expect(rep.Scenarios).To(HaveLen(4))
 	for _, s := range rep.Scenarios[:3] {
 		kept := s.Steps[0].Exchanges[0].RequestBody
-		g.Expect(len(kept)).To(BeNumerically("<=", scenarios.MaxKeptBody+40))
+		g.Expect(len(kept)).To(BeNumerically("<=", runner.MaxKeptBody+40))
 		g.Expect(kept).To(HaveSuffix("é... (1048577 bytes in all)"))
 		g.Expect(utf8.ValidString(kept)).To(BeTrue())
 	}

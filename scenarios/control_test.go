@@ -12,8 +12,8 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/livehook/livehook/receiver"
-	"github.com/livehook/livehook/scenarios"
 	"github.com/livehook/livehook/scenarios/report"
+	"github.com/livehook/livehook/scenarios/runner"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -70,7 +70,7 @@ func TestARefusalCountsOnlyBesideAnAcknowledgement(t *testing.T) {
 
 func TestRefusalScenariosAloneAreCreditedAgainstACorrectReceiver(t *testing.T) {
 	g := NewWithT(t)
-	rep := run(t, contract(t), start(t, reference(t, receiver.Config{Token: token})), token, func(c *scenarios.Config) {
+	rep := run(t, contract(t), start(t, reference(t, receiver.Config{Token: token})), token, func(c *runner.Config) {
 		c.Tags = []string{"security"}
 	})
 	g.Expect(rep.Failed).To(BeZero(), "%v", failures(rep))
@@ -78,7 +78,7 @@ func TestRefusalScenariosAloneAreCreditedAgainstACorrectReceiver(t *testing.T) {
 	g.Expect(rep.Control).NotTo(BeNil(), "only refusals were due, so the run showed the receiver acknowledges")
 	g.Expect(rep.Control.Status).To(Equal(report.StatusPassed))
 	g.Expect(rep.Control.Acknowledged()).To(Equal(2))
-	g.Expect(text(t, rep)).To(ContainSubstring("so the run sent a control of its own to show that its refusals mean something:\nPASS  " + scenarios.ControlName))
+	g.Expect(text(t, rep)).To(ContainSubstring("so the run sent a control of its own to show that its refusals mean something:\nPASS  " + runner.ControlName))
 }
 
 func TestNoControlWhenTheRunAcknowledgedSomething(t *testing.T) {
@@ -110,13 +110,13 @@ func TestRefusalsAreCreditedWhenOnlySomeCommandsAreRefused(t *testing.T) {
 
 func TestControlOnItsOwn(t *testing.T) {
 	g := NewWithT(t)
-	cfg := scenarios.Config{Endpoint: webhook.Endpoint{URL: start(t, reference(t, receiver.Config{})), SDKAppID: appID}, Seed: 3}
-	res, err := scenarios.Control(context.Background(), cfg)
+	cfg := runner.Config{Endpoint: webhook.Endpoint{URL: start(t, reference(t, receiver.Config{})), SDKAppID: appID}, Seed: 3}
+	res, err := runner.Control(context.Background(), cfg)
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(res.Status).To(Equal(report.StatusPassed))
 	var n atomic.Int64
 	cfg.Endpoint.URL = start(t, answering(http.StatusNotFound, "nope", &n))
-	res, err = scenarios.Control(context.Background(), cfg)
+	res, err = runner.Control(context.Background(), cfg)
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(res.Status).To(Equal(report.StatusFailed))
 	g.Expect(n.Load()).To(Equal(int64(1)), "the destroy is not sent after the creation failed")

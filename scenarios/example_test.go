@@ -7,6 +7,7 @@ import (
 
 	"github.com/livehook/livehook/receiver"
 	"github.com/livehook/livehook/scenarios"
+	"github.com/livehook/livehook/scenarios/runner"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -37,7 +38,7 @@ func ExampleRun() {
 	if err != nil {
 		panic(err)
 	}
-	rep, err := scenarios.Run(context.Background(), []*scenarios.File{f}, scenarios.Config{
+	rep, err := runner.Run(context.Background(), []*scenarios.File{f}, runner.Config{
 		Endpoint: webhook.Endpoint{URL: rv.URL + "/webhook", SDKAppID: webhook.DefaultSDKAppID},
 		Seed:     1,
 	})

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/livehook/livehook/webhook"
 )
 
 // Expect is what a webhook step's answer must be.
@@ -39,8 +37,9 @@ func (e *Expect) detailed() bool {
 	return e != nil && (e.Status != nil || e.ActionStatus != nil || e.ErrorCode != nil)
 }
 
-// verdict is the outcome wanted: acknowledged when nothing says otherwise.
-func (e *Expect) verdict() Verdict {
+// Verdict is the outcome wanted: acknowledged when nothing says otherwise, none when only
+// details (status, action_status, error_code) are given.
+func (e *Expect) Verdict() Verdict {
 	switch {
 	case e == nil:
 		return Acknowledged
@@ -52,8 +51,8 @@ func (e *Expect) verdict() Verdict {
 	return Acknowledged
 }
 
-// deadline is how long the answer may take.
-func (e *Expect) deadline(timeout time.Duration) time.Duration {
+// Deadline is how long the answer may take: within, when set and shorter than the run's timeout.
+func (e *Expect) Deadline(timeout time.Duration) time.Duration {
 	if e != nil && e.Within > 0 && time.Duration(e.Within) < timeout {
 		return time.Duration(e.Within)
 	}
@@ -63,7 +62,7 @@ func (e *Expect) deadline(timeout time.Duration) time.Duration {
 // String says in words what is expected, for reports.
 func (e *Expect) String(timeout time.Duration) string {
 	var parts []string
-	switch e.verdict() {
+	switch e.Verdict() {
 	case Acknowledged:
 		parts = append(parts, "acknowledged (HTTP 200, OK/0)")
 	case Rejected:
@@ -80,48 +79,5 @@ func (e *Expect) String(timeout time.Duration) string {
 			parts = append(parts, fmt.Sprintf("ErrorCode %d", *e.ErrorCode))
 		}
 	}
-	return strings.Join(parts, ", ") + " within " + e.deadline(timeout).String()
-}
-
-// check returns "" when the result meets the expectation, else what broke.
-func (e *Expect) check(res *webhook.Result, timeout time.Duration) string {
-	want := e.String(timeout)
-	if !res.Outcome.Answered() {
-		return fmt.Sprintf("expected %s, got %s: %v", want, res.Outcome, res.Err)
-	}
-	if d := e.deadline(timeout); res.Latency() > d {
-		return fmt.Sprintf("expected an answer within %v, it took %v", d, res.Latency().Round(time.Microsecond))
-	}
-	a := res.Answer
-	switch e.verdict() {
-	case Acknowledged:
-		if res.Outcome != webhook.Acknowledged {
-			msg := fmt.Sprintf("expected %s, got %s: %v", want, res.Outcome, res.Err)
-			if a.IsJSON && a.Refusal() && a.Response.ErrorInfo != "" {
-				// The receiver said why: often the quickest way to its defect.
-				msg += fmt.Sprintf(" (the receiver refused it: ErrorCode %d, %q)", a.Response.ErrorCode, a.Response.ErrorInfo)
-			}
-			return msg
-		}
-	case Rejected:
-		if !a.Refusal() {
-			if res.Outcome == webhook.Acknowledged {
-				return fmt.Sprintf("expected %s, but it was acknowledged with OK/0", want)
-			}
-			return fmt.Sprintf("expected %s, got an answer that is neither OK/0 nor a refusal: %v", want, res.Err)
-		}
-	}
-	if e == nil {
-		return ""
-	}
-	if e.Status != nil && a.Status != *e.Status {
-		return fmt.Sprintf("expected HTTP status %d, got %d", *e.Status, a.Status)
-	}
-	if e.ActionStatus != nil && a.Response.ActionStatus != *e.ActionStatus {
-		return fmt.Sprintf("expected ActionStatus %q, got %q", *e.ActionStatus, a.Response.ActionStatus)
-	}
-	if e.ErrorCode != nil && (!a.IsJSON || a.Response.ErrorCode != *e.ErrorCode) {
-		return fmt.Sprintf("expected ErrorCode %d, got %d", *e.ErrorCode, a.Response.ErrorCode)
-	}
-	return ""
+	return strings.Join(parts, ", ") + " within " + e.Deadline(timeout).String()
 }

@@ -88,7 +88,7 @@ func expectNode(e *Expect) *yaml.Node {
 		return nil
 	}
 	if !e.detailed() && e.Within == 0 {
-		return scalar(string(e.verdict()))
+		return scalar(string(e.Verdict()))
 	}
 	n := mapping()
 	if e.Outcome != "" {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/livehook/livehook/scenarios"
 	"github.com/livehook/livehook/scenarios/report"
+	"github.com/livehook/livehook/scenarios/runner"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -68,7 +69,7 @@ func TestReplaySendsTheRecordedBytesSignedAndRebased(t *testing.T) {
 		_, _ = w.Write(webhook.Acknowledgement)
 	}))
 	now := recordedAt.Add(30 * 24 * time.Hour)
-	rep := run(t, []*scenarios.File{f}, target, token, func(c *scenarios.Config) { c.Now = func() time.Time { return now } })
+	rep := run(t, []*scenarios.File{f}, target, token, func(c *runner.Config) { c.Now = func() time.Time { return now } })
 	g.Expect(rep.Scenarios[0].Status).To(Equal(report.StatusPassed), rep.Scenarios[0].Failure)
 
 	var create, modify req
@@ -155,7 +156,7 @@ scenarios:
 `))
 	g.Expect(err).NotTo(HaveOccurred())
 	tick := time.Unix(1_700_000_000, 0)
-	rep, err := scenarios.Run(context.Background(), []*scenarios.File{f}, scenarios.Config{
+	rep, err := runner.Run(context.Background(), []*scenarios.File{f}, runner.Config{
 		Endpoint: webhook.Endpoint{URL: srv.URL, SDKAppID: 1, Token: "t"}, Seed: 1,
 		Now: func() time.Time {
 			mu.Lock()

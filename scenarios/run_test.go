@@ -21,6 +21,7 @@ import (
 	"github.com/livehook/livehook/receiver"
 	"github.com/livehook/livehook/scenarios"
 	"github.com/livehook/livehook/scenarios/report"
+	"github.com/livehook/livehook/scenarios/runner"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -57,15 +58,15 @@ func start(t *testing.T, h http.Handler) string {
 	return srv.URL + "/webhook"
 }
 
-func run(t *testing.T, files []*scenarios.File, target, tok string, mod ...func(*scenarios.Config)) *report.Report {
+func run(t *testing.T, files []*scenarios.File, target, tok string, mod ...func(*runner.Config)) *report.Report {
 	t.Helper()
 	// A deadline well past any answer on a busy machine under -race: the tests that are about
 	// time set their own.
-	cfg := scenarios.Config{Endpoint: webhook.Endpoint{URL: target, SDKAppID: appID, Token: tok}, Seed: 42, Parallel: 4, Timeout: 10 * time.Second}
+	cfg := runner.Config{Endpoint: webhook.Endpoint{URL: target, SDKAppID: appID, Token: tok}, Seed: 42, Parallel: 4, Timeout: 10 * time.Second}
 	for _, m := range mod {
 		m(&cfg)
 	}
-	rep, err := scenarios.Run(context.Background(), files, cfg)
+	rep, err := runner.Run(context.Background(), files, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +98,7 @@ func TestContractPassesOnTheReferenceReceiver(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			g := NewWithT(t)
 			rv := reference(t, receiver.Config{Token: tc.token})
-			rep := run(t, contract(t), start(t, rv), tc.token, func(c *scenarios.Config) { c.Parallel = tc.parallel })
+			rep := run(t, contract(t), start(t, rv), tc.token, func(c *runner.Config) { c.Parallel = tc.parallel })
 			g.Expect(failedNames(rep)).To(BeEmpty(), "%+v", rep)
 			g.Expect(rep.Skipped).To(Equal(tc.skipped))
 			g.Expect(rep.Passed).To(Equal(len(rep.Scenarios) - tc.skipped))
@@ -495,7 +496,7 @@ func TestContractCatchesFaultyReceivers(t *testing.T) {
 			if tc.wrap != nil {
 				h = tc.wrap(t, inner)
 			}
-			rep := run(t, contract(t), start(t, h), token, func(c *scenarios.Config) {
+			rep := run(t, contract(t), start(t, h), token, func(c *runner.Config) {
 				c.Parallel = 8
 				if tc.parallel > 0 {
 					c.Parallel = tc.parallel
@@ -539,11 +540,11 @@ scenarios:
 `))
 	g.Expect(err).NotTo(HaveOccurred())
 	target := start(t, reference(t, receiver.Config{}))
-	rep := run(t, []*scenarios.File{f}, target, "", func(c *scenarios.Config) { c.Tags = []string{"x"} })
+	rep := run(t, []*scenarios.File{f}, target, "", func(c *runner.Config) { c.Tags = []string{"x"} })
 	g.Expect(rep.Scenarios).To(HaveLen(3))
 	g.Expect(rep.Scenarios[2].Title()).To(Equal("a #3"))
 	g.Expect(rep.Deselected).To(Equal(2))
-	rep = run(t, []*scenarios.File{f}, target, "", func(c *scenarios.Config) { c.Tags = []string{"!x"} })
+	rep = run(t, []*scenarios.File{f}, target, "", func(c *runner.Config) { c.Tags = []string{"!x"} })
 	g.Expect(rep.Scenarios).To(HaveLen(2))
 }
 
@@ -557,7 +558,7 @@ scenarios:
     steps: [{create_room: {}}]
 `))
 	g.Expect(err).NotTo(HaveOccurred())
-	rep := run(t, []*scenarios.File{f}, start(t, reference(t, receiver.Config{})), "", func(c *scenarios.Config) {
+	rep := run(t, []*scenarios.File{f}, start(t, reference(t, receiver.Config{})), "", func(c *runner.Config) {
 		c.FailFast, c.Parallel = true, 1
 	})
 	g.Expect(rep.Failed).To(Equal(1))
@@ -574,7 +575,7 @@ func TestSameSeedSameRequests(t *testing.T) {
 		var mu sync.Mutex
 		var out []string
 		target := start(t, reference(t, receiver.Config{Token: token, Now: func() time.Time { return clock }}))
-		run(t, contract(t), target, token, func(c *scenarios.Config) {
+		run(t, contract(t), target, token, func(c *runner.Config) {
 			c.Seed, c.Parallel, c.Now = seed, parallel, func() time.Time { return clock }
 			c.Observe = func(sc string, step int, x report.Exchange) {
 				mu.Lock()
@@ -645,14 +646,14 @@ scenarios:
       - check: {url: "${vars.api}/rooms/${room.RoomId}", json: {room.seats: 9}}
 `))
 	g.Expect(err).NotTo(HaveOccurred())
-	rep := run(t, []*scenarios.File{f}, start(t, rv), "", func(c *scenarios.Config) { c.Parallel = 1 })
+	rep := run(t, []*scenarios.File{f}, start(t, rv), "", func(c *runner.Config) { c.Parallel = 1 })
 	g.Expect(rep.Scenarios[0].Status).To(Equal(report.StatusPassed), "%+v", rep.Scenarios[0])
 	g.Expect(rep.Scenarios[1].Status).To(Equal(report.StatusFailed))
 	g.Expect(rep.Scenarios[1].Failure).To(ContainSubstring("room.seats is 8, expected 9"))
 }
 
 func TestRunRefusesABadEndpoint(t *testing.T) {
-	_, err := scenarios.Run(context.Background(), contract(t), scenarios.Config{Endpoint: webhook.Endpoint{URL: "ftp://x", SDKAppID: 1}})
+	_, err := runner.Run(context.Background(), contract(t), runner.Config{Endpoint: webhook.Endpoint{URL: "ftp://x", SDKAppID: 1}})
 	NewWithT(t).Expect(err).To(MatchError(ContainSubstring("scheme must be http or https")))
 }
 
@@ -705,7 +706,7 @@ func TestARefusalSaysTheReceiversReason(t *testing.T) {
 		_, _ = io.WriteString(w, `{"ActionStatus":"FAIL","ErrorInfo":"bad sign","ErrorCode":1}`)
 	}))
 	defer srv.Close()
-	rep := run(t, contract(t), srv.URL, token, func(c *scenarios.Config) { c.Tags = []string{"create"} })
+	rep := run(t, contract(t), srv.URL, token, func(c *runner.Config) { c.Tags = []string{"create"} })
 	g.Expect(rep.Failed).To(Equal(3))
 	for _, s := range rep.Scenarios {
 		g.Expect(s.Failure).To(ContainSubstring(`ActionStatus is "FAIL", want "OK" (the receiver refused it: ErrorCode 1, "bad sign")`))
@@ -877,7 +878,7 @@ func TestContractPassesUnusualButCorrectReceivers(t *testing.T) {
 			t.Run(fmt.Sprintf("%s, token %t, parallel %d", tc.name, mode.token != "", mode.parallel), func(t *testing.T) {
 				g := NewWithT(t)
 				rv := reference(t, receiver.Config{Token: mode.token})
-				rep := run(t, contract(t), start(t, tc.wrap(t, rv)), mode.token, func(c *scenarios.Config) { c.Parallel = mode.parallel })
+				rep := run(t, contract(t), start(t, tc.wrap(t, rv)), mode.token, func(c *runner.Config) { c.Parallel = mode.parallel })
 				g.Expect(failedNames(rep)).To(BeEmpty(), "%v", failures(rep))
 				g.Expect(rep.Passed).To(BeNumerically(">=", 21))
 				accepted, rejected := rv.Counts()

@@ -1,5 +1,8 @@
-// Package scenarios reads webhook scenarios from YAML, checks them strictly, and runs them
-// against an app backend, reporting what each step sent, what came back and what broke.
+// Package scenarios is the scenario language: a YAML file of named scenarios, each a list of
+// steps (create_room, modify_admin, destroy_room, send, replay, generate, wait, check) with what
+// their answers must be. Parse and ReadFile read a file and check it strictly, with file:line
+// errors; Schema is its JSON Schema; WriteGenerated and WriteReplay write files in it; Selected
+// picks scenarios by tag. Package runner runs them, and package report says what they found.
 package scenarios
 
 import (
@@ -103,24 +106,3 @@ func (Destroyer) Values() []string { return []string{"user", "system"} }
 
 // Values lists the allowed values.
 func (Mode) Values() []string { return webhook.TakeSeatModes }
-
-func (s Signing) signing() webhook.Signing {
-	switch s {
-	case "bad":
-		return webhook.SignBad
-	case "stale":
-		return webhook.SignStale
-	case "missing":
-		return webhook.SignMissing
-	case "wrong_tail":
-		return webhook.SignWrongTail
-	case "wrong_upper":
-		return webhook.SignWrongUpper
-	case "truncated":
-		return webhook.SignTruncated
-	}
-	return webhook.SignValid
-}
-
-// needsToken reports whether the signing only makes sense with a callback token.
-func (s Signing) needsToken() bool { return s != "" && s != "valid" }

@@ -1,12 +1,8 @@
 package scenarios
 
 import (
-	"context"
 	"reflect"
 	"strings"
-
-	"github.com/livehook/livehook/scenarios/report"
-	"github.com/livehook/livehook/webhook"
 )
 
 // Step is one action and what to expect of it. Exactly one action field is set.
@@ -28,13 +24,12 @@ type Step struct {
 }
 
 // action is what a step does. Each action is a type of its own, in a file of its own
-// (action_*.go): its YAML fields, what it checks when the file is read beyond what the types
-// say, and what running it does. A step's action is the one action field it sets.
+// (action_*.go): its YAML fields and what it checks when the file is read beyond what the types
+// say; package runner says what running it does. A step's action is the one action field it
+// sets.
 type action interface {
 	// validate checks the action when the file is read.
 	validate(c *stepCheck)
-	// run runs the action, already expanded (no ${...} left), and fills in the step's result.
-	run(ctx context.Context, x *execution, st *Step, sr *report.StepResult)
 }
 
 // webhookAction is an action that sends a webhook, and so takes the modifiers of a Probe.
@@ -103,29 +98,12 @@ func (s *Step) Action() string {
 	return key
 }
 
-// probe returns the step's webhook modifiers, or nil for steps that send no webhook.
-func (s *Step) probe() *Probe {
+// Probe returns the step's webhook modifiers, or nil for a step that sends no webhook.
+func (s *Step) Probe() *Probe {
 	if _, a := s.action(); a != nil {
 		if w, ok := a.(webhookAction); ok {
 			return w.probe()
 		}
 	}
 	return nil
-}
-
-// roomChange is a webhook action that changes a room by the rules of package room: running it
-// delivers the webhook of the change.
-type roomChange interface {
-	webhookAction
-	change(x *execution) (webhook.Message, error)
-}
-
-// runChange makes the change and delivers its webhook, or fails the step saying why not.
-func runChange(ctx context.Context, x *execution, st *Step, sr *report.StepResult, key string, c roomChange) {
-	msg, err := c.change(x)
-	if err != nil {
-		fail(sr, "%s: %v", key, err)
-		return
-	}
-	x.deliver(ctx, st, msg, sr)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/livehook/livehook/receiver"
 	"github.com/livehook/livehook/scenarios"
+	"github.com/livehook/livehook/scenarios/runner"
 )
 
 // traffic is a file of generated rooms sent one webhook at a time: some hundreds of webhooks.
@@ -44,7 +45,7 @@ func slowing(next http.Handler, after int64, extra time.Duration) http.Handler {
 func TestATrendOfRisingLatencyIsNamed(t *testing.T) {
 	g := NewWithT(t)
 	h := slowing(reference(t, receiver.Config{}), 120, 40*time.Millisecond)
-	rep := run(t, traffic(t), start(t, h), "", func(c *scenarios.Config) { c.Parallel = 1 })
+	rep := run(t, traffic(t), start(t, h), "", func(c *runner.Config) { c.Parallel = 1 })
 	g.Expect(rep.Trend).NotTo(BeNil())
 	g.Expect(rep.Trend.Requests).To(Equal(int64(rep.Requests)))
 	g.Expect(rep.Trend.Rising()).To(BeTrue(), "%+v", rep.Trend)
@@ -54,7 +55,7 @@ func TestATrendOfRisingLatencyIsNamed(t *testing.T) {
 
 	// Failing, the trend leads as the cause.
 	h = slowing(reference(t, receiver.Config{}), 120, 40*time.Millisecond)
-	failing := run(t, traffic(t), start(t, h), "", func(c *scenarios.Config) { c.Parallel = 1; c.Timeout = 30 * time.Millisecond })
+	failing := run(t, traffic(t), start(t, h), "", func(c *runner.Config) { c.Parallel = 1; c.Timeout = 30 * time.Millisecond })
 	g.Expect(failing.Failed).To(BeNumerically(">", 0))
 	g.Expect(failing.Diagnosis()).To(HavePrefix("latency rose over the run"))
 }
@@ -62,7 +63,7 @@ func TestATrendOfRisingLatencyIsNamed(t *testing.T) {
 func TestNoTrendOfASteadyReceiver(t *testing.T) {
 	g := NewWithT(t)
 	// Slow from the first answer to the last, but steady: no trend.
-	rep := run(t, traffic(t), start(t, slowing(reference(t, receiver.Config{}), 0, 3*time.Millisecond)), "", func(c *scenarios.Config) { c.Parallel = 1 })
+	rep := run(t, traffic(t), start(t, slowing(reference(t, receiver.Config{}), 0, 3*time.Millisecond)), "", func(c *runner.Config) { c.Parallel = 1 })
 	g.Expect(rep.Trend).NotTo(BeNil())
 	g.Expect(rep.Trend.Rising()).To(BeFalse(), "%+v", rep.Trend)
 	g.Expect(text(t, rep)).NotTo(ContainSubstring("Latency rose"))

@@ -90,10 +90,10 @@ func (d *decoder) validateSteps(s *Scenario) {
 		}
 		c.action = key
 		act.validate(c)
-		if st.Expect != nil && st.probe() == nil {
+		if st.Expect != nil && st.Probe() == nil {
 			c.errorf("expect applies to webhook steps, not to %s", key)
 		}
-		if p := st.probe(); p != nil && p.NoSDKAppID && p.SDKAppID != 0 {
+		if p := st.Probe(); p != nil && p.NoSDKAppID && p.SDKAppID != 0 {
 			c.errorf("%s: sdkappid and no_sdkappid: true contradict each other; keep one", key)
 		}
 		c.checkTemplates(st)
@@ -105,18 +105,6 @@ func (d *decoder) validateSteps(s *Scenario) {
 		}
 	}
 	d.step = 0
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // work is what a scenario asks of a run, in step runs.

@@ -31,6 +31,7 @@ import (
 	"github.com/livehook/livehook/mockserver"
 	"github.com/livehook/livehook/scenarios"
 	"github.com/livehook/livehook/scenarios/report"
+	"github.com/livehook/livehook/scenarios/runner"
 	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
 )
@@ -200,21 +201,21 @@ func runSpec(ctx context.Context, cfg Config, sc *scenarios.Scenario, at types.C
 	if appID == 0 {
 		appID = webhook.DefaultSDKAppID
 	}
-	run := scenarios.Config{
+	run := runner.Config{
 		Endpoint: webhook.Endpoint{URL: target, SDKAppID: appID, Token: cfg.Token},
 		Timeout:  cfg.Timeout, Seed: seed,
 		OnStep: func(_ string, i int, st *scenarios.Step) {
 			ginkgo.By(fmt.Sprintf("step %d: %s (%s)", i, st.Action(), st.Pos))
 		},
 	}
-	res, err := scenarios.RunScenario(ctx, sc, run)
+	res, err := runner.RunScenario(ctx, sc, run)
 	registered := fmt.Sprintf("\n\nscenario %q (%s), registered at %s", sc.Name, sc.Pos, at)
 	if err != nil {
 		failAt(at, fmt.Sprintf("the scenario cannot run: %v", err)+registered)
 		return
 	}
 	if res.RestsOnRefusals() && res.Acknowledged() == 0 {
-		// A refusal counts only beside an acknowledgement (see scenarios.Control).
+		// A refusal counts only beside an acknowledgement (see runner.Control).
 		run.OnStep = nil
 		if c := ctl.get(ctx, run); c.Discredits() {
 			res.Discredit(c)
@@ -238,13 +239,13 @@ type controlOnce struct {
 	res *report.ScenarioResult
 }
 
-func (c *controlOnce) get(ctx context.Context, cfg scenarios.Config) *report.ScenarioResult {
+func (c *controlOnce) get(ctx context.Context, cfg runner.Config) *report.ScenarioResult {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.res == nil || c.res.Status == report.StatusSkipped {
-		res, err := scenarios.Control(ctx, cfg)
+		res, err := runner.Control(ctx, cfg)
 		if err != nil {
-			res = &report.ScenarioResult{Name: scenarios.ControlName, Status: report.StatusSkipped, SkipReason: err.Error()}
+			res = &report.ScenarioResult{Name: runner.ControlName, Status: report.StatusSkipped, SkipReason: err.Error()}
 		}
 		c.res = res
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/livehook/livehook/mockserver"
 	"github.com/livehook/livehook/scenarios"
 	"github.com/livehook/livehook/scenarios/report"
+	"github.com/livehook/livehook/scenarios/runner"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -152,7 +153,7 @@ scenarios:
 	g.Expect(err).NotTo(HaveOccurred())
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	rep, err := scenarios.Run(ctx, []*scenarios.File{f, extra}, scenarios.Config{
+	rep, err := runner.Run(ctx, []*scenarios.File{f, extra}, runner.Config{
 		Endpoint: webhook.Endpoint{URL: app.URL + "/live/webhook", SDKAppID: webhook.DefaultSDKAppID, Token: token}, Seed: 1, Timeout: contractDeadline, Parallel: 4})
 	g.Expect(err).NotTo(HaveOccurred())
 	for _, s := range rep.Scenarios {
@@ -179,7 +180,7 @@ func TestAppIsIdempotentAndOrderTolerant(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	run := func(target, api string) *report.Report {
-		rep, err := scenarios.Run(ctx, []*scenarios.File{idempotency(t, api)}, scenarios.Config{
+		rep, err := runner.Run(ctx, []*scenarios.File{idempotency(t, api)}, runner.Config{
 			Endpoint: webhook.Endpoint{URL: target + "/live/webhook", SDKAppID: webhook.DefaultSDKAppID, Token: token}, Seed: 1, Timeout: contractDeadline})
 		g.Expect(err).NotTo(HaveOccurred())
 		return rep
@@ -262,7 +263,7 @@ scenarios:
 	g.Expect(err).NotTo(HaveOccurred())
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	rep, err := scenarios.Run(ctx, []*scenarios.File{f}, scenarios.Config{
+	rep, err := runner.Run(ctx, []*scenarios.File{f}, runner.Config{
 		Endpoint: webhook.Endpoint{URL: app.URL + "/live/webhook", SDKAppID: webhook.DefaultSDKAppID, Token: token}, Seed: 1, Timeout: contractDeadline})
 	g.Expect(err).NotTo(HaveOccurred())
 	for _, s := range rep.Scenarios {

@@ -89,3 +89,16 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// IsDigits reports whether s is a non-empty run of ASCII digits: a numeric account ID.
+func IsDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}

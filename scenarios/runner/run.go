@@ -1,22 +1,17 @@
-package scenarios
+package runner
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"hash/fnv"
-	"maps"
 	"net/http"
-	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/livehook/livehook/delivery"
 	"github.com/livehook/livehook/generator"
-	"github.com/livehook/livehook/internal/text"
 	"github.com/livehook/livehook/room"
+	"github.com/livehook/livehook/scenarios"
 	"github.com/livehook/livehook/scenarios/report"
 	"github.com/livehook/livehook/sender"
 	"github.com/livehook/livehook/webhook"
@@ -44,7 +39,7 @@ type Config struct {
 	// It may be called from several goroutines at once under Parallel.
 	Observe func(scenario string, step int, x report.Exchange)
 	// OnStep, when set, is called as each step starts, from the scenario's goroutine.
-	OnStep func(scenario string, index int, st *Step)
+	OnStep func(scenario string, index int, st *scenarios.Step)
 	// Now is the clock of EventTime, CreateTime, RequestTime and ${now}; time.Now unless set.
 	Now func() time.Time
 
@@ -72,112 +67,29 @@ func (cfg *Config) prepare() error {
 	return nil
 }
 
+// DefaultParallel is how many scenarios run at once unless told otherwise.
+const DefaultParallel = 1
+
 // RunScenario runs one scenario once, as Run does for each, and reports it. Use it to run
 // scenarios under another test runner (see package suite).
-func RunScenario(ctx context.Context, sc *Scenario, cfg Config) (*report.ScenarioResult, error) {
+func RunScenario(ctx context.Context, sc *scenarios.Scenario, cfg Config) (*report.ScenarioResult, error) {
 	if err := cfg.prepare(); err != nil {
 		return nil, err
 	}
 	return runScenario(ctx, &cfg, sc, 0), nil
 }
 
-// DefaultParallel is how many scenarios run at once unless told otherwise.
-const DefaultParallel = 1
-
-// Selected returns the scenarios of the files that the tags select, in order.
-func Selected(files []*File, tags []string) []*Scenario {
-	var out []*Scenario
-	for _, f := range files {
-		for _, s := range f.Scenarios {
-			if selects(tags, s.Tags) {
-				out = append(out, s)
-			}
-		}
-	}
-	return out
-}
-
-// CheckTags returns an error naming each tag of a --tags filter (tag or !tag) that no scenario
-// of the files has, with the closest tag and the list of those they have, so that a misspelt
-// tag neither selects nothing nor is silently ignored beside others.
-func CheckTags(files []*File, filter []string) error {
-	known := map[string]bool{}
-	for _, f := range files {
-		for _, s := range f.Scenarios {
-			for _, t := range s.Tags {
-				known[t] = true
-			}
-		}
-	}
-	names := slices.Sorted(maps.Keys(known))
-	list := "the scenarios have no tags"
-	if len(names) > 0 {
-		list = "the scenarios' tags: " + strings.Join(names, ", ")
-	}
-	var unknown []string
-	for _, t := range filter {
-		if name := strings.TrimPrefix(t, "!"); !known[name] {
-			unknown = append(unknown, strconv.Quote(name)+text.Suggest(name, names))
-		}
-	}
-	switch len(unknown) {
-	case 0:
-		return nil
-	case 1:
-		return fmt.Errorf("no scenario has the tag %s; %s", unknown[0], list)
-	}
-	return fmt.Errorf("no scenario has the tags %s; %s", strings.Join(unknown, ", "), list)
-}
-
-func selects(filter, tags []string) bool {
-	include := false
-	for _, t := range filter {
-		if name, neg := strings.CutPrefix(t, "!"); neg {
-			if slices.Contains(tags, name) {
-				return false
-			}
-		} else {
-			include = true
-		}
-	}
-	if !include {
-		return true
-	}
-	for _, t := range filter {
-		if slices.Contains(tags, t) {
-			return true
-		}
-	}
-	return false
-}
-
-// CheckNames reports scenario names used in more than one file.
-func CheckNames(files []*File) error {
-	seen := map[string]Pos{}
-	var errs []error
-	for _, f := range files {
-		for _, s := range f.Scenarios {
-			if first, dup := seen[s.Name]; dup {
-				errs = append(errs, &Error{Pos: s.Pos, Scenario: s.Name, Msg: fmt.Sprintf("the name is used in %s too: names must be unique across the files of a run", first)})
-				continue
-			}
-			seen[s.Name] = s.Pos
-		}
-	}
-	return errors.Join(errs...)
-}
-
 // Run runs the scenarios of files against cfg.Endpoint and reports each one. Failures of the
 // app backend are in the report, not in the error, which is for a configuration that cannot run.
 // Canceling ctx stops the run; the report then says which scenarios did not finish.
-func Run(ctx context.Context, files []*File, cfg Config) (*report.Report, error) {
-	if err := CheckNames(files); err != nil {
+func Run(ctx context.Context, files []*scenarios.File, cfg Config) (*report.Report, error) {
+	if err := scenarios.CheckNames(files); err != nil {
 		return nil, err
 	}
 	if err := cfg.prepare(); err != nil {
 		return nil, err
 	}
-	selected := Selected(files, cfg.Tags)
+	selected := scenarios.Selected(files, cfg.Tags)
 	cfg.trend = &trendRecorder{}
 	rep := &report.Report{
 		Target: cfg.Endpoint.URL, SDKAppID: cfg.Endpoint.SDKAppID, Token: cfg.Endpoint.Token != "",
@@ -185,16 +97,13 @@ func Run(ctx context.Context, files []*File, cfg Config) (*report.Report, error)
 	}
 	for _, f := range files {
 		rep.Files = append(rep.Files, f.Path)
-		for _, s := range f.Scenarios {
-			if !selects(cfg.Tags, s.Tags) {
-				rep.Deselected++
-			}
-		}
+		rep.Deselected += len(f.Scenarios)
 	}
+	rep.Deselected -= len(selected)
 	// A scenario that repeats runs as several, one per iteration. Runs are made as the workers
 	// take them, so that the first goes at once however many the files ask for.
 	type job struct {
-		sc    *Scenario
+		sc    *scenarios.Scenario
 		iter  int
 		index int
 	}
@@ -259,13 +168,13 @@ func Run(ctx context.Context, files []*File, cfg Config) (*report.Report, error)
 	return rep, nil
 }
 
-func notRun(sc *Scenario, iter int, why string) *report.ScenarioResult {
+func notRun(sc *scenarios.Scenario, iter int, why string) *report.ScenarioResult {
 	r := newScenarioResult(sc, iter)
 	r.Status, r.SkipReason = report.StatusSkipped, why
 	return r
 }
 
-func newScenarioResult(sc *Scenario, iter int) *report.ScenarioResult {
+func newScenarioResult(sc *scenarios.Scenario, iter int) *report.ScenarioResult {
 	return &report.ScenarioResult{Name: sc.Name, Description: sc.Description, Tags: sc.Tags, File: sc.Pos.File, Line: sc.Pos.Line, Iteration: iter}
 }
 
@@ -280,7 +189,7 @@ func scenarioSeed(seed int64, name string, iter int) int64 {
 // execution is one run of one scenario.
 type execution struct {
 	cfg   *Config
-	sc    *Scenario
+	sc    *scenarios.Scenario
 	seed  int64
 	gen   *generator.Generator
 	rooms map[string]*liveRoom
@@ -291,14 +200,14 @@ type execution struct {
 	batches int
 }
 
-func runScenario(ctx context.Context, cfg *Config, sc *Scenario, iter int) *report.ScenarioResult {
+func runScenario(ctx context.Context, cfg *Config, sc *scenarios.Scenario, iter int) *report.ScenarioResult {
 	res := newScenarioResult(sc, iter)
 	if cfg.Endpoint.Token == "" {
 		if sc.Delivery != nil && sc.Delivery.Skew != 0 {
 			return notRun(sc, iter, fmt.Sprintf("needs a callback token (--token): its delivery skews RequestTime by %s", delivery.FormatSkew(time.Duration(sc.Delivery.Skew))))
 		}
 		for i, st := range sc.Steps {
-			if p := st.probe(); p != nil && p.Sign.needsToken() {
+			if p := st.Probe(); p != nil && needsToken(p.Sign) {
 				return notRun(sc, iter, fmt.Sprintf("needs a callback token (--token): step %d uses sign: %s", i+1, p.Sign))
 			}
 		}
@@ -308,7 +217,7 @@ func runScenario(ctx context.Context, cfg *Config, sc *Scenario, iter int) *repo
 		cfg: cfg, sc: sc, seed: seed, rooms: map[string]*liveRoom{},
 		gen: generator.New(seed, generator.WithRoomPrefix(fmt.Sprintf("lh_%x_", uint32(seed)))),
 	}
-	x.cond = sc.Delivery.conditions()
+	x.cond = sc.Delivery.Conditions()
 	if !x.cond.IsZero() {
 		res.Delivery = x.cond.String()
 	}
@@ -355,15 +264,14 @@ func runScenario(ctx context.Context, cfg *Config, sc *Scenario, iter int) *repo
 }
 
 // step runs one step and fills in its result.
-func (x *execution) step(ctx context.Context, orig *Step, sr *report.StepResult) {
+func (x *execution) step(ctx context.Context, orig *scenarios.Step, sr *report.StepResult) {
 	st, err := x.expand(orig)
 	if err != nil {
 		fail(sr, "%s", err)
 		return
 	}
 	start := time.Now()
-	_, act := st.action()
-	act.run(ctx, x, st, sr)
+	x.act(ctx, st, sr)
 	if sr.Latency == 0 && x.cond.IsZero() {
 		sr.Latency = time.Since(start)
 	}

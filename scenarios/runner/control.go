@@ -1,4 +1,4 @@
-package scenarios
+package runner
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/livehook/livehook/scenarios"
 	"github.com/livehook/livehook/scenarios/report"
 )
 
@@ -26,8 +27,8 @@ const controlYAML = `scenarios:
       - destroy_room: {}
 `
 
-var controlScenario = sync.OnceValues(func() (*Scenario, error) {
-	f, err := Parse("control (built-in)", strings.NewReader(controlYAML))
+var controlScenario = sync.OnceValues(func() (*scenarios.Scenario, error) {
+	f, err := scenarios.Parse("control (built-in)", strings.NewReader(controlYAML))
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +65,7 @@ func control(ctx context.Context, cfg *Config, results []*report.ScenarioResult)
 	sc, err := controlScenario()
 	if err != nil {
 		// A defect of livehook's own; the refusals are not credited without a control.
-		sc = &Scenario{Name: ControlName}
+		sc = &scenarios.Scenario{Name: ControlName}
 		ctl := notRun(sc, 0, err.Error())
 		for _, r := range results {
 			if r.RestsOnRefusals() {

@@ -1,4 +1,4 @@
-package scenarios
+package runner
 
 import (
 	"context"
@@ -6,13 +6,14 @@ import (
 	"net/http"
 	"unicode/utf8"
 
+	"github.com/livehook/livehook/scenarios"
 	"github.com/livehook/livehook/scenarios/report"
 	"github.com/livehook/livehook/webhook"
 )
 
 // deliver encodes the message with the step's modifiers, sends it and checks the answer.
-func (x *execution) deliver(ctx context.Context, st *Step, msg webhook.Message, sr *report.StepResult) {
-	p := st.probe()
+func (x *execution) deliver(ctx context.Context, st *scenarios.Step, msg webhook.Message, sr *report.StepResult) {
+	p := st.Probe()
 	req, err := x.cfg.Endpoint.NewRequest(msg, x.urlOptions(p))
 	if err == nil && (len(p.Omit) > 0 || len(p.Extra) > 0) {
 		req.Body, err = reshape(req.Body, p.Omit, p.Extra)
@@ -26,7 +27,7 @@ func (x *execution) deliver(ctx context.Context, st *Step, msg webhook.Message, 
 
 // send delivers a step's request: at once, or in the scenario's batch when the scenario has
 // delivery conditions. fixedURL sends req.URL as it is; otherwise the URL is signed when it goes.
-func (x *execution) send(ctx context.Context, st *Step, sr *report.StepResult, msg webhook.Message, req webhook.Request, opt webhook.URLOptions, fixedURL bool) {
+func (x *execution) send(ctx context.Context, st *scenarios.Step, sr *report.StepResult, msg webhook.Message, req webhook.Request, opt webhook.URLOptions, fixedURL bool) {
 	if x.cond.IsZero() {
 		x.exchange(ctx, st, req, sr)
 		return
@@ -36,7 +37,7 @@ func (x *execution) send(ctx context.Context, st *Step, sr *report.StepResult, m
 
 // exchange sends one request now and records it; false when the answer does not meet the
 // step's expectation.
-func (x *execution) exchange(ctx context.Context, st *Step, req webhook.Request, sr *report.StepResult) bool {
+func (x *execution) exchange(ctx context.Context, st *scenarios.Step, req webhook.Request, sr *report.StepResult) bool {
 	res := x.cfg.Client.Do(ctx, req)
 	if res.Outcome.Answered() || res.Outcome == webhook.Timeout {
 		// A timeout took at least the deadline: counted as that, it still shows the trend.
@@ -48,7 +49,7 @@ func (x *execution) exchange(ctx context.Context, st *Step, req webhook.Request,
 // record records a result in its step's result and checks the answer against the step's
 // expectation; false when it does not meet it. condition names the delivery conditions it went
 // under, so that a failure says which property the receiver lacks.
-func (x *execution) record(st *Step, sr *report.StepResult, res webhook.Result, condition string) bool {
+func (x *execution) record(st *scenarios.Step, sr *report.StepResult, res webhook.Result, condition string) bool {
 	req := res.Request
 	ex := report.Exchange{
 		Command: string(req.Command), Method: http.MethodPost, URL: req.URL, RequestBody: string(req.Body),
@@ -66,9 +67,9 @@ func (x *execution) record(st *Step, sr *report.StepResult, res webhook.Result, 
 	}
 	sr.Latency = max(sr.Latency, ex.Latency)
 	x.observe(sr, ex)
-	if msg := st.Expect.check(&res, x.cfg.Timeout); msg != "" {
+	if msg := judge(st.Expect, &res, x.cfg.Timeout); msg != "" {
 		// A refusal was due and OK/0 came back: the receiver checks too little.
-		sr.Unrefused = sr.Unrefused || st.Expect.verdict() == Rejected && res.Outcome == webhook.Acknowledged
+		sr.Unrefused = sr.Unrefused || st.Expect.Verdict() == scenarios.Rejected && res.Outcome == webhook.Acknowledged
 		if condition != "" {
 			msg = condition + ": " + msg
 		}
@@ -92,7 +93,7 @@ func (x *execution) observe(sr *report.StepResult, ex report.Exchange) {
 }
 
 // meta is the URL's ClientIP and OptPlatform: the probe's where it sets them, else generated.
-func (x *execution) meta(p *Probe) webhook.Meta {
+func (x *execution) meta(p *scenarios.Probe) webhook.Meta {
 	m := x.gen.Meta()
 	if p.ClientIP != "" {
 		m.ClientIP = p.ClientIP
@@ -104,10 +105,10 @@ func (x *execution) meta(p *Probe) webhook.Meta {
 }
 
 // urlOptions are the request URL's variations the probe asks for (none for nil).
-func (x *execution) urlOptions(p *Probe) webhook.URLOptions {
+func (x *execution) urlOptions(p *scenarios.Probe) webhook.URLOptions {
 	opt := webhook.URLOptions{Now: x.now()}
 	if p != nil {
-		opt.SDKAppID, opt.Signing, opt.NewParamNames, opt.NoSDKAppID = p.SDKAppID, p.Sign.signing(), p.NewParamNames, p.NoSDKAppID
+		opt.SDKAppID, opt.Signing, opt.NewParamNames, opt.NoSDKAppID = p.SDKAppID, signing(p.Sign), p.NewParamNames, p.NoSDKAppID
 	}
 	return opt
 }
