@@ -7,6 +7,7 @@ import (
 
 	. "github.com/onsi/gomega"
 
+	"github.com/livehook/livehook/internal/golden"
 	"github.com/livehook/livehook/scenarios"
 	"github.com/livehook/livehook/webhook"
 )
@@ -15,7 +16,7 @@ import (
 func TestGoldenSchema(t *testing.T) {
 	b, err := scenarios.Schema()
 	NewWithT(t).Expect(err).NotTo(HaveOccurred())
-	golden(t, "../../schemas/scenarios.schema.json", b)
+	golden.Check(t, "../../schemas/scenarios.schema.json", b)
 }
 
 func TestSchemaNamesEveryAction(t *testing.T) {

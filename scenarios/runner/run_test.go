@@ -1,4 +1,4 @@
-package scenarios_test
+package runner_test
 
 import (
 	"bytes"
@@ -32,7 +32,7 @@ const (
 
 func contract(t *testing.T) []*scenarios.File {
 	t.Helper()
-	f, err := scenarios.ReadFile("../scenarios.yaml")
+	f, err := scenarios.ReadFile("../../scenarios.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

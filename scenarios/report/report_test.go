@@ -1,36 +1,16 @@
-package scenarios_test
+package report_test
 
 import (
 	"bytes"
-	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	. "github.com/onsi/gomega"
 
+	"github.com/livehook/livehook/internal/golden"
 	"github.com/livehook/livehook/scenarios/report"
 	"github.com/livehook/livehook/webhook"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-// golden compares got with testdata/name, or rewrites it under -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./scenarios -run Golden -update to write it)", err)
-	}
-	NewWithT(t).Expect(string(got)).To(Equal(string(want)), "output differs from %s (run with -update to accept)", path)
-}
 
 // fixedReport is a report with every kind of result and fixed times.
 func fixedReport() *report.Report {
@@ -67,23 +47,23 @@ func fixedReport() *report.Report {
 func TestGoldenText(t *testing.T) {
 	var b bytes.Buffer
 	NewWithT(t).Expect(fixedReport().WriteText(&b, report.TextOptions{Steps: true})).To(Succeed())
-	golden(t, "report.txt", b.Bytes())
+	golden.Check(t, "report.txt", b.Bytes())
 }
 
 func TestGoldenTextFailuresOnly(t *testing.T) {
 	var b bytes.Buffer
 	NewWithT(t).Expect(fixedReport().WriteText(&b, report.TextOptions{})).To(Succeed())
-	golden(t, "report-failures.txt", b.Bytes())
+	golden.Check(t, "report-failures.txt", b.Bytes())
 }
 
 func TestGoldenJSON(t *testing.T) {
 	var b bytes.Buffer
 	NewWithT(t).Expect(fixedReport().WriteJSON(&b)).To(Succeed())
-	golden(t, "report.json", b.Bytes())
+	golden.Check(t, "report.json", b.Bytes())
 }
 
 func TestGoldenJUnit(t *testing.T) {
 	var b bytes.Buffer
 	NewWithT(t).Expect(fixedReport().WriteJUnit(&b)).To(Succeed())
-	golden(t, "report.xml", b.Bytes())
+	golden.Check(t, "report.xml", b.Bytes())
 }

@@ -1,4 +1,4 @@
-package scenarios_test
+package runner_test
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 
 	. "github.com/onsi/gomega"
 
+	"github.com/livehook/livehook/internal/golden"
 	"github.com/livehook/livehook/scenarios"
 	"github.com/livehook/livehook/scenarios/report"
 	"github.com/livehook/livehook/scenarios/runner"
@@ -48,7 +49,7 @@ func replayFile(t *testing.T, rebase bool) []byte {
 }
 
 func TestGoldenReplayFile(t *testing.T) {
-	golden(t, "replay.yaml", replayFile(t, true))
+	golden.Check(t, "replay.yaml", replayFile(t, true))
 }
 
 func TestReplaySendsTheRecordedBytesSignedAndRebased(t *testing.T) {
