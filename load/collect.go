@@ -169,14 +169,14 @@ func (c *collector) add(r *webhook.Result) {
 		key := outcome.String() + "\x00" + cmd + "\x00" + r.Err.Error()
 		if e := c.errors[key]; e != nil {
 			e.Count++
-		} else if c.countOutcome(outcome.String()) < maxErrorSamples {
-			c.errors[key] = &ErrorSample{Outcome: outcome.String(), Command: r.Command.Short(), Error: r.Err.Error(), Count: 1}
+		} else if c.countOutcome(outcome) < maxErrorSamples {
+			c.errors[key] = &ErrorSample{Outcome: outcome, Command: r.Command.Short(), Error: r.Err.Error(), Count: 1}
 			c.errorKeys = append(c.errorKeys, key)
 		}
 	}
 }
 
-func (c *collector) countOutcome(outcome string) int {
+func (c *collector) countOutcome(outcome webhook.Outcome) int {
 	n := 0
 	for _, e := range c.errors {
 		if e.Outcome == outcome {
@@ -254,7 +254,7 @@ func (c *collector) report(d time.Duration) *Report {
 		r.Errors = append(r.Errors, *c.errors[k])
 	}
 	if c.err != nil {
-		r.Errors = append(r.Errors, ErrorSample{Outcome: "run", Error: c.err.Error(), Count: 1})
+		r.RunErrors = append(r.RunErrors, c.err.Error())
 	}
 	return r
 }

@@ -192,6 +192,7 @@ Service time alone: p99 {{.ServiceP99}}.{{if .Open}} Schedule lag: p99 {{.LagP99
 {{.Percentiles}}
 {{if .R.Errors}}<h2>Errors</h2><div class="scroll"><table><tr><th>outcome</th><th>command</th><th>count</th><th>first message</th></tr>
 {{range .R.Errors}}<tr><td>{{.Outcome}}</td><td>{{.Command}}</td><td>{{.Count}}</td><td class="msg">{{.Error}}</td></tr>{{end}}</table></div>{{end}}
+{{range .R.RunErrors}}<p class="msg">The run itself failed: {{.}}</p>{{end}}
 </body></html>
 `))
 
@@ -229,7 +230,7 @@ func (r *Report) WriteHTML(w io.Writer) error {
 			short(h.P50), short(h.P90), short(h.P99), short(h.P999), short(h.Max), short(h.Mean)})
 	}
 	for _, k := range sortedOutcomes(r.Outcomes) {
-		data.Outcomes = append(data.Outcomes, outcome{outcomeLabel(k.String()), r.Outcomes[k], fmt.Sprintf("%.2f%%", 100*float64(r.Outcomes[k])/float64(max(r.Sent, 1)))})
+		data.Outcomes = append(data.Outcomes, outcome{outcomeLabel(k), r.Outcomes[k], fmt.Sprintf("%.2f%%", 100*float64(r.Outcomes[k])/float64(max(r.Sent, 1)))})
 	}
 	return page.Execute(w, data)
 }

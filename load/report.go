@@ -66,6 +66,9 @@ type Report struct {
 	Service  *Histogram    `json:"service"`
 	Timeline []Second      `json:"timeline"`
 	Errors   []ErrorSample `json:"errors,omitempty"`
+	// RunErrors are failures of the run itself, no request's (the traffic model could not be
+	// made, say): a run with one sent less than it was asked to, and says why.
+	RunErrors []string `json:"run_errors,omitempty"`
 	// Thresholds are the checks the run was judged by, when any.
 	Thresholds []ThresholdResult `json:"thresholds,omitempty"`
 }
@@ -160,9 +163,8 @@ type SecondStats struct {
 
 // ErrorSample is one failed request's story, the first few of each outcome.
 type ErrorSample struct {
-	// Outcome names the requests' webhook.Outcome, or is "run" for a failure of the run itself,
-	// which is no request's outcome: a label, not the enum, for that reason.
-	Outcome string `json:"outcome"`
+	// Outcome is what became of the requests (it marshals as its name, "timeout").
+	Outcome webhook.Outcome `json:"outcome"`
 	Command string `json:"command"`
 	Error   string `json:"error"`
 	Count   int64  `json:"count"`
@@ -203,14 +205,6 @@ func ReadJSON(rd io.Reader) (*Report, error) {
 	// after it means the log mixed in something else, such as a failed or interrupted run.
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("not a livehook load report alone: something follows the report at byte %d (run the shard with -q so that only the report reaches the log)", dec.InputOffset())
-	}
-	// The outcomes' names of an older livehook decode to those of now (see
-	// webhook.Outcome.UnmarshalText); error samples carry them as text.
-	for i := range r.Errors {
-		var o webhook.Outcome
-		if o.UnmarshalText([]byte(r.Errors[i].Outcome)) == nil {
-			r.Errors[i].Outcome = o.String()
-		}
 	}
 	for name, h := range r.histograms() {
 		if h == nil {
@@ -319,6 +313,7 @@ func Merge(reports ...*Report) (*Report, error) {
 			}
 		}
 		out.Errors = append(out.Errors, r.Errors...)
+		out.RunErrors = append(out.RunErrors, r.RunErrors...)
 	}
 	out.Duration = end.Sub(out.Started)
 	out.Lag, out.Service = summarize(lag), summarize(service)

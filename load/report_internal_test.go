@@ -2,16 +2,14 @@ package load
 
 import (
 	"bytes"
-	"flag"
-	"os"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/livehook/livehook/internal/golden"
 	. "github.com/onsi/gomega"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // fixedReport is a report with fixed figures, as a run would collect them.
 func fixedReport() *Report {
@@ -42,13 +40,43 @@ func TestGoldenLoadText(t *testing.T) {
 	g.Expect(r.Check(ths)).To(BeFalse())
 	var b bytes.Buffer
 	g.Expect(r.WriteText(&b)).To(Succeed())
-	path := "testdata/report.txt"
-	if *update {
-		g.Expect(os.WriteFile(path, b.Bytes(), 0o644)).To(Succeed())
+	golden.Check(t, "report.txt", b.Bytes())
+}
+
+// A failure of the run itself (the traffic model could not be made) is no request's outcome:
+// it is kept apart from the error samples, said in the text and the page, and kept through JSON
+// and a merge of shards.
+func TestRunErrorsAreTheRunsOwn(t *testing.T) {
+	g := NewWithT(t)
+	start := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	shard := func(i int, fail error) *Report {
+		c := newCollector(&Config{Model: Open, Rate: 10, Seed: 7, Shard: Shard{i, 2}}, start)
+		r := fakeResult(i, start)
+		c.add(&r)
+		if fail != nil {
+			c.fail(fail)
+		}
+		return c.report(time.Second)
 	}
-	want, err := os.ReadFile(path)
-	g.Expect(err).NotTo(HaveOccurred(), "run go test ./load -run Golden -update")
-	g.Expect(b.String()).To(Equal(string(want)))
+	rep := shard(0, errors.New("the traffic model: no rooms"))
+	g.Expect(rep.RunErrors).To(Equal([]string{"the traffic model: no rooms"}))
+	for _, e := range rep.Errors {
+		g.Expect(e.Error).NotTo(ContainSubstring("traffic model"), "not an error sample of a request")
+	}
+	var b bytes.Buffer
+	g.Expect(rep.WriteText(&b)).To(Succeed())
+	g.Expect(b.String()).To(ContainSubstring("\nThe run itself failed: the traffic model: no rooms\n"))
+	b.Reset()
+	g.Expect(rep.WriteJSON(&b)).To(Succeed())
+	back, err := ReadJSON(&b)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(back.RunErrors).To(Equal(rep.RunErrors))
+	merged, err := Merge(back, shard(1, nil))
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(merged.RunErrors).To(Equal(rep.RunErrors))
+	b.Reset()
+	g.Expect(merged.WriteHTML(&b)).To(Succeed())
+	g.Expect(b.String()).To(ContainSubstring("The run itself failed: the traffic model: no rooms"))
 }
 
 func TestHTMLIsSelfContained(t *testing.T) {

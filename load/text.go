@@ -65,7 +65,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	var parts []string
 	for _, k := range sortedOutcomes(r.Outcomes) {
-		parts = append(parts, fmt.Sprintf("%s %d (%.2f%%)", outcomeLabel(k.String()), r.Outcomes[k], 100*float64(r.Outcomes[k])/float64(max(r.Sent, 1))))
+		parts = append(parts, fmt.Sprintf("%s %d (%.2f%%)", outcomeLabel(k), r.Outcomes[k], 100*float64(r.Outcomes[k])/float64(max(r.Sent, 1))))
 	}
 	fmt.Fprintf(&b, "Outcomes: %s\n\n", strings.Join(parts, ", "))
 	fmt.Fprintf(&b, "%-12s %9s %8s %9s %9s %9s %9s %9s %9s\n", "latency", "count", "errors", "p50", "p90", "p99", "p99.9", "max", "mean")
@@ -84,6 +84,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		for _, e := range r.Errors {
 			fmt.Fprintf(&b, "  %-22s %-12s ×%-6d %s\n", outcomeLabel(e.Outcome), e.Command, e.Count, e.Error)
 		}
+	}
+	for _, e := range r.RunErrors {
+		fmt.Fprintf(&b, "\nThe run itself failed: %s\n", e)
 	}
 	var msgs []string
 	for _, e := range r.Errors {
@@ -130,11 +133,11 @@ func (r *Report) cutOffNote() string {
 
 // outcomeLabel is how reports for people name an outcome: "bad status (non-200)" rather than
 // "status", which would read as HTTP 200.
-func outcomeLabel(name string) string {
-	if name == webhook.BadStatus.String() {
+func outcomeLabel(o webhook.Outcome) string {
+	if o == webhook.BadStatus {
 		return "bad status (non-200)"
 	}
-	return strings.ReplaceAll(name, "_", " ")
+	return strings.ReplaceAll(o.String(), "_", " ")
 }
 
 // sortedOutcomes lists the outcomes, the most frequent first, then by name.
