@@ -165,9 +165,9 @@ type SecondStats struct {
 type ErrorSample struct {
 	// Outcome is what became of the requests (it marshals as its name, "timeout").
 	Outcome webhook.Outcome `json:"outcome"`
-	Command string `json:"command"`
-	Error   string `json:"error"`
-	Count   int64  `json:"count"`
+	Command string          `json:"command"`
+	Error   string          `json:"error"`
+	Count   int64           `json:"count"`
 }
 
 // AchievedRate is the requests per second actually sent.
