@@ -259,7 +259,10 @@ func newServer(cfg Config) (*Server, error) {
 		}
 	}
 	s := &Server{
-		cfg:      cfg,
+		cfg: cfg,
+		// The one place the mock's delivery path is chosen: the lean transport for plain http
+		// (sender's BenchmarkDeliver: about 2.8x net/http's deliveries a second, a third of its
+		// allocations), net/http for https.
 		client:   sender.NewClient(sender.WithTimeout(cfg.Timeout), sender.WithFastTransport()),
 		apps:     map[uint64]*app{},
 		admins:   map[string]bool{},
