@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/livehook/livehook/internal/text"
 	"github.com/livehook/livehook/scenarios"
 )
 
@@ -49,50 +50,50 @@ func indent(s string) string {
 // command per webhook, then a summary. file names where the reproducers were written ("" for
 // none).
 func (r *Result) WriteText(w io.Writer, file string) error {
-	ew := &errWriter{w: w}
+	ew := &text.Writer{W: w}
 	auth := "no token: near-miss authentication is not drawn; give --token to draw it"
 	if r.Token {
 		auth = "signed with the token, near-miss authentication drawn"
 	}
-	ew.printf("livehook explore: %s (SdkAppid %d, %s), seed %d, budget %d requests\n\n", r.Target, r.SDKAppID, auth, r.Seed, r.Budget)
+	ew.Printf("livehook explore: %s (SdkAppid %d, %s), seed %d, budget %d requests\n\n", r.Target, r.SDKAppID, auth, r.Seed, r.Budget)
 	if r.Diagnosis != "" {
-		ew.printf("%s\n\n", strings.TrimSpace(r.Diagnosis))
+		ew.Printf("%s\n\n", strings.TrimSpace(r.Diagnosis))
 	}
 	for i, f := range r.Findings {
-		ew.printf("FINDING %d  %s\n", i+1, firstLine(f.Failure))
-		ew.printf("  found in case %d", f.Case)
+		ew.Printf("FINDING %d  %s\n", i+1, firstLine(f.Failure))
+		ew.Printf("  found in case %d", f.Case)
 		if f.Seen > 0 {
-			ew.printf(" (and %d more cases failed alike)", f.Seen)
+			ew.Printf(" (and %d more cases failed alike)", f.Seen)
 		}
-		ew.printf(", shrunk from %d steps to %d (%s) in %s; reproduced %d of %d times with other RoomIds\n",
+		ew.Printf(", shrunk from %d steps to %d (%s) in %s; reproduced %d of %d times with other RoomIds\n",
 			f.Original, f.Steps, plural(f.Webhooks, "webhook"), plural(f.ShrinkRuns, "run"), f.Reproduced, f.Verified)
 		if ex := strings.TrimRight(f.Explain, "\n"); ex != "" {
-			ew.printf("%s\n", ex)
+			ew.Printf("%s\n", ex)
 		}
-		ew.printf("  reproducer:\n%s", prefixLines(f.Scenario, "    "))
+		ew.Printf("  reproducer:\n%s", prefixLines(f.Scenario, "    "))
 		if len(f.Curl) > 0 {
-			ew.printf("  the same by hand (Sign and RequestTime are good for 60 s from when they were sent; a reproducer run signs afresh):\n")
+			ew.Printf("  the same by hand (Sign and RequestTime are good for 60 s from when they were sent; a reproducer run signs afresh):\n")
 			for _, c := range f.Curl {
-				ew.printf("    %s\n", c)
+				ew.Printf("    %s\n", c)
 			}
 		}
-		ew.printf("\n")
+		ew.Printf("\n")
 	}
 	why := map[string]string{
 		"budget": "the budget was spent", "duration": "--duration ran out", "findings": "enough distinct findings",
 		"interrupted": "interrupted",
 	}[r.Stopped]
-	ew.printf("%s, %d requests exploring and %d shrinking in %s (%s), seed %d (repeat with --seed %d)\n",
+	ew.Printf("%s, %d requests exploring and %d shrinking in %s (%s), seed %d (repeat with --seed %d)\n",
 		plural(r.Cases, "case"), r.Requests, r.ShrinkRequests, r.Duration.Round(1e6), why, r.Seed, r.Seed)
 	switch {
 	case len(r.Findings) == 0:
-		ew.printf("nothing found\n")
+		ew.Printf("nothing found\n")
 	case file != "":
-		ew.printf("%s, reproducers written to %s: livehook run %s --target %s%s\n", plural(len(r.Findings), "finding"), file, file, r.Target, tokenHint(r.Token))
+		ew.Printf("%s, reproducers written to %s: livehook run %s --target %s%s\n", plural(len(r.Findings), "finding"), file, file, r.Target, tokenHint(r.Token))
 	default:
-		ew.printf("%s; -o FILE writes the reproducers as a scenarios file\n", plural(len(r.Findings), "finding"))
+		ew.Printf("%s; -o FILE writes the reproducers as a scenarios file\n", plural(len(r.Findings), "finding"))
 	}
-	return ew.err
+	return ew.Err
 }
 
 func prefixLines(s, p string) string {
@@ -104,18 +105,6 @@ func prefixLines(s, p string) string {
 		b.WriteString("\n")
 	}
 	return b.String()
-}
-
-// errWriter keeps the first write error, so a report is written without a check per line.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) printf(format string, args ...any) {
-	if e.err == nil {
-		_, e.err = fmt.Fprintf(e.w, format, args...)
-	}
 }
 
 func plural(n int, word string) string {

@@ -4,6 +4,7 @@ package text
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"unicode"
@@ -101,4 +102,17 @@ func IsDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// Writer keeps the first write error, so that a report is written without a check per line.
+type Writer struct {
+	W   io.Writer
+	Err error
+}
+
+// Printf writes as fmt.Fprintf does, unless an earlier write failed.
+func (w *Writer) Printf(format string, args ...any) {
+	if w.Err == nil {
+		_, w.Err = fmt.Fprintf(w.W, format, args...)
+	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/livehook/livehook/internal/human"
 	"github.com/livehook/livehook/internal/plural"
+	"github.com/livehook/livehook/internal/text"
 	"github.com/livehook/livehook/webhook"
 )
 
@@ -82,7 +83,7 @@ func (s *ScenarioResult) Explain() string {
 		return ""
 	}
 	var b strings.Builder
-	ew := &errWriter{w: &b}
+	ew := &text.Writer{W: &b}
 	for _, st := range s.Steps {
 		if st.Status == StatusFailed {
 			writeStep(ew, s, &st, nil)
@@ -182,10 +183,10 @@ type TextOptions struct {
 // WriteText writes the report for people: a line per scenario, the failing steps with what was
 // sent and what came back, and a summary.
 func (r *Report) WriteText(w io.Writer, opt TextOptions) error {
-	ew := &errWriter{w: w}
+	ew := &text.Writer{W: w}
 	diagnosis := r.Diagnosis()
 	if diagnosis != "" {
-		ew.printf("%s\n\nThe details:\n\n", capitalize(diagnosis))
+		ew.Printf("%s\n\nThe details:\n\n", capitalize(diagnosis))
 	}
 	dumped := map[string]string{} // failures and answers shown in full already, and where
 	width := 0
@@ -197,16 +198,16 @@ func (r *Report) WriteText(w io.Writer, opt TextOptions) error {
 		label := map[string]string{StatusPassed: "PASS", StatusFailed: "FAIL", StatusSkipped: "SKIP"}[s.Status]
 		switch s.Status {
 		case StatusSkipped:
-			ew.printf("%s  %-*s  %s\n", label, width, s.Title(), s.SkipReason)
+			ew.Printf("%s  %-*s  %s\n", label, width, s.Title(), s.SkipReason)
 			continue
 		default:
-			ew.printf("%s  %-*s  %s, %s\n", label, width, s.Title(), plural.Of(len(s.Steps), "step"), round(s.Duration))
+			ew.Printf("%s  %-*s  %s, %s\n", label, width, s.Title(), plural.Of(len(s.Steps), "step"), round(s.Duration))
 		}
 		if s.Status == StatusFailed && s.Description != "" {
-			ew.printf("       %s\n", s.Description)
+			ew.Printf("       %s\n", s.Description)
 		}
 		if s.Delivery != "" && (opt.Steps || s.Status == StatusFailed) {
-			ew.printf("       delivered under %s\n", s.Delivery)
+			ew.Printf("       delivered under %s\n", s.Delivery)
 		}
 		for _, st := range s.Steps {
 			if !opt.Steps && st.Status != StatusFailed {
@@ -218,14 +219,14 @@ func (r *Report) WriteText(w io.Writer, opt TextOptions) error {
 	if c := r.Control; c != nil {
 		switch {
 		case c.Status == StatusPassed:
-			ew.printf("\nNo scenario had a webhook acknowledged, so the run sent a control of its own to show that its refusals mean something:\n")
+			ew.Printf("\nNo scenario had a webhook acknowledged, so the run sent a control of its own to show that its refusals mean something:\n")
 		case !c.refusedOrUnanswered():
-			ew.printf("\nNo scenario had a webhook acknowledged, so the run sent a control of its own; it was answered, not acknowledged, but not refused either, so the refusals stand:\n")
+			ew.Printf("\nNo scenario had a webhook acknowledged, so the run sent a control of its own; it was answered, not acknowledged, but not refused either, so the refusals stand:\n")
 		default:
-			ew.printf("\nNo scenario had a webhook acknowledged, so the run sent a control of its own; it was not acknowledged either, so no refusal counts:\n")
+			ew.Printf("\nNo scenario had a webhook acknowledged, so the run sent a control of its own; it was not acknowledged either, so no refusal counts:\n")
 		}
 		label := map[string]string{StatusPassed: "PASS", StatusFailed: "FAIL", StatusSkipped: "SKIP"}[c.Status]
-		ew.printf("%s  %s  %s, %s\n", label, c.Title(), plural.Of(len(c.Steps), "step"), round(c.Duration))
+		ew.Printf("%s  %s  %s, %s\n", label, c.Title(), plural.Of(len(c.Steps), "step"), round(c.Duration))
 		for _, st := range c.Steps {
 			if opt.Steps || st.Status == StatusFailed {
 				writeStep(ew, c, &st, dumped)
@@ -233,27 +234,27 @@ func (r *Report) WriteText(w io.Writer, opt TextOptions) error {
 		}
 	}
 	if diagnosis != "" {
-		ew.printf("\n%s\n", capitalize(diagnosis))
+		ew.Printf("\n%s\n", capitalize(diagnosis))
 	}
 	if r.Trend.Rising() && !strings.HasPrefix(diagnosis, "latency rose") {
-		ew.printf("\n%s.\n", capitalize(trendText(r.Trend)))
+		ew.Printf("\n%s.\n", capitalize(trendText(r.Trend)))
 	}
 	for _, s := range r.Scenarios {
 		if s.Delivery != "" && s.Status != StatusSkipped {
-			ew.printf("\nScenarios delivered under conditions follow the seed's schedule; the order their answers arrive in may vary.\n")
+			ew.Printf("\nScenarios delivered under conditions follow the seed's schedule; the order their answers arrive in may vary.\n")
 			break
 		}
 	}
-	ew.printf("\n%d passed, %d failed, %d skipped\n", r.Passed, r.Failed, r.Skipped)
-	ew.printf("%s in %s, seed %d (repeat with --seed %d)\n", plural.Of(r.Requests, "request"), round(r.Duration), r.Seed, r.Seed)
-	return ew.err
+	ew.Printf("\n%d passed, %d failed, %d skipped\n", r.Passed, r.Failed, r.Skipped)
+	ew.Printf("%s in %s, seed %d (repeat with --seed %d)\n", plural.Of(r.Requests, "request"), round(r.Duration), r.Seed, r.Seed)
+	return ew.Err
 }
 
 // writeStep writes a step's line and, for a failed one, what was sent and what came back. When
 // dumped is not nil, a step that failed as one before it did is written in a line that points at
 // the first, and a step whose answers were all written already says so instead of writing its
 // requests: a dead port or a missing token answers every request alike, and one dump says it.
-func writeStep(ew *errWriter, s *ScenarioResult, st *StepResult, dumped map[string]string) {
+func writeStep(ew *text.Writer, s *ScenarioResult, st *StepResult, dumped map[string]string) {
 	name := st.Action
 	if st.Name != "" {
 		name += " " + fmt.Sprintf("%q", st.Name)
@@ -261,7 +262,7 @@ func writeStep(ew *errWriter, s *ScenarioResult, st *StepResult, dumped map[stri
 	where := fmt.Sprintf("%s:%d", s.File, st.Line)
 	switch st.Status {
 	case StatusSkipped:
-		ew.printf("      %2d %-14s  not run (%s)\n", st.Index, name, where)
+		ew.Printf("      %2d %-14s  not run (%s)\n", st.Index, name, where)
 		return
 	case StatusPassed:
 		extra := ""
@@ -271,7 +272,7 @@ func writeStep(ew *errWriter, s *ScenarioResult, st *StepResult, dumped map[stri
 			// A refusal that was due reads as one, not as a plain "ok" that looks like an acknowledgement.
 			extra = fmt.Sprintf(", refused as expected (HTTP %d)", st.Exchanges[0].Status)
 		}
-		ew.printf("      %2d %-14s  ok%s %s\n", st.Index, name, extra, round(st.Latency))
+		ew.Printf("      %2d %-14s  ok%s %s\n", st.Index, name, extra, round(st.Latency))
 		return
 	}
 	answers := make([]string, len(st.Exchanges))
@@ -286,32 +287,32 @@ func writeStep(ew *errWriter, s *ScenarioResult, st *StepResult, dumped map[stri
 	}
 	failure := st.Failure + "\x00" + strings.Join(answers, "\x00")
 	if first, again := dumped[failure]; again {
-		ew.printf("      %2d %-14s  FAILED at %s, the same way as %s above\n", st.Index, name, where, first)
+		ew.Printf("      %2d %-14s  FAILED at %s, the same way as %s above\n", st.Index, name, where, first)
 		return
 	}
 	here := fmt.Sprintf("step %d of %q", st.Index, s.Title())
-	ew.printf("      %2d %-14s  FAILED at %s\n", st.Index, name, where)
-	ew.printf("         %s\n", st.Failure)
+	ew.Printf("      %2d %-14s  FAILED at %s\n", st.Index, name, where)
+	ew.Printf("         %s\n", st.Failure)
 	if dumped != nil {
 		dumped[failure] = here
 	}
 	if allSeen {
-		ew.printf("         answered: the same as %s above\n", dumped[answers[0]])
+		ew.Printf("         answered: the same as %s above\n", dumped[answers[0]])
 		return
 	}
 	for i, x := range st.Exchanges {
 		if _, seen := dumped[answers[i]]; !seen && dumped != nil {
 			dumped[answers[i]] = here
 		}
-		ew.printf("         sent:     %s %s\n", x.Method, x.URL)
+		ew.Printf("         sent:     %s %s\n", x.Method, x.URL)
 		if x.RequestBody != "" {
-			ew.printf("                   %s\n", clip(x.RequestBody, 2000))
+			ew.Printf("                   %s\n", clip(x.RequestBody, 2000))
 		}
 		verb := "in"
 		if x.Status == 0 {
 			verb = "after"
 		}
-		ew.printf("         answered: %s (%s %s)\n", answers[i], verb, round(x.Latency))
+		ew.Printf("         answered: %s (%s %s)\n", answers[i], verb, round(x.Latency))
 	}
 }
 
@@ -386,17 +387,6 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
-}
-
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) printf(format string, args ...any) {
-	if e.err == nil {
-		_, e.err = fmt.Fprintf(e.w, format, args...)
-	}
 }
 
 // round shortens a duration for people: 1.234ms, 12.3ms, 1.23s.

@@ -11,18 +11,17 @@ import (
 	"github.com/livehook/livehook/webhook"
 )
 
-const exampleFile = `
-vars:
-  foreign: 1400999999
+// A room's life, and a probe that the receiver must refuse.
+const lifecycle = `
 scenarios:
-  - name: full lifecycle
+  - name: a room opens, gains an admin and closes
     steps:
       - create_room: {as: room, RoomInfo: {MaxSeatCount: 8}}
       - modify_admin: {room: room, op: add, accounts: [mod_1]}
       - destroy_room: {room: room}
-  - name: a foreign SdkAppid is refused
+  - name: a webhook of another app is refused
     steps:
-      - create_room: {sdkappid: "${vars.foreign}"}
+      - create_room: {sdkappid: 1400999999}
         expect: rejected
 `
 
@@ -34,7 +33,7 @@ func ExampleRun() {
 	}
 	defer rv.Close()
 
-	f, err := scenarios.Parse("example.yaml", strings.NewReader(exampleFile))
+	f, err := scenarios.Parse("example.yaml", strings.NewReader(lifecycle))
 	if err != nil {
 		panic(err)
 	}
@@ -50,7 +49,7 @@ func ExampleRun() {
 	}
 	fmt.Println(rep.OK(), rep.Requests, "requests")
 	// Output:
-	// passed full lifecycle
-	// passed a foreign SdkAppid is refused
+	// passed a room opens, gains an admin and closes
+	// passed a webhook of another app is refused
 	// true 4 requests
 }
