@@ -183,7 +183,7 @@ func (c Conditions) String() string {
 		parts = append(parts, "jitter="+c.Jitter.String())
 	}
 	if c.Skew != 0 {
-		parts = append(parts, "skew="+FormatSkew(c.Skew))
+		parts = append(parts, "skew="+formatSkew(c.Skew))
 	}
 	if len(parts) == 0 {
 		return "none"
@@ -210,8 +210,8 @@ func ParseShare(s string) (float64, error) {
 // formatShare writes a share as a percentage.
 func formatShare(v float64) string { return strconv.FormatFloat(v*100, 'g', -1, 64) + "%" }
 
-// FormatSkew writes a skew with its sign: +75s, -1m0s.
-func FormatSkew(d time.Duration) string {
+// formatSkew writes a skew with its sign: +75s, -1m0s.
+func formatSkew(d time.Duration) string {
 	if d > 0 {
 		return "+" + d.String()
 	}

@@ -203,7 +203,7 @@ func (d Delivery) Condition(inFlight int) string {
 		parts = append(parts, fmt.Sprintf("while %d other webhooks were in flight", inFlight))
 	}
 	if d.Skew != 0 {
-		parts = append(parts, fmt.Sprintf("RequestTime %s off the receiver's clock", FormatSkew(d.Skew)))
+		parts = append(parts, fmt.Sprintf("RequestTime %s off the receiver's clock", formatSkew(d.Skew)))
 	}
 	return strings.Join(parts, ", ")
 }

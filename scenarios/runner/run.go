@@ -204,7 +204,7 @@ func runScenario(ctx context.Context, cfg *Config, sc *scenarios.Scenario, iter 
 	res := newScenarioResult(sc, iter)
 	if cfg.Endpoint.Token == "" {
 		if sc.Delivery != nil && sc.Delivery.Skew != 0 {
-			return notRun(sc, iter, fmt.Sprintf("needs a callback token (--token): its delivery skews RequestTime by %s", delivery.FormatSkew(time.Duration(sc.Delivery.Skew))))
+			return notRun(sc, iter, fmt.Sprintf("needs a callback token (--token): its delivery skews RequestTime (%s)", delivery.Conditions{Skew: time.Duration(sc.Delivery.Skew)}))
 		}
 		for i, st := range sc.Steps {
 			if p := st.Probe(); p != nil && needsToken(p.Sign) {

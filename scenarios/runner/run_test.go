@@ -102,6 +102,14 @@ func TestContractPassesOnTheReferenceReceiver(t *testing.T) {
 			g.Expect(failedNames(rep)).To(BeEmpty(), "%+v", rep)
 			g.Expect(rep.Skipped).To(Equal(tc.skipped))
 			g.Expect(rep.Passed).To(Equal(len(rep.Scenarios) - tc.skipped))
+			if tc.token == "" {
+				var why []string
+				for _, s := range rep.Scenarios {
+					why = append(why, s.SkipReason)
+				}
+				g.Expect(why).To(ContainElement(MatchRegexp(`^needs a callback token \(--token\): its delivery skews RequestTime \(skew=[+-]\d+s\)$`)), "a skewed scenario says why it needs a token")
+				g.Expect(why).To(ContainElement(HavePrefix("needs a callback token (--token): step ")), "and so does a scenario that signs badly")
+			}
 			accepted, rejected := rv.Counts()
 			g.Expect(int(accepted+rejected)).To(Equal(rep.Requests), "every request sent is accounted for")
 		})
