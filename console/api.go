@@ -99,7 +99,7 @@ func (c *Console) serveResend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ep := webhook.Endpoint{URL: target, Token: cfg.Token}
-	res := resendResult{URL: ep.QueryURL(recording.UnsignedQuery(d.Query), webhook.URLOptions{}), Signed: cfg.Token != ""}
+	res := resendResult{URL: ep.QueryURL(webhook.UnsignedQuery(d.Query), webhook.URLOptions{}), Signed: cfg.Token != ""}
 	if d.TokenRemoved {
 		res.TokenNote = "the receiver's token was cut out of this delivery when it arrived, so what is sent differs from what came"
 	}

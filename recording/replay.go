@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/livehook/livehook/internal/plural"
@@ -119,7 +118,7 @@ func replayStep(e Entry, opt ReplayOptions) (scenarios.ReplayStep, bool) {
 	}
 	st := scenarios.ReplayStep{
 		Name:   fmt.Sprintf("#%d %s", e.Seq, cmd),
-		Replay: scenarios.Replay{Query: UnsignedQuery(e.Query), Body: scenarios.RawBody(e.Body), RecordedAt: e.Time.UTC().Format(time.RFC3339Nano)},
+		Replay: scenarios.Replay{Query: webhook.UnsignedQuery(e.Query), Body: scenarios.RawBody(e.Body), RecordedAt: e.Time.UTC().Format(time.RFC3339Nano)},
 	}
 	if opt.KeepTimes {
 		keep := false
@@ -181,18 +180,4 @@ func recordedAnswer(a Answer) *scenarios.Expect {
 		exp.ActionStatus, exp.ErrorCode = fields.ActionStatus, fields.ErrorCode
 	}
 	return exp
-}
-
-// UnsignedQuery is the query without Sign and RequestTime, every other byte kept, for a
-// sender that signs it afresh.
-func UnsignedQuery(q string) string {
-	parts := strings.Split(q, "&")
-	kept := parts[:0]
-	for _, p := range parts {
-		name, _, _ := strings.Cut(p, "=")
-		if name != webhook.ParamSign && name != webhook.ParamRequestTime {
-			kept = append(kept, p)
-		}
-	}
-	return strings.Join(kept, "&")
 }

@@ -263,3 +263,17 @@ func writeParam(b *strings.Builder, name, value string) {
 
 // DefaultSDKAppID is the SDKAppID livehook uses unless told another: the vendor docs' example.
 const DefaultSDKAppID = 1400000001
+
+// UnsignedQuery is the query without Sign and RequestTime, every other byte kept, for a
+// sender that signs it afresh.
+func UnsignedQuery(q string) string {
+	parts := strings.Split(q, "&")
+	kept := parts[:0]
+	for _, p := range parts {
+		name, _, _ := strings.Cut(p, "=")
+		if name != ParamSign && name != ParamRequestTime {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, "&")
+}

@@ -114,3 +114,12 @@ func TestAppendQuery(t *testing.T) {
 	g.Expect(webhook.AppendQuery("http://h/cb?k=v", "?a=1")).To(Equal("http://h/cb?k=v&a=1"))
 	g.Expect(webhook.AppendQuery("http://h/cb?k=v&", "a=1")).To(Equal("http://h/cb?k=v&a=1"))
 }
+
+func TestUnsignedQuery(t *testing.T) {
+	g := NewWithT(t)
+	q := "SdkAppid=1400000001&CallbackCommand=Live.CallbackAfterCreateRoom&contenttype=json&ClientIP=10.0.0.1&OptPlatform=iOS&Sign=abc&RequestTime=1700000000"
+	g.Expect(webhook.UnsignedQuery(q)).To(Equal("SdkAppid=1400000001&CallbackCommand=Live.CallbackAfterCreateRoom&contenttype=json&ClientIP=10.0.0.1&OptPlatform=iOS"))
+	// Every other byte is kept: the order, an escaped value, a pair without '=', an empty pair.
+	g.Expect(webhook.UnsignedQuery("RequestTime=1&b=%2Fx&Sign=&flag&&a=1")).To(Equal("b=%2Fx&flag&&a=1"))
+	g.Expect(webhook.UnsignedQuery("Signature=1&sign=2")).To(Equal("Signature=1&sign=2"), "only the exact names go")
+}
