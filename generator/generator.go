@@ -1,4 +1,12 @@
-// Package generator makes realistic Live rooms, users and room statistics, reproducible from a seed.
+// Package generator makes realistic Live traffic, reproducible from a seed. A Generator draws
+// the values (RoomIds, names, owners and admins from a pool of users, client IPs that are public
+// unicast addresses, platforms, categories, the Statistic of a room's life) with gofakeit, and
+// WithEdges draws a share of them at the protocol's limits. Its Stream plays the traffic model
+// (Traffic): rooms open as a Poisson process, live a log-normal life with admin changes, and
+// close, some by the system, their events merged in time order with each room's in order; the
+// rooms' changes go through package room, so every event is one the Live backend would send.
+// WallClock maps the simulated clock onto the wall clock at a speed-up; PickSeed draws a seed
+// when none is given.
 package generator
 
 import (
