@@ -203,6 +203,13 @@ func TestBrowserServeFormCreatesARoom(t *testing.T) {
 	}
 }
 
+// liveText reads the text of the element sel selects in one step in the page, waiting until
+// there is one: a part that the activity re-renders every tick may be replaced between the
+// driver finding a node and reading it.
+func liveText(sel string) chromedp.Action[string] {
+	return chromedp.Poll[string](fmt.Sprintf(`(() => { const e = document.querySelector(%q); return e ? e.innerText : null })()`, sel))
+}
+
 // With --activity, the rooms are listed most viewed first, and an open room's statistics go
 // on changing while its metadata is shown; the callback configuration is shown.
 func TestBrowserServeShowsStatisticsMetadataAndCallback(t *testing.T) {
@@ -213,15 +220,15 @@ func TestBrowserServeShowsStatisticsMetadataAndCallback(t *testing.T) {
 	}
 	rest(t, m, "set_room_metadata", `{"RoomId":"live_3","Metadata":[{"Key":"topic","Value":"<i>music</i>"}]}`)
 	openServe(t, ctx, m)
-	do(t, ctx, 5*time.Second, "opening room live_3",
-		chromedp.WaitVisible(css(`#rooms-body tr[data-room="live_3"]`)),
-		chromedp.Click(css(`#rooms-body tr[data-room="live_3"]`)),
-		chromedp.WaitVisible(css(`#detail .room-stats`)))
-	meta := get(t, ctx, "reading the metadata", chromedp.Text(css(`#detail .room-meta`)))
+	// The activity re-sorts the list every tick, replacing its rows: the row is found and clicked
+	// in one step in the page, not found by the driver and clicked after it may be gone.
+	get(t, ctx, "opening room live_3", chromedp.Poll[bool](`(() => { const r = document.querySelector('#rooms-body tr[data-room="live_3"]'); if (!r) return null; r.click(); return true })()`))
+	do(t, ctx, 5*time.Second, "waiting for room live_3's detail", chromedp.WaitVisible(css(`#detail .room-stats`)))
+	meta := get(t, ctx, "reading the metadata", liveText(`#detail .room-meta`))
 	if meta != "topic\t<i>music</i>" {
 		t.Errorf("metadata %q, want topic and its value as text", meta)
 	}
-	first := get(t, ctx, "reading the statistics", chromedp.Text(css(`#detail .room-stats`)))
+	first := get(t, ctx, "reading the statistics", liveText(`#detail .room-stats`))
 	if !strings.Contains(first, "TotalViewers") || !strings.Contains(first, "TotalMsgCount") {
 		t.Errorf("statistics %q", first)
 	}
@@ -243,7 +250,7 @@ func TestBrowserServeShowsStatisticsMetadataAndCallback(t *testing.T) {
 			break
 		}
 	}
-	cb := get(t, ctx, "reading the callback", chromedp.Text(css(`#callback`)))
+	cb := get(t, ctx, "reading the callback", liveText(`#callback`))
 	for _, want := range []string{"URL\t" + m.Config().CallbackURL, "CreateRoom", "DestroyRoom", "signed\tyes", "2 retries"} {
 		if !strings.Contains(cb, want) {
 			t.Errorf("the callback section %q does not say %q", cb, want)
