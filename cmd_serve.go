@@ -144,7 +144,7 @@ Example:
 	commands := fs.String("commands", "", "with --callback, the `COMMANDS` it fires, comma-separated names of the command list above, or 'all' (default: the room webhooks)")
 	timeout := fs.Duration("timeout", webhook.DefaultTimeout, fmt.Sprintf("deadline of each webhook's answer, at most %v", maxTimeout))
 	retries := fs.Int("retries", 0, "times a webhook that timed out is sent again")
-	rateLimit := fs.Bool("rate-limit", false, "refuse calls beyond each API's documented rate (error 60007): get_room_list 10/s, get_room_stats 100/s, others 200/s")
+	rateLimit := fs.Bool("rate-limit", false, "refuse calls beyond each API's documented rate (error 60007; 100012 for the gift catalogue APIs, as their pages say): get_room_list 10/s, get_room_stats 100/s, the gift catalogue 1/s, others 200/s")
 	maxMembers := fs.Int("max-members", mockserver.DefaultMaxMembers, "a new room's MaxMemberCount when the request gives none (the plan's limit)")
 	activity := fs.Float64("activity", 0, "simulate this many viewer entries, likes, messages and gifts per second in every room (0: off)")
 	seed := fs.Int64("seed", 1, "seed of the simulated activity")

@@ -226,3 +226,16 @@ func TestActivityGiftsObeyBeforeCallback(t *testing.T) {
 		})
 	}
 }
+
+// testClock is a clock a test moves by hand, for Config.Now.
+type testClock struct{ ns atomic.Int64 }
+
+func newClock() *testClock {
+	c := &testClock{}
+	c.ns.Store(time.Now().UnixNano())
+	return c
+}
+
+func (c *testClock) Now() time.Time { return time.Unix(0, c.ns.Load()) }
+
+func (c *testClock) Advance(d time.Duration) { c.ns.Add(int64(d)) }
