@@ -48,8 +48,10 @@ func serveTLS(certFile, keyFile, names, out string) (*tls.Config, string, error)
 	switch {
 	case names != "" && (certFile != "" || keyFile != ""):
 		return nil, "", usagef("--tls-self-signed makes its own certificate: leave out --tls-cert and --tls-key")
-	case (certFile == "") != (keyFile == ""):
-		return nil, "", usagef("--tls-cert and --tls-key go together: give both PEM files")
+	case certFile != "" && keyFile == "":
+		return nil, "", usagef("--tls-cert without --tls-key: give both PEM files, the certificate and its private key")
+	case certFile == "" && keyFile != "":
+		return nil, "", usagef("--tls-key without --tls-cert: give both PEM files, the certificate and its private key")
 	case certFile != "":
 		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
 		if err != nil {
