@@ -111,6 +111,8 @@ checking UserSigs and administrators as the real one does, and firing the result
 the callback URL. Every answer is HTTP 200 with ActionStatus, ErrorCode and ErrorInfo.
 
 `+apiList()+`
+Each API's shapes, limits, error codes and vendor page: docs/protocol.md §6
+(https://github.com/livehook/livehook/blob/main/docs/protocol.md).
 send_gift, and each simulated gift (--activity), wait for Live.CallbackBeforeSendGift when the
 callback lists it: the app's answer decides (ErrorCode 0 lets the gift go; another code, or no
 answer within --timeout, blocks it, unless Live.CallbackBeforeCallBackNotBlock is listed too),
