@@ -48,8 +48,10 @@ func serveTLS(certFile, keyFile, names, out string) (*tls.Config, string, error)
 	switch {
 	case names != "" && (certFile != "" || keyFile != ""):
 		return nil, "", usagef("--tls-self-signed makes its own certificate: leave out --tls-cert and --tls-key")
-	case (certFile == "") != (keyFile == ""):
-		return nil, "", usagef("--tls-cert and --tls-key go together: give both PEM files")
+	case certFile != "" && keyFile == "":
+		return nil, "", usagef("--tls-cert without --tls-key: give both PEM files, the certificate and its private key")
+	case certFile == "" && keyFile != "":
+		return nil, "", usagef("--tls-key without --tls-cert: give both PEM files, the certificate and its private key")
 	case certFile != "":
 		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
 		if err != nil {
@@ -109,6 +111,8 @@ checking UserSigs and administrators as the real one does, and firing the result
 the callback URL. Every answer is HTTP 200 with ActionStatus, ErrorCode and ErrorInfo.
 
 `+apiList()+`
+Each API's shapes, limits, error codes and vendor page: docs/protocol.md §6
+(https://github.com/livehook/livehook/blob/main/docs/protocol.md).
 send_gift, and each simulated gift (--activity), wait for Live.CallbackBeforeSendGift when the
 callback lists it: the app's answer decides (ErrorCode 0 lets the gift go; another code, or no
 answer within --timeout, blocks it, unless Live.CallbackBeforeCallBackNotBlock is listed too),
@@ -144,7 +148,7 @@ Example:
 	commands := fs.String("commands", "", "with --callback, the `COMMANDS` it fires, comma-separated names of the command list above, or 'all' (default: the room webhooks)")
 	timeout := fs.Duration("timeout", webhook.DefaultTimeout, fmt.Sprintf("deadline of each webhook's answer, at most %v", maxTimeout))
 	retries := fs.Int("retries", 0, "times a webhook that timed out is sent again")
-	rateLimit := fs.Bool("rate-limit", false, "refuse calls beyond each API's documented rate (error 60007): get_room_list 10/s, get_room_stats 100/s, others 200/s")
+	rateLimit := fs.Bool("rate-limit", false, "refuse calls beyond each API's documented rate (error 60007; 100012 for the gift catalogue APIs, as their pages say): get_room_list 10/s, get_room_stats 100/s, the gift catalogue 1/s, others 200/s")
 	maxMembers := fs.Int("max-members", mockserver.DefaultMaxMembers, "a new room's MaxMemberCount when the request gives none (the plan's limit)")
 	activity := fs.Float64("activity", 0, "simulate this many viewer entries, likes, messages and gifts per second in every room (0: off)")
 	seed := fs.Int64("seed", 1, "seed of the simulated activity")

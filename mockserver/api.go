@@ -29,7 +29,10 @@ const (
 	CodeNoRoom          = 100004
 	CodeRoomExistsOwner = 100010
 	CodeCreatedTwice    = 100012
-	CodeTooManyAdmins   = 100020
+	// CodeTooFrequent is 100012 as the gift pages name it: more calls than the API's rate (the
+	// console's table: RATE_LIMITED).
+	CodeTooFrequent   = CodeCreatedTwice
+	CodeTooManyAdmins = 100020
 	// The codes of the vendor console's error table (TUILiveKit_Manager) for the limits of
 	// categories and room metadata.
 	CodeTooManyCategories     = 100009
@@ -102,7 +105,10 @@ type api struct {
 	name string
 	// rate is the vendor's documented limit of calls per second.
 	rate int
-	fn   handler
+	// rateCode is the code of a call beyond the rate: CodeRateLimited, the gateway's, unless the
+	// API's page names another (the gift pages: CodeTooFrequent).
+	rateCode int
+	fn       handler
 }
 
 // APIs lists the REST APIs the mock backend serves, by path.
@@ -117,7 +123,9 @@ func APIs() []string {
 
 func (s *Server) apis() map[string]api {
 	m := map[string]api{}
-	add := func(prefix, name string, rate int, fn handler) { m[prefix+name] = api{name: name, rate: rate, fn: fn} }
+	add := func(prefix, name string, rate int, fn handler) {
+		m[prefix+name] = api{name: name, rate: rate, rateCode: CodeRateLimited, fn: fn}
+	}
 	add(EnginePrefix, "create_room", 200, s.createRoom)
 	add(EnginePrefix, "destroy_room", 200, s.destroyRoom)
 	add(EnginePrefix, "get_room_info", 200, s.getRoomInfo)
@@ -136,7 +144,11 @@ func (s *Server) apis() map[string]api {
 	add(ConfigPrefix, "update_callback", 200, s.updateCallback)
 	add(ConfigPrefix, "get_callback", 200, s.getCallback)
 	add(ConfigPrefix, "set_callback_token", 200, s.setCallbackToken)
-	s.liveAPIs(add) // members, moderation, seats, messages, gifts (members.go, seats.go, gifts.go)
+	// The gift catalogue's pages allow 1 call/s and name 100012 for a call beyond it.
+	addGift := func(name string, fn handler) {
+		m[EnginePrefix+name] = api{name: name, rate: 1, rateCode: CodeTooFrequent, fn: fn}
+	}
+	s.liveAPIs(add, addGift) // members, moderation, seats, messages, gifts (members.go, seats.go, gifts.go)
 	return m
 }
 
@@ -439,7 +451,7 @@ func (s *Server) limit(a *app, api api) *apiError {
 	}
 	w.calls++
 	if w.calls > limit {
-		return fail(CodeRateLimited, "more than %d calls to %s in a second", limit, api.name)
+		return fail(api.rateCode, "more than %d calls to %s in a second", limit, api.name)
 	}
 	return nil
 }

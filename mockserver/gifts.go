@@ -392,7 +392,10 @@ func (s *Server) languageAPI(op string, category bool) handler {
 			name, desc, descLimit = req.CategoryName, req.CategoryDesc, MaxCategoryDescBytes
 		}
 		if op == "set" {
-			if name == nil {
+			// A gift's name is always required; a category's only the first time, as
+			// set_gift_category_language's page says (CategoryName "required the first time,
+			// optional afterwards").
+			if name == nil && !category {
 				return nil, fail(CodeBadParameter, "the name in %s is missing", *req.Language)
 			}
 			if err := checkLen("the name", name, MaxGiftNameBytes); err != nil {
@@ -411,8 +414,18 @@ func (s *Server) languageAPI(op string, category bool) handler {
 		}
 		switch op {
 		case "set":
-			t := giftText{name: *name}
-			setp(&t.desc, desc)
+			t, had := langs[*req.Language]
+			switch {
+			case !had && name == nil:
+				return nil, fail(CodeBadParameter, "CategoryName in %s is missing: it is required the first time a language is set", *req.Language)
+			case category:
+				// Setting again changes only the fields the request gives (the page's note).
+				setp(&t.name, name)
+				setp(&t.desc, desc)
+			default:
+				t = giftText{name: *name}
+				setp(&t.desc, desc)
+			}
 			langs[*req.Language] = t
 		case "del":
 			delete(langs, *req.Language)
@@ -491,6 +504,16 @@ func (s *Server) categoryAPI(op string) handler {
 			a.gifts.cats[cat.id] = cat
 			a.gifts.corder = append(a.gifts.corder, cat.id)
 			return nil, nil
+		}
+		if op == "del" {
+			if err := requireID("CategoryId", req.CategoryId, MaxGiftIDBytes); err != nil {
+				return nil, err
+			}
+			if _, ok := a.gifts.cats[*req.CategoryId]; !ok {
+				// "The API returns success if the gift category was deleted, or if the
+				// category does not exist" (del_gift_category).
+				return nil, nil
+			}
 		}
 		cat, err := a.findCategory(req.CategoryId)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -205,4 +206,128 @@ func TestGiftCatalogue(t *testing.T) {
 	g.Expect(env.ErrorCode).To(Equal(mockserver.CodeNoGift))
 	_, _, resp = call(t, s, nil, e+"get_gift_category", `{"CategoryId":"c1"}`)
 	g.Expect(resp["Category"]).To(HaveKeyWithValue("GiftIdList", BeEmpty()), "a deleted gift leaves its categories")
+}
+
+// The gift language and gift category APIs' refusals. Their pages' error tables name 100001
+// (internal), 100002 (a parameter not valid), 100006 (not an administrator), 100012 (beyond
+// 1 call/s) and 102001 (no plan) (cloud.tencent.com/document/product/647/120502, 269/125758,
+// 269/125761): a missing, unknown or too long value is 100002, a category that does not exist
+// included, as the tables name no code of their own for it; a gift that does not exist is
+// send_gift's 102002 (trtc.io/document/72556). Limits: names 20 bytes, a gift's description 20, a
+// category's 60, ExtensionInfo JSON of 100 bytes, languages en, zh-Hans and zh-Hant
+// (trtc.io/document/72845, 72848, 72855, 72858).
+func TestGiftLanguageAndCategoryErrors(t *testing.T) {
+	s := newMock(t, mockserver.Config{})
+	e := mockserver.EnginePrefix
+	addGifts(t, s, "heart")
+	ok(t, s, e+"add_gift_category", `{"CategoryId":"c1","DefaultName":"Popular"}`)
+	long := func(n int) string { return strings.Repeat("x", n) }
+	bad, noGift := mockserver.CodeBadParameter, mockserver.CodeNoGift
+	for _, tc := range []struct {
+		api, body, want string
+		code            int
+	}{
+		{e + "set_gift_language", `{"GiftId":"heart","Name":"x"}`, "Language is missing", bad},
+		{e + "set_gift_language", `{"GiftId":"heart","Language":"EN","Name":"x"}`, `Language is "EN"`, bad},
+		{e + "set_gift_language", `{"GiftId":"heart","Language":"en"}`, "the name in en is missing", bad},
+		{e + "set_gift_language", `{"GiftId":"heart","Language":"en","Name":"` + long(21) + `"}`, "the name is 21 bytes", bad},
+		{e + "set_gift_language", `{"GiftId":"heart","Language":"en","Name":"x","Desc":"` + long(21) + `"}`, "the description is 21 bytes", bad},
+		{e + "set_gift_language", `{"Language":"en","Name":"x"}`, "GiftId is missing", bad},
+		{e + "set_gift_language", `{"GiftId":"` + long(21) + `","Language":"en","Name":"x"}`, "GiftId is 21 bytes", bad},
+		{e + "set_gift_language", `{"GiftId":"nope","Language":"en","Name":"x"}`, `gift "nope" does not exist`, noGift},
+		{e + "get_gift_language", `{"GiftId":"heart"}`, "Language is missing", bad},
+		{e + "get_gift_language", `{"GiftId":"heart","Language":"en"}`, "no en text is set", bad},
+		{e + "get_gift_language", `{"GiftId":"nope","Language":"en"}`, `gift "nope" does not exist`, noGift},
+		{e + "del_gift_language", `{"GiftId":"heart","Language":"fr"}`, `Language is "fr"`, bad},
+		{e + "del_gift_language", `{"GiftId":"nope","Language":"en"}`, `gift "nope" does not exist`, noGift},
+
+		{e + "set_gift_category_language", `{"CategoryId":"c1","Language":"en"}`, "CategoryName in en is missing", bad},
+		{e + "set_gift_category_language", `{"CategoryId":"c1","Language":"de","CategoryName":"x"}`, `Language is "de"`, bad},
+		{e + "set_gift_category_language", `{"CategoryId":"c1","Language":"en","CategoryName":"` + long(21) + `"}`, "the name is 21 bytes", bad},
+		{e + "set_gift_category_language", `{"CategoryId":"c1","Language":"en","CategoryName":"x","CategoryDesc":"` + long(61) + `"}`, "the description is 61 bytes", bad},
+		{e + "set_gift_category_language", `{"CategoryId":"c9","Language":"en","CategoryName":"x"}`, `gift category "c9" does not exist`, bad},
+		{e + "set_gift_category_language", `{"Language":"en","CategoryName":"x"}`, "CategoryId is missing", bad},
+		{e + "get_gift_category_language", `{"CategoryId":"c1","Language":"en"}`, "no en text is set: set it with set_gift_category_language", bad},
+		{e + "get_gift_category_language", `{"CategoryId":"c9","Language":"en"}`, `gift category "c9" does not exist`, bad},
+		{e + "del_gift_category_language", `{"CategoryId":"c9","Language":"en"}`, `gift category "c9" does not exist`, bad},
+		{e + "del_gift_category_language", `{"CategoryId":"c1"}`, "Language is missing", bad},
+
+		{e + "add_gift_category", `{"CategoryId":"c1","DefaultName":"x"}`, `gift category "c1" exists`, bad},
+		{e + "add_gift_category", `{"DefaultName":"x"}`, "CategoryId is missing", bad},
+		{e + "add_gift_category", `{"CategoryId":"` + long(21) + `","DefaultName":"x"}`, "CategoryId is 21 bytes", bad},
+		{e + "add_gift_category", `{"CategoryId":"c2"}`, "DefaultName is missing", bad},
+		{e + "add_gift_category", `{"CategoryId":"c2","DefaultName":"` + long(21) + `"}`, "DefaultName is 21 bytes", bad},
+		{e + "add_gift_category", `{"CategoryId":"c2","DefaultName":"x","DefaultDesc":"` + long(61) + `"}`, "DefaultDesc is 61 bytes", bad},
+		{e + "add_gift_category", `{"CategoryId":"c2","DefaultName":"x","ExtensionInfo":"{oops"}`, "ExtensionInfo is not JSON", bad},
+		{e + "add_gift_category", `{"CategoryId":"c2","DefaultName":"x","ExtensionInfo":"\"` + long(100) + `\""}`, "ExtensionInfo is 102 bytes", bad},
+		{e + "edit_gift_category", `{"CategoryId":"c9","DefaultName":"x"}`, `gift category "c9" does not exist`, bad},
+		{e + "edit_gift_category", `{"CategoryId":"c1","DefaultDesc":"` + long(61) + `"}`, "DefaultDesc is 61 bytes", bad},
+		{e + "get_gift_category", `{"CategoryId":"c9"}`, `gift category "c9" does not exist`, bad},
+		{e + "get_gift_category", `{}`, "CategoryId is missing", bad},
+		{e + "del_gift_category", `{}`, "CategoryId is missing", bad},
+
+		{e + "add_gift_category_relations", `{"CategoryId":"c1","GiftIdList":[]}`, "GiftIdList is missing or empty", bad},
+		{e + "add_gift_category_relations", `{"CategoryId":"c1","GiftIdList":["heart","nope"]}`, `GiftIdList[1]: gift "nope" does not exist`, noGift},
+		{e + "del_gift_category_relations", `{"CategoryId":"c9","GiftIdList":["heart"]}`, `gift category "c9" does not exist`, bad},
+		{e + "del_gift_category_relations", `{"CategoryId":"c1"}`, "GiftIdList is missing or empty", bad},
+	} {
+		t.Run(tc.api[len(e):]+": "+tc.want, func(t *testing.T) {
+			g := NewWithT(t)
+			c, info := code(t, s, tc.api, tc.body)
+			g.Expect(c).To(Equal(tc.code), info)
+			g.Expect(info).To(ContainSubstring(tc.want))
+		})
+	}
+	// Nothing refused changed the catalogue.
+	resp := ok(t, s, e+"get_gift_info_list", `{}`)
+	NewWithT(t).Expect(resp["CategoryList"]).To(ConsistOf(And(HaveKeyWithValue("CategoryId", "c1"), HaveKeyWithValue("LanguageList", BeEmpty()),
+		HaveKeyWithValue("GiftIdList", BeEmpty()), HaveKeyWithValue("DefaultName", "Popular"))))
+}
+
+// What the pages say succeeds: deleting a category that does not exist, or language texts that
+// are not set ("The API returns success if ... it does not exist": tencentcloud.com/document/
+// product/1071/76851, 76857, 76860); setting a category's language again with only what changes
+// (CategoryName "required the first time, optional afterwards"; "setting it again changes only
+// the fields in the request": cloud.tencent.com/document/product/647/121325); a description of 60
+// bytes for a category.
+func TestGiftCategoryDocumentedSuccesses(t *testing.T) {
+	g := NewWithT(t)
+	s := newMock(t, mockserver.Config{})
+	e := mockserver.EnginePrefix
+	addGifts(t, s, "heart")
+	ok(t, s, e+"add_gift_category", `{"CategoryId":"c1","DefaultName":"Popular","DefaultDesc":"`+strings.Repeat("d", 60)+`"}`)
+	ok(t, s, e+"del_gift_category", `{"CategoryId":"never_added"}`)
+	ok(t, s, e+"del_gift_language", `{"GiftId":"heart","Language":"en"}`)
+	ok(t, s, e+"del_gift_category_language", `{"CategoryId":"c1","Language":"zh-Hant"}`)
+
+	ok(t, s, e+"set_gift_category_language", `{"CategoryId":"c1","Language":"en","CategoryName":"Hot","CategoryDesc":"the best"}`)
+	ok(t, s, e+"set_gift_category_language", `{"CategoryId":"c1","Language":"en","CategoryDesc":"still the best"}`)
+	g.Expect(ok(t, s, e+"get_gift_category_language", `{"CategoryId":"c1","Language":"en"}`)["Language"]).To(Equal(
+		map[string]any{"Language": "en", "CategoryName": "Hot", "CategoryDesc": "still the best"}), "the name kept, the description changed")
+	ok(t, s, e+"set_gift_category_language", `{"CategoryId":"c1","Language":"en","CategoryName":"Hotter"}`)
+	g.Expect(ok(t, s, e+"get_gift_category_language", `{"CategoryId":"c1","Language":"en"}`)["Language"]).To(HaveKeyWithValue("CategoryDesc", "still the best"))
+
+	ok(t, s, e+"del_gift_category", `{"CategoryId":"c1"}`)
+	c, _ := code(t, s, e+"get_gift_category", `{"CategoryId":"c1"}`)
+	g.Expect(c).To(Equal(mockserver.CodeBadParameter), "deleted")
+	ok(t, s, e+"del_gift_category", `{"CategoryId":"c1"}`)
+}
+
+// The gift catalogue APIs take 1 call a second each, and a call beyond it is 100012, the code
+// their pages give ("called too often, at most 1 call/s": cloud.tencent.com/document/product/647/
+// 120502); the room APIs keep the gateway's 60007.
+func TestGiftRateLimit(t *testing.T) {
+	g := NewWithT(t)
+	clock := newClock()
+	s := newMock(t, mockserver.Config{VendorRateLimits: true, Now: clock.Now})
+	e := mockserver.EnginePrefix
+	ok(t, s, e+"add_gift_category", `{"CategoryId":"c1","DefaultName":"Popular"}`)
+	for _, api := range []string{"get_gift_category", "set_gift_category_language", "get_gift_language", "get_gift_info_list"} {
+		code(t, s, e+api, `{"CategoryId":"c1","Language":"en","CategoryName":"x"}`)
+		c, info := code(t, s, e+api, `{"CategoryId":"c1","Language":"en","CategoryName":"x"}`)
+		g.Expect(c).To(Equal(mockserver.CodeTooFrequent), "%s: %s", api, info)
+		g.Expect(info).To(ContainSubstring("more than 1 calls to " + api))
+	}
+	clock.Advance(time.Second)
+	ok(t, s, e+"get_gift_category", `{"CategoryId":"c1"}`)
 }

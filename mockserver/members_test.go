@@ -226,3 +226,88 @@ func TestActivityGiftsObeyBeforeCallback(t *testing.T) {
 		})
 	}
 }
+
+// testClock is a clock a test moves by hand, for Config.Now.
+type testClock struct{ ns atomic.Int64 }
+
+func newClock() *testClock {
+	c := &testClock{}
+	c.ns.Store(time.Now().UnixNano())
+	return c
+}
+
+func (c *testClock) Now() time.Time { return time.Unix(0, c.ns.Load()) }
+
+func (c *testClock) Advance(d time.Duration) { c.ns.Add(int64(d)) }
+
+// Bans and mutes end when their time is up, on the mock's clock: a member banned for Duration
+// seconds (3600 when absent, the console's default) cannot enter until then and can from then on
+// ("will not be able to re-enter during the ban duration": trtc.io/document/60711,
+// trtc.io/document/63407); a member muted for MuteTime seconds ("In seconds, 0 means unmute":
+// trtc.io/document/66969) can send again once it has passed. The lists show only what is in force,
+// and the member who comes back fires Online/Enter after the ban's Offline/Kicked.
+func TestBanAndMuteExpire(t *testing.T) {
+	g := NewWithT(t)
+	clock := newClock()
+	start := clock.Now()
+	_, cb := app(t, "")
+	s := newMock(t, mockserver.Config{SkipUserSig: true, Now: clock.Now, CallbackURL: cb, Commands: []webhook.Command{webhook.CommandMemberStateChanged}})
+	ok(t, s, create, createBody("live_1"))
+	ok(t, s, addRobot, `{"RoomId":"live_1","RobotList_Account":["bot_1","bot_2"]}`)
+	ok(t, s, ban, `{"RoomId":"live_1","MemberList_Account":["bot_1"],"Duration":600}`)
+	ok(t, s, mute, `{"RoomId":"live_1","MemberList_Account":["bot_2"],"MuteTime":60}`)
+	g.Expect(ok(t, s, mutedList, `{"RoomId":"live_1"}`)["MutedAccountList"]).To(ConsistOf(And(
+		HaveKeyWithValue("Member_Account", "bot_2"), HaveKeyWithValue("MutedUntil", BeNumerically("==", start.Add(60*time.Second).Unix())))))
+	say := func(sender string) int {
+		c, _ := code(t, s, textMsg, `{"RoomId":"live_1","Sender_Account":"`+sender+`","TextContent":"hi"}`)
+		return c
+	}
+	enter := func(robot string) int {
+		c, _ := code(t, s, addRobot, `{"RoomId":"live_1","RobotList_Account":["`+robot+`"]}`)
+		return c
+	}
+
+	clock.Advance(59 * time.Second)
+	g.Expect(say("bot_2")).To(Equal(mockserver.CodeMemberMuted), "muted for one more second")
+	clock.Advance(time.Second)
+	g.Expect(say("bot_2")).To(BeZero(), "the mute is over at its end")
+	c, info := code(t, s, groupMsg, `{"GroupId":"live_1","From_Account":"bot_2","Random":1,"MsgBody":[{"MsgType":"TIMTextElem","MsgContent":{"Text":"hi"}}]}`)
+	g.Expect(c).To(BeZero(), info)
+	g.Expect(ok(t, s, mutedList, `{"RoomId":"live_1"}`)["MutedAccountList"]).To(BeEmpty())
+
+	g.Expect(enter("bot_1")).To(Equal(mockserver.CodeMemberBanned))
+	g.Expect(say("bot_1")).To(Equal(mockserver.CodeMemberBanned))
+	clock.Advance(539 * time.Second) // 599 s after the ban
+	g.Expect(enter("bot_1")).To(Equal(mockserver.CodeMemberBanned), "banned for one more second")
+	g.Expect(ok(t, s, bannedList, `{"RoomId":"live_1"}`)["BannedAccountList"]).To(ConsistOf(
+		HaveKeyWithValue("BannedUntil", BeNumerically("==", start.Add(600*time.Second).Unix()))))
+	clock.Advance(time.Second)
+	g.Expect(enter("bot_1")).To(BeZero(), "the ban is over at its end")
+	g.Expect(say("bot_1")).To(BeZero())
+	g.Expect(ok(t, s, bannedList, `{"RoomId":"live_1"}`)["BannedAccountList"]).To(BeEmpty())
+
+	// A ban without Duration lasts the console's 3600 s.
+	ok(t, s, ban, `{"RoomId":"live_1","MemberList_Account":["bot_2"]}`)
+	clock.Advance(mockserver.DefaultBanSeconds*time.Second - time.Second)
+	g.Expect(enter("bot_2")).To(Equal(mockserver.CodeMemberBanned))
+	clock.Advance(time.Second)
+	g.Expect(enter("bot_2")).To(BeZero())
+
+	want := []string{"Online/Enter bot_1", "Online/Enter bot_2", "Offline/Kicked bot_1", "Online/Enter bot_1", "Offline/Kicked bot_2", "Online/Enter bot_2"}
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	ds, err := s.Await(ctx, len(want))
+	g.Expect(err).NotTo(HaveOccurred())
+	var got []string
+	for _, d := range ds {
+		g.Expect(d.Acknowledged).To(BeTrue(), "%+v", d)
+		var ev webhook.MemberStateChanged
+		g.Expect(json.Unmarshal(d.Body, &ev)).To(Succeed())
+		var who []string
+		for _, m := range ev.MemberList {
+			who = append(who, m.MemberAccount.ID)
+		}
+		got = append(got, fmt.Sprintf("%s/%s %s", ev.EventType, ev.EventCause, strings.Join(who, ",")))
+	}
+	g.Expect(got).To(Equal(want))
+}

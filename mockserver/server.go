@@ -105,8 +105,9 @@ type Config struct {
 	// CloseTimeout bounds Close (DefaultCloseTimeout when zero): calls and deliveries still
 	// running then are cut short, and the webhooks not delivered are recorded as failed.
 	CloseTimeout time.Duration
-	// VendorRateLimits refuses calls beyond each API's documented rate (error 60007):
-	// get_room_list 10/s, get_room_stats 100/s, the others 200/s, per app.
+	// VendorRateLimits refuses calls beyond each API's documented rate (error 60007; 100012 for
+	// the gift catalogue, as its pages say): get_room_list 10/s, get_room_stats 100/s, the gift
+	// catalogue 1/s, the others 200/s, per app.
 	VendorRateLimits bool
 	// RateLimit, when set, refuses more than this many calls per second to one API of one app,
 	// below the vendor's rates if those are on too.
