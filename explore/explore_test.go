@@ -3,23 +3,21 @@ package explore_test
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	. "github.com/onsi/gomega"
 
 	"github.com/livehook/livehook/explore"
+	"github.com/livehook/livehook/internal/testrx"
 	"github.com/livehook/livehook/receiver"
 	"github.com/livehook/livehook/scenarios"
 	"github.com/livehook/livehook/scenarios/report"
@@ -28,7 +26,7 @@ import (
 )
 
 const (
-	appID = 1400000001
+	appID = testrx.AppID
 	token = "explore-test-token"
 	// testTimeout is a deadline well past any answer on a busy machine under -race; the
 	// receivers here are wrong in what they answer, not in when.
@@ -37,18 +35,12 @@ const (
 
 func reference(t *testing.T, tok string) http.Handler {
 	t.Helper()
-	rv, err := receiver.New(receiver.Config{SDKAppID: appID, Token: tok})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rv
+	return testrx.Reference(t, receiver.Config{Token: tok})
 }
 
 func start(t *testing.T, h http.Handler) string {
 	t.Helper()
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return srv.URL + "/webhook"
+	return testrx.Start(t, h)
 }
 
 // exploreAt explores target with a budget of requests, or LIVEHOOK_EXPLORE_BUDGET's when set
@@ -107,243 +99,6 @@ func runReproducer(t *testing.T, res *explore.Result, target, tok string) *repor
 	return rep
 }
 
-func roomIDOf(body []byte) string {
-	ev, err := webhook.Decode(body)
-	if err != nil {
-		return ""
-	}
-	return ev.Room()
-}
-
-// refusing refuses a webhook when refuse says why, as an app's database or router would, and
-// passes the rest to the reference receiver.
-func refusing(refuse func(r *http.Request, body []byte) string) func(t *testing.T, tok string) http.Handler {
-	return func(t *testing.T, tok string) http.Handler {
-		rv := reference(t, tok)
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			body, _ := io.ReadAll(r.Body)
-			if why := refuse(r, body); why != "" {
-				w.WriteHeader(http.StatusInternalServerError)
-				_, _ = io.WriteString(w, `{"ActionStatus":"FAIL","ErrorInfo":`+strconv.Quote(why)+`,"ErrorCode":1}`)
-				return
-			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
-			rv.ServeHTTP(w, r)
-		})
-	}
-}
-
-func sign(tok, t string) string { s := sha256.Sum256([]byte(tok + t)); return hex.EncodeToString(s[:]) }
-
-func first(v []string) string {
-	if len(v) == 0 {
-		return ""
-	}
-	return v[0]
-}
-
-// checking wraps the reference receiver without a token, which checks no Sign, with the
-// app's own check of the query.
-func checking(ok func(q map[string][]string) bool) func(t *testing.T, tok string) http.Handler {
-	return func(t *testing.T, _ string) http.Handler {
-		rv := reference(t, "")
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			q := r.URL.Query()
-			if q.Get("SdkAppid") != "" && q.Get("SdkAppid") != strconv.Itoa(appID) {
-				rv.ServeHTTP(w, r)
-				return
-			}
-			if !ok(q) {
-				_, _ = io.Copy(io.Discard, r.Body)
-				w.WriteHeader(http.StatusUnauthorized)
-				_, _ = io.WriteString(w, `{"ActionStatus":"FAIL","ErrorInfo":"bad Sign","ErrorCode":401}`)
-				return
-			}
-			rv.ServeHTTP(w, r)
-		})
-	}
-}
-
-func fresh(q map[string][]string) bool {
-	t, err := strconv.ParseInt(first(q["RequestTime"]), 10, 64)
-	return err == nil && time.Since(time.Unix(t, 0)).Abs() <= 60*time.Second
-}
-
-// brokenReceivers are receivers broken in each class of defect the contract once missed, two
-// or more per class, the way production receivers break.
-var brokenReceivers = []struct {
-	class, name string
-	token       bool
-	make        func(t *testing.T, tok string) http.Handler
-}{
-	{"limits", "a RoomId column of 32 bytes", false, refusing(func(_ *http.Request, body []byte) string {
-		if len(roomIDOf(body)) > 32 {
-			return "Data too long for column 'room_id'"
-		}
-		return ""
-	})},
-	{"limits", "a router that takes only [A-Za-z0-9_-] in a RoomId", false, func() func(*testing.T, string) http.Handler {
-		plain := regexp.MustCompile(`^[A-Za-z0-9_-]*$`)
-		return refusing(func(_ *http.Request, body []byte) string {
-			if !plain.MatchString(roomIDOf(body)) {
-				return "no route"
-			}
-			return ""
-		})
-	}()},
-	{"limits", "a MySQL utf8 (three-byte) column for the RoomName", false, refusing(func(_ *http.Request, body []byte) string {
-		ev, err := webhook.Decode(body)
-		c, ok := ev.(*webhook.CreateRoom)
-		if err != nil || !ok {
-			return ""
-		}
-		for _, r := range c.RoomInfo.RoomName {
-			if utf8.RuneLen(r) == 4 {
-				return "Incorrect string value for column 'room_name'"
-			}
-		}
-		return ""
-	})},
-	{"limits", "room for three admins", false, func(t *testing.T, tok string) http.Handler {
-		var mu sync.Mutex
-		admins := map[string]map[string]bool{}
-		return refusing(func(_ *http.Request, body []byte) string {
-			ev, err := webhook.Decode(body)
-			m, ok := ev.(*webhook.ModifyAdmin)
-			if err != nil || !ok {
-				return ""
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			set := admins[m.RoomId]
-			if set == nil {
-				set = map[string]bool{}
-				admins[m.RoomId] = set
-			}
-			for _, a := range m.AdminAccount {
-				if m.OpType == "add" {
-					set[a] = true
-				} else {
-					delete(set, a)
-				}
-			}
-			if len(set) > 3 {
-				for _, a := range m.AdminAccount {
-					delete(set, a)
-				}
-				return "admins table full"
-			}
-			return ""
-		})(t, tok)
-	}},
-	{"identity", "a tombstone that refuses a RoomId created again", false, func(t *testing.T, tok string) http.Handler {
-		var mu sync.Mutex
-		destroyed := map[string]bool{}
-		return refusing(func(r *http.Request, body []byte) string {
-			mu.Lock()
-			defer mu.Unlock()
-			id := roomIDOf(body)
-			switch webhook.Command(r.URL.Query().Get("CallbackCommand")) {
-			case webhook.CommandDestroyRoom:
-				destroyed[id] = true
-			case webhook.CommandCreateRoom:
-				if destroyed[id] {
-					return "room " + id + " was destroyed"
-				}
-			}
-			return ""
-		})(t, tok)
-	}},
-	{"identity", "a unique key on the RoomId that a destroy never frees", false, func(t *testing.T, tok string) http.Handler {
-		var mu sync.Mutex
-		rooms := map[string]string{}
-		return refusing(func(r *http.Request, body []byte) string {
-			if webhook.Command(r.URL.Query().Get("CallbackCommand")) != webhook.CommandCreateRoom {
-				return ""
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			id := roomIDOf(body)
-			if first, ok := rooms[id]; ok && first != string(body) {
-				return "Duplicate entry '" + id + "' for key 'room_id'"
-			}
-			rooms[id] = string(body)
-			return ""
-		})(t, tok)
-	}},
-	{"identity", "a unique key on the RoomId in a case-insensitive collation", false, func(t *testing.T, tok string) http.Handler {
-		var mu sync.Mutex
-		live := map[string]string{} // strings.ToLower(RoomId) → the RoomId of the live row
-		return refusing(func(r *http.Request, body []byte) string {
-			mu.Lock()
-			defer mu.Unlock()
-			id := roomIDOf(body)
-			key := strings.ToLower(id)
-			switch webhook.Command(r.URL.Query().Get("CallbackCommand")) {
-			case webhook.CommandCreateRoom:
-				if held, ok := live[key]; ok && held != id {
-					return "Duplicate entry '" + id + "' for key 'rooms.room_id'"
-				}
-				live[key] = id
-			case webhook.CommandDestroyRoom:
-				delete(live, key)
-			}
-			return ""
-		})(t, tok)
-	}},
-	{"identity", "rooms keyed by strings.ToLower, so one room's changes land on the other", false, func(t *testing.T, tok string) http.Handler {
-		var mu sync.Mutex
-		rows := map[string]string{} // strings.ToLower(RoomId) → the RoomId of the row
-		return refusing(func(r *http.Request, body []byte) string {
-			mu.Lock()
-			defer mu.Unlock()
-			id := roomIDOf(body)
-			key := strings.ToLower(id)
-			switch cmd := webhook.Command(r.URL.Query().Get("CallbackCommand")); cmd {
-			case webhook.CommandCreateRoom:
-				rows[key] = id
-			case webhook.CommandModifyAdmin, webhook.CommandDestroyRoom:
-				if row, ok := rows[key]; ok && row != id {
-					return "room " + id + ": the row found is room " + row
-				}
-				if cmd == webhook.CommandDestroyRoom {
-					delete(rows, key)
-				}
-			}
-			return ""
-		})(t, tok)
-	}},
-	{"overlap", "a room lock that answers 409 while held", false, locking(func(w http.ResponseWriter) {
-		w.WriteHeader(http.StatusConflict)
-		_, _ = io.WriteString(w, `{"ActionStatus":"FAIL","ErrorInfo":"room is being updated","ErrorCode":409}`)
-	})},
-	{"overlap", "an in-progress marker that takes the second delivery for a failure", false, locking(func(w http.ResponseWriter) {
-		_, _ = io.WriteString(w, `{"ActionStatus":"FAIL","ErrorInfo":"event in progress","ErrorCode":1}`)
-	})},
-	{"near-miss", "a Sign compared by its first 16 digits", true, checking(func(q map[string][]string) bool {
-		got := first(q["Sign"])
-		return fresh(q) && len(got) >= 16 && got[:16] == sign(token, first(q["RequestTime"]))[:16]
-	})},
-	{"near-miss", "a Sign checked for its shape, or as upper case", true, func() func(*testing.T, string) http.Handler {
-		hex64 := regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
-		return checking(func(q map[string][]string) bool {
-			got := first(q["Sign"])
-			return fresh(q) && hex64.MatchString(got) && (got == sign(token, first(q["RequestTime"])) || strings.ToUpper(got) == got)
-		})
-	}()},
-	{"near-miss", "an SdkAppid checked only when there is one", false, func(t *testing.T, tok string) http.Handler {
-		rv := reference(t, tok)
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			q := r.URL.Query()
-			if !q.Has("SdkAppid") && !q.Has("SdkAppId") {
-				q.Set("SdkAppid", strconv.Itoa(appID)) // "no app named: must be ours"
-				r.URL.RawQuery = q.Encode()
-			}
-			rv.ServeHTTP(w, r)
-		})
-	}},
-}
-
 // reproducerShows holds, for some broken receivers, what their reproducer must show.
 var reproducerShows = map[string]func(reproducer string) bool{
 	"a unique key on the RoomId in a case-insensitive collation":              twoRoomIDsDifferingInCase,
@@ -367,52 +122,33 @@ func twoRoomIDsDifferingInCase(reproducer string) bool {
 	return false
 }
 
-// locking locks a room while a webhook of it is handled; a second webhook of the same room
-// meanwhile is answered by busy.
-func locking(busy func(w http.ResponseWriter)) func(t *testing.T, tok string) http.Handler {
-	return func(t *testing.T, tok string) http.Handler {
-		rv := reference(t, tok)
-		var mu sync.Mutex
-		held := map[string]bool{}
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			body, _ := io.ReadAll(r.Body)
-			id := roomIDOf(body)
-			mu.Lock()
-			taken := held[id]
-			held[id] = true
-			mu.Unlock()
-			if taken {
-				busy(w)
-				return
-			}
-			defer func() { mu.Lock(); delete(held, id); mu.Unlock() }()
-			// The work that holds the lock: long enough for a second delivery to arrive.
-			tm := time.NewTimer(20 * time.Millisecond)
-			<-tm.C
-			r.Body = io.NopCloser(bytes.NewReader(body))
-			rv.ServeHTTP(w, r)
-		})
-	}
-}
-
 // Each broken receiver is found within a small budget, with a reproducer of at most 6 steps
 // that fails a fresh instance of it and passes the reference receiver.
 func TestExploreFindsBrokenReceivers(t *testing.T) {
+	broken := testrx.BrokenReceivers
+	for name := range reproducerShows {
+		if !slices.ContainsFunc(broken, func(b testrx.Broken) bool { return b.Name == name }) {
+			t.Errorf("reproducerShows names %q, which is not among testrx.BrokenReceivers", name)
+		}
+	}
 	tokenOf := func(i int) string {
-		if brokenReceivers[i].token {
+		if broken[i].Token {
 			return token
 		}
 		return ""
 	}
-	targets := make([]string, len(brokenReceivers))
-	for i, tc := range brokenReceivers {
-		targets[i] = start(t, tc.make(t, tokenOf(i)))
+	newBroken := func(t *testing.T, i int) http.Handler {
+		return broken[i].New(func(tok string) http.Handler { return reference(t, tok) }, tokenOf(i))
 	}
-	results := exploreAll(t, len(brokenReceivers), func(i int) (*explore.Result, error) {
+	targets := make([]string, len(broken))
+	for i := range broken {
+		targets[i] = start(t, newBroken(t, i))
+	}
+	results := exploreAll(t, len(broken), func(i int) (*explore.Result, error) {
 		return exploreAt(targets[i], tokenOf(i), 1, 600)
 	})
-	for i, tc := range brokenReceivers {
-		t.Run(tc.class+": "+tc.name, func(t *testing.T) {
+	for i, tc := range broken {
+		t.Run(tc.Class+": "+tc.Name, func(t *testing.T) {
 			g := NewWithT(t)
 			tok, res := tokenOf(i), results[i]
 			var out strings.Builder
@@ -426,13 +162,13 @@ func TestExploreFindsBrokenReceivers(t *testing.T) {
 				g.Expect(c).To(HavePrefix("curl -sS -X POST '" + strings.TrimSuffix(res.Target, "/webhook")))
 			}
 
-			if check := reproducerShows[tc.name]; check != nil {
+			if check := reproducerShows[tc.Name]; check != nil {
 				var b bytes.Buffer
 				g.Expect(res.WriteFile(&b)).To(Succeed())
 				g.Expect(check(b.String())).To(BeTrue(), "the reproducer shows the cause:\n%s", b.String())
 			}
-			broken := runReproducer(t, res, start(t, tc.make(t, tok)), tok)
-			g.Expect(broken.Failed).To(Equal(1), "the reproducer fails a fresh broken receiver:\n%s", out.String())
+			again := runReproducer(t, res, start(t, newBroken(t, i)), tok)
+			g.Expect(again.Failed).To(Equal(1), "the reproducer fails a fresh broken receiver:\n%s", out.String())
 			correct := runReproducer(t, res, start(t, reference(t, tok)), tok)
 			g.Expect(correct.Failed).To(Equal(0), "and passes the reference receiver:\n%s\n%v", out.String(), correct.Scenarios)
 			t.Logf("%s", out.String())

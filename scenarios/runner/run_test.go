@@ -18,6 +18,7 @@ import (
 
 	. "github.com/onsi/gomega"
 
+	"github.com/livehook/livehook/internal/testrx"
 	"github.com/livehook/livehook/receiver"
 	"github.com/livehook/livehook/scenarios"
 	"github.com/livehook/livehook/scenarios/report"
@@ -41,21 +42,12 @@ func contract(t *testing.T) []*scenarios.File {
 
 func reference(t *testing.T, cfg receiver.Config) *receiver.Receiver {
 	t.Helper()
-	if cfg.SDKAppID == 0 {
-		cfg.SDKAppID = appID
-	}
-	rv, err := receiver.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rv
+	return testrx.Reference(t, cfg)
 }
 
 func start(t *testing.T, h http.Handler) string {
 	t.Helper()
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return srv.URL + "/webhook"
+	return testrx.Start(t, h)
 }
 
 func run(t *testing.T, files []*scenarios.File, target, tok string, mod ...func(*runner.Config)) *report.Report {
@@ -730,7 +722,7 @@ func underLoad(limit int64, contention time.Duration, busy http.HandlerFunc) mid
 	return func(t *testing.T, next http.Handler) http.Handler {
 		var flight atomic.Int64
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			consumeBody(r) // so that the server notices when the sender gives up
+			testrx.ConsumeBody(r) // so that the server notices when the sender gives up
 			n := flight.Add(1)
 			defer flight.Add(-1)
 			if n > limit {
@@ -751,36 +743,10 @@ func underLoad(limit int64, contention time.Duration, busy http.HandlerFunc) mid
 	}
 }
 
-// serialized handles one request at a time, each taking work; a request waiting for its turn
-// gives up when its sender does.
+// serialized is testrx.Serialized as a middleware here.
 func serialized(work time.Duration) middleware {
-	return func(t *testing.T, next http.Handler) http.Handler {
-		turn := make(chan struct{}, 1)
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			consumeBody(r) // so that the server notices when the sender gives up
-			select {
-			case turn <- struct{}{}:
-			case <-r.Context().Done():
-				return
-			}
-			defer func() { <-turn }()
-			tm := time.NewTimer(work)
-			defer tm.Stop()
-			select {
-			case <-tm.C:
-			case <-r.Context().Done():
-				return
-			}
-			next.ServeHTTP(w, r)
-		})
-	}
-}
-
-// consumeBody reads the request's body into memory. net/http watches for the client going away
-// only once a handler has read the body, so a stalling test receiver reads it first.
-func consumeBody(r *http.Request) {
-	b, _ := io.ReadAll(r.Body)
-	r.Body = io.NopCloser(bytes.NewReader(b))
+	m := testrx.Serialized(work)
+	return func(_ *testing.T, next http.Handler) http.Handler { return m(next) }
 }
 
 // roomState is what a stateful receiver remembers.
@@ -822,71 +788,15 @@ func stateful(decide func(st *roomState, cmd webhook.Command, room string, body 
 // Receivers that are correct in unusual ways pass the whole contract, delivery conditions
 // included, with and without a token, one scenario at a time and eight at once.
 func TestContractPassesUnusualButCorrectReceivers(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		wrap middleware
-	}{
-		{"queued, one webhook at a time", serialized(time.Millisecond)},
-		{"slow but in time", func(t *testing.T, next http.Handler) http.Handler {
-			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				tm := time.NewTimer(30 * time.Millisecond)
-				defer tm.Stop()
-				<-tm.C
-				next.ServeHTTP(w, r)
-			})
-		}},
-		{"closing every connection", func(t *testing.T, next http.Handler) http.Handler {
-			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				w.Header().Set("Connection", "close")
-				next.ServeHTTP(w, r)
-			})
-		}},
-		{"answering in HTTP/1.0", func(t *testing.T, next http.Handler) http.Handler {
-			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				rec := httptest.NewRecorder()
-				next.ServeHTTP(rec, r)
-				conn, buf, err := http.NewResponseController(w).Hijack()
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				defer conn.Close()
-				fmt.Fprintf(buf, "HTTP/1.0 %d %s\r\nContent-Type: application/json\r\n\r\n%s", rec.Code, http.StatusText(rec.Code), rec.Body.Bytes())
-				_ = buf.Flush()
-			})
-		}},
-		{"answering in chunks", func(t *testing.T, next http.Handler) http.Handler {
-			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				rec := httptest.NewRecorder()
-				next.ServeHTTP(rec, r)
-				b := rec.Body.Bytes()
-				w.WriteHeader(rec.Code)
-				_, _ = w.Write(b[:len(b)/2])
-				_ = http.NewResponseController(w).Flush()
-				_, _ = w.Write(b[len(b)/2:])
-			})
-		}},
-		{"adding fields to its acknowledgement", func(t *testing.T, next http.Handler) http.Handler {
-			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				rec := httptest.NewRecorder()
-				next.ServeHTTP(rec, r)
-				b := rec.Body.Bytes()
-				if rec.Code == http.StatusOK && bytes.Equal(b, webhook.Acknowledgement) {
-					b = []byte(`{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0,"RequestId":"req-7","Handled":true}`)
-				}
-				w.WriteHeader(rec.Code)
-				_, _ = w.Write(b)
-			})
-		}},
-	} {
+	for _, tc := range testrx.UnusualButCorrect {
 		for _, mode := range []struct {
 			token    string
 			parallel int
 		}{{token, 8}, {"", 1}} {
-			t.Run(fmt.Sprintf("%s, token %t, parallel %d", tc.name, mode.token != "", mode.parallel), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s, token %t, parallel %d", tc.Name, mode.token != "", mode.parallel), func(t *testing.T) {
 				g := NewWithT(t)
 				rv := reference(t, receiver.Config{Token: mode.token})
-				rep := run(t, contract(t), start(t, tc.wrap(t, rv)), mode.token, func(c *runner.Config) { c.Parallel = mode.parallel })
+				rep := run(t, contract(t), start(t, tc.Wrap(rv)), mode.token, func(c *runner.Config) { c.Parallel = mode.parallel })
 				g.Expect(failedNames(rep)).To(BeEmpty(), "%v", failures(rep))
 				g.Expect(rep.Passed).To(BeNumerically(">=", 21))
 				accepted, rejected := rv.Counts()
