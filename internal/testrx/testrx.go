@@ -131,8 +131,9 @@ func Locking(next http.Handler, busy func(w http.ResponseWriter)) http.Handler {
 			return
 		}
 		defer func() { mu.Lock(); delete(held, id); mu.Unlock() }()
-		// The work that holds the lock: long enough for a second delivery to arrive.
-		tm := time.NewTimer(20 * time.Millisecond)
+		// The work that holds the lock: long enough for a second delivery sent at once to arrive
+		// while it is held, on a machine loaded enough to delay it by tens of milliseconds.
+		tm := time.NewTimer(100 * time.Millisecond)
 		<-tm.C
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
