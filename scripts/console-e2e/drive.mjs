@@ -45,13 +45,16 @@ async function open(hash, ...needles) {
   await page.goto(`${base}/vue/${hash}`, { waitUntil: 'load', timeout: WAIT });
   await shows(hash, ...needles);
 }
-const answered = (api, test, what) => {
-  const a = answers.filter((x) => x.api === api);
-  if (!a.length) throw new Error(`the page never called ${api}`);
-  if (!a.some((x) => x.code === 0 && test(x.body.Response || x.body))) {
-    throw new Error(`${api} never answered ${what}: ${JSON.stringify(a[a.length - 1].body).slice(0, 400)}`);
+// answered waits, bounded, for an answer to the page's call of api that test accepts: the
+// console's server spaces some calls 1.1 s apart, so the page can show other data first.
+async function answered(api, test, what) {
+  for (const until = Date.now() + WAIT; Date.now() < until;) {
+    if (answers.some((x) => x.api === api && x.code === 0 && test(x.body.Response || x.body))) return;
+    await new Promise((r) => setTimeout(r, 250));
   }
-};
+  const a = answers.filter((x) => x.api === api);
+  throw new Error(a.length ? `${api} never answered ${what}: ${JSON.stringify(a[a.length - 1].body).slice(0, 400)}` : `the page never called ${api}`);
+}
 
 const loaded = [];
 try {
@@ -62,7 +65,7 @@ try {
   loaded.push('#/live-monitor (the monitor wall: e2e_room)');
 
   await open('#/live-control/e2e_room', 'console e2e', '/Total Views\\s*2\\b/');
-  answered('v4/room_engine_http_mic/get_seat_list',
+  await answered('v4/room_engine_http_mic/get_seat_list',
     (r) => (r.SeatList || []).some((s) => s.Index === 1 && s.Member_Account === 'bot_1'), 'bot_1 on seat 1');
   await page.getByText('Audience List', { exact: true }).click();
   await shows('the audience tab', 'Muted List (1)', 'Banned List (1)');
@@ -73,7 +76,7 @@ try {
   loaded.push('#/live-control/e2e_room (details: "console e2e", Total Views 2; seats: bot_1 on seat 1; moderation: muted 1, banned 1, Unban bot_2 -> banned 0)');
 
   await open('#/gift-config', 'heart', 'Heart');
-  answered('v4/live_engine_http_srv/get_gift_info_list', (r) => (r.GiftList || []).some((g) => g.GiftId === 'heart' && g.Coins === 5), 'the gift heart at 5 coins');
+  await answered('v4/live_engine_http_srv/get_gift_info_list', (r) => (r.GiftList || []).some((g) => g.GiftId === 'heart' && g.Coins === 5), 'the gift heart at 5 coins');
   loaded.push('#/gift-config (the gift list: heart, "Heart", 5 coins)');
 
   await open('#/gift-category', 'hot', 'Hot');
