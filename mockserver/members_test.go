@@ -39,6 +39,20 @@ const (
 )
 
 // code makes a call and returns its ErrorCode and ErrorInfo.
+// acknowledged waits for the first n deliveries of s and checks that each was acknowledged.
+func acknowledged(t *testing.T, s *mockserver.Server, n int) []mockserver.Delivery {
+	t.Helper()
+	g := NewWithT(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	ds, err := s.Await(ctx, n)
+	g.Expect(err).NotTo(HaveOccurred())
+	for _, d := range ds {
+		g.Expect(d.Acknowledged).To(BeTrue(), "%+v", d)
+	}
+	return ds
+}
+
 func code(t *testing.T, s *mockserver.Server, api, body string) (int, string) {
 	t.Helper()
 	_, env, _ := call(t, s, nil, api, body)
@@ -126,13 +140,8 @@ func TestMembersModerationAndSeats(t *testing.T) {
 	// two entries, a seat, the ban (kicked, seat freed), an entry, a seat
 	// taken and left, an exit
 	want := []string{"Online/Enter", "Online/Enter", "seat", "Offline/Kicked", "seat", "Online/Enter", "seat", "seat", "Offline/Leave"}
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-	defer cancel()
-	ds, err := s.Await(ctx, len(want))
-	g.Expect(err).NotTo(HaveOccurred())
 	var got []string
-	for _, d := range ds {
-		g.Expect(d.Acknowledged).To(BeTrue(), "%+v", d)
+	for _, d := range acknowledged(t, s, len(want)) {
 		var ev struct{ EventType, EventCause string }
 		_ = json.Unmarshal(d.Body, &ev)
 		switch d.Command {
@@ -294,13 +303,8 @@ func TestBanAndMuteExpire(t *testing.T) {
 	g.Expect(enter("bot_2")).To(BeZero())
 
 	want := []string{"Online/Enter bot_1", "Online/Enter bot_2", "Offline/Kicked bot_1", "Online/Enter bot_1", "Offline/Kicked bot_2", "Online/Enter bot_2"}
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-	defer cancel()
-	ds, err := s.Await(ctx, len(want))
-	g.Expect(err).NotTo(HaveOccurred())
 	var got []string
-	for _, d := range ds {
-		g.Expect(d.Acknowledged).To(BeTrue(), "%+v", d)
+	for _, d := range acknowledged(t, s, len(want)) {
 		var ev webhook.MemberStateChanged
 		g.Expect(json.Unmarshal(d.Body, &ev)).To(Succeed())
 		var who []string
