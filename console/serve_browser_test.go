@@ -90,7 +90,7 @@ func TestBrowserServeShowsRoomsAndWebhooks(t *testing.T) {
 	do(t, ctx, 2*time.Second, "waiting for the room and its webhook",
 		chromedp.WaitVisible(css(`#rooms-body tr[data-room="live_rest"]`)),
 		chromedp.WaitVisible(css(`#tbody tr[data-seq="1"]`)))
-	name := get(t, ctx, "reading the room's name", chromedp.Text(css(`#rooms-body tr[data-room="live_rest"] .r-name`)))
+	name := get(t, ctx, "reading the room's name", liveText(`#rooms-body tr[data-room="live_rest"] .r-name`))
 	if name != "<b>evening</b> show" {
 		t.Errorf("room name %q, want it as text", name)
 	}
@@ -156,13 +156,11 @@ func TestBrowserServeFormCreatesARoom(t *testing.T) {
 	if !strings.Contains(env, `"ActionStatus": "OK"`) || !strings.Contains(env, `"RoomId": "live_form"`) {
 		t.Errorf("the envelope shown is %q", env)
 	}
-	do(t, ctx, 5*time.Second, "waiting for the room in the list and opening it",
-		chromedp.WaitVisible(css(`#rooms-body tr[data-room="live_form"]`)),
-		chromedp.Click(css(`#rooms-body tr[data-room="live_form"]`)),
-		chromedp.Click(css(`#detail .room-info-box summary`)),
-		chromedp.WaitVisible(css(`#detail .room-info`)))
-	name := get(t, ctx, "reading the room's name", chromedp.Text(css(`#rooms-body tr[data-room="live_form"] .r-name`)))
-	info := get(t, ctx, "reading the room's info", chromedp.Text(css(`#detail .room-info`)))
+	get(t, ctx, "waiting for the room in the list and opening it", liveClick(`#rooms-body tr[data-room="live_form"]`))
+	get(t, ctx, "opening the room's info", liveClick(`#detail .room-info-box summary`))
+	do(t, ctx, 5*time.Second, "waiting for the room's info", chromedp.WaitVisible(css(`#detail .room-info`)))
+	name := get(t, ctx, "reading the room's name", liveText(`#rooms-body tr[data-room="live_form"] .r-name`))
+	info := get(t, ctx, "reading the room's info", liveText(`#detail .room-info`))
 	if name != hostile || !strings.Contains(info, "RoomName\t"+hostile) || !strings.Contains(info, "MaxMemberCount\t300") {
 		t.Errorf("room name %q, info %q: want the RoomName as text and MaxMemberCount 300", name, info)
 	}
@@ -186,7 +184,7 @@ func TestBrowserServeFormCreatesARoom(t *testing.T) {
 		chromedp.Click(chromedp.ID("call-go")),
 		chromedp.WaitVisible(css(`#call-result .call-verdict`)),
 		chromedp.WaitVisible(css(`#rooms-empty`)))
-	gone := get(t, ctx, "reading the detail", chromedp.Text(css(`#detail`)))
+	gone := get(t, ctx, "reading the detail", liveText(`#detail`))
 	if !strings.Contains(gone, "no longer exists") {
 		t.Errorf("after the destroy the detail says %q", gone)
 	}
@@ -203,11 +201,19 @@ func TestBrowserServeFormCreatesARoom(t *testing.T) {
 	}
 }
 
-// liveText reads the text of the element sel selects in one step in the page, waiting until
-// there is one: a part that the activity re-renders every tick may be replaced between the
-// driver finding a node and reading it.
+// The serve page renders the room list and the open room's detail anew as the mock's state
+// comes in (every tick under --activity): a node the driver found may be replaced before it
+// clicks or reads it. liveText and liveClick find and act in one step in the page, waiting,
+// bounded, until there is such an element (and, for liveText, until it has text).
+
+// liveText reads the text of the element sel selects.
 func liveText(sel string) chromedp.Action[string] {
 	return chromedp.Poll[string](fmt.Sprintf(`(() => { const e = document.querySelector(%q); return e ? e.innerText : null })()`, sel))
+}
+
+// liveClick clicks the element sel selects.
+func liveClick(sel string) chromedp.Action[bool] {
+	return chromedp.Poll[bool](fmt.Sprintf(`(() => { const e = document.querySelector(%q); if (!e) return null; e.click(); return true })()`, sel))
 }
 
 // With --activity, the rooms are listed most viewed first, and an open room's statistics go
@@ -222,7 +228,7 @@ func TestBrowserServeShowsStatisticsMetadataAndCallback(t *testing.T) {
 	openServe(t, ctx, m)
 	// The activity re-sorts the list every tick, replacing its rows: the row is found and clicked
 	// in one step in the page, not found by the driver and clicked after it may be gone.
-	get(t, ctx, "opening room live_3", chromedp.Poll[bool](`(() => { const r = document.querySelector('#rooms-body tr[data-room="live_3"]'); if (!r) return null; r.click(); return true })()`))
+	get(t, ctx, "opening room live_3", liveClick(`#rooms-body tr[data-room="live_3"]`))
 	do(t, ctx, 5*time.Second, "waiting for room live_3's detail", chromedp.WaitVisible(css(`#detail .room-stats`)))
 	meta := get(t, ctx, "reading the metadata", liveText(`#detail .room-meta`))
 	if meta != "topic\t<i>music</i>" {
@@ -300,7 +306,7 @@ func TestBrowserServeShowsRetries(t *testing.T) {
 		t.Errorf("the webhook that never got an answer says %q", failed)
 	}
 	do(t, ctx, 5*time.Second, "opening the failed one", chromedp.Click(css(`#tbody tr[data-seq="2"]`)), chromedp.WaitVisible(css(`#detail .kv`)))
-	detail := get(t, ctx, "reading its detail", chromedp.Text(css(`#detail .kv`)))
+	detail := get(t, ctx, "reading its detail", liveText(`#detail .kv`))
 	if !strings.Contains(detail, "attempts\t3 (a timed-out webhook is tried again up to 2 times)") || !strings.Contains(detail, "status\tno answer") {
 		t.Errorf("detail %q", detail)
 	}
