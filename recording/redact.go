@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/livehook/livehook/internal/text"
 	"github.com/livehook/livehook/receiver"
 	"github.com/livehook/livehook/webhook"
 )
@@ -144,17 +145,8 @@ func (r *Redactor) replace(k valueKind, v string) string {
 	return v
 }
 
-func isDigits(s string) bool {
-	if s == "" || len(s) > 20 {
-		return false
-	}
-	for _, c := range []byte(s) {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
+// isDigits reports whether s is a numeric account ID of at most 20 digits (a uint64's).
+func isDigits(s string) bool { return len(s) <= 20 && text.IsDigits(s) }
 
 // body returns the body with the values of the redacted fields replaced, every other byte kept,
 // and the pairs (original, replacement) for a strings.Replacer. A body that is not JSON is

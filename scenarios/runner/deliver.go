@@ -1,9 +1,14 @@
 package runner
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/livehook/livehook/scenarios"
@@ -133,4 +138,58 @@ func keep(sr *report.StepResult, ex report.Exchange) {
 // fail marks the step failed, saying why.
 func fail(sr *report.StepResult, format string, args ...any) {
 	sr.Status, sr.Failure = report.StatusFailed, fmt.Sprintf(format, args...)
+}
+
+// signing is how a step's sign: signs its webhook.
+func signing(s scenarios.Signing) webhook.Signing {
+	switch s {
+	case "bad":
+		return webhook.SignBad
+	case "stale":
+		return webhook.SignStale
+	case "missing":
+		return webhook.SignMissing
+	case "wrong_tail":
+		return webhook.SignWrongTail
+	case "wrong_upper":
+		return webhook.SignWrongUpper
+	case "truncated":
+		return webhook.SignTruncated
+	}
+	return webhook.SignValid
+}
+
+// reshape removes and adds fields of a JSON body by dotted path, keeping numbers exact.
+func reshape(body []byte, omit []string, extra map[string]any) ([]byte, error) {
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.UseNumber()
+	var doc map[string]any
+	if err := d.Decode(&doc); err != nil {
+		return nil, err
+	}
+	parent := func(path string) (map[string]any, string) {
+		cur := doc
+		parts := strings.Split(path, ".")
+		for _, p := range parts[:len(parts)-1] {
+			next, ok := cur[p].(map[string]any)
+			if !ok {
+				return nil, ""
+			}
+			cur = next
+		}
+		return cur, parts[len(parts)-1]
+	}
+	for _, o := range omit {
+		if m, k := parent(o); m != nil {
+			delete(m, k)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(extra)) {
+		m, name := parent(k)
+		if m == nil {
+			return nil, fmt.Errorf("extra %q: no object to add it to", k)
+		}
+		m[name] = extra[k]
+	}
+	return json.Marshal(doc)
 }

@@ -1,12 +1,7 @@
 package runner
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"maps"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/livehook/livehook/scenarios"
@@ -55,60 +50,3 @@ func judge(e *scenarios.Expect, res *webhook.Result, timeout time.Duration) stri
 	}
 	return ""
 }
-
-// reshape removes and adds fields of a JSON body by dotted path, keeping numbers exact.
-func reshape(body []byte, omit []string, extra map[string]any) ([]byte, error) {
-	d := json.NewDecoder(bytes.NewReader(body))
-	d.UseNumber()
-	var doc map[string]any
-	if err := d.Decode(&doc); err != nil {
-		return nil, err
-	}
-	parent := func(path string) (map[string]any, string) {
-		cur := doc
-		parts := strings.Split(path, ".")
-		for _, p := range parts[:len(parts)-1] {
-			next, ok := cur[p].(map[string]any)
-			if !ok {
-				return nil, ""
-			}
-			cur = next
-		}
-		return cur, parts[len(parts)-1]
-	}
-	for _, o := range omit {
-		if m, k := parent(o); m != nil {
-			delete(m, k)
-		}
-	}
-	for _, k := range slices.Sorted(maps.Keys(extra)) {
-		m, name := parent(k)
-		if m == nil {
-			return nil, fmt.Errorf("extra %q: no object to add it to", k)
-		}
-		m[name] = extra[k]
-	}
-	return json.Marshal(doc)
-}
-
-// signing is how a step's sign: signs its webhook.
-func signing(s scenarios.Signing) webhook.Signing {
-	switch s {
-	case "bad":
-		return webhook.SignBad
-	case "stale":
-		return webhook.SignStale
-	case "missing":
-		return webhook.SignMissing
-	case "wrong_tail":
-		return webhook.SignWrongTail
-	case "wrong_upper":
-		return webhook.SignWrongUpper
-	case "truncated":
-		return webhook.SignTruncated
-	}
-	return webhook.SignValid
-}
-
-// needsToken reports whether a sign: only makes sense with a callback token.
-func needsToken(s scenarios.Signing) bool { return s != "" && s != "valid" }

@@ -326,3 +326,6 @@ func orDefault[T comparable](v, def T) T {
 	}
 	return v
 }
+
+// needsToken reports whether a sign: only makes sense with a callback token.
+func needsToken(s scenarios.Signing) bool { return s != "" && s != "valid" }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -831,4 +832,37 @@ func TestCheckTagsNamesTheKnownTags(t *testing.T) {
 	f, perr := scenarios.Parse("t.yaml", strings.NewReader("scenarios: [{name: s, steps: [{create_room: {}}]}]"))
 	g.Expect(perr).NotTo(HaveOccurred())
 	g.Expect(scenarios.CheckTags([]*scenarios.File{f}, []string{"x"})).To(MatchError(`no scenario has the tag "x"; the scenarios have no tags`))
+}
+
+// Every action of the language is one the runner runs: a step of each passes against the
+// reference receiver, and an action added to the language without a case in the runner's
+// dispatch fails here, not in a user's run ("livehook cannot run the action").
+func TestEveryActionRuns(t *testing.T) {
+	g := NewWithT(t)
+	rv := reference(t, receiver.Config{})
+	hook := start(t, rv)
+	steps := map[string]string{
+		"create_room":  `create_room: {as: r}`,
+		"modify_admin": `modify_admin: {room: r, op: add, accounts: [mod_1]}`,
+		"destroy_room": `destroy_room: {room: r}`,
+		"wait":         `wait: 1ms`,
+		"send":         `send: {command: Live.CallbackAfterSomethingNew, body: '{"CallbackCommand":"Live.CallbackAfterSomethingNew","EventTime":1}'}`,
+		"generate":     `generate: {rooms: 1}`,
+		"check":        `check: {url: "` + strings.TrimSuffix(hook, "/webhook") + `/webhook", status: 405}`, // the receiver takes only POST
+		"replay":       `replay: {query: "SdkAppid=1&CallbackCommand=Live.CallbackAfterSomethingNew&contenttype=json", body: '{"CallbackCommand":"Live.CallbackAfterSomethingNew","EventTime":1}', rebase: false}`,
+	}
+	g.Expect(slices.Sorted(maps.Keys(steps))).To(Equal(slices.Sorted(slices.Values(scenarios.Actions))), "a step here for every action of the language")
+	var src strings.Builder
+	src.WriteString("scenarios:\n  - name: every action\n    steps:\n")
+	for _, a := range scenarios.Actions {
+		src.WriteString("      - " + steps[a] + "\n")
+	}
+	f, err := scenarios.Parse("every.yaml", strings.NewReader(src.String()))
+	g.Expect(err).NotTo(HaveOccurred(), src.String())
+	rep := run(t, []*scenarios.File{f}, hook, "")
+	g.Expect(rep.Scenarios).To(HaveLen(1))
+	for _, st := range rep.Scenarios[0].Steps {
+		g.Expect(st.Failure).NotTo(ContainSubstring("cannot run"), "step %d (%s)", st.Index, st.Action)
+	}
+	g.Expect(rep.Failed).To(BeZero(), "%+v", rep.Scenarios[0])
 }
