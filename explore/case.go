@@ -77,6 +77,8 @@ type op struct {
 	fields      []field // explicit RoomInfo values, in order; the rest generated
 	ownerNumber bool
 	omit        []string
+	// create, destroy by a user: the URL's OptPlatform
+	platform string
 	// add, remove
 	accounts []string
 	// destroy
@@ -345,6 +347,9 @@ func (o op) node(ids []string, foreignApp uint64) *yaml.Node {
 			m.Content = append(m.Content, scalar("omit"), list(o.omit))
 		}
 		if o.kind == opCreate {
+			if o.platform != "" {
+				m.Content = append(m.Content, scalar("platform"), plain(o.platform))
+			}
 			return step("create_room", m, false)
 		}
 		switch {
@@ -363,11 +368,14 @@ func (o op) node(ids []string, foreignApp uint64) *yaml.Node {
 		}
 		return step("modify_admin", mapping("room", alias(o.room), "op", plain(opType), "accounts", list(o.accounts)), false)
 	default: // opDestroy
-		by := "user"
-		if o.bySystem {
-			by = "system"
+		m := mapping("room", alias(o.room), "by", plain("user"))
+		switch {
+		case o.bySystem:
+			m = mapping("room", alias(o.room), "by", plain("system")) // its OptPlatform is Unknown
+		case o.platform != "":
+			m.Content = append(m.Content, scalar("platform"), plain(o.platform))
 		}
-		return step("destroy_room", mapping("room", alias(o.room), "by", plain(by)), false)
+		return step("destroy_room", m, false)
 	}
 }
 

@@ -14,13 +14,25 @@ import (
 // their limits (webhook/limits.go), every character class a field allows, counts up to their
 // limits, optional fields present and absent, and every delivery condition.
 type drawer struct {
-	rnd   *rand.Rand
+	rnd *rand.Rand
+	// plat draws the OptPlatforms, apart from rnd, so that the rest of a seed's cases are what
+	// they were before platforms were drawn.
+	plat  *rand.Rand
 	token bool // near-miss Signs and skew need a callback token
 }
 
 func newDrawer(seed int64, token bool) *drawer {
-	return &drawer{rnd: rand.New(rand.NewPCG(uint64(seed), 0x6c697665686f6f6b)), token: token}
+	return &drawer{
+		rnd:   rand.New(rand.NewPCG(uint64(seed), 0x6c697665686f6f6b)),
+		plat:  rand.New(rand.NewPCG(uint64(seed), 0x706c6174666f726d)),
+		token: token,
+	}
 }
+
+// platform draws an OptPlatform, each of the documented ones alike. A creation's and a user
+// destroy's are always explicit, as RoomName is (see fields): a reproducer must not fail only
+// by what the runner's generator drew.
+func (d *drawer) platform() string { return webhook.Platforms[d.plat.IntN(len(webhook.Platforms))] }
 
 func (d *drawer) chance(p float64) bool { return d.rnd.Float64() < p }
 
@@ -202,7 +214,7 @@ func hasField(fs []field, name string) bool {
 // life draws the steps of one life of room i: its creation, admin changes, and its destroy.
 func (d *drawer) life(i int) []op {
 	fs, num, omit := d.fields()
-	ops := []op{{kind: opCreate, room: i, fields: fs, ownerNumber: num, omit: omit}}
+	ops := []op{{kind: opCreate, room: i, fields: fs, ownerNumber: num, omit: omit, platform: d.platform()}}
 	var admins []string
 	for range d.pick(4) {
 		if len(admins) > 0 && d.chance(0.4) {
@@ -228,7 +240,9 @@ func (d *drawer) life(i int) []op {
 		admins = append(admins, added...)
 	}
 	if d.chance(0.8) {
-		ops = append(ops, op{kind: opDestroy, room: i, bySystem: d.chance(0.2)})
+		// drawn for a system destroy too, which sends Unknown, so that it stays once the
+		// shrinker makes the destroy a user's
+		ops = append(ops, op{kind: opDestroy, room: i, bySystem: d.chance(0.2), platform: d.platform()})
 	}
 	return ops
 }

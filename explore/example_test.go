@@ -47,5 +47,5 @@ func ExampleExplore() {
 	fmt.Print(steps)
 	// Output:
 	// 1 finding: 1 step, 2 of 2 reproduced
-	//       - create_room: {as: r1, RoomInfo: {RoomId: x001eoaaaaaaaaaaaaaaaaaaaaaaaaaaa, RoomName: a}}
+	//       - create_room: {as: r1, RoomInfo: {RoomId: x001eoaaaaaaaaaaaaaaaaaaaaaaaaaaa, RoomName: a}, platform: Android}
 }

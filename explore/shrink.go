@@ -146,6 +146,9 @@ func (k *kase) size() [7]int {
 		if o.ownerNumber || o.bySystem {
 			values++
 		}
+		if o.platform != "" && o.platform != simplestPlatform {
+			values++
+		}
 		if o.kind == opWait {
 			values += int(o.wait.Milliseconds())
 		}
@@ -300,6 +303,9 @@ func candidates(k *kase) []*kase {
 		if o.bySystem {
 			edit(func(c *kase) bool { c.steps[i].bySystem = false; return true })
 		}
+		if o.platform != "" && o.platform != simplestPlatform {
+			edit(func(c *kase) bool { c.steps[i].platform = simplestPlatform; return true })
+		}
 		if o.kind == opAdd {
 			for _, a := range o.accounts {
 				edit(func(c *kase) bool { return c.dropAccount(o.room, a) })
@@ -321,12 +327,19 @@ func candidates(k *kase) []*kase {
 	return out
 }
 
+// simplestPlatform is the OptPlatform a shrunk case sends where the platform is not the cause:
+// the one most webhooks come from.
+const simplestPlatform = "Android"
+
 // simplestFields leaves every RoomInfo value but RoomName to the generator, RoomName "a",
-// and every field present.
+// every field present, and every OptPlatform simplestPlatform.
 func (k *kase) simplestFields() {
 	for i := range k.steps {
 		o := &k.steps[i]
 		o.fields, o.omit, o.ownerNumber, o.bySystem = nil, nil, false, false
+		if o.platform != "" {
+			o.platform = simplestPlatform
+		}
 		if o.kind == opCreate {
 			o.fields = []field{{"RoomName", "a"}} // kept explicit: see drawer.fields
 		}

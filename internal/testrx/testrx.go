@@ -20,6 +20,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -381,6 +382,15 @@ var BrokenReceivers = []Broken{
 					delete(set, a)
 				}
 				return "admins table full"
+			}
+			return ""
+		}
+	})},
+	{ClassLimits, "an OptPlatform ENUM column written before the desktop clients", false, refusing(func() func(*http.Request, []byte) string {
+		enum := []string{"RESTAPI", "Web", "Android", "iOS", "Unknown"} // no Windows, Mac or iPad
+		return func(r *http.Request, _ []byte) string {
+			if p := r.URL.Query().Get(webhook.ParamOptPlatform); p != "" && !slices.Contains(enum, p) {
+				return "Data truncated for column 'opt_platform'"
 			}
 			return ""
 		}

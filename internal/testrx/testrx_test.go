@@ -97,6 +97,11 @@ var witnesses = map[string]struct {
 	"room for three admins": {deliveries: func(t *testing.T) []delivery {
 		return lifecycle(t, webhook.RoomInfo{RoomId: "r1"}, "a1", "a2", "a3", "a4")
 	}},
+	"an OptPlatform ENUM column written before the desktop clients": {deliveries: func(t *testing.T) []delivery {
+		d := created(t, "r1")
+		d.msg.Meta.OptPlatform = "Windows"
+		return []delivery{d}
+	}},
 	"a tombstone that refuses a RoomId created again": {deliveries: func(t *testing.T) []delivery {
 		return append(lifecycle(t, webhook.RoomInfo{RoomId: "r1"}), created(t, "r1"))
 	}},

@@ -37,6 +37,8 @@ func refusing(t *testing.T, tok string, refuse func(r *http.Request, body []byte
 const (
 	folded = "RoomIds differing only in case are different rooms"
 	again  = "a RoomId created again after its destroy is acknowledged"
+	// platforms: every documented OptPlatform, in the URL of a creation and a destroy.
+	platforms = "a room of every documented OptPlatform is accepted"
 )
 
 // failing is, by the name of each of testrx.BrokenReceivers, the scenarios of the contract that
@@ -52,7 +54,7 @@ var failing = map[string]struct{ want, allowed []string }{
 	"a MySQL utf8 (three-byte) column for the RoomName": {
 		[]string{"a RoomName of 100 bytes of 4-byte UTF-8 is accepted", "the largest body the documented fields make is accepted"},
 		// any RoomName with an emoji is refused, and the generated rooms' names have them (🎤)
-		[]string{"a long UTF-8 room name is accepted", again, "many generated rooms live and close", "webhooks for many rooms at once are each acknowledged",
+		[]string{"a long UTF-8 room name is accepted", again, platforms, "many generated rooms live and close", "webhooks for many rooms at once are each acknowledged",
 			"generated lifecycles at once, again and out of order are acknowledged", "generated lifecycles with overlapping retries are acknowledged"},
 	},
 	"room for three admins": {
@@ -60,6 +62,12 @@ var failing = map[string]struct{ want, allowed []string }{
 		// the lifecycles and the generated rooms reach four or five admins too
 		[]string{"full lifecycle with repeated admin changes", "many generated rooms live and close", "generated lifecycles at once, again and out of order are acknowledged", "webhooks for many rooms at once are each acknowledged",
 			"generated lifecycles with overlapping retries are acknowledged"},
+	},
+	"an OptPlatform ENUM column written before the desktop clients": {
+		[]string{platforms},
+		// the other scenarios' platforms are generated, and with seed 42 these draw Windows, Mac or iPad
+		[]string{"a redelivered creation, admin change and destroy are each acknowledged", "generated lifecycles at once, again and out of order are acknowledged",
+			"many generated rooms live and close", "the most admins a room may have, with the longest user IDs, are accepted", "webhooks for many rooms at once are each acknowledged"},
 	},
 	"a tombstone that refuses a RoomId created again": {
 		[]string{again},

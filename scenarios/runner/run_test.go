@@ -482,7 +482,7 @@ func TestContractCatchesFaultyReceivers(t *testing.T) {
 				"generated lifecycles at once, again and out of order are acknowledged", "webhooks for many rooms at once are each acknowledged",
 				"Category at its largest is accepted", "a RoomId created again after its destroy is acknowledged", "RoomIds differing only in case are different rooms",
 				"a RoomId of 48 bytes, the longest allowed, is accepted", "a RoomId of punctuation and spaces, all allowed, is accepted",
-				"a RoomName of 100 bytes of 4-byte UTF-8 is accepted", "the most admins a room may have, with the longest user IDs, are accepted",
+				"a RoomName of 100 bytes of 4-byte UTF-8 is accepted", "the most admins a room may have, with the longest user IDs, are accepted", platforms,
 				"the largest body the documented fields make is accepted", "a redelivery that overlaps its first delivery is acknowledged",
 				"generated lifecycles with overlapping retries are acknowledged",
 				// A refusal must come within the deadline too.
