@@ -91,6 +91,12 @@ type op struct {
 	foreign    bool
 }
 
+// sendsPlatform reports whether the step's URL carries its own OptPlatform: a creation's or a
+// user destroy's; a system destroy sends Unknown whatever the op holds.
+func (o op) sendsPlatform() bool {
+	return o.platform != "" && (o.kind == opCreate || o.kind == opDestroy && !o.bySystem)
+}
+
 // field is a RoomInfo value a create sets: a string, an int, a bool or []int.
 type field struct {
 	name  string
@@ -347,7 +353,7 @@ func (o op) node(ids []string, foreignApp uint64) *yaml.Node {
 			m.Content = append(m.Content, scalar("omit"), list(o.omit))
 		}
 		if o.kind == opCreate {
-			if o.platform != "" {
+			if o.sendsPlatform() {
 				m.Content = append(m.Content, scalar("platform"), plain(o.platform))
 			}
 			return step("create_room", m, false)
@@ -368,11 +374,12 @@ func (o op) node(ids []string, foreignApp uint64) *yaml.Node {
 		}
 		return step("modify_admin", mapping("room", alias(o.room), "op", plain(opType), "accounts", list(o.accounts)), false)
 	default: // opDestroy
-		m := mapping("room", alias(o.room), "by", plain("user"))
-		switch {
-		case o.bySystem:
-			m = mapping("room", alias(o.room), "by", plain("system")) // its OptPlatform is Unknown
-		case o.platform != "":
+		by := "user"
+		if o.bySystem {
+			by = "system"
+		}
+		m := mapping("room", alias(o.room), "by", plain(by))
+		if o.sendsPlatform() {
 			m.Content = append(m.Content, scalar("platform"), plain(o.platform))
 		}
 		return step("destroy_room", m, false)

@@ -146,7 +146,7 @@ func (k *kase) size() [7]int {
 		if o.ownerNumber || o.bySystem {
 			values++
 		}
-		if o.platform != "" && o.platform != simplestPlatform {
+		if o.sendsPlatform() && o.platform != simplestPlatform {
 			values++
 		}
 		if o.kind == opWait {
@@ -303,7 +303,7 @@ func candidates(k *kase) []*kase {
 		if o.bySystem {
 			edit(func(c *kase) bool { c.steps[i].bySystem = false; return true })
 		}
-		if o.platform != "" && o.platform != simplestPlatform {
+		if o.sendsPlatform() && o.platform != simplestPlatform {
 			edit(func(c *kase) bool { c.steps[i].platform = simplestPlatform; return true })
 		}
 		if o.kind == opAdd {
